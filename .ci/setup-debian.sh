@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs every Debian package cdnlab's build and tests need.
+# Idempotent: apt-get skips what is already installed, so running it twice is safe.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  # ns-3 runtime (its CMake targets link libgsl, so the -dev package is required)
+  libns3-dev libgsl-dev
+  # policy core, loader, analysis
+  libboost-dev libboost-graph-dev libeigen3-dev libyaml-cpp-dev
+  nlohmann-json3-dev libfmt-dev libcli11-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+echo "cdnlab setup: all ${#packages[@]} packages present"

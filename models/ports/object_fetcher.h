@@ -1,0 +1,29 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "models/core/sim_time.h"
+#include "models/net/ipv4.h"
+
+namespace cdnlab {
+
+struct FetchResult {
+  bool ok = false;
+  std::uint64_t bytes = 0;
+  Duration elapsed{0};  // from connection start to the last byte
+  std::string error;    // empty when ok
+};
+
+// Downloads an object of a given size from a server over a reliable stream (TCP).
+// ns-3 runs a real TCP exchange; a fast mode may compute the time from the topology.
+class ObjectFetcher {
+ public:
+  using Done = std::function<void(const FetchResult&)>;
+  virtual ~ObjectFetcher() = default;
+  // `client` is the host that downloads; `server` the address and port answered by DNS.
+  // `done` is called exactly once, also on failure or timeout.
+  virtual void Fetch(Ipv4Address client, const Endpoint& server, std::uint64_t bytes, Done done) = 0;
+};
+
+}  // namespace cdnlab

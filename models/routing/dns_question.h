@@ -1,0 +1,32 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/core/sim_time.h"
+#include "models/net/ipv4.h"
+#include "models/ports/name_resolver.h"
+#include "models/routing/routing_catalog.h"
+
+namespace cdnlab {
+
+enum class DnsType : std::uint16_t { kA = 1, kNs = 2, kSoa = 6, kAaaa = 28, kAny = 255 };
+
+// What an authoritative server needs from a query, independent of the wire format.
+struct DnsQuestion {
+  std::string qname;
+  std::uint16_t qtype = static_cast<std::uint16_t>(DnsType::kA);
+  Ipv4Address source;                       // the querying resolver
+  std::optional<Ipv4Prefix> client_subnet;  // EDNS Client Subnet source prefix, if sent
+};
+
+struct DnsAnswer {
+  DnsRcode rcode = DnsRcode::kNoError;
+  std::vector<Ipv4Address> addresses;           // A records (empty for NODATA/errors)
+  Duration ttl{0};
+  std::optional<std::uint8_t> scope_prefix_length;  // set when the question carried a client subnet
+  std::optional<PopIndex> pop;                  // which PoP was answered (for metrics)
+};
+
+}  // namespace cdnlab

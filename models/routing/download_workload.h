@@ -1,0 +1,62 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/ports/clock.h"
+#include "models/ports/metrics_sink.h"
+#include "models/ports/name_resolver.h"
+#include "models/ports/object_fetcher.h"
+#include "models/ports/random_source.h"
+#include "models/ports/timer_scheduler.h"
+#include "models/routing/routing_catalog.h"
+
+namespace cdnlab {
+
+struct DownloadWorkloadConfig {
+  std::string hostname = "cdn.example.net";
+  std::uint64_t object_bytes = 100 * 1000;
+  double downloads_per_group_per_min = 6;  // Poisson arrivals per client group
+  std::uint16_t server_port = 80;
+  SimTime start_at{0};
+  SimTime stop_at = std::chrono::seconds(300);  // no new downloads start after this
+};
+
+// The users of each client group: at Poisson times a client on the group's representative
+// host resolves the CDN hostname through its resolver and downloads one object from the
+// answered server. Emits download.ms samples (labels group, pop) and download.failed /
+// dns.failed counters.
+class DownloadWorkload {
+ public:
+  DownloadWorkload(const RoutingCatalog& catalog, NameResolver& resolver, ObjectFetcher& fetcher, Clock& clock,
+                   TimerScheduler& timers, RandomSource& random, MetricsSink& metrics,
+                   DownloadWorkloadConfig config = {});
+  ~DownloadWorkload();
+  void Start();
+  void Stop();
+
+  std::uint64_t Started() const { return started_; }
+  std::uint64_t Completed() const { return completed_; }
+  std::uint64_t Failed() const { return failed_; }
+
+ private:
+  void ScheduleNext(GroupIndex g);
+  void Begin(GroupIndex g);
+
+  const RoutingCatalog& catalog_;
+  NameResolver& resolver_;
+  ObjectFetcher& fetcher_;
+  Clock& clock_;
+  TimerScheduler& timers_;
+  RandomSource& random_;
+  MetricsSink& metrics_;
+  DownloadWorkloadConfig config_;
+  std::vector<std::optional<TimerId>> next_;
+  bool running_ = false;
+  std::uint64_t started_ = 0;
+  std::uint64_t completed_ = 0;
+  std::uint64_t failed_ = 0;
+};
+
+}  // namespace cdnlab

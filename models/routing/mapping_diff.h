@@ -1,0 +1,30 @@
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "models/net/ipv4.h"
+#include "models/routing/routing_catalog.h"
+
+namespace cdnlab {
+
+// One row of the mapping: who asks from this prefix is answered with these PoPs, best first.
+struct MappingEntry {
+  Ipv4Prefix prefix;
+  std::vector<PopIndex> ranked_pops;
+
+  friend bool operator==(const MappingEntry& a, const MappingEntry& b) {
+    return a.prefix == b.prefix && a.ranked_pops == b.ranked_pops;
+  }
+};
+
+// The change between two versions of a MappingTable; what is pushed to DNS.
+struct MappingDiff {
+  std::uint64_t from_version = 0;
+  std::uint64_t to_version = 0;
+  std::vector<MappingEntry> upserts;   // new or changed rows, ordered by prefix
+  std::vector<Ipv4Prefix> removals;    // rows that no longer exist, ordered
+
+  bool Empty() const { return upserts.empty() && removals.empty(); }
+};
+
+}  // namespace cdnlab

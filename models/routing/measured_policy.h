@@ -1,0 +1,28 @@
+#pragma once
+#include "models/routing/measurement_store.h"
+#include "models/routing/selection_policy.h"
+
+namespace cdnlab {
+
+struct MeasuredPolicyConfig {
+  double loss_penalty_ms = 500;     // score = rtt_ms + loss_penalty_ms * loss (loss in [0,1])
+  double hysteresis_ratio = 0.10;   // a PoP must beat the incumbent's score by this fraction...
+  double hysteresis_ms = 5;         // ...and by this many ms before it displaces it
+};
+
+// Ranks PoPs by probe metrics: a population-weighted score over the target's groups,
+// from fresh cells only. PoPs already published for the target keep their place unless
+// a challenger is better by the hysteresis margin, so noise does not flap the mapping.
+class MeasuredPolicy final : public SelectionPolicy {
+ public:
+  MeasuredPolicy(const MeasurementStore& store, MeasuredPolicyConfig config = {});
+  std::string Name() const override { return "measured"; }
+  std::vector<PopIndex> Rank(std::size_t target_index, const MappingTarget& target, SimTime now,
+                             const std::vector<PopIndex>& previous) override;
+
+ private:
+  const MeasurementStore& store_;
+  MeasuredPolicyConfig config_;
+};
+
+}  // namespace cdnlab

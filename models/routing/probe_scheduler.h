@@ -1,0 +1,70 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "models/ports/clock.h"
+#include "models/ports/metrics_sink.h"
+#include "models/ports/random_source.h"
+#include "models/ports/timer_scheduler.h"
+#include "models/routing/probe_agent.h"
+
+namespace cdnlab {
+
+struct ProbeSchedulerConfig {
+  Duration interval = std::chrono::seconds(10);  // one round per interval
+  int packets_per_train = 5;
+  Duration spacing = std::chrono::milliseconds(20);
+  Duration timeout = std::chrono::seconds(1);
+  std::size_t packet_bytes = 64;
+  std::uint16_t responder_port = 7;
+  double spread = 0.5;  // trains of a round start uniformly within the first `spread` of the interval
+};
+
+struct ProbeOverhead {
+  std::uint64_t packets = 0;  // requests sent plus replies received
+  std::uint64_t bytes = 0;
+  std::uint64_t trains = 0;
+};
+
+// Decides who probes whom and when: every round, every PoP probes every client group with
+// one train, run by one of the PoP's servers (chosen round-robin per group so load is spread).
+// Counts the overhead, emits probe.* metrics, and hands each outcome on.
+class ProbeScheduler {
+ public:
+  using OutcomeHandler = std::function<void(const ProbeOutcome&)>;
+
+  // agents_by_pop[p] are the agents running on PoP p's servers (at least one per PoP).
+  ProbeScheduler(const RoutingCatalog& catalog, std::vector<std::vector<ProbeAgent*>> agents_by_pop,
+                 Clock& clock, TimerScheduler& timers, RandomSource& random, MetricsSink& metrics,
+                 OutcomeHandler on_outcome, ProbeSchedulerConfig config = {});
+  ~ProbeScheduler();
+
+  void Start();  // first round now, then one per interval
+  void Stop();
+  void RunRoundNow();
+
+  std::uint64_t RoundsStarted() const { return rounds_; }
+  const ProbeOverhead& Overhead() const { return overhead_; }
+  const ProbeSchedulerConfig& Config() const { return config_; }
+
+ private:
+  void ScheduleNextRound();
+  void OnOutcome(const ProbeOutcome& outcome);
+
+  const RoutingCatalog& catalog_;
+  std::vector<std::vector<ProbeAgent*>> agents_by_pop_;
+  Clock& clock_;
+  TimerScheduler& timers_;
+  RandomSource& random_;
+  MetricsSink& metrics_;
+  OutcomeHandler on_outcome_;
+  ProbeSchedulerConfig config_;
+  std::optional<TimerId> round_timer_;
+  std::vector<TimerId> pending_starts_;
+  std::uint64_t rounds_ = 0;
+  ProbeOverhead overhead_;
+};
+
+}  // namespace cdnlab

@@ -1,0 +1,51 @@
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/routing/dns_question.h"
+
+namespace cdnlab {
+
+// The answer cache of a recursive resolver, with RFC 7871 scoping: an answer whose scope
+// is a /N serves only clients inside that /N; an answer without scope serves everyone.
+// Entries expire after their TTL.
+class ResolverCache {
+ public:
+  struct Hit {
+    DnsAnswer answer;
+    Duration remaining_ttl{0};
+  };
+
+  std::optional<Hit> Lookup(const std::string& qname, Ipv4Address client, SimTime now);
+  // `scope` is the client prefix the answer is valid for (nullopt = all clients).
+  void Insert(const std::string& qname, std::optional<Ipv4Prefix> scope, const DnsAnswer& answer, SimTime now);
+  // Drops expired entries; returns how many.
+  std::size_t PurgeExpired(SimTime now);
+
+  std::size_t Size() const { return entries_.size(); }
+  std::uint64_t Hits() const { return hits_; }
+  std::uint64_t Misses() const { return misses_; }
+
+ private:
+  struct Key {
+    std::string qname;       // lower-case, no trailing dot
+    bool scoped = false;
+    Ipv4Prefix scope;
+    friend bool operator<(const Key& a, const Key& b);
+  };
+  struct Entry {
+    DnsAnswer answer;
+    SimTime expires_at{0};
+  };
+  std::map<Key, Entry> entries_;
+  std::uint64_t hits_ = 0;
+  std::uint64_t misses_ = 0;
+};
+
+// Lower-cases a DNS name and strips one trailing dot ("CDN.Example.net." -> "cdn.example.net").
+std::string CanonicalDnsName(const std::string& name);
+
+}  // namespace cdnlab

@@ -1,0 +1,25 @@
+#pragma once
+// The metric names the routing models emit; analysis/ reads exactly these.
+namespace cdnlab::metric {
+
+// counters
+inline constexpr const char* kProbePackets = "probe.packets";     // requests sent + replies received
+inline constexpr const char* kProbeBytes = "probe.bytes";
+inline constexpr const char* kProbeTrains = "probe.trains";
+inline constexpr const char* kMappingUpdates = "routing.mapping_updates";        // non-empty diffs pushed
+inline constexpr const char* kMappingRowsChanged = "routing.mapping_rows_changed";  // rows in those diffs
+inline constexpr const char* kDownloadFailed = "download.failed";
+inline constexpr const char* kDnsFailed = "dns.failed";
+
+// samples (labels: group, pop)
+inline constexpr const char* kDownloadMs = "download.ms";
+inline constexpr const char* kRegretMs = "routing.regret_ms";
+inline constexpr const char* kChosenRttMs = "routing.chosen_rtt_ms";
+inline constexpr const char* kEffectiveChange = "routing.effective_change";
+inline constexpr const char* kProbeRttMs = "probe.rtt_ms";  // one per train with an answer
+
+// label keys
+inline constexpr const char* kLabelGroup = "group";
+inline constexpr const char* kLabelPop = "pop";
+
+}  // namespace cdnlab::metric

@@ -1,0 +1,136 @@
+#pragma once
+// A scenario as loaded from YAML: plain data, validated by the loader (every reference
+// resolves, every number in range). Units are in the field names.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/geo/geo_point.h"
+#include "models/net/ipv4.h"
+
+namespace cdnlab {
+
+struct RouterSpec {
+  std::string id;
+  GeoPoint location;
+};
+
+struct PopSpec {
+  std::string id;
+  GeoPoint location;
+  int servers = 1;
+  double capacity_rps = 0;
+};
+
+struct ClientGroupSpec {
+  std::string id;
+  Ipv4Prefix prefix;
+  GeoPoint location;
+  double population = 0;
+  std::string resolver;  // id of a ResolverSpec
+};
+
+struct ResolverSpec {
+  std::string id;
+  GeoPoint location;
+  bool client_subnet = true;  // sends EDNS Client Subnet
+};
+
+struct DnsSpec {
+  std::string id = "dns";        // the authoritative DNS node's id (a topology node)
+  GeoPoint location;
+  std::string zone = "example.net";
+  std::string hostname = "cdn.example.net";
+  double ttl_s = 20;
+};
+
+// A link between two nodes (any of routers, pops, client groups, resolvers, dns).
+// Omitted delay is derived from great-circle distance (see LinkDefaults).
+struct LinkSpec {
+  std::string a;
+  std::string b;
+  std::optional<double> delay_ms;
+  std::optional<double> bandwidth_mbps;
+  std::optional<double> loss;
+  int line = 0;  // where it was written, for messages
+};
+
+struct LinkDefaults {
+  double bandwidth_mbps = 1000;
+  double loss = 0;
+  double km_per_ms = 200;        // light in fibre, about 2/3 c
+  double route_stretch = 1.3;    // fibre paths are longer than great circles
+  double min_delay_ms = 0.5;     // floor for co-located nodes
+};
+
+enum class TimelineEventType { kLinkChange, kPopFail, kPopRecover };
+
+struct TimelineEvent {
+  double at_s = 0;
+  TimelineEventType type = TimelineEventType::kLinkChange;
+  // kLinkChange: the link and what changes (absent = unchanged)
+  std::string link_a;
+  std::string link_b;
+  std::optional<double> delay_ms;
+  std::optional<double> loss;
+  std::optional<double> bandwidth_mbps;
+  // kPopFail / kPopRecover
+  std::string pop;
+  std::string description;  // optional free text, echoed in results
+};
+
+struct ProbeSpec {
+  double interval_s = 10;
+  int packets_per_train = 5;
+  double spacing_ms = 20;
+  double timeout_ms = 1000;
+  int packet_bytes = 64;
+};
+
+struct PolicySpec {
+  std::string name;  // measured | geo | random | oracle
+  // measured only
+  double ewma_alpha = 0.3;
+  double max_age_s = 60;
+  double loss_penalty_ms = 500;
+  double hysteresis_ratio = 0.10;
+  double hysteresis_ms = 5;
+};
+
+struct MappingSpec {
+  double recompute_interval_s = 5;
+  int ranked_pops = 3;
+};
+
+struct WorkloadSpec {
+  std::uint64_t object_bytes = 100000;
+  double downloads_per_group_per_min = 6;
+};
+
+struct EvaluationSpec {
+  double sample_interval_s = 1;
+  double unavailable_penalty_ms = 1000;
+};
+
+struct Scenario {
+  std::string name;
+  std::string source;  // file path, or "<built-in default>"
+  std::uint64_t seed = 1;
+  double duration_s = 300;
+  std::vector<RouterSpec> routers;
+  std::vector<PopSpec> pops;
+  std::vector<ResolverSpec> resolvers;
+  std::vector<ClientGroupSpec> client_groups;
+  DnsSpec dns;
+  std::vector<LinkSpec> links;
+  LinkDefaults link_defaults;
+  ProbeSpec probing;
+  MappingSpec mapping;
+  WorkloadSpec workload;
+  EvaluationSpec evaluation;
+  std::vector<PolicySpec> policies;
+  std::vector<TimelineEvent> timeline;  // sorted by at_s (stable)
+};
+
+}  // namespace cdnlab
