@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   # ns-3 runtime (its CMake targets link libgsl, so the -dev package is required)
-  libns3-dev libgsl-dev
+  libns3-dev libgsl-dev ns3  # ns3 ships the helper binaries its CMake targets reference
   # policy core, loader, analysis
   libboost-dev libboost-graph-dev libeigen3-dev libyaml-cpp-dev
   nlohmann-json3-dev libfmt-dev libcli11-dev
