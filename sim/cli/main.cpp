@@ -1,9 +1,24 @@
-// cdnlab command-line entry point (being filled in: run, validate).
+// cdnlab: one program, one subcommand per job. Each subcommand lives in its own file.
+#include <exception>
+#include <iostream>
+
 #include <CLI/CLI.hpp>
 
+#include "sim/cli/run_command.h"
+#include "sim/cli/validate_command.h"
+
 int main(int argc, char** argv) {
-  CLI::App app{"cdnlab: CDN simulator and emulation testbed"};
+  CLI::App app{"cdnlab: a CDN simulator and emulation testbed"};
   app.require_subcommand(1);
-  CLI11_PARSE(app, argc, argv);
+  cdnlab::cli::AddRunCommand(app);
+  cdnlab::cli::AddValidateCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "cdnlab: error: " << e.what() << '\n';
+    return 1;
+  }
   return 0;
 }

@@ -1,0 +1,109 @@
+#include "sim/cli/run_command.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "analysis/metrics_recorder.h"
+#include "analysis/routing_csv_writer.h"
+#include "analysis/routing_summary.h"
+#include "analysis/routing_table.h"
+#include "analysis/summary_json.h"
+#include "scenarios/default_scenario.h"
+#include "scenarios/scenario_error.h"
+#include "scenarios/scenario_loader.h"
+#include "sim/routing_experiment.h"
+
+namespace cdnlab::cli {
+namespace {
+
+struct RunOptions {
+  std::string file;  // empty: the built-in default scenario
+  std::optional<std::uint64_t> seed;
+  std::string out_dir = "cdnlab-out";
+};
+
+std::vector<EventWindow> EventWindows(const Scenario& s) {
+  std::vector<EventWindow> windows;
+  for (std::size_t i = 0; i < s.timeline.size(); ++i) {
+    const auto& e = s.timeline[i];
+    const double until = i + 1 < s.timeline.size() ? s.timeline[i + 1].at_s : s.duration_s;
+    windows.push_back({e.at_s, until, e.description});
+  }
+  return windows;
+}
+
+// The exact scenario text that was run, kept beside the results for reproduction.
+void CopyScenarioText(const RunOptions& options, const std::string& out_dir) {
+  const std::string target = out_dir + "/scenario.yaml";
+  if (options.file.empty()) {
+    std::ofstream(target, std::ios::binary | std::ios::trunc) << DefaultScenarioYaml();
+  } else {
+    std::filesystem::copy_file(options.file, target, std::filesystem::copy_options::overwrite_existing);
+  }
+}
+
+int Run(const RunOptions& options) {
+  Scenario scenario = options.file.empty() ? LoadScenarioText(DefaultScenarioYaml(), kDefaultScenarioName)
+                                           : LoadScenarioFile(options.file);
+  if (options.seed) scenario.seed = *options.seed;
+  std::filesystem::create_directories(options.out_dir);
+
+  std::map<std::string, double> population;
+  for (const auto& g : scenario.client_groups) population[g.id] = g.population;
+  const RoutingSummaryBuilder summaries(population, EventWindows(scenario));
+  RoutingCsvWriter csv(options.out_dir);
+
+  std::vector<RoutingPolicySummary> results;
+  for (const auto& policy : scenario.policies) {
+    const auto started = std::chrono::steady_clock::now();
+    std::cerr << fmt::format("cdnlab: {} seed {}: running policy '{}' for {} s of simulated time ...", scenario.name,
+                             scenario.seed, policy.name, scenario.duration_s)
+              << std::flush;
+    MetricsRecorder recorder;
+    RunRoutingExperiment(scenario, policy, recorder);
+    results.push_back(summaries.Summarize(policy.name, recorder));
+    csv.Append(policy.name, recorder);
+    const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
+    std::cerr << fmt::format(" done in {:.1f} s\n", wall.count());
+  }
+
+  const RunInfo info{scenario.name, scenario.source, scenario.seed, scenario.duration_s};
+  WriteJsonFile(options.out_dir + "/summary.json", RoutingSummaryJson(info, results));
+  CopyScenarioText(options, options.out_dir);
+  std::cout << fmt::format("scenario '{}' ({}), seed {}, {} s\n", scenario.name, scenario.source, scenario.seed,
+                           scenario.duration_s)
+            << FormatRoutingTable(results)
+            << fmt::format("results: {}/summary.json, regret.csv, downloads.csv, probes.csv, mapping_changes.csv\n",
+                           options.out_dir);
+  return 0;
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app) {
+  auto options = std::make_shared<RunOptions>();
+  auto seed = std::make_shared<std::uint64_t>(0);
+  CLI::App* cmd = app.add_subcommand("run", "Run a scenario's routing policies in ns-3 and write results");
+  cmd->add_option("file", options->file, "Scenario YAML file (default: the built-in default scenario)")
+      ->check(CLI::ExistingFile);
+  CLI::Option* seed_opt =
+      cmd->add_option("--seed", *seed, "Override the scenario's seed (non-negative integer)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--out", options->out_dir, "Output directory (created if missing)")->capture_default_str();
+  cmd->callback([options, seed, seed_opt] {
+    if (seed_opt->count() > 0) options->seed = *seed;
+    try {
+      Run(*options);
+    } catch (const ScenarioError& e) {
+      std::cerr << e.what() << '\n';
+      throw CLI::RuntimeError(1);
+    }
+  });
+}
+
+}  // namespace cdnlab::cli
