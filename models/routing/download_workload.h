@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,8 @@ class DownloadWorkload {
   DownloadWorkloadConfig config_;
   std::vector<std::optional<TimerId>> next_;
   bool running_ = false;
+  // Shared with callbacks of resolutions and downloads in flight, which may arrive after Stop.
+  std::shared_ptr<bool> alive_;
   std::uint64_t started_ = 0;
   std::uint64_t completed_ = 0;
   std::uint64_t failed_ = 0;

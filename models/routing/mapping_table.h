@@ -23,6 +23,7 @@ class MappingTable {
   bool Apply(const MappingDiff& diff);
 
   // Longest-prefix match; nullptr when no row covers the address.
+  // The returned pointer is valid until the next Lookup/Find or change of the table.
   const MappingEntry* Lookup(Ipv4Address address) const;
   const MappingEntry* Find(const Ipv4Prefix& prefix) const;
   std::vector<MappingEntry> Entries() const;  // ordered by prefix
@@ -30,6 +31,7 @@ class MappingTable {
  private:
   std::map<Ipv4Prefix, std::vector<PopIndex>> rows_;
   std::uint64_t version_ = 0;
+  mutable MappingEntry lookup_cache_;  // what Lookup/Find point at
 };
 
 }  // namespace cdnlab

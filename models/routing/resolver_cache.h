@@ -34,7 +34,11 @@ class ResolverCache {
     std::string qname;       // lower-case, no trailing dot
     bool scoped = false;
     Ipv4Prefix scope;
-    friend bool operator<(const Key& a, const Key& b);
+    friend bool operator<(const Key& a, const Key& b) {
+      if (a.qname != b.qname) return a.qname < b.qname;
+      if (a.scoped != b.scoped) return a.scoped < b.scoped;
+      return a.scope < b.scope;
+    }
   };
   struct Entry {
     DnsAnswer answer;

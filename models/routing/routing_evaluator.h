@@ -41,6 +41,7 @@ class RoutingEvaluator {
   MetricsSink& metrics_;
   RoutingEvaluatorConfig config_;
   std::vector<std::optional<PopIndex>> last_;
+  bool sampled_ = false;  // no change is reported on the very first sample
   std::optional<TimerId> timer_;
 };
 

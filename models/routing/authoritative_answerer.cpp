@@ -1,0 +1,82 @@
+#include "models/routing/authoritative_answerer.h"
+
+#include "models/routing/resolver_cache.h"
+
+namespace cdnlab {
+namespace {
+
+bool InZone(const std::string& name, const std::string& zone) {
+  return name == zone || (name.size() > zone.size() && name.compare(name.size() - zone.size(), zone.size(), zone) == 0 &&
+                          name[name.size() - zone.size() - 1] == '.');
+}
+
+// A stable spread of clients over a PoP's servers (Knuth multiplicative hash).
+std::size_t ServerSlot(Ipv4Address key, std::size_t servers) {
+  return static_cast<std::size_t>((key.value * 2654435761u) >> 8) % servers;
+}
+
+}  // namespace
+
+AuthoritativeAnswerer::AuthoritativeAnswerer(const RoutingCatalog& catalog, AuthoritativeConfig config)
+    : catalog_(catalog), config_(std::move(config)) {
+  config_.zone = CanonicalDnsName(config_.zone);
+  config_.hostname = CanonicalDnsName(config_.hostname);
+}
+
+bool AuthoritativeAnswerer::ApplyDiff(const MappingDiff& diff) { return table_.Apply(diff); }
+
+DnsAnswer AuthoritativeAnswerer::Answer(const DnsQuestion& question) const {
+  DnsAnswer answer;
+  const std::string name = CanonicalDnsName(question.qname);
+  if (!InZone(name, config_.zone)) {
+    answer.rcode = DnsRcode::kRefused;
+    return answer;
+  }
+  if (name != config_.hostname) {
+    answer.rcode = DnsRcode::kNxDomain;
+    answer.ttl = config_.ttl;
+    return answer;
+  }
+  const auto qtype = static_cast<DnsType>(question.qtype);
+  if (qtype != DnsType::kA && qtype != DnsType::kAny) {
+    answer.ttl = config_.ttl;  // NODATA
+    return answer;
+  }
+
+  // Client subnet first (RFC 7871), then the resolver's own address (which also reaches the
+  // default row). The scope tells the resolver how widely it may reuse the answer.
+  const MappingEntry* row = nullptr;
+  Ipv4Address key = question.source;
+  if (question.client_subnet) {
+    row = table_.Lookup(question.client_subnet->network);
+    key = question.client_subnet->network;
+    if (row != nullptr && row->prefix.length == 0) row = nullptr;  // only a real subnet row counts
+  }
+  std::optional<MappingEntry> chosen;
+  if (row != nullptr) {
+    chosen = *row;
+    answer.scope_prefix_length = row->prefix.length;
+  } else {
+    const MappingEntry* by_resolver = table_.Lookup(question.source);
+    if (by_resolver != nullptr) chosen = *by_resolver;
+    key = question.source;
+    // The answer was not specific to the client's subnet: scope 0 means "valid for all".
+    if (question.client_subnet) answer.scope_prefix_length = 0;
+  }
+  if (!chosen || chosen->ranked_pops.empty()) {
+    answer.rcode = DnsRcode::kServFail;
+    return answer;
+  }
+  const PopIndex pop = chosen->ranked_pops.front();
+  const auto& servers = catalog_.pops.at(pop).servers;
+  if (servers.empty()) {
+    answer.rcode = DnsRcode::kServFail;
+    return answer;
+  }
+  answer.addresses.push_back(servers[ServerSlot(key, servers.size())]);
+  answer.ttl = config_.ttl;
+  answer.pop = pop;
+  return answer;
+}
+
+}  // namespace cdnlab
