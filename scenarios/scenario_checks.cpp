@@ -1,0 +1,131 @@
+#include "scenarios/scenario_checks.h"
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "scenarios/topology_from_scenario.h"
+
+namespace cdnlab {
+namespace {
+
+class ScenarioChecker {
+ public:
+  ScenarioChecker(const Scenario& s, const FieldMarks& marks, IssueLog& log) : s_(s), marks_(marks), log_(log) {}
+
+  void Run() {
+    CheckUniqueIds();
+    CheckGroups();
+    CheckLinks();
+    CheckTimeline();
+    if (log_.Empty()) CheckReachability();
+  }
+
+ private:
+  void Error(const std::string& field, const std::string& message) { log_.Add(marks_.Of(field), field, message); }
+
+  void Declare(const std::string& id, const std::string& field) {
+    auto [it, added] = ids_.emplace(id, field);
+    if (!added) Error(field, fmt::format("id '{}' is already used by {}", id, it->second));
+  }
+
+  void CheckUniqueIds() {
+    for (std::size_t i = 0; i < s_.routers.size(); ++i) Declare(s_.routers[i].id, fmt::format("routers[{}].id", i));
+    for (std::size_t i = 0; i < s_.pops.size(); ++i) Declare(s_.pops[i].id, fmt::format("pops[{}].id", i));
+    for (std::size_t i = 0; i < s_.resolvers.size(); ++i) Declare(s_.resolvers[i].id, fmt::format("resolvers[{}].id", i));
+    for (std::size_t i = 0; i < s_.client_groups.size(); ++i) {
+      Declare(s_.client_groups[i].id, fmt::format("client_groups[{}].id", i));
+    }
+    Declare(s_.dns.id, "dns.id");
+  }
+
+  void CheckGroups() {
+    std::set<std::string> resolvers;
+    for (const auto& r : s_.resolvers) resolvers.insert(r.id);
+    for (std::size_t i = 0; i < s_.client_groups.size(); ++i) {
+      const auto& g = s_.client_groups[i];
+      if (resolvers.count(g.resolver) == 0) {
+        Error(fmt::format("client_groups[{}].resolver", i),
+              fmt::format("no resolver with id '{}' (resolvers are listed under 'resolvers')", g.resolver));
+      }
+      for (std::size_t j = 0; j < i; ++j) {
+        if (g.prefix.Overlaps(s_.client_groups[j].prefix)) {
+          Error(fmt::format("client_groups[{}].prefix", i),
+                fmt::format("{} overlaps {} of client group '{}'", g.prefix.ToString(),
+                            s_.client_groups[j].prefix.ToString(), s_.client_groups[j].id));
+        }
+      }
+    }
+  }
+
+  void CheckLinks() {
+    std::map<std::pair<std::string, std::string>, std::size_t> seen;
+    for (std::size_t i = 0; i < s_.links.size(); ++i) {
+      const auto& l = s_.links[i];
+      bool ends_ok = true;
+      for (const auto& [end, key] : {std::pair{l.a, "a"}, std::pair{l.b, "b"}}) {
+        if (ids_.count(end) == 0) {
+          Error(fmt::format("links[{}].{}", i, key), fmt::format("no node with id '{}'", end));
+          ends_ok = false;
+        }
+      }
+      if (!ends_ok) continue;
+      if (l.a == l.b) {
+        Error(fmt::format("links[{}].b", i), fmt::format("a link from '{}' to itself", l.a));
+        continue;
+      }
+      const auto key = l.a < l.b ? std::pair{l.a, l.b} : std::pair{l.b, l.a};
+      auto [it, added] = seen.emplace(key, i);
+      if (!added) {
+        Error(fmt::format("links[{}]", i), fmt::format("duplicate of links[{}] ({} - {})", it->second, l.a, l.b));
+      }
+    }
+    links_ = std::move(seen);
+  }
+
+  void CheckTimeline() {
+    std::set<std::string> pops;
+    for (const auto& p : s_.pops) pops.insert(p.id);
+    for (std::size_t i = 0; i < s_.timeline.size(); ++i) {
+      const auto& e = s_.timeline[i];
+      if (e.type == TimelineEventType::kLinkChange) {
+        const auto key = e.link_a < e.link_b ? std::pair{e.link_a, e.link_b} : std::pair{e.link_b, e.link_a};
+        if (links_.count(key) == 0) {
+          Error(fmt::format("timeline[{}].link", i),
+                fmt::format("no link between '{}' and '{}' in 'links'", e.link_a, e.link_b));
+        }
+      } else if (pops.count(e.pop) == 0) {
+        Error(fmt::format("timeline[{}].pop", i), fmt::format("no PoP with id '{}'", e.pop));
+      }
+    }
+  }
+
+  void CheckReachability() {
+    const TopologyGraph graph = BuildTopology(s_);
+    for (std::size_t i = 0; i < s_.pops.size(); ++i) {
+      const auto latencies = graph.LatenciesFromMs(*graph.FindNode(s_.pops[i].id));
+      for (TopologyGraph::NodeId n = 0; n < graph.NodeCount(); ++n) {
+        const NodeKind kind = graph.Kind(n);
+        if (kind == NodeKind::kRouter || kind == NodeKind::kPop || std::isfinite(latencies[n])) continue;
+        const std::string& id = graph.NodeName(n);
+        Error(ids_.at(id), fmt::format("'{}' has no path to PoP '{}'; add a link", id, s_.pops[i].id));
+      }
+    }
+  }
+
+  const Scenario& s_;
+  const FieldMarks& marks_;
+  IssueLog& log_;
+  std::map<std::string, std::string> ids_;  // id -> field that declared it
+  std::map<std::pair<std::string, std::string>, std::size_t> links_;
+};
+
+}  // namespace
+
+void CheckScenario(const Scenario& scenario, const FieldMarks& marks, IssueLog& log) {
+  ScenarioChecker(scenario, marks, log).Run();
+}
+
+}  // namespace cdnlab

@@ -1,0 +1,334 @@
+#include "scenarios/scenario_loader.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "scenarios/field_marks.h"
+#include "scenarios/scenario_checks.h"
+#include "scenarios/yaml_field_reader.h"
+
+namespace cdnlab {
+namespace {
+
+// Reads the YAML document into a Scenario, section by section; cross-checks come after.
+class ScenarioParser {
+ public:
+  ScenarioParser(IssueLog& log, FieldMarks& marks) : log_(log), marks_(marks) {}
+
+  Scenario Parse(const YAML::Node& root) {
+    Scenario s;
+    MapReader top(root, "", log_,
+                  {"name", "seed", "duration_s", "routers", "pops", "resolvers", "client_groups", "dns", "links",
+                   "link_defaults", "probing", "mapping", "workload", "evaluation", "policies", "timeline"});
+    if (!top.Valid()) return s;
+    if (auto v = top.String("name", true)) s.name = *v;
+    if (auto v = top.Integer("seed", true, 0, INT64_MAX)) s.seed = static_cast<std::uint64_t>(*v);
+    if (auto v = top.Number("duration_s", true, Range::Positive())) s.duration_s = *v;
+    Each(top, "routers", false, [&](MapReader& m, const std::string& path) {
+      RouterSpec r;
+      ReadIdAndLocation(m, path, r.id, r.location);
+      s.routers.push_back(r);
+    }, {"id", "lat", "lon"});
+    Each(top, "pops", true, [&](MapReader& m, const std::string& path) {
+      PopSpec p;
+      ReadIdAndLocation(m, path, p.id, p.location);
+      if (auto v = m.Integer("servers", true, 1, 1000)) p.servers = static_cast<int>(*v);
+      if (auto v = m.Number("capacity_rps", true, Range::Positive())) p.capacity_rps = *v;
+      s.pops.push_back(p);
+    }, {"id", "lat", "lon", "servers", "capacity_rps"});
+    Each(top, "resolvers", true, [&](MapReader& m, const std::string& path) {
+      ResolverSpec r;
+      ReadIdAndLocation(m, path, r.id, r.location);
+      if (auto v = m.Bool("client_subnet", false)) r.client_subnet = *v;
+      s.resolvers.push_back(r);
+    }, {"id", "lat", "lon", "client_subnet"});
+    Each(top, "client_groups", true, [&](MapReader& m, const std::string& path) {
+      ClientGroupSpec g;
+      ReadIdAndLocation(m, path, g.id, g.location);
+      if (auto v = m.String("prefix", true)) {
+        marks_.Remember(path + ".prefix", m.MarkOf("prefix"));
+        if (auto prefix = ParsePrefix(*v, m)) g.prefix = *prefix;
+      }
+      if (auto v = m.Number("population", true, Range::NonNegative())) g.population = *v;
+      if (auto v = m.String("resolver", true)) g.resolver = *v;
+      marks_.Remember(path + ".resolver", m.MarkOf("resolver"));
+      s.client_groups.push_back(g);
+    }, {"id", "lat", "lon", "prefix", "population", "resolver"});
+    if (auto node = top.Mapping("dns", true)) ReadDns(*node, s.dns);
+    Each(top, "links", true, [&](MapReader& m, const std::string& path) {
+      LinkSpec l;
+      if (auto v = m.String("a", true)) l.a = *v;
+      if (auto v = m.String("b", true)) l.b = *v;
+      if (m.Has("delay_ms")) l.delay_ms = m.Number("delay_ms", false, Range::NonNegative());
+      if (m.Has("bandwidth_mbps")) l.bandwidth_mbps = m.Number("bandwidth_mbps", false, Range::Positive());
+      if (m.Has("loss")) l.loss = m.Number("loss", false, LossRange());
+      l.line = m.Node().Mark().line + 1;
+      marks_.Remember(path + ".a", m.MarkOf("a"));
+      marks_.Remember(path + ".b", m.MarkOf("b"));
+      marks_.Remember(path, m.Node().Mark());
+      s.links.push_back(l);
+    }, {"a", "b", "delay_ms", "bandwidth_mbps", "loss"});
+    if (auto node = top.Mapping("link_defaults", false)) ReadLinkDefaults(*node, s.link_defaults);
+    if (auto node = top.Mapping("probing", false)) ReadProbing(*node, s.probing);
+    if (auto node = top.Mapping("mapping", false)) ReadMapping(*node, s.mapping);
+    if (auto node = top.Mapping("workload", false)) ReadWorkload(*node, s.workload);
+    if (auto node = top.Mapping("evaluation", false)) ReadEvaluation(*node, s.evaluation);
+    ReadPolicies(top, s.policies);
+    ReadTimeline(top, s);
+    return s;
+  }
+
+ private:
+  using ItemReader = std::function<void(MapReader&, const std::string&)>;
+
+  void Each(MapReader& parent, const std::string& key, bool required, const ItemReader& read,
+            std::set<std::string> keys) {
+    const auto items = parent.Sequence(key, required, required);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const std::string path = fmt::format("{}[{}]", key, i);
+      MapReader m(items[i], path, log_, keys);
+      if (m.Valid()) read(m, path);
+    }
+  }
+
+  void ReadIdAndLocation(MapReader& m, const std::string& path, std::string& id, GeoPoint& location) {
+    if (auto v = m.String("id", true)) id = *v;
+    marks_.Remember(path + ".id", m.MarkOf("id"));
+    if (auto v = m.Number("lat", true, Range::Between(-90, 90, "a latitude in [-90, 90]"))) location.latitude_deg = *v;
+    if (auto v = m.Number("lon", true, Range::Between(-180, 180, "a longitude in [-180, 180]"))) {
+      location.longitude_deg = *v;
+    }
+  }
+
+  static Range LossRange() {
+    return {[](double v) { return v >= 0 && v < 1; }, "a loss probability in [0, 1)"};
+  }
+
+  std::optional<Ipv4Prefix> ParsePrefix(const std::string& text, MapReader& m) {
+    const auto slash = text.find('/');
+    const std::string expected = "an IPv4 prefix like 10.1.2.0/24";
+    if (slash == std::string::npos) {
+      m.Error("prefix", fmt::format("expected {}, got '{}'", expected, text));
+      return std::nullopt;
+    }
+    in_addr addr{};
+    if (inet_pton(AF_INET, text.substr(0, slash).c_str(), &addr) != 1) {
+      m.Error("prefix", fmt::format("expected {}, got '{}'", expected, text));
+      return std::nullopt;
+    }
+    int length = -1;
+    const std::string len_text = text.substr(slash + 1);
+    const auto [end, ec] = std::from_chars(len_text.data(), len_text.data() + len_text.size(), length);
+    if (ec != std::errc() || end != len_text.data() + len_text.size() || length < 8 || length > 30) {
+      m.Error("prefix", fmt::format("expected a prefix length from 8 to 30, got '{}'", text));
+      return std::nullopt;
+    }
+    const Ipv4Address address{ntohl(addr.s_addr)};
+    const Ipv4Prefix prefix = Ipv4Prefix::Of(address, static_cast<std::uint8_t>(length));
+    if (prefix.network != address) {
+      m.Error("prefix", fmt::format("host bits set in '{}'; did you mean {}?", text, prefix.ToString()));
+      return std::nullopt;
+    }
+    return prefix;
+  }
+
+  void ReadDns(const YAML::Node& node, DnsSpec& dns) {
+    MapReader m(node, "dns", log_, {"id", "lat", "lon", "zone", "hostname", "ttl_s"});
+    if (!m.Valid()) return;
+    ReadIdAndLocation(m, "dns", dns.id, dns.location);
+    if (auto v = m.String("zone", true)) dns.zone = *v;
+    if (auto v = m.String("hostname", true)) {
+      dns.hostname = *v;
+      const std::string suffix = "." + dns.zone;
+      if (!(dns.hostname.size() > suffix.size() &&
+            dns.hostname.compare(dns.hostname.size() - suffix.size(), suffix.size(), suffix) == 0)) {
+        m.Error("hostname", fmt::format("expected a name inside zone '{}', got '{}'", dns.zone, dns.hostname));
+      }
+    }
+    if (auto v = m.Number("ttl_s", true, Range::Positive())) dns.ttl_s = *v;
+  }
+
+  void ReadLinkDefaults(const YAML::Node& node, LinkDefaults& d) {
+    MapReader m(node, "link_defaults", log_, {"bandwidth_mbps", "loss", "km_per_ms", "route_stretch", "min_delay_ms"});
+    if (auto v = m.Number("bandwidth_mbps", false, Range::Positive())) d.bandwidth_mbps = *v;
+    if (auto v = m.Number("loss", false, LossRange())) d.loss = *v;
+    if (auto v = m.Number("km_per_ms", false, Range::Positive())) d.km_per_ms = *v;
+    if (auto v = m.Number("route_stretch", false, Range{[](double x) { return x >= 1; }, "a stretch factor >= 1"})) {
+      d.route_stretch = *v;
+    }
+    if (auto v = m.Number("min_delay_ms", false, Range::NonNegative())) d.min_delay_ms = *v;
+  }
+
+  void ReadProbing(const YAML::Node& node, ProbeSpec& p) {
+    MapReader m(node, "probing", log_, {"interval_s", "packets_per_train", "spacing_ms", "timeout_ms", "packet_bytes"});
+    if (auto v = m.Number("interval_s", false, Range::Positive())) p.interval_s = *v;
+    if (auto v = m.Integer("packets_per_train", false, 1, 100)) p.packets_per_train = static_cast<int>(*v);
+    if (auto v = m.Number("spacing_ms", false, Range::NonNegative())) p.spacing_ms = *v;
+    if (auto v = m.Number("timeout_ms", false, Range::Positive())) p.timeout_ms = *v;
+    if (auto v = m.Integer("packet_bytes", false, 24, 1400)) p.packet_bytes = static_cast<int>(*v);
+    // A train must end before the next round starts, or rounds would pile up.
+    const double train_s = (p.packets_per_train - 1) * p.spacing_ms / 1000 + p.timeout_ms / 1000;
+    if (m.Valid() && train_s >= p.interval_s * 0.5) {
+      m.Error("", fmt::format("a probe train lasts {:.3f} s (spacing x packets + timeout), which must be under half "
+                              "of interval_s ({} s)", train_s, p.interval_s));
+    }
+  }
+
+  void ReadMapping(const YAML::Node& node, MappingSpec& p) {
+    MapReader m(node, "mapping", log_, {"recompute_interval_s", "ranked_pops"});
+    if (auto v = m.Number("recompute_interval_s", false, Range::Positive())) p.recompute_interval_s = *v;
+    if (auto v = m.Integer("ranked_pops", false, 1, 64)) p.ranked_pops = static_cast<int>(*v);
+  }
+
+  void ReadWorkload(const YAML::Node& node, WorkloadSpec& w) {
+    MapReader m(node, "workload", log_, {"object_bytes", "downloads_per_group_per_min"});
+    if (auto v = m.Integer("object_bytes", false, 1, 1LL << 32)) w.object_bytes = static_cast<std::uint64_t>(*v);
+    if (auto v = m.Number("downloads_per_group_per_min", false, Range::NonNegative())) w.downloads_per_group_per_min = *v;
+  }
+
+  void ReadEvaluation(const YAML::Node& node, EvaluationSpec& e) {
+    MapReader m(node, "evaluation", log_, {"sample_interval_s", "unavailable_penalty_ms"});
+    if (auto v = m.Number("sample_interval_s", false, Range::Positive())) e.sample_interval_s = *v;
+    if (auto v = m.Number("unavailable_penalty_ms", false, Range::NonNegative())) e.unavailable_penalty_ms = *v;
+  }
+
+  void ReadPolicies(MapReader& top, std::vector<PolicySpec>& out) {
+    const std::set<std::string> known{"measured", "geo", "random", "oracle"};
+    const std::set<std::string> measured_keys{"name", "ewma_alpha", "max_age_s", "loss_penalty_ms",
+                                              "hysteresis_ratio", "hysteresis_ms"};
+    const auto items = top.Sequence("policies", true, true);
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const std::string path = fmt::format("policies[{}]", i);
+      // The allowed keys depend on the name, so peek at it first.
+      const bool is_measured = items[i].IsMap() && items[i]["name"].IsScalar() && items[i]["name"].Scalar() == "measured";
+      MapReader m(items[i], path, log_, is_measured ? measured_keys : std::set<std::string>{"name"});
+      if (!m.Valid()) continue;
+      PolicySpec p;
+      if (auto v = m.String("name", true)) {
+        p.name = *v;
+        if (known.count(p.name) == 0) {
+          m.Error("name", fmt::format("unknown policy '{}'; expected one of: geo, measured, oracle, random", p.name));
+        } else if (!seen.insert(p.name).second) {
+          m.Error("name", fmt::format("policy '{}' is listed twice", p.name));
+        }
+      }
+      if (auto v = m.Number("ewma_alpha", false, {[](double x) { return x > 0 && x <= 1; }, "a weight in (0, 1]"})) {
+        p.ewma_alpha = *v;
+      }
+      if (auto v = m.Number("max_age_s", false, Range::Positive())) p.max_age_s = *v;
+      if (auto v = m.Number("loss_penalty_ms", false, Range::NonNegative())) p.loss_penalty_ms = *v;
+      if (auto v = m.Number("hysteresis_ratio", false, {[](double x) { return x >= 0 && x < 1; }, "a ratio in [0, 1)"})) {
+        p.hysteresis_ratio = *v;
+      }
+      if (auto v = m.Number("hysteresis_ms", false, Range::NonNegative())) p.hysteresis_ms = *v;
+      out.push_back(p);
+    }
+  }
+
+  void ReadTimeline(MapReader& top, Scenario& s) {
+    const auto items = top.Sequence("timeline", false, false);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const std::string path = fmt::format("timeline[{}]", i);
+      const std::string type = items[i].IsMap() && items[i]["type"].IsScalar() ? items[i]["type"].Scalar() : "";
+      std::set<std::string> keys{"at_s", "type", "description"};
+      if (type == "link_change") keys.insert({"link", "delay_ms", "loss", "bandwidth_mbps"});
+      if (type == "pop_fail" || type == "pop_recover") keys.insert("pop");
+      MapReader m(items[i], path, log_, keys);
+      if (!m.Valid()) continue;
+      TimelineEvent e;
+      if (auto v = m.Number("at_s", true, Range::NonNegative())) {
+        e.at_s = *v;
+        if (e.at_s > s.duration_s) m.Error("at_s", fmt::format("expected a time within the run (<= duration_s {}), got {}", s.duration_s, e.at_s));
+      }
+      if (auto v = m.String("description", false)) e.description = *v;
+      if (auto v = m.String("type", true)) {
+        if (*v == "link_change") {
+          e.type = TimelineEventType::kLinkChange;
+          ReadLinkChange(m, path, e);
+        } else if (*v == "pop_fail" || *v == "pop_recover") {
+          e.type = *v == "pop_fail" ? TimelineEventType::kPopFail : TimelineEventType::kPopRecover;
+          if (auto pop = m.String("pop", true)) e.pop = *pop;
+          marks_.Remember(path + ".pop", m.MarkOf("pop"));
+        } else {
+          m.Error("type", fmt::format("unknown event type '{}'; expected one of: link_change, pop_fail, pop_recover", *v));
+        }
+      }
+      if (e.description.empty()) e.description = DescribeEvent(e);
+      s.timeline.push_back(e);
+    }
+    std::stable_sort(s.timeline.begin(), s.timeline.end(),
+                     [](const TimelineEvent& a, const TimelineEvent& b) { return a.at_s < b.at_s; });
+  }
+
+  void ReadLinkChange(MapReader& m, const std::string& path, TimelineEvent& e) {
+    marks_.Remember(path + ".link", m.MarkOf("link"));
+    const auto ends = m.Sequence("link", true, true);
+    if (ends.size() == 2 && ends[0].IsScalar() && ends[1].IsScalar()) {
+      e.link_a = ends[0].Scalar();
+      e.link_b = ends[1].Scalar();
+    } else if (m.Has("link")) {
+      m.Error("link", "expected the two ends of a link, like [router-a, router-b]");
+    }
+    if (m.Has("delay_ms")) e.delay_ms = m.Number("delay_ms", false, Range::NonNegative());
+    if (m.Has("loss")) e.loss = m.Number("loss", false, LossRange());
+    if (m.Has("bandwidth_mbps")) e.bandwidth_mbps = m.Number("bandwidth_mbps", false, Range::Positive());
+    if (!m.Has("delay_ms") && !m.Has("loss") && !m.Has("bandwidth_mbps")) {
+      m.Error("", "a link_change must set at least one of delay_ms, loss, bandwidth_mbps");
+    }
+  }
+
+  static std::string DescribeEvent(const TimelineEvent& e) {
+    switch (e.type) {
+      case TimelineEventType::kLinkChange: return fmt::format("link {} - {} changes", e.link_a, e.link_b);
+      case TimelineEventType::kPopFail: return fmt::format("PoP {} fails", e.pop);
+      case TimelineEventType::kPopRecover: return fmt::format("PoP {} recovers", e.pop);
+    }
+    return "";
+  }
+
+  IssueLog& log_;
+  FieldMarks& marks_;
+};
+
+Scenario LoadFromText(const std::string& text, const std::string& source) {
+  IssueLog log(source);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    log.Add(e.mark, "", "YAML syntax error: " + e.msg);
+    throw ScenarioError(log.Take());
+  }
+  FieldMarks marks;
+  Scenario scenario = ScenarioParser(log, marks).Parse(root);
+  scenario.source = source;
+  // Cross-checks on a scenario with holes would only repeat the first problems.
+  if (log.Empty()) CheckScenario(scenario, marks, log);
+  if (!log.Empty()) throw ScenarioError(log.Take());
+  return scenario;
+}
+
+}  // namespace
+
+Scenario LoadScenarioFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ScenarioError({ScenarioIssue{path, 0, 0, "", "cannot open the scenario file"}});
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw ScenarioError({ScenarioIssue{path, 0, 0, "", "error while reading the scenario file"}});
+  return LoadFromText(text.str(), path);
+}
+
+Scenario LoadScenarioText(const std::string& yaml_text, const std::string& source_name) {
+  return LoadFromText(yaml_text, source_name);
+}
+
+}  // namespace cdnlab

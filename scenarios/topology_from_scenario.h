@@ -1,0 +1,17 @@
+#pragma once
+#include "models/topology/topology_graph.h"
+#include "scenarios/scenario.h"
+
+namespace cdnlab {
+
+// The location of any node of the scenario (router, PoP, group, resolver, dns), by id.
+std::optional<GeoPoint> NodeLocation(const Scenario& scenario, const std::string& id);
+
+// A link's parameters with the scenario's defaults filled in: an omitted delay is the
+// great-circle distance between its ends x route_stretch / km_per_ms (at least min_delay_ms).
+LinkParams ResolveLinkParams(const Scenario& scenario, const LinkSpec& link);
+
+// The scenario's network: every node by id with its kind and location, every link resolved.
+TopologyGraph BuildTopology(const Scenario& scenario);
+
+}  // namespace cdnlab
