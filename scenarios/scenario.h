@@ -109,6 +109,9 @@ struct WorkloadSpec {
 };
 
 struct EvaluationSpec {
+  // Regret and downloads are measured from warmup_s on: before that no policy has had a
+  // chance to publish a mapping (measured needs a probe round), which is not routing quality.
+  double warmup_s = 20;
   double sample_interval_s = 1;
   double unavailable_penalty_ms = 1000;
 };

@@ -81,6 +81,11 @@ class ScenarioParser {
     if (auto node = top.Mapping("workload", false)) ReadWorkload(*node, s.workload);
     if (auto node = top.Mapping("evaluation", false)) ReadEvaluation(*node, s.evaluation);
     ReadPolicies(top, s.policies);
+    if (s.evaluation.warmup_s >= s.duration_s) {
+      log_.Add(root.Mark(), "evaluation.warmup_s",
+               fmt::format("the warm-up ({} s) must end before the run does (duration_s {})", s.evaluation.warmup_s,
+                           s.duration_s));
+    }
     ReadTimeline(top, s);
     return s;
   }
@@ -194,7 +199,8 @@ class ScenarioParser {
   }
 
   void ReadEvaluation(const YAML::Node& node, EvaluationSpec& e) {
-    MapReader m(node, "evaluation", log_, {"sample_interval_s", "unavailable_penalty_ms"});
+    MapReader m(node, "evaluation", log_, {"warmup_s", "sample_interval_s", "unavailable_penalty_ms"});
+    if (auto v = m.Number("warmup_s", false, Range::NonNegative())) e.warmup_s = *v;
     if (auto v = m.Number("sample_interval_s", false, Range::Positive())) e.sample_interval_s = *v;
     if (auto v = m.Number("unavailable_penalty_ms", false, Range::NonNegative())) e.unavailable_penalty_ms = *v;
   }

@@ -1,0 +1,38 @@
+#pragma once
+#include <vector>
+
+#include "models/ports/metrics_sink.h"
+#include "models/ports/timer_scheduler.h"
+#include "models/routing/ground_truth.h"
+#include "models/topology/topology_graph.h"
+#include "scenarios/scenario.h"
+#include "sim/sim_network.h"
+
+namespace cdnlab {
+
+// Plays the scenario's timeline: at each event's time it changes the simulated network
+// (link delay/loss/bandwidth and routing, or a PoP's servers going dark) and the ground
+// truth the evaluation compares against, so truth and simulation never disagree.
+class TimelinePlayer {
+ public:
+  TimelinePlayer(const Scenario& scenario, TopologyGraph& graph, SimNetwork& network, GroundTruth& truth,
+                 TimerScheduler& timers, MetricsSink& metrics);
+
+  // Computes the ground truth for the network as it is now (call once before the run).
+  void RefreshTruth();
+  void Start();
+  const std::vector<double>& AppliedAtSeconds() const { return applied_at_s_; }
+
+ private:
+  void Apply(std::size_t index);
+
+  const Scenario& scenario_;
+  TopologyGraph& graph_;
+  SimNetwork& network_;
+  GroundTruth& truth_;
+  TimerScheduler& timers_;
+  MetricsSink& metrics_;
+  std::vector<double> applied_at_s_;
+};
+
+}  // namespace cdnlab
