@@ -65,7 +65,9 @@ std::vector<double> TopologyGraph::LatenciesFromMs(NodeId source) const {
   boost::dijkstra_shortest_paths(
       graph_, source,
       boost::weight_map(boost::get(&EdgeProps::delay_ms, graph_))
-          .distance_map(boost::make_iterator_property_map(distance.begin(), boost::get(boost::vertex_index, graph_))));
+          .distance_map(boost::make_iterator_property_map(distance.begin(), boost::get(boost::vertex_index, graph_)))
+          // Without this Boost marks unreachable nodes with DBL_MAX, which looks finite.
+          .distance_inf(std::numeric_limits<double>::infinity()));
   return distance;
 }
 
@@ -77,7 +79,8 @@ std::vector<TopologyGraph::LinkId> TopologyGraph::ShortestPathLinks(NodeId sourc
       graph_, source,
       boost::weight_map(boost::get(&EdgeProps::delay_ms, graph_))
           .predecessor_map(boost::make_iterator_property_map(predecessor.begin(), index))
-          .distance_map(boost::make_iterator_property_map(distance.begin(), index)));
+          .distance_map(boost::make_iterator_property_map(distance.begin(), index))
+          .distance_inf(std::numeric_limits<double>::infinity()));
   std::vector<LinkId> path;
   if (source == target || distance[target] == std::numeric_limits<double>::infinity()) return path;
   for (NodeId v = target; v != source; v = predecessor[v]) {

@@ -1,0 +1,67 @@
+#include "models/routing/mapping_table.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/routing_fixtures.h"
+
+namespace cdnlab {
+namespace {
+
+using testing::Addr;
+
+const Ipv4Prefix kA{Addr(10, 1, 0, 0), 24};
+const Ipv4Prefix kB{Addr(10, 2, 0, 0), 24};
+const Ipv4Prefix kWide{Addr(10, 0, 0, 0), 8};
+const Ipv4Prefix kDefault{Ipv4Address{0}, 0};
+
+TEST(MappingTable, ReplaceReportsAddsChangesAndRemovalsInPrefixOrder) {
+  MappingTable t;
+  MappingDiff d1 = t.Replace({{kB, {1, 0}}, {kA, {0, 1}}});
+  EXPECT_EQ(d1.from_version, 0u);
+  EXPECT_EQ(d1.to_version, 1u);
+  ASSERT_EQ(d1.upserts.size(), 2u);
+  EXPECT_EQ(d1.upserts[0].prefix, kA);  // ordered by prefix
+  EXPECT_TRUE(d1.removals.empty());
+
+  MappingDiff d2 = t.Replace({{kA, {1, 0}}});
+  EXPECT_EQ(d2.from_version, 1u);
+  EXPECT_EQ(d2.to_version, 2u);
+  ASSERT_EQ(d2.upserts.size(), 1u);
+  EXPECT_EQ(d2.upserts[0].ranked_pops, (std::vector<PopIndex>{1, 0}));
+  ASSERT_EQ(d2.removals.size(), 1u);
+  EXPECT_EQ(d2.removals[0], kB);
+}
+
+TEST(MappingTable, UnchangedContentKeepsTheVersion) {
+  MappingTable t;
+  t.Replace({{kA, {0}}});
+  const MappingDiff same = t.Replace({{kA, {0}}});
+  EXPECT_TRUE(same.Empty());
+  EXPECT_EQ(t.Version(), 1u);
+  EXPECT_EQ(same.to_version, 1u);
+}
+
+TEST(MappingTable, ReplicaFollowsDiffsInOrderOnly) {
+  MappingTable master, replica;
+  const MappingDiff d1 = master.Replace({{kA, {0}}, {kB, {1}}});
+  const MappingDiff d2 = master.Replace({{kA, {2}}});
+  EXPECT_FALSE(replica.Apply(d2)) << "a diff from version 1 cannot apply to version 0";
+  EXPECT_EQ(replica.Version(), 0u);
+  EXPECT_TRUE(replica.Apply(d1));
+  EXPECT_TRUE(replica.Apply(d2));
+  EXPECT_EQ(replica.Entries(), master.Entries());
+  EXPECT_FALSE(replica.Apply(d2)) << "re-applying an old diff is refused";
+}
+
+TEST(MappingTable, LookupIsLongestPrefixMatch) {
+  MappingTable t;
+  t.Replace({{kA, {0}}, {kWide, {1}}, {kDefault, {2}}});
+  EXPECT_EQ(t.Lookup(Addr(10, 1, 0, 77))->ranked_pops, (std::vector<PopIndex>{0}));
+  EXPECT_EQ(t.Lookup(Addr(10, 9, 9, 9))->ranked_pops, (std::vector<PopIndex>{1}));
+  EXPECT_EQ(t.Lookup(Addr(192, 0, 2, 1))->ranked_pops, (std::vector<PopIndex>{2}));
+  MappingTable empty;
+  EXPECT_EQ(empty.Lookup(Addr(10, 1, 0, 1)), nullptr);
+}
+
+}  // namespace
+}  // namespace cdnlab
