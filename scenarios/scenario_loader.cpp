@@ -270,8 +270,6 @@ class ScenarioParser {
       if (e.description.empty()) e.description = DescribeEvent(e);
       s.timeline.push_back(e);
     }
-    std::stable_sort(s.timeline.begin(), s.timeline.end(),
-                     [](const TimelineEvent& a, const TimelineEvent& b) { return a.at_s < b.at_s; });
   }
 
   void ReadLinkChange(MapReader& m, const std::string& path, TimelineEvent& e) {
@@ -319,6 +317,9 @@ Scenario LoadFromText(const std::string& text, const std::string& source) {
   // Cross-checks on a scenario with holes would only repeat the first problems.
   if (log.Empty()) CheckScenario(scenario, marks, log);
   if (!log.Empty()) throw ScenarioError(log.Take());
+  // Sorted only now: error messages above name events by their position in the file.
+  std::stable_sort(scenario.timeline.begin(), scenario.timeline.end(),
+                   [](const TimelineEvent& a, const TimelineEvent& b) { return a.at_s < b.at_s; });
   return scenario;
 }
 
