@@ -10,7 +10,7 @@ namespace {
 Scenario TwoCities() {
   return LoadScenarioText(R"(name: t
 seed: 1
-duration_s: 10
+duration_s: 60
 pops: [{id: lon, lat: 51.51, lon: -0.13, servers: 1, capacity_rps: 1}]
 resolvers: [{id: res, lat: 51.51, lon: -0.13}]
 client_groups: [{id: nyc, prefix: 10.0.0.0/24, lat: 40.71, lon: -74.01, population: 1, resolver: res}]
