@@ -58,26 +58,18 @@ std::uint64_t MeasurementStore::SampleCount(GroupIndex g, PopIndex p) const {
   return samples_(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(p));
 }
 
-Eigen::MatrixXd MeasurementStore::FreshRttMs(SimTime now) const {
-  Eigen::MatrixXd out = rtt_ms_;
-  const auto cutoff = now.count() - config_.max_age.count();
-  for (Eigen::Index r = 0; r < out.rows(); ++r) {
-    for (Eigen::Index c = 0; c < out.cols(); ++c) {
-      if (last_sample_ns_(r, c) < 0 || last_sample_ns_(r, c) < cutoff) out(r, c) = kNaN;
-    }
-  }
-  return out;
-}
+Eigen::MatrixXd MeasurementStore::FreshRttMs(SimTime now) const { return WithoutStale(rtt_ms_, now); }
 
-Eigen::MatrixXd MeasurementStore::FreshLoss(SimTime now) const {
-  Eigen::MatrixXd out = loss_;
+Eigen::MatrixXd MeasurementStore::FreshLoss(SimTime now) const { return WithoutStale(loss_, now); }
+
+Eigen::MatrixXd MeasurementStore::WithoutStale(Eigen::MatrixXd values, SimTime now) const {
   const auto cutoff = now.count() - config_.max_age.count();
-  for (Eigen::Index r = 0; r < out.rows(); ++r) {
-    for (Eigen::Index c = 0; c < out.cols(); ++c) {
-      if (last_sample_ns_(r, c) < 0 || last_sample_ns_(r, c) < cutoff) out(r, c) = kNaN;
+  for (Eigen::Index r = 0; r < values.rows(); ++r) {
+    for (Eigen::Index c = 0; c < values.cols(); ++c) {
+      if (last_sample_ns_(r, c) < 0 || last_sample_ns_(r, c) < cutoff) values(r, c) = kNaN;
     }
   }
-  return out;
+  return values;
 }
 
 }  // namespace cdnlab

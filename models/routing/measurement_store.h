@@ -38,6 +38,9 @@ class MeasurementStore {
   const MeasurementStoreConfig& Config() const { return config_; }
 
  private:
+  // `values` with NaN wherever the cell is stale or was never sampled.
+  Eigen::MatrixXd WithoutStale(Eigen::MatrixXd values, SimTime now) const;
+
   MeasurementStoreConfig config_;
   Eigen::MatrixXd rtt_ms_;   // NaN until an RTT was seen
   Eigen::MatrixXd loss_;     // NaN until any sample was seen
