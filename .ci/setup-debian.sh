@@ -10,6 +10,10 @@ packages=(
   # policy core, loader, analysis
   libboost-dev libboost-graph-dev libeigen3-dev libyaml-cpp-dev
   nlohmann-json3-dev libfmt-dev libcli11-dev
+  # realnet: DNS wire format and TSIG (ldns), sockets and timers (Boost.Asio, header-only)
+  libldns-dev libssl-dev
+  # real peers the realnet tests start on loopback: Knot DNS, kdig/knsupdate, dig
+  knot knot-dnsutils dnsutils
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
 )

@@ -1,7 +1,5 @@
 #include "scenarios/scenario_loader.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
@@ -11,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "scenarios/field_marks.h"
+#include "scenarios/ipv4_text.h"
 #include "scenarios/scenario_checks.h"
 #include "scenarios/yaml_field_reader.h"
 
@@ -117,31 +116,12 @@ class ScenarioParser {
   }
 
   std::optional<Ipv4Prefix> ParsePrefix(const std::string& text, MapReader& m) {
-    const auto slash = text.find('/');
-    const std::string expected = "an IPv4 prefix like 10.1.2.0/24";
-    if (slash == std::string::npos) {
-      m.Error("prefix", fmt::format("expected {}, got '{}'", expected, text));
+    auto parsed = ParseIpv4Prefix(text, 8, 30);
+    if (auto* problem = std::get_if<std::string>(&parsed)) {
+      m.Error("prefix", *problem);
       return std::nullopt;
     }
-    in_addr addr{};
-    if (inet_pton(AF_INET, text.substr(0, slash).c_str(), &addr) != 1) {
-      m.Error("prefix", fmt::format("expected {}, got '{}'", expected, text));
-      return std::nullopt;
-    }
-    int length = -1;
-    const std::string len_text = text.substr(slash + 1);
-    const auto [end, ec] = std::from_chars(len_text.data(), len_text.data() + len_text.size(), length);
-    if (ec != std::errc() || end != len_text.data() + len_text.size() || length < 8 || length > 30) {
-      m.Error("prefix", fmt::format("expected a prefix length from 8 to 30, got '{}'", text));
-      return std::nullopt;
-    }
-    const Ipv4Address address{ntohl(addr.s_addr)};
-    const Ipv4Prefix prefix = Ipv4Prefix::Of(address, static_cast<std::uint8_t>(length));
-    if (prefix.network != address) {
-      m.Error("prefix", fmt::format("host bits set in '{}'; did you mean {}?", text, prefix.ToString()));
-      return std::nullopt;
-    }
-    return prefix;
+    return std::get<Ipv4Prefix>(parsed);
   }
 
   void ReadDns(const YAML::Node& node, DnsSpec& dns) {

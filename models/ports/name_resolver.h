@@ -9,7 +9,7 @@
 
 namespace cdnlab {
 
-enum class DnsRcode : std::uint8_t { kNoError = 0, kFormErr = 1, kServFail = 2, kNxDomain = 3, kRefused = 5 };
+enum class DnsRcode : std::uint8_t { kNoError = 0, kFormErr = 1, kServFail = 2, kNxDomain = 3, kNotImp = 4, kRefused = 5 };
 
 struct ResolveResult {
   DnsRcode rcode = DnsRcode::kServFail;

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "realnet/cli/realnet_command.h"
 #include "sim/cli/run_command.h"
 #include "sim/cli/validate_command.h"
 
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   cdnlab::cli::AddRunCommand(app);
   cdnlab::cli::AddValidateCommand(app);
+  cdnlab::cli::AddRealnetCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
