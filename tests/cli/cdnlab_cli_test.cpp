@@ -1,9 +1,5 @@
 // End-to-end tests of the `cdnlab` program: exit codes, error messages, output files,
 // and reproducibility (same seed -> byte-identical files; another seed -> different).
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,26 +8,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/shell.h"
+
+namespace cdnlab {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CommandResult RunCdnlab(const std::string& args) {
-  const std::string command = std::string(CDNLAB_BINARY) + " " + args + " 2>&1";
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) result.output += buffer.data();
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+testing::ShellResult RunCdnlab(const std::string& args) { return testing::RunShell(std::string(CDNLAB_BINARY) + " " + args); }
 
 std::string DataFile(const std::string& name) { return std::string(CDNLAB_SOURCE_DIR) + "/tests/cli/data/" + name; }
 
@@ -116,3 +100,4 @@ TEST(CdnlabRun, SameSeedGivesByteIdenticalFilesAndAnotherSeedChangesThem) {
 }
 
 }  // namespace
+}  // namespace cdnlab
