@@ -14,6 +14,8 @@ packages=(
   libldns-dev libssl-dev
   # real peers the realnet tests start on loopback: Knot DNS, kdig/knsupdate, dig
   knot knot-dnsutils dnsutils
+  # the DNS fuzz target (libFuzzer with ASan/UBSan)
+  clang libclang-rt-14-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
 )
