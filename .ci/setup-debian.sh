@@ -13,7 +13,7 @@ packages=(
   # realnet: DNS wire format and TSIG (ldns), sockets and timers (Boost.Asio, header-only)
   libldns-dev libssl-dev
   # real peers the realnet tests start on loopback: Knot DNS, kdig/knsupdate, dig
-  knot knot-dnsutils dnsutils
+  knot knot-dnsutils dnsutils dnsperf
   # the DNS fuzz target (libFuzzer with ASan/UBSan)
   clang libclang-rt-14-dev
   # tests and benchmarks
