@@ -7,9 +7,10 @@ set -euo pipefail
 seconds="${1:-60}"
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 build="${CDNLAB_FUZZ_BUILD:-$root/build-fuzz}"
-cmake -S "$root" -B "$build" -DCDNLAB_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo > "$build.configure.log" 2>&1 \
-  || { cat "$build.configure.log"; exit 1; }
-cmake --build "$build" --target dns_query_fuzzer -j2 > "$build.build.log" 2>&1 || { tail -50 "$build.build.log"; exit 1; }
+mkdir -p "$build"
+cmake -S "$root" -B "$build" -DCDNLAB_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo > "$build/configure.log" 2>&1 \
+  || { cat "$build/configure.log"; exit 1; }
+cmake --build "$build" --target dns_query_fuzzer -j2 > "$build/build.log" 2>&1 || { tail -50 "$build/build.log"; exit 1; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work/corpus"' EXIT
 mkdir -p "$work/corpus"
