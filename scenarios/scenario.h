@@ -116,6 +116,18 @@ struct EvaluationSpec {
   double unavailable_penalty_ms = 1000;
 };
 
+// Where the real runtime runs each part of the scenario (all optional; only `cdnlab realnet`
+// reads it). Addresses must be on this machine: loopback or test namespaces.
+struct RealnetSpec {
+  bool present = false;
+  Endpoint controller;                                     // probe reports go here
+  Endpoint dns;                                            // cdnlab's authoritative server
+  std::vector<std::pair<std::string, std::vector<Ipv4Address>>> servers;  // per PoP id
+  std::vector<std::pair<std::string, Ipv4Address>> groups;                // responder address per group id
+  std::uint16_t responder_port = 7007;
+  std::uint16_t agent_port = 7000;
+};
+
 struct Scenario {
   std::string name;
   std::string source;  // file path, or "<built-in default>"
@@ -134,6 +146,7 @@ struct Scenario {
   EvaluationSpec evaluation;
   std::vector<PolicySpec> policies;
   std::vector<TimelineEvent> timeline;  // sorted by at_s (stable)
+  RealnetSpec realnet;
 };
 
 }  // namespace cdnlab

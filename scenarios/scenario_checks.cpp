@@ -1,5 +1,6 @@
 #include "scenarios/scenario_checks.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -20,6 +21,7 @@ class ScenarioChecker {
     CheckGroups();
     CheckLinks();
     CheckTimeline();
+    CheckRealnet();
     if (log_.Empty()) CheckReachability();
   }
 
@@ -99,6 +101,35 @@ class ScenarioChecker {
       } else if (pops.count(e.pop) == 0) {
         Error(fmt::format("timeline[{}].pop", i), fmt::format("no PoP with id '{}'", e.pop));
       }
+    }
+  }
+
+  // Every PoP needs one real address per server, every group a responder address.
+  void CheckRealnet() {
+    if (!s_.realnet.present) return;
+    std::map<std::string, std::size_t> servers;
+    for (const auto& [pop, addresses] : s_.realnet.servers) {
+      const std::string field = "realnet.servers." + pop;
+      auto it = std::find_if(s_.pops.begin(), s_.pops.end(), [&](const PopSpec& p) { return p.id == pop; });
+      if (it == s_.pops.end()) {
+        Error(field, fmt::format("no PoP with id '{}'", pop));
+      } else if (static_cast<int>(addresses.size()) != it->servers) {
+        Error(field, fmt::format("PoP '{}' has {} servers but {} addresses are listed", pop, it->servers, addresses.size()));
+      }
+      servers[pop] = addresses.size();
+    }
+    for (const auto& p : s_.pops) {
+      if (servers.count(p.id) == 0) Error("realnet.servers", fmt::format("no addresses for PoP '{}'", p.id));
+    }
+    std::set<std::string> groups;
+    for (const auto& [group, address] : s_.realnet.groups) {
+      const bool known = std::any_of(s_.client_groups.begin(), s_.client_groups.end(),
+                                     [&](const ClientGroupSpec& g) { return g.id == group; });
+      if (!known) Error("realnet.groups." + group, fmt::format("no client group with id '{}'", group));
+      groups.insert(group);
+    }
+    for (const auto& g : s_.client_groups) {
+      if (groups.count(g.id) == 0) Error("realnet.groups", fmt::format("no responder address for client group '{}'", g.id));
     }
   }
 

@@ -25,7 +25,7 @@ class ScenarioParser {
     Scenario s;
     MapReader top(root, "", log_,
                   {"name", "seed", "duration_s", "routers", "pops", "resolvers", "client_groups", "dns", "links",
-                   "link_defaults", "probing", "mapping", "workload", "evaluation", "policies", "timeline"});
+                   "link_defaults", "probing", "mapping", "workload", "evaluation", "policies", "timeline", "realnet"});
     if (!top.Valid()) return s;
     if (auto v = top.String("name", true)) s.name = *v;
     if (auto v = top.Integer("seed", true, 0, INT64_MAX)) s.seed = static_cast<std::uint64_t>(*v);
@@ -86,6 +86,7 @@ class ScenarioParser {
                            s.duration_s));
     }
     ReadTimeline(top, s);
+    if (auto node = top.Mapping("realnet", false)) ReadRealnet(*node, s);
     return s;
   }
 
@@ -266,6 +267,75 @@ class ScenarioParser {
     if (m.Has("bandwidth_mbps")) e.bandwidth_mbps = m.Number("bandwidth_mbps", false, Range::Positive());
     if (!m.Has("delay_ms") && !m.Has("loss") && !m.Has("bandwidth_mbps")) {
       m.Error("", "a link_change must set at least one of delay_ms, loss, bandwidth_mbps");
+    }
+  }
+
+  std::optional<Endpoint> ParseEndpoint(MapReader& m, const std::string& key, bool required) {
+    const auto text = m.String(key, required);
+    if (!text) return std::nullopt;
+    const auto colon = text->rfind(':');
+    const auto address = colon == std::string::npos ? std::nullopt : ParseIpv4Address(text->substr(0, colon));
+    int port = -1;
+    if (address) {
+      const std::string p = text->substr(colon + 1);
+      const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+      if (ec != std::errc() || end != p.data() + p.size()) port = -1;
+    }
+    if (!address || port < 1 || port > 65535) {
+      m.Error(key, fmt::format("expected IPV4:PORT like 127.0.0.1:7100, got '{}'", *text));
+      return std::nullopt;
+    }
+    return Endpoint{*address, static_cast<std::uint16_t>(port)};
+  }
+
+  void ReadRealnet(const YAML::Node& node, Scenario& s) {
+    MapReader m(node, "realnet", log_, {"controller", "dns", "servers", "groups", "responder_port", "agent_port"});
+    if (!m.Valid()) return;
+    s.realnet.present = true;
+    if (auto e = ParseEndpoint(m, "controller", true)) s.realnet.controller = *e;
+    if (auto e = ParseEndpoint(m, "dns", true)) s.realnet.dns = *e;
+    if (auto v = m.Integer("responder_port", false, 1, 65535)) s.realnet.responder_port = static_cast<std::uint16_t>(*v);
+    if (auto v = m.Integer("agent_port", false, 1, 65535)) s.realnet.agent_port = static_cast<std::uint16_t>(*v);
+    if (auto servers = m.Mapping("servers", true)) {
+      if (!servers->IsMap()) {
+        m.Error("servers", "expected a mapping from PoP id to a list of server addresses");
+      } else {
+        for (const auto& kv : *servers) {
+          const std::string pop = kv.first.Scalar();
+          const std::string path = "realnet.servers." + pop;
+          std::vector<Ipv4Address> addresses;
+          if (!kv.second.IsSequence()) {
+            log_.Add(kv.second.Mark(), path, "expected a list of IPv4 addresses");
+            continue;
+          }
+          for (const auto& a : kv.second) {
+            const auto parsed = a.IsScalar() ? ParseIpv4Address(a.Scalar()) : std::nullopt;
+            if (!parsed) {
+              log_.Add(a.Mark(), path, "expected an IPv4 address, got " + QuoteForMessage(a));
+            } else {
+              addresses.push_back(*parsed);
+            }
+          }
+          marks_.Remember(path, kv.first.Mark());
+          s.realnet.servers.emplace_back(pop, addresses);
+        }
+      }
+    }
+    if (auto groups = m.Mapping("groups", true)) {
+      if (!groups->IsMap()) {
+        m.Error("groups", "expected a mapping from client group id to the address its responder uses");
+      } else {
+        for (const auto& kv : *groups) {
+          const std::string path = "realnet.groups." + kv.first.Scalar();
+          const auto parsed = kv.second.IsScalar() ? ParseIpv4Address(kv.second.Scalar()) : std::nullopt;
+          if (!parsed) {
+            log_.Add(kv.second.Mark(), path, "expected an IPv4 address, got " + QuoteForMessage(kv.second));
+            continue;
+          }
+          marks_.Remember(path, kv.first.Mark());
+          s.realnet.groups.emplace_back(kv.first.Scalar(), *parsed);
+        }
+      }
     }
   }
 

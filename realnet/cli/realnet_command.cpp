@@ -1,5 +1,6 @@
 #include "realnet/cli/realnet_command.h"
 
+#include <functional>
 #include <iostream>
 #include <memory>
 
@@ -7,7 +8,13 @@
 #include <boost/asio/signal_set.hpp>
 #include <fmt/format.h>
 
+#include "models/routing/probe_responder.h"
+#include "realnet/probe_agent_service.h"
 #include "realnet/real_dns_server.h"
+#include "realnet/routing_controller_service.h"
+#include "scenarios/scenario_loader.h"
+#include "realnet/asio_clock.h"
+#include "realnet/asio_datagram_transport.h"
 #include "realnet/static_mapping_config.h"
 #include "scenarios/ipv4_text.h"
 #include "scenarios/scenario_error.h"
@@ -37,6 +44,101 @@ Endpoint ParseListen(const std::string& text) {
     throw CLI::ValidationError("--listen", "expected IPV4:PORT like 127.0.0.1:5300, got '" + text + "'");
   }
   return Endpoint{*address, static_cast<std::uint16_t>(port)};
+}
+
+struct ServiceOptions {
+  std::string scenario;
+  std::string name;      // PoP id, group id or policy name, depending on the command
+  double for_s = 0;      // 0: until SIGINT/SIGTERM
+};
+
+// Runs `io` until a signal arrives or `for_s` seconds pass (when > 0).
+void RunUntilStopped(boost::asio::io_context& io, AsioClock& clock, double for_s, const std::function<void()>& stop) {
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    stop();
+    io.stop();
+  });
+  if (for_s > 0) {
+    clock.ScheduleAfter(FromSeconds(for_s), [&] {
+      stop();
+      io.stop();
+    });
+  }
+  io.run();
+}
+
+void RunController(const ServiceOptions& o) {
+  const Scenario s = LoadScenarioFile(o.scenario);
+  const PolicySpec* policy = nullptr;
+  for (const auto& p : s.policies) {
+    if (p.name == o.name) policy = &p;
+  }
+  if (policy == nullptr) throw CLI::ValidationError("--policy", "the scenario lists no policy '" + o.name + "'");
+  boost::asio::io_context io;
+  AsioClock clock(io);
+  AsioDatagramTransport transport(io);
+  NullMetricsSink metrics;
+  RoutingControllerService controller(s, *policy, io, clock, transport, metrics);
+  controller.Start();
+  std::cerr << fmt::format("cdnlab realnet controller: policy {}, reports on {}, DNS on {}:{}\n", policy->name,
+                           s.realnet.controller.ToString(), s.realnet.dns.address.ToString(), controller.DnsPort());
+  RunUntilStopped(io, clock, o.for_s, [&] { controller.Stop(); });
+  std::cerr << fmt::format("cdnlab realnet controller: {} reports accepted, {} rejected, mapping version {}\n",
+                           controller.ReportsAccepted(), controller.ReportsRejected(), controller.Table().Version());
+}
+
+void RunProbeAgent(const ServiceOptions& o) {
+  const Scenario s = LoadScenarioFile(o.scenario);
+  boost::asio::io_context io;
+  AsioClock clock(io);
+  AsioDatagramTransport transport(io);
+  NullMetricsSink metrics;
+  ProbeAgentService agent(s, o.name, clock, transport, metrics);
+  agent.Start();
+  std::cerr << fmt::format("cdnlab realnet probe-agent: PoP {} reporting to {}\n", o.name, s.realnet.controller.ToString());
+  RunUntilStopped(io, clock, o.for_s, [&] { agent.Stop(); });
+  std::cerr << fmt::format("cdnlab realnet probe-agent: {} reports sent\n", agent.ReportsSent());
+}
+
+void RunResponder(const ServiceOptions& o) {
+  const Scenario s = LoadScenarioFile(o.scenario);
+  std::optional<Ipv4Address> address;
+  for (const auto& [id, a] : s.realnet.groups) {
+    if (id == o.name) address = a;
+  }
+  if (!address) throw CLI::ValidationError("--group", "the scenario's realnet section has no group '" + o.name + "'");
+  boost::asio::io_context io;
+  AsioClock clock(io);
+  AsioDatagramTransport transport(io);
+  ProbeResponder responder(Endpoint{*address, s.realnet.responder_port}, transport);
+  responder.Start();
+  std::cerr << fmt::format("cdnlab realnet responder: group {} on {}:{}\n", o.name, address->ToString(),
+                           s.realnet.responder_port);
+  RunUntilStopped(io, clock, o.for_s, [&] { responder.Stop(); });
+  std::cerr << fmt::format("cdnlab realnet responder: {} probes echoed\n", responder.Echoed());
+}
+
+// Registers one scenario-driven service subcommand.
+void AddService(CLI::App* parent, const std::string& name, const std::string& help, const std::string& name_flag,
+                const std::string& name_help, void (*run)(const ServiceOptions&)) {
+  auto options = std::make_shared<ServiceOptions>();
+  CLI::App* cmd = parent->add_subcommand(name, help);
+  cmd->add_option("scenario", options->scenario, "Scenario YAML with a realnet section")->required()->check(CLI::ExistingFile);
+  cmd->add_option(name_flag, options->name, name_help)->required();
+  cmd->add_option("--for", options->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->callback([options, run] {
+    try {
+      run(*options);
+    } catch (const ScenarioError& e) {
+      std::cerr << e.what() << '\n';
+      throw CLI::RuntimeError(1);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "cdnlab realnet " << e.what() << '\n';
+      throw CLI::RuntimeError(1);
+    }
+  });
 }
 
 void RunDns(const DnsOptions& options) {
@@ -71,6 +173,11 @@ void AddRealnetCommand(CLI::App& app) {
   CLI::App* dns = realnet->add_subcommand("dns", "Serve the CDN hostname from a mapping (EDNS Client Subnet aware)");
   dns->add_option("config", options->config, "Static mapping YAML (zone, hostname, ttl_s, pops, mapping)")->required();
   dns->add_option("--listen", options->listen, "IPV4:PORT to serve on (UDP and TCP)")->capture_default_str();
+  AddService(realnet, "controller", "Mapping controller: probe reports in, mapping out to its own DNS server",
+             "--policy", "Policy from the scenario: measured, geo or random", RunController);
+  AddService(realnet, "probe-agent", "Probe client groups from one PoP's servers and report to the controller", "--pop",
+             "PoP id", RunProbeAgent);
+  AddService(realnet, "responder", "Echo probes for one client group", "--group", "Client group id", RunResponder);
   dns->callback([options] {
     try {
       RunDns(*options);

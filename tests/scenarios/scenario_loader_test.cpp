@@ -187,3 +187,37 @@ TEST(ScenarioLoader, TheBuiltInDefaultIsValid) {
 
 }  // namespace
 }  // namespace cdnlab
+
+namespace cdnlab {
+namespace {
+
+const char* kRealnet = R"(realnet:
+  controller: 127.0.3.1:17100
+  dns: 127.0.3.1:17153
+  servers: {p1: [127.0.2.1, 127.0.2.2]}
+  groups: {g1: 127.0.1.1, g2: 127.0.1.2}
+)";
+
+TEST(ScenarioLoaderRealnet, ReadsAddresses) {
+  const Scenario s = LoadScenarioText(std::string(kValid) + kRealnet, "rn.yaml");
+  ASSERT_TRUE(s.realnet.present);
+  EXPECT_EQ(s.realnet.controller.ToString(), "127.0.3.1:17100");
+  ASSERT_EQ(s.realnet.servers.size(), 1u);
+  EXPECT_EQ(s.realnet.servers[0].second.size(), 2u);
+  EXPECT_EQ(s.realnet.groups.size(), 2u);
+  EXPECT_EQ(s.realnet.responder_port, 7007);
+  EXPECT_FALSE(LoadScenarioText(kValid, "plain.yaml").realnet.present);
+}
+
+TEST(ScenarioLoaderRealnet, RejectsIncompleteOrWrongSections) {
+  const std::string base = std::string(kValid) + kRealnet;
+  EXPECT_MENTIONS(ErrorOf(Replace(base, "127.0.3.1:17100", "127.0.3.1")), "expected IPV4:PORT");
+  EXPECT_MENTIONS(ErrorOf(Replace(base, "[127.0.2.1, 127.0.2.2]", "[127.0.2.1]")),
+                  "PoP 'p1' has 2 servers but 1 addresses are listed");
+  EXPECT_MENTIONS(ErrorOf(Replace(base, ", g2: 127.0.1.2", "")), "no responder address for client group 'g2'");
+  EXPECT_MENTIONS(ErrorOf(Replace(base, "g2: 127.0.1.2", "g3: 127.0.1.2")), "no client group with id 'g3'");
+  EXPECT_MENTIONS(ErrorOf(Replace(base, "127.0.1.1", "localhost")), "expected an IPv4 address");
+}
+
+}  // namespace
+}  // namespace cdnlab

@@ -1,0 +1,75 @@
+#include "realnet/routing_controller_service.h"
+
+#include <stdexcept>
+
+#include "models/routing/geo_policy.h"
+#include "models/routing/mapping_target.h"
+#include "models/routing/measured_policy.h"
+#include "models/routing/random_policy.h"
+#include "realnet/probe_report_codec.h"
+#include "realnet/realnet_catalog.h"
+
+namespace cdnlab {
+
+RoutingControllerService::RoutingControllerService(const Scenario& s, const PolicySpec& policy,
+                                                   boost::asio::io_context& io, AsioClock& clock,
+                                                   AsioDatagramTransport& transport, MetricsSink& metrics,
+                                                   ResolverConfigSink* extra_sink)
+    : catalog_(RealnetCatalog(s)),
+      listen_(s.realnet.controller),
+      clock_(clock),
+      transport_(transport),
+      metrics_(metrics),
+      store_(catalog_.groups.size(), catalog_.pops.size(),
+             MeasurementStoreConfig{policy.ewma_alpha, FromSeconds(policy.max_age_s)}),
+      random_(s.seed, /*stream=*/3),
+      answerer_(catalog_, AuthoritativeConfig{s.dns.zone, s.dns.hostname, FromSeconds(s.dns.ttl_s)}),
+      sink_(answerer_, extra_sink) {
+  if (policy.name == "measured") {
+    policy_ = std::make_unique<MeasuredPolicy>(
+        store_, MeasuredPolicyConfig{policy.loss_penalty_ms, policy.hysteresis_ratio, policy.hysteresis_ms});
+  } else if (policy.name == "geo") {
+    policy_ = std::make_unique<GeoPolicy>(catalog_);
+  } else if (policy.name == "random") {
+    policy_ = std::make_unique<RandomPolicy>(catalog_, random_);
+  } else {
+    throw std::invalid_argument("policy '" + policy.name +
+                                "' cannot run on a real network (the oracle needs the simulator's ground truth)");
+  }
+  controller_ = std::make_unique<MappingController>(
+      BuildMappingTargets(catalog_), *policy_, sink_, clock_, clock_, metrics_,
+      MappingControllerConfig{FromSeconds(s.mapping.recompute_interval_s), static_cast<std::size_t>(s.mapping.ranked_pops)});
+  dns_ = std::make_unique<RealDnsServer>(io, answerer_, s.realnet.dns);
+}
+
+RoutingControllerService::~RoutingControllerService() { Stop(); }
+
+void RoutingControllerService::Start() {
+  if (running_) return;
+  transport_.Bind(listen_, [this](const Endpoint&, const Bytes& payload) { OnReport(payload); });
+  dns_->Start();
+  controller_->Start();
+  running_ = true;
+}
+
+void RoutingControllerService::Stop() {
+  if (!running_) return;
+  controller_->Stop();
+  dns_->Stop();
+  transport_.Unbind(listen_);
+  running_ = false;
+}
+
+void RoutingControllerService::OnReport(const Bytes& payload) {
+  const auto outcome = DecodeProbeReport(catalog_, payload);
+  if (!outcome) {
+    ++rejected_;
+    metrics_.Count("controller.reports_rejected", 1);
+    return;
+  }
+  ++accepted_;
+  // Sample time is the controller's own clock: agents' clocks are not comparable.
+  store_.AddSample(outcome->group, outcome->pop, clock_.Now(), outcome->rtt_ms, outcome->loss);
+}
+
+}  // namespace cdnlab

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# End to end on real sockets: a controller, two probe agents and two responders as separate
+# `cdnlab realnet` processes on loopback addresses, and kdig asking cdnlab's DNS server.
+# pop-a's agent starts first, so group g1 is mapped to pop-a; when pop-a's agent stops, its
+# measurements age out and the answer for g1's subnet must move to a pop-b server.
+#   realnet_routing_loop.sh CDNLAB_BINARY SCENARIO
+set -euo pipefail
+cdnlab="$1"
+scenario="$2"
+dns=(kdig @127.0.3.1 -p 17153 +time=1 +retry=0 +short cdn.example.net A +subnet=10.1.0.0/24)
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+"$cdnlab" realnet controller "$scenario" --policy measured --for 30 & pids+=($!)
+"$cdnlab" realnet responder "$scenario" --group g1 --for 30 & pids+=($!)
+"$cdnlab" realnet responder "$scenario" --group g2 --for 30 & pids+=($!)
+"$cdnlab" realnet probe-agent "$scenario" --pop pop-a --for 30 & pop_a=$!; pids+=($pop_a)
+sleep 1.5
+"$cdnlab" realnet probe-agent "$scenario" --pop pop-b --for 30 & pids+=($!)
+
+# Wait (at most 10 s) for the first mapping: only pop-a has been measured.
+answer=""
+for _ in $(seq 20); do
+  answer="$("${dns[@]}" || true)"
+  [ -n "$answer" ] && break
+  sleep 0.5
+done
+echo "before: g1 -> $answer"
+[ "$answer" = "127.0.2.1" ] || { echo "FAIL: expected pop-a's server 127.0.2.1 first"; exit 1; }
+
+# Equal RTTs: hysteresis keeps pop-a while both are measured.
+sleep 2
+answer="$("${dns[@]}")"
+echo "both measured: g1 -> $answer"
+[ "$answer" = "127.0.2.1" ] || { echo "FAIL: the mapping flapped between equal PoPs"; exit 1; }
+
+kill -TERM "$pop_a"
+for _ in $(seq 20); do  # max_age_s is 2.5 s; allow 10 s
+  answer="$("${dns[@]}" || true)"
+  case "$answer" in 127.0.2.2|127.0.2.3) break ;; esac
+  sleep 0.5
+done
+echo "after pop-a's agent stopped: g1 -> $answer"
+case "$answer" in
+  127.0.2.2|127.0.2.3) echo "PASS" ;;
+  *) echo "FAIL: g1 was not moved to pop-b"; exit 1 ;;
+esac
