@@ -60,6 +60,27 @@ void RoutingControllerService::Stop() {
   running_ = false;
 }
 
+nlohmann::ordered_json RoutingControllerService::StateJson() const {
+  nlohmann::ordered_json groups = nlohmann::ordered_json::array();
+  const SimTime now = clock_.Now();
+  for (GroupIndex g = 0; g < catalog_.groups.size(); ++g) {
+    nlohmann::ordered_json j;
+    j["group"] = catalog_.groups[g].id;
+    const MappingEntry* row = controller_->Table().Find(catalog_.groups[g].prefix);
+    j["pop"] = row != nullptr && !row->ranked_pops.empty() ? nlohmann::ordered_json(catalog_.pops[row->ranked_pops[0]].id)
+                                                           : nlohmann::ordered_json(nullptr);
+    nlohmann::ordered_json rtt = nlohmann::ordered_json::object();
+    for (PopIndex p = 0; p < catalog_.pops.size(); ++p) {
+      const auto v = store_.RttMs(g, p, now);
+      rtt[catalog_.pops[p].id] = v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+    }
+    j["rtt_ms"] = rtt;
+    groups.push_back(j);
+  }
+  return {{"reports_accepted", accepted_}, {"reports_rejected", rejected_},
+          {"mapping_version", controller_->Table().Version()}, {"groups", groups}};
+}
+
 void RoutingControllerService::OnReport(const Bytes& payload) {
   const auto outcome = DecodeProbeReport(catalog_, payload);
   if (!outcome) {

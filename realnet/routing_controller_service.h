@@ -2,6 +2,7 @@
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
 
 #include "models/core/seeded_random_source.h"
 #include "models/ports/metrics_sink.h"
@@ -32,6 +33,9 @@ class RoutingControllerService {
   std::uint16_t DnsPort() const { return dns_->Port(); }
   std::uint64_t ReportsAccepted() const { return accepted_; }
   std::uint64_t ReportsRejected() const { return rejected_; }
+  // Per client group: the PoP its prefix is mapped to and the measured RTT to every PoP
+  // (what `compare-runtimes` compares with the simulation).
+  nlohmann::ordered_json StateJson() const;
 
  private:
   // Applies each diff to the local answerer's replica, then hands it on.

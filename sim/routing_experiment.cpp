@@ -152,6 +152,20 @@ class RoutingWorld {
     r.downloads_completed = workload_->Completed();
     r.downloads_failed = workload_->Failed();
     r.event_times_s = timeline_.AppliedAtSeconds();
+    const SimTime now = clock_.Now();
+    for (GroupIndex g = 0; g < catalog_.groups.size(); ++g) {
+      GroupFinalState state;
+      state.group = catalog_.groups[g].id;
+      const MappingEntry* row = controller_->Table().Find(catalog_.groups[g].prefix);
+      if (row != nullptr && !row->ranked_pops.empty()) {
+        state.pop = catalog_.pops[row->ranked_pops[0]].id;
+        state.true_rtt_ms = truth_.RttMs(g, row->ranked_pops[0]);
+      }
+      for (PopIndex p = 0; p < catalog_.pops.size(); ++p) {
+        if (const auto rtt = store_.RttMs(g, p, now)) state.measured_rtt_ms[catalog_.pops[p].id] = *rtt;
+      }
+      r.final_groups.push_back(state);
+    }
     return r;
   }
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,14 @@
 #include "scenarios/scenario.h"
 
 namespace cdnlab {
+
+// Where a client group ended up: the PoP its prefix is mapped to, and what was measured.
+struct GroupFinalState {
+  std::string group;
+  std::string pop;                     // "" when unmapped
+  std::map<std::string, double> measured_rtt_ms;  // by PoP id; fresh cells only
+  double true_rtt_ms = 0;              // to `pop`, from the topology
+};
 
 // What one policy run did, beyond the metrics it streamed to the sink.
 struct RoutingRunResult {
@@ -24,6 +33,7 @@ struct RoutingRunResult {
   std::uint64_t downloads_completed = 0;
   std::uint64_t downloads_failed = 0;
   std::vector<double> event_times_s;           // timeline events as applied
+  std::vector<GroupFinalState> final_groups;   // at the end of the run
 };
 
 // Runs measured request routing for one policy on an ns-3 network built from the scenario:

@@ -1,11 +1,15 @@
 #include "sim/sim_network.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
 #include <ns3/data-rate.h>
 #include <ns3/double.h>
+#include <ns3/fd-net-device.h>
+#include <ns3/mac48-address.h>
 #include <ns3/enum.h>
 #include <ns3/internet-stack-helper.h>
 #include <ns3/ipv4-global-routing-helper.h>
@@ -166,6 +170,20 @@ void SimNetwork::SetPopServersUp(PopIndex pop, bool up) {
   for (auto& lan : server_lans_.at(pop)) {
     for (auto& e : lan.errors) e->SetAttribute("ErrorRate", ns3::DoubleValue(up ? 0.0 : 1.0));
   }
+}
+
+void SimNetwork::AttachRealHost(Ipv4Address behind, int tap_fd, Ipv4Prefix subnet) {
+  ns3::Ptr<ns3::Node> node = NodeOf(behind);
+  ns3::Ptr<ns3::FdNetDevice> device = ns3::CreateObject<ns3::FdNetDevice>();
+  device->SetAddress(ns3::Mac48Address::Allocate());
+  node->AddDevice(device);
+  device->SetFileDescriptor(dup(tap_fd));  // ns-3 closes its descriptor on dispose; the tap owner keeps its own
+  ns3::Ptr<ns3::Ipv4> ipv4 = node->GetObject<ns3::Ipv4>();
+  const std::uint32_t interface = ipv4->AddInterface(device);
+  ipv4->AddAddress(interface, ns3::Ipv4InterfaceAddress(ToNs3(subnet.Host(1)),
+                                                        ns3::Ipv4Mask(Ipv4Prefix::MaskFor(subnet.length))));
+  ipv4->SetMetric(interface, 1);
+  ipv4->SetUp(interface);
 }
 
 void SimNetwork::RecomputeRoutes() { ns3::Ipv4GlobalRoutingHelper::RecomputeRoutingTables(); }

@@ -49,6 +49,11 @@ class SimNetwork {
   void SetPopServersUp(PopIndex pop, bool up);
   void RecomputeRoutes();
 
+  // Emulation: puts a real host (the other end of an open tap, `tap_fd`) behind the
+  // simulated host that owns `behind`, on its own `subnet` (ns-3 takes .1, the real host
+  // .2). Call RecomputeRoutes() once all real hosts are attached.
+  void AttachRealHost(Ipv4Address behind, int tap_fd, Ipv4Prefix subnet);
+
  private:
   void SetParams(SimLink& link, const LinkParams& params);
   SimLink Connect(ns3::Ptr<ns3::Node> a, ns3::Ptr<ns3::Node> b, Ipv4Prefix network, const LinkParams& params);

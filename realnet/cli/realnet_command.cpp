@@ -1,5 +1,6 @@
 #include "realnet/cli/realnet_command.h"
 
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -50,6 +51,7 @@ struct ServiceOptions {
   std::string scenario;
   std::string name;      // PoP id, group id or policy name, depending on the command
   double for_s = 0;      // 0: until SIGINT/SIGTERM
+  std::string state_out;  // controller only: where to write its final state (JSON)
 };
 
 // Runs `io` until a signal arrives or `for_s` seconds pass (when > 0).
@@ -83,7 +85,12 @@ void RunController(const ServiceOptions& o) {
   controller.Start();
   std::cerr << fmt::format("cdnlab realnet controller: policy {}, reports on {}, DNS on {}:{}\n", policy->name,
                            s.realnet.controller.ToString(), s.realnet.dns.address.ToString(), controller.DnsPort());
-  RunUntilStopped(io, clock, o.for_s, [&] { controller.Stop(); });
+  RunUntilStopped(io, clock, o.for_s, [&] {
+    if (!o.state_out.empty()) {
+      std::ofstream(o.state_out, std::ios::trunc) << controller.StateJson().dump(2) << '\n';
+    }
+    controller.Stop();
+  });
   std::cerr << fmt::format("cdnlab realnet controller: {} reports accepted, {} rejected, mapping version {}\n",
                            controller.ReportsAccepted(), controller.ReportsRejected(), controller.Table().Version());
 }
@@ -126,6 +133,9 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
   CLI::App* cmd = parent->add_subcommand(name, help);
   cmd->add_option("scenario", options->scenario, "Scenario YAML with a realnet section")->required()->check(CLI::ExistingFile);
   cmd->add_option(name_flag, options->name, name_help)->required();
+  if (name == "controller") {
+    cmd->add_option("--state-out", options->state_out, "Write the final mapping and measurements here (JSON)");
+  }
   cmd->add_option("--for", options->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
       ->check(CLI::NonNegativeNumber);
   cmd->callback([options, run] {

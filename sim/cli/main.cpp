@@ -6,6 +6,7 @@
 
 #include "realnet/cli/realnet_command.h"
 #include "sim/cli/run_command.h"
+#include "sim/cli/testbed_commands.h"
 #include "sim/cli/validate_command.h"
 
 int main(int argc, char** argv) {
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   cdnlab::cli::AddRunCommand(app);
   cdnlab::cli::AddValidateCommand(app);
   cdnlab::cli::AddRealnetCommand(app);
+  cdnlab::cli::AddTestbedCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
