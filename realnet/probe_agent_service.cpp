@@ -35,7 +35,7 @@ ProbeAgentService::ProbeAgentService(const Scenario& s, const std::string& pop_i
   probing.packet_bytes = static_cast<std::size_t>(s.probing.packet_bytes);
   probing.responder_port = s.realnet.responder_port;
   scheduler_ = std::make_unique<ProbeScheduler>(
-      own_catalog_, agents_by_pop, clock, clock, random_, metrics,
+      own_catalog_, agents_by_pop, clock, random_, metrics,
       [this](ProbeOutcome o) {
         o.pop = pop_;  // the scheduler only knows this PoP as index 0
         transport_.Send(report_from_, controller_, EncodeProbeReport(full_catalog_, o));

@@ -108,7 +108,9 @@ class ScenarioChecker {
   void CheckRealnet() {
     if (!s_.realnet.present) return;
     std::map<std::string, std::size_t> servers;
-    for (const auto& [pop, addresses] : s_.realnet.servers) {
+    for (const auto& entry : s_.realnet.servers) {
+      const std::string& pop = entry.first;
+      const auto& addresses = entry.second;
       const std::string field = "realnet.servers." + pop;
       auto it = std::find_if(s_.pops.begin(), s_.pops.end(), [&](const PopSpec& p) { return p.id == pop; });
       if (it == s_.pops.end()) {
@@ -122,7 +124,8 @@ class ScenarioChecker {
       if (servers.count(p.id) == 0) Error("realnet.servers", fmt::format("no addresses for PoP '{}'", p.id));
     }
     std::set<std::string> groups;
-    for (const auto& [group, address] : s_.realnet.groups) {
+    for (const auto& entry : s_.realnet.groups) {
+      const std::string& group = entry.first;
       const bool known = std::any_of(s_.client_groups.begin(), s_.client_groups.end(),
                                      [&](const ClientGroupSpec& g) { return g.id == group; });
       if (!known) Error("realnet.groups." + group, fmt::format("no client group with id '{}'", group));

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstdio>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -51,6 +53,35 @@ struct RealHost {
 
 std::atomic<bool> g_interrupted{false};
 
+// Restores the previous SIGINT handler on every path out of RunTestbed.
+struct InterruptGuard {
+  InterruptGuard() : previous(std::signal(SIGINT, [](int) { g_interrupted = true; })) { g_interrupted = false; }
+  ~InterruptGuard() { std::signal(SIGINT, previous); }
+  void (*previous)(int);
+};
+
+// Namespaces named cdnlab-<pid>-... whose process is gone (killed with SIGKILL, say) are
+// removed, so a crashed run never blocks the next one.
+void RemoveStaleNamespaces() {
+  char buffer[4096];
+  FILE* list = popen("ip netns list 2>/dev/null", "r");
+  if (list == nullptr) return;
+  std::vector<std::string> stale;
+  while (fgets(buffer, sizeof buffer, list) != nullptr) {
+    unsigned long pid = 0;
+    char name[256];
+    if (sscanf(buffer, "%255s", name) != 1 || sscanf(name, "cdnlab-%lu-", &pid) != 1) continue;
+    if (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) stale.push_back(name);
+  }
+  pclose(list);
+  for (const auto& name : stale) {
+    try {
+      RunChecked({"ip", "netns", "del", name});
+    } catch (const std::exception&) {
+    }
+  }
+}
+
 // The scenario text plus the realnet section that places each part on its real host.
 std::string DerivedScenario(const TestbedOptions& o, const std::vector<RealHost>& hosts) {
   std::string text = o.scenario_text;
@@ -83,6 +114,8 @@ TestbedResult RunTestbed(const Scenario& scenario, const TestbedOptions& options
     }
   }
   std::filesystem::create_directories(options.out_dir);
+  InterruptGuard interrupt_guard;  // from here on Ctrl-C tears everything down cleanly
+  RemoveStaleNamespaces();
 
   // Real time, and real checksums: these packets leave ns-3 for the kernel.
   ns3::GlobalValue::Bind("SimulatorImplementationType", ns3::StringValue("ns3::RealtimeSimulatorImpl"));
@@ -136,8 +169,6 @@ TestbedResult RunTestbed(const Scenario& scenario, const TestbedOptions& options
     MetricsRecorder metrics;
     TimelinePlayer timeline(scenario, graph, network, truth, clock, metrics);
     timeline.Start();
-    g_interrupted = false;
-    auto previous = std::signal(SIGINT, [](int) { g_interrupted = true; });
     // Poll for Ctrl-C from inside the simulation, so teardown runs on this thread.
     std::function<void()> watch = [&] {
       if (g_interrupted) {
@@ -149,7 +180,6 @@ TestbedResult RunTestbed(const Scenario& scenario, const TestbedOptions& options
     watch();
     ns3::Simulator::Stop(ns3::Seconds(scenario.duration_s + 2));
     ns3::Simulator::Run();
-    std::signal(SIGINT, previous);
     if (controller > 0) waitpid(controller, nullptr, 0);  // it writes its state on exit
     ns3::Simulator::Destroy();
     // Namespaces (and anything still running in them) and taps go with `hosts`.

@@ -107,7 +107,7 @@ class RoutingWorld {
       // Outcomes reach the controller's store in-process: the report channel is not what
       // this experiment studies (realnet sends them over the network).
       scheduler_ = std::make_unique<ProbeScheduler>(
-          catalog_, agents_by_pop, clock_, clock_, probe_random_, metrics,
+          catalog_, agents_by_pop, clock_, probe_random_, metrics,
           [this](const ProbeOutcome& o) { store_.AddSample(o.group, o.pop, o.finished_at, o.rtt_ms, o.loss); }, probing);
     }
     DownloadWorkloadConfig work;

@@ -7,11 +7,10 @@
 namespace cdnlab {
 
 ProbeScheduler::ProbeScheduler(const RoutingCatalog& catalog, std::vector<std::vector<ProbeAgent*>> agents_by_pop,
-                               Clock& clock, TimerScheduler& timers, RandomSource& random, MetricsSink& metrics,
+                               TimerScheduler& timers, RandomSource& random, MetricsSink& metrics,
                                OutcomeHandler on_outcome, ProbeSchedulerConfig config)
     : catalog_(catalog),
       agents_by_pop_(std::move(agents_by_pop)),
-      clock_(clock),
       timers_(timers),
       random_(random),
       metrics_(metrics),

@@ -4,7 +4,6 @@
 #include <optional>
 #include <vector>
 
-#include "models/ports/clock.h"
 #include "models/ports/metrics_sink.h"
 #include "models/ports/random_source.h"
 #include "models/ports/timer_scheduler.h"
@@ -37,7 +36,7 @@ class ProbeScheduler {
 
   // agents_by_pop[p] are the agents running on PoP p's servers (at least one per PoP).
   ProbeScheduler(const RoutingCatalog& catalog, std::vector<std::vector<ProbeAgent*>> agents_by_pop,
-                 Clock& clock, TimerScheduler& timers, RandomSource& random, MetricsSink& metrics,
+                 TimerScheduler& timers, RandomSource& random, MetricsSink& metrics,
                  OutcomeHandler on_outcome, ProbeSchedulerConfig config = {});
   ~ProbeScheduler();
 
@@ -55,7 +54,6 @@ class ProbeScheduler {
 
   const RoutingCatalog& catalog_;
   std::vector<std::vector<ProbeAgent*>> agents_by_pop_;
-  Clock& clock_;
   TimerScheduler& timers_;
   RandomSource& random_;
   MetricsSink& metrics_;

@@ -34,7 +34,7 @@ class ProbeSchedulerTest : public ::testing::Test {
     }
   }
   std::unique_ptr<ProbeScheduler> Make(ProbeSchedulerConfig config = {}) {
-    return std::make_unique<ProbeScheduler>(catalog_, agents_by_pop_, runtime_, runtime_, random_, metrics_,
+    return std::make_unique<ProbeScheduler>(catalog_, agents_by_pop_, runtime_, random_, metrics_,
                                             [this](const ProbeOutcome& o) { outcomes_.push_back(o); }, config);
   }
 
