@@ -76,7 +76,7 @@ class RealDnsServer::TcpSession : public std::enable_shared_from_this<TcpSession
 };
 
 RealDnsServer::RealDnsServer(boost::asio::io_context& io, const AuthoritativeAnswerer& answerer, Endpoint listen)
-    : io_(io), answerer_(answerer), listen_(listen), udp_(io), tcp_(io) {}
+    : answerer_(answerer), listen_(listen), udp_(io), tcp_(io) {}
 
 RealDnsServer::~RealDnsServer() { Stop(); }
 

@@ -39,7 +39,6 @@ class RealDnsServer {
   void ReceiveUdp();
   void Accept();
 
-  boost::asio::io_context& io_;
   const AuthoritativeAnswerer& answerer_;
   Endpoint listen_;
   std::uint16_t port_ = 0;

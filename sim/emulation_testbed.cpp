@@ -180,7 +180,9 @@ TestbedResult RunTestbed(const Scenario& scenario, const TestbedOptions& options
     watch();
     ns3::Simulator::Stop(ns3::Seconds(scenario.duration_s + 2));
     ns3::Simulator::Run();
-    if (controller > 0) waitpid(controller, nullptr, 0);  // it writes its state on exit
+    // Normally the controller is about to finish its --for run and write its state; after
+    // Ctrl-C nobody waits: the namespaces terminate their processes on the way out.
+    if (controller > 0 && !g_interrupted) waitpid(controller, nullptr, 0);
     ns3::Simulator::Destroy();
     // Namespaces (and anything still running in them) and taps go with `hosts`.
     if (g_interrupted) throw std::runtime_error("testbed interrupted; everything was torn down");
