@@ -37,8 +37,8 @@ void PushDeleteRrset(ldns_rr_list* list, const std::string& owner) {
 
 }  // namespace
 
-DnsUpdatePublisher::DnsUpdatePublisher(const RoutingCatalog& catalog, DnsUpdateTarget target, MetricsSink& metrics)
-    : catalog_(catalog), target_(std::move(target)), metrics_(metrics) {}
+DnsUpdatePublisher::DnsUpdatePublisher(RoutingCatalog catalog, DnsUpdateTarget target, MetricsSink& metrics)
+    : catalog_(std::move(catalog)), target_(std::move(target)), metrics_(metrics) {}
 
 std::string DnsUpdatePublisher::NameFor(const Ipv4Prefix& prefix) const {
   if (prefix.length == 0) return target_.hostname + ".";

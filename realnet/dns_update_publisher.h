@@ -29,7 +29,7 @@ struct DnsUpdateTarget {
 // replaced (delete RRset, add) in one signed update over TCP; the reply's TSIG is verified.
 class DnsUpdatePublisher final : public ResolverConfigSink {
  public:
-  DnsUpdatePublisher(const RoutingCatalog& catalog, DnsUpdateTarget target, MetricsSink& metrics);
+  DnsUpdatePublisher(RoutingCatalog catalog, DnsUpdateTarget target, MetricsSink& metrics);
   void Apply(const MappingDiff& diff) override;
 
   std::uint64_t UpdatesAccepted() const { return accepted_; }
@@ -40,7 +40,7 @@ class DnsUpdatePublisher final : public ResolverConfigSink {
   std::string NameFor(const Ipv4Prefix& prefix) const;
 
  private:
-  const RoutingCatalog& catalog_;
+  RoutingCatalog catalog_;  // a copy: the publisher often outlives the catalog it was built from
   DnsUpdateTarget target_;
   MetricsSink& metrics_;
   std::uint64_t accepted_ = 0;

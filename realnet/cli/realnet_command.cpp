@@ -10,7 +10,9 @@
 #include <fmt/format.h>
 
 #include "models/routing/probe_responder.h"
+#include "realnet/dns_update_publisher.h"
 #include "realnet/probe_agent_service.h"
+#include "realnet/realnet_catalog.h"
 #include "realnet/real_dns_server.h"
 #include "realnet/routing_controller_service.h"
 #include "scenarios/scenario_loader.h"
@@ -28,7 +30,7 @@ struct DnsOptions {
   std::string listen = "127.0.0.1:5300";
 };
 
-Endpoint ParseListen(const std::string& text) {
+Endpoint ParseListen(const std::string& text, const std::string& flag = "--listen") {
   const auto colon = text.rfind(':');
   const auto address = colon == std::string::npos ? std::nullopt : ParseIpv4Address(text.substr(0, colon));
   int port = -1;
@@ -42,7 +44,7 @@ Endpoint ParseListen(const std::string& text) {
     }
   }
   if (!address || port < 0 || port > 65535) {
-    throw CLI::ValidationError("--listen", "expected IPV4:PORT like 127.0.0.1:5300, got '" + text + "'");
+    throw CLI::ValidationError(flag, "expected IPV4:PORT like 127.0.0.1:5300, got '" + text + "'");
   }
   return Endpoint{*address, static_cast<std::uint16_t>(port)};
 }
@@ -52,6 +54,8 @@ struct ServiceOptions {
   std::string name;      // PoP id, group id or policy name, depending on the command
   double for_s = 0;      // 0: until SIGINT/SIGTERM
   std::string state_out;  // controller only: where to write its final state (JSON)
+  std::string rfc2136;    // controller only: SERVER:PORT of a primary to update (RFC 2136)
+  std::string tsig;       // controller only: NAME:BASE64SECRET for those updates (hmac-sha256)
 };
 
 // Runs `io` until a signal arrives or `for_s` seconds pass (when > 0).
@@ -81,7 +85,22 @@ void RunController(const ServiceOptions& o) {
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
   NullMetricsSink metrics;
-  RoutingControllerService controller(s, *policy, io, clock, transport, metrics);
+  std::unique_ptr<DnsUpdatePublisher> updates;
+  if (!o.rfc2136.empty()) {
+    const auto colon = o.tsig.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == o.tsig.size()) {
+      throw CLI::ValidationError("--tsig", "expected NAME:BASE64SECRET with --rfc2136");
+    }
+    DnsUpdateTarget target;
+    target.server = ParseListen(o.rfc2136, "--rfc2136");
+    target.zone = s.dns.zone;
+    target.hostname = s.dns.hostname;
+    target.key_name = o.tsig.substr(0, colon);
+    target.key_secret = o.tsig.substr(colon + 1);
+    target.ttl = std::chrono::seconds(static_cast<long>(s.dns.ttl_s));
+    updates = std::make_unique<DnsUpdatePublisher>(RealnetCatalog(s), target, metrics);
+  }
+  RoutingControllerService controller(s, *policy, io, clock, transport, metrics, updates.get());
   controller.Start();
   std::cerr << fmt::format("cdnlab realnet controller: policy {}, reports on {}, DNS on {}:{}\n", policy->name,
                            s.realnet.controller.ToString(), s.realnet.dns.address.ToString(), controller.DnsPort());
@@ -93,6 +112,11 @@ void RunController(const ServiceOptions& o) {
   });
   std::cerr << fmt::format("cdnlab realnet controller: {} reports accepted, {} rejected, mapping version {}\n",
                            controller.ReportsAccepted(), controller.ReportsRejected(), controller.Table().Version());
+  if (updates) {
+    std::cerr << fmt::format("cdnlab realnet controller: {} RFC 2136 updates accepted, {} failed{}\n",
+                             updates->UpdatesAccepted(), updates->UpdatesFailed(),
+                             updates->LastError().empty() ? "" : " (last: " + updates->LastError() + ")");
+  }
 }
 
 void RunProbeAgent(const ServiceOptions& o) {
@@ -135,6 +159,8 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
   cmd->add_option(name_flag, options->name, name_help)->required();
   if (name == "controller") {
     cmd->add_option("--state-out", options->state_out, "Write the final mapping and measurements here (JSON)");
+    cmd->add_option("--rfc2136", options->rfc2136, "Also push the mapping to this primary (IPV4:PORT) by RFC 2136");
+    cmd->add_option("--tsig", options->tsig, "TSIG key for --rfc2136 as NAME:BASE64SECRET (hmac-sha256)");
   }
   cmd->add_option("--for", options->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
       ->check(CLI::NonNegativeNumber);

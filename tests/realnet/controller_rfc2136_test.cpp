@@ -1,0 +1,47 @@
+// `cdnlab realnet controller --rfc2136`: the measured mapping, built from real probes, is
+// pushed into a real Knot DNS the test starts, where kdig can read it.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "tests/support/knot_server.h"
+#include "tests/support/shell.h"
+
+namespace cdnlab {
+namespace {
+
+TEST(ControllerRfc2136, MeasuredMappingReachesKnot) {
+  const char* secret = "Y29udHJvbGxlciB0byBrbm90IHRlc3Qga2V5IQ==";
+  testing::KnotServer knot("example.net", "ctl-key", secret, "cdn IN A 192.0.2.1");
+  const std::string bin = CDNLAB_BINARY;
+  const std::string scenario = std::string(CDNLAB_SOURCE_DIR) + "/tests/realnet/data/loopback_routing.yaml";
+  const std::string controller = bin + " realnet controller " + scenario + " --policy measured --for 6 --rfc2136 127.0.0.1:" +
+                                 std::to_string(knot.Port()) + " --tsig ctl-key:" + secret;
+  const auto r = testing::RunShell(
+      "(" + bin + " realnet responder " + scenario + " --group g1 --for 6 >/dev/null 2>&1 &" + bin +
+      " realnet responder " + scenario + " --group g2 --for 6 >/dev/null 2>&1 &" + bin + " realnet probe-agent " + scenario +
+      " --pop pop-a --for 6 >/dev/null 2>&1 &" + controller + "; wait)");
+  EXPECT_NE(r.output.find("RFC 2136 updates accepted, 0 failed"), std::string::npos) << r.output;
+  // Only pop-a was measured: both groups' rows, and the default name, point at its server.
+  EXPECT_NE(knot.Kdig("10-1-0-0-24.map.example.net A +short").output.find("127.0.2.1"), std::string::npos);
+  EXPECT_NE(knot.Kdig("10-2-0-0-24.map.example.net A +short").output.find("127.0.2.1"), std::string::npos);
+  EXPECT_EQ(knot.Kdig("cdn.example.net A +short").output, "127.0.2.1\n");
+}
+
+TEST(ControllerRfc2136, BadFlagsAreRefused) {
+  const std::string base = std::string(CDNLAB_BINARY) + " realnet controller " + std::string(CDNLAB_SOURCE_DIR) +
+                           "/tests/realnet/data/loopback_routing.yaml --policy measured --for 1";
+  const auto no_key = testing::RunShell(base + " --rfc2136 127.0.0.1:53");
+  EXPECT_NE(no_key.exit_code, 0);
+  EXPECT_NE(no_key.output.find("--tsig"), std::string::npos) << no_key.output;
+  const auto bad_server = testing::RunShell(base + " --rfc2136 localhost --tsig k:c2VjcmV0");
+  EXPECT_NE(bad_server.exit_code, 0);
+  EXPECT_NE(bad_server.output.find("--rfc2136"), std::string::npos) << bad_server.output;
+  const auto bad_policy = testing::RunShell(std::string(CDNLAB_BINARY) + " realnet controller " +
+                                            std::string(CDNLAB_SOURCE_DIR) + "/tests/realnet/data/loopback_routing.yaml --policy oracle --for 1");
+  EXPECT_NE(bad_policy.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace cdnlab
