@@ -6,7 +6,7 @@
 
 namespace cdnlab {
 
-ProbeScheduler::ProbeScheduler(const RoutingCatalog& catalog, std::vector<std::vector<ProbeAgent*>> agents_by_pop,
+ProbeScheduler::ProbeScheduler(const RoutingCatalog& catalog, std::vector<std::vector<ProbeTrainRunner*>> agents_by_pop,
                                TimerScheduler& timers, RandomSource& random, MetricsSink& metrics,
                                OutcomeHandler on_outcome, ProbeSchedulerConfig config)
     : catalog_(catalog),
@@ -57,7 +57,7 @@ void ProbeScheduler::RunRoundNow() {
   for (PopIndex p = 0; p < catalog_.pops.size(); ++p) {
     const auto& agents = agents_by_pop_[p];
     for (GroupIndex g = 0; g < catalog_.groups.size(); ++g) {
-      ProbeAgent* agent = agents[(g + round) % agents.size()];
+      ProbeTrainRunner* agent = agents[(g + round) % agents.size()];
       ProbeTrainSpec spec;
       spec.group = g;
       spec.target = Endpoint{catalog_.groups[g].representative, config_.responder_port};

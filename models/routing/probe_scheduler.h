@@ -35,7 +35,7 @@ class ProbeScheduler {
   using OutcomeHandler = std::function<void(const ProbeOutcome&)>;
 
   // agents_by_pop[p] are the agents running on PoP p's servers (at least one per PoP).
-  ProbeScheduler(const RoutingCatalog& catalog, std::vector<std::vector<ProbeAgent*>> agents_by_pop,
+  ProbeScheduler(const RoutingCatalog& catalog, std::vector<std::vector<ProbeTrainRunner*>> agents_by_pop,
                  TimerScheduler& timers, RandomSource& random, MetricsSink& metrics,
                  OutcomeHandler on_outcome, ProbeSchedulerConfig config = {});
   ~ProbeScheduler();
@@ -53,7 +53,7 @@ class ProbeScheduler {
   void OnOutcome(const ProbeOutcome& outcome);
 
   const RoutingCatalog& catalog_;
-  std::vector<std::vector<ProbeAgent*>> agents_by_pop_;
+  std::vector<std::vector<ProbeTrainRunner*>> agents_by_pop_;
   TimerScheduler& timers_;
   RandomSource& random_;
   MetricsSink& metrics_;

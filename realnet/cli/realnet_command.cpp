@@ -56,6 +56,7 @@ struct ServiceOptions {
   std::string state_out;  // controller only: where to write its final state (JSON)
   std::string rfc2136;    // controller only: SERVER:PORT of a primary to update (RFC 2136)
   std::string tsig;       // controller only: NAME:BASE64SECRET for those updates (hmac-sha256)
+  std::string method = "udp";  // probe-agent only: udp or icmp
 };
 
 // Runs `io` until a signal arrives or `for_s` seconds pass (when > 0).
@@ -125,9 +126,14 @@ void RunProbeAgent(const ServiceOptions& o) {
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
   NullMetricsSink metrics;
-  ProbeAgentService agent(s, o.name, clock, transport, metrics);
+  ProbeAgentService agent(s, o.name, io, clock, transport, metrics,
+                          o.method == "icmp" ? ProbeMethod::kIcmp : ProbeMethod::kUdp);
+  if (!agent.FallbackReason().empty()) {
+    std::cerr << "cdnlab realnet probe-agent: " << agent.FallbackReason() << "; probing with UDP instead\n";
+  }
   agent.Start();
-  std::cerr << fmt::format("cdnlab realnet probe-agent: PoP {} reporting to {}\n", o.name, s.realnet.controller.ToString());
+  std::cerr << fmt::format("cdnlab realnet probe-agent: PoP {} probing with {}, reporting to {}\n", o.name,
+                           agent.Method() == ProbeMethod::kIcmp ? "ICMP echo" : "UDP", s.realnet.controller.ToString());
   RunUntilStopped(io, clock, o.for_s, [&] { agent.Stop(); });
   std::cerr << fmt::format("cdnlab realnet probe-agent: {} reports sent\n", agent.ReportsSent());
 }
@@ -161,6 +167,11 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
     cmd->add_option("--state-out", options->state_out, "Write the final mapping and measurements here (JSON)");
     cmd->add_option("--rfc2136", options->rfc2136, "Also push the mapping to this primary (IPV4:PORT) by RFC 2136");
     cmd->add_option("--tsig", options->tsig, "TSIG key for --rfc2136 as NAME:BASE64SECRET (hmac-sha256)");
+  }
+  if (name == "probe-agent") {
+    cmd->add_option("--method", options->method, "udp (to cdnlab responders) or icmp (echo, where permitted)")
+        ->check(CLI::IsMember({"udp", "icmp"}))
+        ->capture_default_str();
   }
   cmd->add_option("--for", options->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
       ->check(CLI::NonNegativeNumber);

@@ -44,7 +44,7 @@ class ProbeSchedulerTest : public ::testing::Test {
   SeededRandomSource random_;
   std::vector<std::unique_ptr<ProbeResponder>> responders_;
   std::vector<std::unique_ptr<ProbeAgent>> agents_;
-  std::vector<std::vector<ProbeAgent*>> agents_by_pop_;
+  std::vector<std::vector<ProbeTrainRunner*>> agents_by_pop_;
   std::vector<ProbeOutcome> outcomes_;
 };
 

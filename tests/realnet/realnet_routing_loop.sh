@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End to end on real sockets: a controller, two probe agents and two responders as separate
 # `cdnlab realnet` processes on loopback addresses, and kdig asking cdnlab's DNS server.
-# pop-a's agent starts first, so group g1 is mapped to pop-a; when pop-a's agent stops, its
+# pop-b probes with ICMP echo, pop-a with UDP. pop-a's agent starts first, so group g1 is mapped to pop-a; when pop-a's agent stops, its
 # measurements age out and the answer for g1's subnet must move to a pop-b server.
 #   realnet_routing_loop.sh CDNLAB_BINARY SCENARIO
 set -euo pipefail
@@ -17,7 +17,7 @@ trap cleanup EXIT
 "$cdnlab" realnet responder "$scenario" --group g2 --for 30 & pids+=($!)
 "$cdnlab" realnet probe-agent "$scenario" --pop pop-a --for 30 & pop_a=$!; pids+=($pop_a)
 sleep 1.5
-"$cdnlab" realnet probe-agent "$scenario" --pop pop-b --for 30 & pids+=($!)
+"$cdnlab" realnet probe-agent "$scenario" --pop pop-b --method icmp --for 30 & pids+=($!)  # ICMP: same store, same policy
 
 # Wait (at most 10 s) for the first mapping: only pop-a has been measured.
 answer=""
