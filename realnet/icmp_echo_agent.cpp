@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "models/routing/probe_train_tally.h"
+
 namespace cdnlab {
 namespace {
 
@@ -48,11 +50,7 @@ sockaddr_in SockAddr(Ipv4Address a) {
 struct IcmpEchoAgent::Train {
   ProbeTrainSpec spec;
   Done done;
-  int sent = 0;
-  std::vector<bool> answered;
-  std::vector<double> rtts_ms;
-  std::uint64_t bytes_sent = 0;
-  std::uint64_t bytes_received = 0;
+  ProbeTrainTally tally;
   std::optional<TimerId> timer;
 };
 
@@ -91,11 +89,7 @@ IcmpEchoAgent::~IcmpEchoAgent() {
 
 void IcmpEchoAgent::RunTrain(const ProbeTrainSpec& spec, Done done) {
   const std::uint64_t id = next_train_id_++;
-  auto t = std::make_unique<Train>();
-  t->spec = spec;
-  t->done = std::move(done);
-  t->answered.assign(static_cast<std::size_t>(std::max(spec.packets, 0)), false);
-  trains_.emplace(id, std::move(t));
+  trains_.emplace(id, std::make_unique<Train>(Train{spec, std::move(done), ProbeTrainTally(spec.packets), {}}));
   SendNext(id);
 }
 
@@ -104,16 +98,17 @@ void IcmpEchoAgent::SendNext(std::uint64_t train_id) {
   if (it == trains_.end()) return;
   Train& t = *it->second;
   t.timer.reset();
-  if (t.sent >= t.spec.packets) return Finish(train_id);
+  if (t.tally.AllSent()) return Finish(train_id);
   std::array<std::uint8_t, kIcmpHeader + 4 + kPayload> packet{};
   packet[0] = kEchoRequest;
   packet[4] = static_cast<std::uint8_t>(identifier_ >> 8);
   packet[5] = static_cast<std::uint8_t>(identifier_ & 0xFF);
-  packet[6] = static_cast<std::uint8_t>(t.sent >> 8);
-  packet[7] = static_cast<std::uint8_t>(t.sent & 0xFF);
+  const int seq = t.tally.Sent();
+  packet[6] = static_cast<std::uint8_t>(seq >> 8);
+  packet[7] = static_cast<std::uint8_t>(seq & 0xFF);
   std::copy(std::begin(kMagic), std::end(kMagic), packet.begin() + kIcmpHeader);
   Put64(&packet[kIcmpHeader + 4], train_id);
-  Put64(&packet[kIcmpHeader + 12], static_cast<std::uint64_t>(t.sent));
+  Put64(&packet[kIcmpHeader + 12], static_cast<std::uint64_t>(seq));
   Put64(&packet[kIcmpHeader + 20], static_cast<std::uint64_t>(clock_.Now().count()));
   const std::uint16_t sum = InternetChecksum(packet.data(), packet.size());
   packet[2] = static_cast<std::uint8_t>(sum >> 8);
@@ -121,9 +116,8 @@ void IcmpEchoAgent::SendNext(std::uint64_t train_id) {
   const sockaddr_in to = SockAddr(t.spec.target.address);
   boost::system::error_code ec;  // a failed send is a lost probe, as on the wire
   socket_.send_to(boost::asio::buffer(packet), boost::asio::generic::raw_protocol::endpoint(&to, sizeof to), 0, ec);
-  t.bytes_sent += packet.size();
-  ++t.sent;
-  const bool last = t.sent >= t.spec.packets;
+  t.tally.RecordSent(packet.size());
+  const bool last = t.tally.AllSent();
   t.timer = timers_.ScheduleAfter(last ? t.spec.timeout : t.spec.spacing, [this, train_id, last] {
     auto again = trains_.find(train_id);
     if (again == trains_.end()) return;
@@ -163,11 +157,8 @@ void IcmpEchoAgent::OnPacket(const std::uint8_t* data, std::size_t size) {
   Train& t = *it->second;
   const auto* from = reinterpret_cast<const sockaddr_in*>(sender_.data());
   if (ntohl(from->sin_addr.s_addr) != t.spec.target.address.value) return;
-  if (seq >= static_cast<std::uint64_t>(t.sent) || t.answered[seq]) return;
-  t.answered[seq] = true;
-  t.rtts_ms.push_back(ToMillis(clock_.Now() - SimTime(sent_at)));
-  t.bytes_received += size;
-  if (static_cast<int>(t.rtts_ms.size()) == t.spec.packets) {
+  if (!t.tally.RecordReply(seq, ToMillis(clock_.Now() - SimTime(sent_at)), size)) return;
+  if (t.tally.AllAnswered()) {
     if (t.timer) timers_.Cancel(*t.timer);
     t.timer.reset();
     Finish(train_id);
@@ -179,20 +170,7 @@ void IcmpEchoAgent::Finish(std::uint64_t train_id) {
   if (it == trains_.end()) return;
   std::unique_ptr<Train> t = std::move(it->second);
   trains_.erase(it);
-  ProbeOutcome o;
-  o.pop = pop_;
-  o.group = t->spec.group;
-  o.finished_at = clock_.Now();
-  o.sent = t->sent;
-  o.received = static_cast<int>(t->rtts_ms.size());
-  o.loss = t->sent > 0 ? 1.0 - static_cast<double>(o.received) / t->sent : 0.0;
-  o.bytes_sent = t->bytes_sent;
-  o.bytes_received = t->bytes_received;
-  if (!t->rtts_ms.empty()) {
-    auto& r = t->rtts_ms;
-    std::sort(r.begin(), r.end());
-    o.rtt_ms = r.size() % 2 == 1 ? r[r.size() / 2] : (r[r.size() / 2 - 1] + r[r.size() / 2]) / 2;
-  }
+  const ProbeOutcome o = t->tally.Outcome(pop_, t->spec.group, clock_.Now());
   if (t->done) t->done(o);
 }
 

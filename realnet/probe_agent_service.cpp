@@ -4,6 +4,7 @@
 
 #include "realnet/probe_report_codec.h"
 #include "realnet/realnet_catalog.h"
+#include "scenarios/probe_scheduler_config.h"
 
 namespace cdnlab {
 
@@ -43,13 +44,7 @@ ProbeAgentService::ProbeAgentService(const Scenario& s, const std::string& pop_i
     }
   }
   report_from_ = Endpoint{own_catalog_.pops[0].servers.at(0), static_cast<std::uint16_t>(s.realnet.agent_port + 1)};
-  ProbeSchedulerConfig probing;
-  probing.interval = FromSeconds(s.probing.interval_s);
-  probing.packets_per_train = s.probing.packets_per_train;
-  probing.spacing = FromMillis(s.probing.spacing_ms);
-  probing.timeout = FromMillis(s.probing.timeout_ms);
-  probing.packet_bytes = static_cast<std::size_t>(s.probing.packet_bytes);
-  probing.responder_port = s.realnet.responder_port;
+  const ProbeSchedulerConfig probing = ProbeSchedulerConfigFor(s.probing, s.realnet.responder_port);
   scheduler_ = std::make_unique<ProbeScheduler>(
       own_catalog_, agents_by_pop, clock, random_, metrics,
       [this](ProbeOutcome o) {

@@ -21,6 +21,7 @@
 #include "models/routing/probe_responder.h"
 #include "models/routing/random_policy.h"
 #include "models/routing/routing_evaluator.h"
+#include "scenarios/probe_scheduler_config.h"
 #include "scenarios/topology_from_scenario.h"
 #include "sim/authoritative_dns_server.h"
 #include "sim/caching_resolver.h"
@@ -88,7 +89,7 @@ class RoutingWorld {
     for (const auto& g : catalog_.groups) {
       responders_.push_back(std::make_unique<ProbeResponder>(Endpoint{g.representative, kResponderPort}, transport_));
     }
-    std::vector<std::vector<ProbeAgent*>> agents_by_pop(catalog_.pops.size());
+    std::vector<std::vector<ProbeTrainRunner*>> agents_by_pop(catalog_.pops.size());
     for (PopIndex p = 0; p < catalog_.pops.size(); ++p) {
       for (const auto& server : catalog_.pops[p].servers) {
         servers_.push_back(std::make_unique<ObjectServer>(network_.NodeOf(server)));
@@ -97,13 +98,7 @@ class RoutingWorld {
       }
     }
     if (policy.name == "measured") {
-      ProbeSchedulerConfig probing;
-      probing.interval = FromSeconds(s.probing.interval_s);
-      probing.packets_per_train = s.probing.packets_per_train;
-      probing.spacing = FromMillis(s.probing.spacing_ms);
-      probing.timeout = FromMillis(s.probing.timeout_ms);
-      probing.packet_bytes = static_cast<std::size_t>(s.probing.packet_bytes);
-      probing.responder_port = kResponderPort;
+      const ProbeSchedulerConfig probing = ProbeSchedulerConfigFor(s.probing, kResponderPort);
       // Outcomes reach the controller's store in-process: the report channel is not what
       // this experiment studies (realnet sends them over the network).
       scheduler_ = std::make_unique<ProbeScheduler>(
