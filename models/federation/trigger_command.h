@@ -1,0 +1,63 @@
+#pragma once
+// The CDNI trigger objects of RFC 8007 (Control Interface / Triggers), as plain data: a
+// trigger specification (what to do, to which metadata/content), the command that carries
+// it with its cdn-path, and the status resource a downstream CDN keeps for it. The JSON
+// wire form lives in realnet/; models/ only reasons about these values.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/core/sim_time.h"
+#include "models/federation/pattern_match.h"
+
+namespace cdnlab {
+
+enum class TriggerType { kPreposition, kInvalidate, kPurge };
+
+// The "status" of a Trigger Status Resource.
+enum class TriggerStatus { kPending, kActive, kComplete, kProcessed, kFailed, kCancelling, kCancelled };
+
+// The "error" of an Error Description.
+enum class TriggerErrorCode { kEmeta, kEcontent, kEperm, kEreject, kEcdn, kEcanceled, kEunsupported };
+
+struct TriggerSpec {
+  TriggerType type = TriggerType::kInvalidate;
+  std::vector<std::string> metadata_urls;          // "metadata.urls"
+  std::vector<std::string> content_urls;           // "content.urls"
+  std::vector<std::string> content_ccids;          // "content.ccid"
+  std::vector<PatternMatch> metadata_patterns;     // "metadata.patterns"
+  std::vector<PatternMatch> content_patterns;      // "content.patterns"
+
+  bool Empty() const {
+    return metadata_urls.empty() && content_urls.empty() && content_ccids.empty() && metadata_patterns.empty() &&
+           content_patterns.empty();
+  }
+};
+
+struct TriggerCommand {
+  TriggerSpec trigger;
+  std::vector<std::string> cdn_path;  // CDN provider ids the command has passed, upstream first
+};
+
+struct TriggerError {
+  TriggerErrorCode code = TriggerErrorCode::kEcdn;
+  std::vector<std::string> metadata_urls;
+  std::vector<std::string> content_urls;
+  std::vector<PatternMatch> metadata_patterns;
+  std::vector<PatternMatch> content_patterns;
+  std::vector<std::string> server_ids;  // cdnlab's addition: the servers this error applies to
+  std::string description;
+};
+
+std::string ToString(TriggerType type);
+std::string ToString(TriggerStatus status);
+std::string ToString(TriggerErrorCode code);
+std::optional<TriggerType> ParseTriggerType(const std::string& text);
+std::optional<TriggerStatus> ParseTriggerStatus(const std::string& text);
+std::optional<TriggerErrorCode> ParseTriggerErrorCode(const std::string& text);
+
+// A command whose cdn-path already names `self` has been here before: accepting it would
+// loop between CDNs, so it is rejected (error "ereject").
+bool CdnPathContains(const TriggerCommand& command, const std::string& self);
+
+}  // namespace cdnlab
