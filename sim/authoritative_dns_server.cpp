@@ -1,5 +1,7 @@
 #include "sim/authoritative_dns_server.h"
 
+#include "sim/sim_metric_names.h"
+
 namespace cdnlab {
 
 AuthoritativeDnsServer::AuthoritativeDnsServer(Ipv4Address address, AuthoritativeAnswerer& answerer,
@@ -31,8 +33,11 @@ void AuthoritativeDnsServer::OnQuery(const Endpoint& from, const Bytes& payload)
   }
   DnsQuestion question = query->question;
   question.source = from.address;
+  const DnsAnswer answer = answerer_.Answer(question);
   ++answered_;
-  transport_.Send({address_, kDnsPort}, from, EncodeSimMessage(SimDnsResponse{query->id, answerer_.Answer(question)}));
+  const auto rcode = static_cast<std::size_t>(answer.rcode);
+  if (rcode < answered_by_rcode_.size()) ++answered_by_rcode_[rcode];
+  transport_.Send({address_, kDnsPort}, from, EncodeSimMessage(SimDnsResponse{query->id, answer}));
 }
 
 void AuthoritativeDnsServer::OnConfig(const Endpoint& from, const Bytes& payload) {
@@ -65,7 +70,7 @@ void AuthoritativeDnsServer::OnConfig(const Endpoint& from, const Bytes& payload
   // Out of order (from_version ahead of us) is dropped; the pusher sends strictly in order
   // and retransmits, so the missing version will come.
   if (answerer_.ApplyDiff(diff)) {
-    metrics_.Sample("dns.replica_version", clock_.Now(), static_cast<double>(ReplicaVersion()));
+    metrics_.Sample(sim_metric::kDnsReplicaVersion, clock_.Now(), static_cast<double>(ReplicaVersion()));
     transport_.Send(self, from, EncodeSimMessage(MappingDiffAck{ReplicaVersion()}));
   }
 }

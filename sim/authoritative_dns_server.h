@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <map>
 #include <utility>
 #include <vector>
@@ -26,6 +27,8 @@ class AuthoritativeDnsServer {
   void Stop();
 
   std::uint64_t QueriesAnswered() const { return answered_; }
+  // Answers sent with `rcode` (NOERROR, NXDOMAIN for names outside the hostname, ...).
+  std::uint64_t QueriesAnswered(DnsRcode rcode) const { return answered_by_rcode_.at(static_cast<std::size_t>(rcode)); }
   std::uint64_t MalformedDropped() const { return malformed_; }
   std::uint64_t ReplicaVersion() const { return answerer_.Table().Version(); }
 
@@ -40,6 +43,7 @@ class AuthoritativeDnsServer {
   MetricsSink& metrics_;
   bool running_ = false;
   std::uint64_t answered_ = 0;
+  std::array<std::uint64_t, 6> answered_by_rcode_{};  // by DnsRcode value (0..5)
   std::uint64_t malformed_ = 0;
   // Chunks of diffs being reassembled, by (from, to) version.
   std::map<std::pair<std::uint64_t, std::uint64_t>, std::vector<std::optional<MappingDiffChunk>>> partial_;

@@ -1,5 +1,7 @@
 #include "sim/caching_resolver.h"
 
+#include "sim/sim_metric_names.h"
+
 namespace cdnlab {
 
 CachingResolver::CachingResolver(Ipv4Address address, Endpoint authoritative, bool sends_client_subnet,
@@ -77,7 +79,7 @@ void CachingResolver::SendUpstream(std::uint16_t id) {
   }
   ++p.attempts;
   ++upstream_queries_;
-  metrics_.Count("dns.upstream_queries", 1);
+  metrics_.Count(sim_metric::kDnsUpstreamQueries, 1);
   transport_.Send(local_, authoritative_, EncodeSimMessage(SimDnsQuery{id, p.question}));
   p.timer = timers_.ScheduleAfter(std::chrono::seconds(1), [this, id] {
     auto again = pending_.find(id);

@@ -167,7 +167,7 @@ TestbedResult RunTestbed(const Scenario& scenario, const TestbedOptions& options
     Ns3Clock clock;
     GroundTruth truth(catalog.groups.size(), catalog.pops.size());
     MetricsRecorder metrics;
-    TimelinePlayer timeline(scenario, graph, network, truth, clock, metrics);
+    TimelinePlayer timeline(scenario, graph, network, truth, clock, clock, metrics);
     timeline.Start();
     // Poll for Ctrl-C from inside the simulation, so teardown runs on this thread.
     std::function<void()> watch = [&] {

@@ -60,7 +60,7 @@ class RoutingWorld {
         catalog_(network_.Catalog()),
         transport_(network_),
         truth_(catalog_.groups.size(), catalog_.pops.size()),
-        timeline_(s, graph_, network_, truth_, clock_, metrics),
+        timeline_(s, graph_, network_, truth_, clock_, clock_, metrics),
         answerer_(catalog_, AuthoritativeConfig{s.dns.zone, s.dns.hostname, FromSeconds(s.dns.ttl_s)}),
         dns_server_(network_.DnsAddress(), answerer_, transport_, clock_, metrics),
         pusher_({network_.ControllerAddress(), kPusherPort}, {network_.DnsAddress(), AuthoritativeDnsServer::kConfigPort},
@@ -141,6 +141,10 @@ class RoutingWorld {
     r.dns_replica_version = answerer_.Table().Version();
     r.dns_replica_matches_controller = answerer_.Table().Entries() == controller_->Table().Entries();
     r.dns_queries_answered = dns_server_.QueriesAnswered();
+    for (const DnsRcode rcode : {DnsRcode::kNoError, DnsRcode::kFormErr, DnsRcode::kServFail, DnsRcode::kNxDomain,
+                                 DnsRcode::kNotImp, DnsRcode::kRefused}) {
+      if (const std::uint64_t n = dns_server_.QueriesAnswered(rcode)) r.dns_answers_by_rcode[rcode] = n;
+    }
     for (const auto& res : resolvers_) r.resolver_upstream_queries += res->UpstreamQueries();
     r.config_retransmissions = pusher_.Retransmissions();
     r.downloads_started = workload_->Started();

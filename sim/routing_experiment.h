@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "models/ports/metrics_sink.h"
+#include "models/ports/name_resolver.h"
 #include "models/routing/probe_scheduler.h"
 #include "scenarios/scenario.h"
 
@@ -27,6 +28,7 @@ struct RoutingRunResult {
   std::uint64_t dns_replica_version = 0;       // the DNS node's replica version at the end
   bool dns_replica_matches_controller = false;
   std::uint64_t dns_queries_answered = 0;      // by the authoritative node
+  std::map<DnsRcode, std::uint64_t> dns_answers_by_rcode;  // the same, by rcode (only those seen)
   std::uint64_t resolver_upstream_queries = 0;
   std::uint64_t config_retransmissions = 0;
   std::uint64_t downloads_started = 0;

@@ -1,10 +1,30 @@
 #include "sim/timeline_player.h"
 
+#include "sim/sim_metric_names.h"
+
 namespace cdnlab {
+namespace {
+
+const char* TypeName(TimelineEventType type) {
+  switch (type) {
+    case TimelineEventType::kLinkChange: return "link_change";
+    case TimelineEventType::kPopFail: return "pop_fail";
+    case TimelineEventType::kPopRecover: return "pop_recover";
+  }
+  return "unknown";
+}
+
+}  // namespace
 
 TimelinePlayer::TimelinePlayer(const Scenario& scenario, TopologyGraph& graph, SimNetwork& network,
-                               GroundTruth& truth, TimerScheduler& timers, MetricsSink& metrics)
-    : scenario_(scenario), graph_(graph), network_(network), truth_(truth), timers_(timers), metrics_(metrics) {}
+                               GroundTruth& truth, Clock& clock, TimerScheduler& timers, MetricsSink& metrics)
+    : scenario_(scenario),
+      graph_(graph),
+      network_(network),
+      truth_(truth),
+      clock_(clock),
+      timers_(timers),
+      metrics_(metrics) {}
 
 void TimelinePlayer::RefreshTruth() {
   const RoutingCatalog& catalog = network_.Catalog();
@@ -54,7 +74,10 @@ void TimelinePlayer::Apply(std::size_t index) {
     }
   }
   applied_at_s_.push_back(e.at_s);
-  metrics_.Count("timeline.events_applied", 1);
+  metrics_.Count(sim_metric::kTimelineEventsApplied, 1);
+  // A sample marks the moment on the run's time axis, so series can be cut at events.
+  metrics_.Sample(sim_metric::kTimelineEvent, clock_.Now(), static_cast<double>(index),
+                  {{sim_metric::kLabelEventType, TypeName(e.type)}});
 }
 
 }  // namespace cdnlab

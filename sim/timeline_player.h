@@ -1,6 +1,7 @@
 #pragma once
 #include <vector>
 
+#include "models/ports/clock.h"
 #include "models/ports/metrics_sink.h"
 #include "models/ports/timer_scheduler.h"
 #include "models/routing/ground_truth.h"
@@ -12,11 +13,12 @@ namespace cdnlab {
 
 // Plays the scenario's timeline: at each event's time it changes the simulated network
 // (link delay/loss/bandwidth and routing, or a PoP's servers going dark) and the ground
-// truth the evaluation compares against, so truth and simulation never disagree.
+// truth the evaluation compares against, so truth and simulation never disagree. Each
+// applied event is counted and sampled (sim_metric::kTimelineEvent, value = its index).
 class TimelinePlayer {
  public:
   TimelinePlayer(const Scenario& scenario, TopologyGraph& graph, SimNetwork& network, GroundTruth& truth,
-                 TimerScheduler& timers, MetricsSink& metrics);
+                 Clock& clock, TimerScheduler& timers, MetricsSink& metrics);
 
   // Computes the ground truth for the network as it is now (call once before the run).
   void RefreshTruth();
@@ -30,6 +32,7 @@ class TimelinePlayer {
   TopologyGraph& graph_;
   SimNetwork& network_;
   GroundTruth& truth_;
+  Clock& clock_;
   TimerScheduler& timers_;
   MetricsSink& metrics_;
   std::vector<double> applied_at_s_;
