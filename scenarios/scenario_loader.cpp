@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -92,6 +93,14 @@ class ScenarioParser {
 
  private:
   using ItemReader = std::function<void(MapReader&, const std::string&)>;
+
+  // The scalar under `key` when `node` is a mapping that has one, else "". yaml-cpp hands out
+  // an invalid node for an absent key, and asking that node its type throws, so check first.
+  static std::string PeekScalar(const YAML::Node& node, const std::string& key) {
+    if (!node.IsMap()) return "";
+    const YAML::Node value = node[key];
+    return value.IsDefined() && value.IsScalar() ? value.Scalar() : "";
+  }
 
   void Each(MapReader& parent, const std::string& key, bool required, const ItemReader& read,
             std::set<std::string> keys) {
@@ -195,7 +204,7 @@ class ScenarioParser {
     for (std::size_t i = 0; i < items.size(); ++i) {
       const std::string path = fmt::format("policies[{}]", i);
       // The allowed keys depend on the name, so peek at it first.
-      const bool is_measured = items[i].IsMap() && items[i]["name"].IsScalar() && items[i]["name"].Scalar() == "measured";
+      const bool is_measured = PeekScalar(items[i], "name") == "measured";
       MapReader m(items[i], path, log_, is_measured ? measured_keys : std::set<std::string>{"name"});
       if (!m.Valid()) continue;
       PolicySpec p;
@@ -224,7 +233,7 @@ class ScenarioParser {
     const auto items = top.Sequence("timeline", false, false);
     for (std::size_t i = 0; i < items.size(); ++i) {
       const std::string path = fmt::format("timeline[{}]", i);
-      const std::string type = items[i].IsMap() && items[i]["type"].IsScalar() ? items[i]["type"].Scalar() : "";
+      const std::string type = PeekScalar(items[i], "type");
       std::set<std::string> keys{"at_s", "type", "description"};
       if (type == "link_change") keys.insert({"link", "delay_ms", "loss", "bandwidth_mbps"});
       if (type == "pop_fail" || type == "pop_recover") keys.insert("pop");
@@ -376,6 +385,12 @@ Scenario LoadFromText(const std::string& text, const std::string& source) {
 }  // namespace
 
 Scenario LoadScenarioFile(const std::string& path) {
+  // A directory opens fine as a stream on Linux and then reads as empty text, which would be
+  // reported as a confusing "expected a mapping"; say what is really wrong instead.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw ScenarioError({ScenarioIssue{path, 0, 0, "", "is a directory, not a scenario file"}});
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ScenarioError({ScenarioIssue{path, 0, 0, "", "cannot open the scenario file"}});
   std::ostringstream text;

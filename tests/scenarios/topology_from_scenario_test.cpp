@@ -48,6 +48,10 @@ TEST(TopologyFromScenario, GraphHasEveryNodeAndLink) {
   EXPECT_EQ(g.LinkCount(), 3u);
   EXPECT_EQ(g.Kind(*g.FindNode("nyc")), NodeKind::kClientGroup);
   EXPECT_EQ(g.Kind(*g.FindNode("dns")), NodeKind::kDnsServer);
+  EXPECT_EQ(g.Kind(*g.FindNode("lon")), NodeKind::kPop);
+  EXPECT_EQ(g.Kind(*g.FindNode("res")), NodeKind::kResolver);
+  EXPECT_EQ(g.NodeName(*g.FindNode("nyc")), "nyc");
+  EXPECT_DOUBLE_EQ(g.Link(*g.FindLink("lon", "res")).delay_ms, 3) << "explicit delay carried into the graph";
   EXPECT_TRUE(g.Connected());
 }
 
