@@ -128,6 +128,114 @@ struct RealnetSpec {
   std::uint16_t agent_port = 7000;
 };
 
+
+// --- Federation (issue 4): several CDNs, their servers, and a timeline of commands ---
+// Federation nodes (gateways, servers) are hosts attached to a topology node (`at`, usually
+// a router) by an access link; the network between them is the scenario's links.
+struct FederationParticipantSpec {
+  std::string id;              // a platform id or a content provider id
+  std::string secret;          // derives its Ed25519 key pair (>= 16 characters)
+};
+
+struct FederationServerSpec {
+  std::string id;
+  std::string tier = "edge";   // edge | parent
+  std::string parent;          // a parent-tier server of the same platform ("" = none)
+  std::string at;              // topology node it hangs off
+  double access_delay_ms = 0.5;
+};
+
+struct FederationPlatformSpec {
+  std::string id;
+  std::string gateway_at;      // topology node of its command invocation system
+  double gateway_access_delay_ms = 0.5;
+  std::vector<std::string> supports{"preposition", "invalidate", "purge"};
+  bool supports_ccid = true;
+  std::vector<FederationServerSpec> servers;
+};
+
+struct FederationProviderSpec {
+  std::string id;
+  std::string platform;        // the platform it contracts with
+};
+
+struct FederationDeploymentSpec {
+  std::string platform;
+  std::string delegated_by;    // "" for the provider's own platform
+  std::vector<std::string> servers;
+};
+
+struct FederationObjectSpec {
+  std::string url;
+  std::string ccid;
+  bool cached = true;          // false: only at the origin (a preposition target)
+};
+
+struct FederationConfigurationSpec {
+  std::string id;
+  std::string provider;
+  std::vector<std::string> hosts;
+  std::string metadata_url;
+  std::vector<FederationDeploymentSpec> deployments;
+  std::vector<FederationObjectSpec> objects;  // cached on every server carrying it at start
+};
+
+struct FederationPatternSpec {
+  std::string pattern;
+  bool case_sensitive = false;
+  bool match_query_string = false;
+};
+
+// A command issued at `platform` by `by` (a content provider, or for negative tests any
+// participant), or a cancel of an earlier command (`cancel` = its id).
+struct FederationCommandSpec {
+  std::string id;              // names it in results
+  double at_s = 0;
+  std::string by;
+  std::string platform;
+  std::string type;            // preposition | invalidate | purge ("" for a cancel)
+  std::string cancel;          // id of the command to cancel
+  std::vector<std::string> content_urls;
+  std::vector<FederationPatternSpec> content_patterns;
+  std::vector<std::string> content_ccids;
+  std::vector<std::string> metadata_urls;
+  std::vector<FederationPatternSpec> metadata_patterns;
+  std::vector<std::string> cdn_path;  // extra leading entries (to provoke loops)
+};
+
+enum class FederationFaultType { kServerDown, kGatewayUnreachable, kMessageLoss };
+
+struct FederationFaultSpec {
+  double at_s = 0;
+  FederationFaultType type = FederationFaultType::kServerDown;
+  double duration_s = 0;       // server_down / gateway_unreachable
+  std::string server;          // server_down
+  std::string platform;        // gateway_unreachable; message_loss: messages to its gateway
+  std::string to_server;       // message_loss: messages to this server instead
+  int count = 1;               // message_loss: how many next messages are lost
+};
+
+struct FederationRetrySpec {
+  double initial_ms = 250;
+  double multiplier = 2;
+  double max_ms = 4000;
+  int max_attempts = 12;
+  double jitter = 0.1;
+  double poll_interval_s = 2;
+  double give_up_after_s = 120;
+};
+
+struct FederationSpec {
+  bool present = false;
+  std::vector<FederationParticipantSpec> participants;
+  std::vector<FederationPlatformSpec> platforms;
+  std::vector<FederationProviderSpec> providers;
+  std::vector<FederationConfigurationSpec> configurations;
+  std::vector<FederationCommandSpec> commands;   // sorted by at_s (stable)
+  std::vector<FederationFaultSpec> faults;       // sorted by at_s (stable)
+  FederationRetrySpec retry;
+};
+
 struct Scenario {
   std::string name;
   std::string source;  // file path, or "<built-in default>"
@@ -147,6 +255,10 @@ struct Scenario {
   std::vector<PolicySpec> policies;
   std::vector<TimelineEvent> timeline;  // sorted by at_s (stable)
   RealnetSpec realnet;
+  // Optional; when present, the routing sections (pops, client_groups, resolvers, dns,
+  // policies) become optional: a scenario may model federation alone.
+  FederationSpec federation;
+  bool HasRouting() const { return !pops.empty(); }
 };
 
 }  // namespace cdnlab
