@@ -126,6 +126,10 @@ struct RealnetSpec {
   std::vector<std::pair<std::string, Ipv4Address>> groups;                // responder address per group id
   std::uint16_t responder_port = 7007;
   std::uint16_t agent_port = 7000;
+  // Federation: where each federation node (gateway "<platform>-gw", or a server id) listens
+  // for signed datagrams, and where each platform's gateway serves the RFC 8007 HTTP API.
+  std::vector<std::pair<std::string, Endpoint>> federation_nodes;
+  std::vector<std::pair<std::string, Endpoint>> federation_http;  // by platform id
 };
 
 
