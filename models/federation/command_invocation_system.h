@@ -74,30 +74,32 @@ class CommandInvocationSystem {
   void OnStatusChange(StatusObserver observer) { observers_.push_back(std::move(observer)); }
 
  private:
-  struct Timers;  // per-command retransmission timers (not journaled: rebuilt on Start)
-
   void OnMessage(const std::string& from_node, const FederationMessage& message);
   void OnSubmit(const std::string& from_node, const SubmitTrigger& submit);
   void OnCancel(const std::string& from_node, const CancelTrigger& cancel);
   void OnProgress(const std::string& from_node, const TriggerProgress& progress);
-  void OnProgressAck(const ProgressAck& ack);
-  void OnServerResult(const ServerResult& result);
+  void OnProgressAck(const std::string& from_node, const ProgressAck& ack);
+  void OnServerResult(const std::string& from_node, const ServerResult& result);
 
   std::string Accept(const std::string& principal, const std::string& request_id, const std::string& upstream_node,
                      TriggerCommand command);
-  void Advance(CommandRecord& record);           // dispatch the next round or finish
+  void Advance(CommandRecord& record);  // dispatch the next tier or downstream, or finish
   void DispatchTier(CommandRecord& record, int depth);
   void SendToServer(CommandRecord& record, ServerTarget& target);
-  void SubmitDownstream(CommandRecord& record, DownstreamTarget& target);
   void RetryServer(const std::string& id, const std::string& server);
+  void SubmitDownstream(CommandRecord& record, DownstreamTarget& target);
   void RetryDownstream(const std::string& id, const std::string& platform);
-  void ReportUpstream(CommandRecord& record);
-  void RetryUpstreamReport(const std::string& id);
-  void Finish(CommandRecord& record);
+  void SendCancel(CommandRecord& record, DownstreamTarget& target);
   void BeginCancel(CommandRecord& record);
-  void Changed(CommandRecord& record);           // journal + observers + metrics
+  void Finish(CommandRecord& record);
+  void ReportUpstream(CommandRecord& record);
+  void Changed(CommandRecord& record);  // journal first, then observers
+  // Retransmission timers are per command and not journaled: Start() rebuilds them.
+  void Schedule(const std::string& id, Duration delay, std::function<void()> callback);
+  void CancelTimers(const std::string& id);
   CommandRecord* Mutable(const std::string& id);
   std::string GatewayNodeOf(const std::string& platform) const;
+  std::optional<std::string> PlatformOfGateway(const std::string& node) const;
   TriggerProgress ProgressOf(const CommandRecord& record) const;
   void SendMessage(const std::string& to_node, const FederationMessage& message);
 
@@ -113,6 +115,7 @@ class CommandInvocationSystem {
   std::vector<std::string> order_;
   std::map<std::pair<std::string, std::string>, std::string> by_request_;  // (principal, request) -> id
   std::map<std::string, std::vector<TimerId>> timers_;                      // by command id
+  std::map<std::string, int> upstream_report_attempts_;                     // final reports sent, by id
   std::vector<StatusObserver> observers_;
 };
 

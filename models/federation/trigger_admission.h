@@ -4,6 +4,7 @@
 // command only what it owns: a content provider its own configurations at the platform it
 // contracts with; a platform the configurations it delegated to this one. Everything
 // refused is reported with the RFC's error code and nothing is done for it.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,10 +21,18 @@ struct AdmissionResult {
   std::vector<TriggerError> errors;
   // True when nothing at all may run (loop, unsupported type): the command fails at once.
   bool rejected = false;
+  // The trigger with every refused entry removed: what servers and downstreams receive, so
+  // a refused entry can never take effect further down the chain.
+  TriggerSpec admitted;
 };
 
 AdmissionResult AdmitTrigger(const FederationCatalog& catalog, const std::string& platform,
                              const std::string& principal, const TriggerCommand& command);
+
+// The entries of `trigger` that refer to at least one of `configurations`: what is
+// forwarded to a downstream platform, which only carries the configurations delegated to it.
+TriggerSpec RestrictTrigger(const FederationCatalog& catalog, const TriggerSpec& trigger,
+                            const std::set<std::string>& configurations);
 
 // The configurations `principal` may command on `platform` (see above).
 std::vector<std::string> CommandableConfigurations(const FederationCatalog& catalog, const std::string& platform,

@@ -7,6 +7,17 @@ namespace cdnlab {
 TriggerStatusResource::TriggerStatusResource(TriggerCommand command, SimTime now)
     : command_(std::move(command)), ctime_(now), mtime_(now) {}
 
+TriggerStatusResource TriggerStatusResource::Restore(TriggerCommand command, TriggerStatus status,
+                                                     std::vector<TriggerError> errors, SimTime ctime, SimTime mtime,
+                                                     std::optional<SimTime> etime) {
+  TriggerStatusResource r(std::move(command), ctime);
+  r.status_ = status;
+  r.errors_ = std::move(errors);
+  r.mtime_ = mtime;
+  r.etime_ = etime;
+  return r;
+}
+
 bool TriggerStatusResource::Final() const {
   return status_ == TriggerStatus::kComplete || status_ == TriggerStatus::kProcessed ||
          status_ == TriggerStatus::kFailed || status_ == TriggerStatus::kCancelled;

@@ -17,6 +17,9 @@ namespace cdnlab {
 class TriggerStatusResource {
  public:
   TriggerStatusResource(TriggerCommand command, SimTime now);
+  // Rebuilds a resource in any state, exactly as stored (the journal's decoder); no step is checked.
+  static TriggerStatusResource Restore(TriggerCommand command, TriggerStatus status, std::vector<TriggerError> errors,
+                                       SimTime ctime, SimTime mtime, std::optional<SimTime> etime);
 
   bool Activate(SimTime now);
   bool Complete(SimTime now);
