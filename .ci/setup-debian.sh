@@ -12,6 +12,8 @@ packages=(
   nlohmann-json3-dev libfmt-dev libcli11-dev
   # realnet: DNS wire format and TSIG (ldns), sockets and timers (Boost.Asio, header-only)
   libldns-dev libssl-dev
+  # realnet federation: the gateway's command journal (SQLite); curl drives its HTTP API in tests
+  libsqlite3-dev sqlite3 curl
   # real peers the realnet tests start on loopback: Knot DNS, kdig/knsupdate, dig
   knot knot-dnsutils dnsutils dnsperf
   # the DNS fuzz target (libFuzzer with ASan/UBSan)

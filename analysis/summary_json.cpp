@@ -7,9 +7,13 @@
 namespace cdnlab {
 namespace {
 
+nlohmann::ordered_json Rounded(double v) { return SummaryNumber(v); }
+
+}  // namespace
+
 // Three decimals are enough for ms-scale metrics and keep the files readable; NaN
 // (no data, e.g. no downloads) becomes null rather than a made-up number.
-nlohmann::ordered_json Rounded(double v) {
+nlohmann::ordered_json SummaryNumber(double v) {
   if (!std::isfinite(v)) return nullptr;
   return std::round(v * 1000.0) / 1000.0;
 }
@@ -23,14 +27,17 @@ nlohmann::ordered_json QuantilesJson(const Quantiles& q) {
   return j;
 }
 
-}  // namespace
-
-nlohmann::ordered_json RoutingSummaryJson(const RunInfo& run, const std::vector<RoutingPolicySummary>& policies) {
+nlohmann::ordered_json RunInfoJson(const RunInfo& run) {
   nlohmann::ordered_json root;
   root["scenario"] = {{"name", run.scenario_name},
                       {"source", run.scenario_source},
                       {"seed", run.seed},
                       {"duration_s", Rounded(run.duration_s)}};
+  return root;
+}
+
+nlohmann::ordered_json RoutingSummaryJson(const RunInfo& run, const std::vector<RoutingPolicySummary>& policies) {
+  nlohmann::ordered_json root = RunInfoJson(run);
   nlohmann::ordered_json routing = nlohmann::ordered_json::object();
   for (const auto& p : policies) {
     nlohmann::ordered_json j;

@@ -21,6 +21,15 @@ struct RunInfo {
 // to microsecond/millisecond-scale precision, so equal runs give byte-identical files.
 nlohmann::ordered_json RoutingSummaryJson(const RunInfo& run, const std::vector<RoutingPolicySummary>& policies);
 
+// summary.json of a run without routing: the run info alone ({"scenario": {...}}), to which
+// other parts (e.g. "federation") are added. RoutingSummaryJson starts with the same object.
+nlohmann::ordered_json RunInfoJson(const RunInfo& run);
+
+// The number formats every part of summary.json shares: a value rounded to three decimals
+// (NaN and infinities become null), and quantiles as {p50, p95, mean, samples}.
+nlohmann::ordered_json SummaryNumber(double v);
+nlohmann::ordered_json QuantilesJson(const Quantiles& q);
+
 // Writes `json` (2-space indent, trailing newline); throws std::runtime_error on I/O failure.
 void WriteJsonFile(const std::string& path, const nlohmann::ordered_json& json);
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "scenarios/federation_checks.h"
 #include "scenarios/topology_from_scenario.h"
 
 namespace cdnlab {
@@ -22,7 +23,12 @@ class ScenarioChecker {
     CheckLinks();
     CheckTimeline();
     CheckRealnet();
-    if (log_.Empty()) CheckReachability();
+    CheckFederation(s_, marks_, log_, ids_);
+    if (log_.Empty()) {
+      const TopologyGraph graph = BuildTopology(s_);
+      CheckReachability(graph);
+      CheckFederationReachability(s_, graph, marks_, log_);
+    }
   }
 
  private:
@@ -40,7 +46,7 @@ class ScenarioChecker {
     for (std::size_t i = 0; i < s_.client_groups.size(); ++i) {
       Declare(s_.client_groups[i].id, fmt::format("client_groups[{}].id", i));
     }
-    Declare(s_.dns.id, "dns.id");
+    if (s_.HasRouting()) Declare(s_.dns.id, "dns.id");  // federation-only: no DNS node
   }
 
   void CheckGroups() {
@@ -136,8 +142,7 @@ class ScenarioChecker {
     }
   }
 
-  void CheckReachability() {
-    const TopologyGraph graph = BuildTopology(s_);
+  void CheckReachability(const TopologyGraph& graph) {
     for (std::size_t i = 0; i < s_.pops.size(); ++i) {
       const auto latencies = graph.LatenciesFromMs(*graph.FindNode(s_.pops[i].id));
       for (TopologyGraph::NodeId n = 0; n < graph.NodeCount(); ++n) {

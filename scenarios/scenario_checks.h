@@ -7,7 +7,8 @@ namespace cdnlab {
 
 // Checks that need the whole scenario: unique ids, references that resolve, prefixes that
 // do not overlap, links not duplicated, timeline events that name real links/PoPs, and a
-// network in which every client group, resolver and the DNS node reach every PoP.
+// network in which every client group, resolver and the DNS node reach every PoP; and the
+// federation section's references and reachability (scenarios/federation_checks.h).
 void CheckScenario(const Scenario& scenario, const FieldMarks& marks, IssueLog& log);
 
 }  // namespace cdnlab

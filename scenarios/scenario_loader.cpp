@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "scenarios/federation_section_reader.h"
 #include "scenarios/field_marks.h"
 #include "scenarios/ipv4_text.h"
 #include "scenarios/scenario_checks.h"
@@ -26,30 +27,50 @@ class ScenarioParser {
     Scenario s;
     MapReader top(root, "", log_,
                   {"name", "seed", "duration_s", "routers", "pops", "resolvers", "client_groups", "dns", "links",
-                   "link_defaults", "probing", "mapping", "workload", "evaluation", "policies", "timeline", "realnet"});
+                   "link_defaults", "probing", "mapping", "workload", "evaluation", "policies", "timeline", "realnet",
+                   "federation"});
     if (!top.Valid()) return s;
     if (auto v = top.String("name", true)) s.name = *v;
     if (auto v = top.Integer("seed", true, 0, INT64_MAX)) s.seed = static_cast<std::uint64_t>(*v);
     if (auto v = top.Number("duration_s", true, Range::Positive())) s.duration_s = *v;
+    // With a `federation` section the request-routing sections may be left out, but only all
+    // together: a scenario with some of them is a routing scenario with a hole in it.
+    const bool federation = top.Has("federation");
+    const std::vector<std::string> routing_keys{"pops", "client_groups", "resolvers", "dns", "policies"};
+    std::string routing_key_present;
+    for (const auto& key : routing_keys) {
+      if (routing_key_present.empty() && top.Has(key)) routing_key_present = key;
+    }
+    const bool routing = !federation || !routing_key_present.empty();
+    if (federation && routing) {
+      for (const auto& key : routing_keys) {
+        if (top.Has(key)) continue;
+        top.Error(key, fmt::format("missing required key '{}': a scenario with 'federation' may leave out all of "
+                                   "pops, client_groups, resolvers, dns and policies, but not only some ('{}' is "
+                                   "present)", key, routing_key_present));
+      }
+    }
+    // Whether a routing section must be there (a missing one with federation was reported above).
+    auto need = [&](const std::string& key) { return !federation || (routing && top.Has(key)); };
     Each(top, "routers", false, [&](MapReader& m, const std::string& path) {
       RouterSpec r;
       ReadIdAndLocation(m, path, r.id, r.location);
       s.routers.push_back(r);
     }, {"id", "lat", "lon"});
-    Each(top, "pops", true, [&](MapReader& m, const std::string& path) {
+    Each(top, "pops", need("pops"), [&](MapReader& m, const std::string& path) {
       PopSpec p;
       ReadIdAndLocation(m, path, p.id, p.location);
       if (auto v = m.Integer("servers", true, 1, 1000)) p.servers = static_cast<int>(*v);
       if (auto v = m.Number("capacity_rps", true, Range::Positive())) p.capacity_rps = *v;
       s.pops.push_back(p);
     }, {"id", "lat", "lon", "servers", "capacity_rps"});
-    Each(top, "resolvers", true, [&](MapReader& m, const std::string& path) {
+    Each(top, "resolvers", need("resolvers"), [&](MapReader& m, const std::string& path) {
       ResolverSpec r;
       ReadIdAndLocation(m, path, r.id, r.location);
       if (auto v = m.Bool("client_subnet", false)) r.client_subnet = *v;
       s.resolvers.push_back(r);
     }, {"id", "lat", "lon", "client_subnet"});
-    Each(top, "client_groups", true, [&](MapReader& m, const std::string& path) {
+    Each(top, "client_groups", need("client_groups"), [&](MapReader& m, const std::string& path) {
       ClientGroupSpec g;
       ReadIdAndLocation(m, path, g.id, g.location);
       if (auto v = m.String("prefix", true)) {
@@ -61,8 +82,9 @@ class ScenarioParser {
       marks_.Remember(path + ".resolver", m.MarkOf("resolver"));
       s.client_groups.push_back(g);
     }, {"id", "lat", "lon", "prefix", "population", "resolver"});
-    if (auto node = top.Mapping("dns", true)) ReadDns(*node, s.dns);
-    Each(top, "links", true, [&](MapReader& m, const std::string& path) {
+    if (auto node = top.Mapping("dns", need("dns"))) ReadDns(*node, s.dns);
+    // A federation-only scenario may be a single router; routing needs links to reach PoPs.
+    Each(top, "links", !federation, [&](MapReader& m, const std::string& path) {
       LinkSpec l;
       if (auto v = m.String("a", true)) l.a = *v;
       if (auto v = m.String("b", true)) l.b = *v;
@@ -80,14 +102,16 @@ class ScenarioParser {
     if (auto node = top.Mapping("mapping", false)) ReadMapping(*node, s.mapping);
     if (auto node = top.Mapping("workload", false)) ReadWorkload(*node, s.workload);
     if (auto node = top.Mapping("evaluation", false)) ReadEvaluation(*node, s.evaluation);
-    ReadPolicies(top, s.policies);
-    if (s.evaluation.warmup_s >= s.duration_s) {
+    ReadPolicies(top, need("policies"), s.policies);
+    // The warm-up is a routing-evaluation setting: checked when it can matter.
+    if ((routing || top.Has("evaluation")) && s.evaluation.warmup_s >= s.duration_s) {
       log_.Add(root.Mark(), "evaluation.warmup_s",
                fmt::format("the warm-up ({} s) must end before the run does (duration_s {})", s.evaluation.warmup_s,
                            s.duration_s));
     }
     ReadTimeline(top, s);
-    if (auto node = top.Mapping("realnet", false)) ReadRealnet(*node, s);
+    if (auto node = top.Mapping("federation", false)) ReadFederationSection(*node, s.duration_s, s.federation, log_, marks_);
+    if (auto node = top.Mapping("realnet", false)) ReadRealnet(*node, routing, s);
     return s;
   }
 
@@ -195,11 +219,11 @@ class ScenarioParser {
     if (auto v = m.Number("unavailable_penalty_ms", false, Range::NonNegative())) e.unavailable_penalty_ms = *v;
   }
 
-  void ReadPolicies(MapReader& top, std::vector<PolicySpec>& out) {
+  void ReadPolicies(MapReader& top, bool required, std::vector<PolicySpec>& out) {
     const std::set<std::string> known{"measured", "geo", "random", "oracle"};
     const std::set<std::string> measured_keys{"name", "ewma_alpha", "max_age_s", "loss_penalty_ms",
                                               "hysteresis_ratio", "hysteresis_ms"};
-    const auto items = top.Sequence("policies", true, true);
+    const auto items = top.Sequence("policies", required, required);
     std::set<std::string> seen;
     for (std::size_t i = 0; i < items.size(); ++i) {
       const std::string path = fmt::format("policies[{}]", i);
@@ -279,28 +303,79 @@ class ScenarioParser {
     }
   }
 
-  std::optional<Endpoint> ParseEndpoint(MapReader& m, const std::string& key, bool required) {
-    const auto text = m.String(key, required);
-    if (!text) return std::nullopt;
-    const auto colon = text->rfind(':');
-    const auto address = colon == std::string::npos ? std::nullopt : ParseIpv4Address(text->substr(0, colon));
+  static std::optional<Endpoint> ParseEndpointText(const std::string& text) {
+    const auto colon = text.rfind(':');
+    const auto address = colon == std::string::npos ? std::nullopt : ParseIpv4Address(text.substr(0, colon));
     int port = -1;
     if (address) {
-      const std::string p = text->substr(colon + 1);
+      const std::string p = text.substr(colon + 1);
       const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
       if (ec != std::errc() || end != p.data() + p.size()) port = -1;
     }
-    if (!address || port < 1 || port > 65535) {
-      m.Error(key, fmt::format("expected IPV4:PORT like 127.0.0.1:7100, got '{}'", *text));
-      return std::nullopt;
-    }
+    if (!address || port < 1 || port > 65535) return std::nullopt;
     return Endpoint{*address, static_cast<std::uint16_t>(port)};
   }
 
-  void ReadRealnet(const YAML::Node& node, Scenario& s) {
-    MapReader m(node, "realnet", log_, {"controller", "dns", "servers", "groups", "responder_port", "agent_port"});
+  static std::string EndpointMessage(const std::string& text) {
+    return fmt::format("expected IPV4:PORT like 127.0.0.1:7100, got '{}'", text);
+  }
+
+  std::optional<Endpoint> ParseEndpoint(MapReader& m, const std::string& key, bool required) {
+    const auto text = m.String(key, required);
+    if (!text) return std::nullopt;
+    const auto endpoint = ParseEndpointText(*text);
+    if (!endpoint) m.Error(key, EndpointMessage(*text));
+    return endpoint;
+  }
+
+  // A mapping from an id to IPV4:PORT (realnet.federation_nodes, realnet.federation_http).
+  std::vector<std::pair<std::string, Endpoint>> ReadEndpointMap(MapReader& m, const std::string& key,
+                                                                const std::string& what) {
+    std::vector<std::pair<std::string, Endpoint>> out;
+    marks_.Remember(m.FieldPath(key), m.MarkOf(key));
+    const auto node = m.Mapping(key, false);
+    if (!node) return out;
+    if (!node->IsMap()) {
+      m.Error(key, fmt::format("expected a mapping from {} to IPV4:PORT, got {}", what, QuoteForMessage(*node)));
+      return out;
+    }
+    for (const auto& kv : *node) {
+      const std::string id = kv.first.IsScalar() ? kv.first.Scalar() : "?";
+      const std::string path = m.FieldPath(key) + "." + id;
+      const auto endpoint = kv.second.IsScalar() ? ParseEndpointText(kv.second.Scalar()) : std::nullopt;
+      if (!endpoint) {
+        log_.Add(kv.second.Mark(), path,
+                 kv.second.IsScalar() ? EndpointMessage(kv.second.Scalar())
+                                      : "expected IPV4:PORT like 127.0.0.1:7100, got " + QuoteForMessage(kv.second));
+        continue;
+      }
+      marks_.Remember(path, kv.first.Mark());
+      out.emplace_back(id, *endpoint);
+    }
+    return out;
+  }
+
+  void ReadRealnet(const YAML::Node& node, bool routing, Scenario& s) {
+    MapReader m(node, "realnet", log_, {"controller", "dns", "servers", "groups", "responder_port", "agent_port",
+                                        "federation_nodes", "federation_http"});
     if (!m.Valid()) return;
     s.realnet.present = true;
+    // The federation addresses only mean something with a federation to place.
+    for (const std::string key : {"federation_nodes", "federation_http"}) {
+      if (m.Has(key) && !s.federation.present) m.Error(key, "the scenario has no 'federation' section");
+    }
+    s.realnet.federation_nodes = ReadEndpointMap(m, "federation_nodes", "federation node id (<platform>-gw or a server id)");
+    s.realnet.federation_http = ReadEndpointMap(m, "federation_http", "platform id");
+    if (!routing) {
+      // Request routing's processes have nothing to do in a federation-only scenario.
+      for (const std::string key : {"controller", "dns", "servers", "groups", "responder_port", "agent_port"}) {
+        if (m.Has(key)) {
+          m.Error(key, fmt::format("'{}' places request routing, but this scenario has no routing sections (pops, "
+                                   "client_groups, resolvers, dns, policies)", key));
+        }
+      }
+      return;
+    }
     if (auto e = ParseEndpoint(m, "controller", true)) s.realnet.controller = *e;
     if (auto e = ParseEndpoint(m, "dns", true)) s.realnet.dns = *e;
     if (auto v = m.Integer("responder_port", false, 1, 65535)) s.realnet.responder_port = static_cast<std::uint16_t>(*v);
@@ -376,9 +451,15 @@ Scenario LoadFromText(const std::string& text, const std::string& source) {
   // Cross-checks on a scenario with holes would only repeat the first problems.
   if (log.Empty()) CheckScenario(scenario, marks, log);
   if (!log.Empty()) throw ScenarioError(log.Take());
-  // Sorted only now: error messages above name events by their position in the file.
+  // Sorted only now: error messages above name events, commands and faults by their position
+  // in the file.
   std::stable_sort(scenario.timeline.begin(), scenario.timeline.end(),
                    [](const TimelineEvent& a, const TimelineEvent& b) { return a.at_s < b.at_s; });
+  auto& federation = scenario.federation;
+  std::stable_sort(federation.commands.begin(), federation.commands.end(),
+                   [](const FederationCommandSpec& a, const FederationCommandSpec& b) { return a.at_s < b.at_s; });
+  std::stable_sort(federation.faults.begin(), federation.faults.end(),
+                   [](const FederationFaultSpec& a, const FederationFaultSpec& b) { return a.at_s < b.at_s; });
   return scenario;
 }
 

@@ -10,7 +10,7 @@ std::optional<GeoPoint> NodeLocation(const Scenario& s, const std::string& id) {
   for (const auto& p : s.pops) if (p.id == id) return p.location;
   for (const auto& g : s.client_groups) if (g.id == id) return g.location;
   for (const auto& r : s.resolvers) if (r.id == id) return r.location;
-  if (s.dns.id == id) return s.dns.location;
+  if (s.HasRouting() && s.dns.id == id) return s.dns.location;
   return std::nullopt;
 }
 
@@ -33,7 +33,8 @@ TopologyGraph BuildTopology(const Scenario& s) {
   for (const auto& p : s.pops) g.AddNode(p.id, NodeKind::kPop, p.location);
   for (const auto& c : s.client_groups) g.AddNode(c.id, NodeKind::kClientGroup, c.location);
   for (const auto& r : s.resolvers) g.AddNode(r.id, NodeKind::kResolver, r.location);
-  g.AddNode(s.dns.id, NodeKind::kDnsServer, s.dns.location);
+  // A federation-only scenario has no DNS node (its `dns` is the unused default).
+  if (s.HasRouting()) g.AddNode(s.dns.id, NodeKind::kDnsServer, s.dns.location);
   for (const auto& l : s.links) g.AddLink(l.a, l.b, ResolveLinkParams(s, l));
   return g;
 }

@@ -5,6 +5,7 @@
 namespace cdnlab {
 
 // The location of any node of the scenario (router, PoP, group, resolver, dns), by id.
+// Federation servers and gateways are not topology nodes: they hang off one (`at`).
 std::optional<GeoPoint> NodeLocation(const Scenario& scenario, const std::string& id);
 
 // A link's parameters with the scenario's defaults filled in: an omitted delay is the
@@ -12,6 +13,7 @@ std::optional<GeoPoint> NodeLocation(const Scenario& scenario, const std::string
 LinkParams ResolveLinkParams(const Scenario& scenario, const LinkSpec& link);
 
 // The scenario's network: every node by id with its kind and location, every link resolved.
+// Without routing sections (a federation-only scenario) that is the routers and links alone.
 TopologyGraph BuildTopology(const Scenario& scenario);
 
 }  // namespace cdnlab

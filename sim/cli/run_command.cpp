@@ -9,6 +9,9 @@
 
 #include <fmt/format.h>
 
+#include "analysis/federation_csv_writer.h"
+#include "analysis/federation_summary.h"
+#include "analysis/federation_table.h"
 #include "analysis/metrics_recorder.h"
 #include "analysis/routing_csv_writer.h"
 #include "analysis/routing_summary.h"
@@ -17,6 +20,7 @@
 #include "scenarios/default_scenario.h"
 #include "scenarios/scenario_error.h"
 #include "scenarios/scenario_loader.h"
+#include "sim/federation_experiment.h"
 #include "sim/routing_experiment.h"
 
 namespace cdnlab::cli {
@@ -48,12 +52,9 @@ void CopyScenarioText(const RunOptions& options, const std::string& out_dir) {
   }
 }
 
-int Run(const RunOptions& options) {
-  Scenario scenario = options.file.empty() ? LoadScenarioText(DefaultScenarioYaml(), kDefaultScenarioName)
-                                           : LoadScenarioFile(options.file);
-  if (options.seed) scenario.seed = *options.seed;
-  std::filesystem::create_directories(options.out_dir);
-
+// Request routing: every policy of the scenario, one ns-3 run each. Returns the printed table.
+std::string RunRouting(const Scenario& scenario, const RunOptions& options, const RunInfo& info,
+                       nlohmann::ordered_json& summary) {
   std::map<std::string, double> population;
   for (const auto& g : scenario.client_groups) population[g.id] = g.population;
   const RoutingSummaryBuilder summaries(population, EventWindows(scenario));
@@ -72,15 +73,53 @@ int Run(const RunOptions& options) {
     const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
     std::cerr << fmt::format(" done in {:.1f} s\n", wall.count());
   }
+  summary = RoutingSummaryJson(info, results);
+  return FormatRoutingTable(results);
+}
 
+// The federation: one ns-3 run of its commands and faults. Returns the printed table.
+std::string RunFederation(const Scenario& scenario, const RunOptions& options, nlohmann::ordered_json& summary) {
+  const auto started = std::chrono::steady_clock::now();
+  std::cerr << fmt::format("cdnlab: {} seed {}: running the federation ({} commands, {} faults) for {} s of simulated "
+                           "time ...",
+                           scenario.name, scenario.seed, scenario.federation.commands.size(),
+                           scenario.federation.faults.size(), scenario.duration_s)
+            << std::flush;
+  MetricsRecorder recorder;
+  const FederationRunResult result = RunFederationExperiment(scenario, recorder);
+  summary["federation"] = FederationSummaryJson(result);
+  WriteFederationCommandsCsv(options.out_dir + "/commands.csv", result);
+  const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
+  std::cerr << fmt::format(" done in {:.1f} s\n", wall.count());
+  return FormatFederationTable(result);
+}
+
+int Run(const RunOptions& options) {
+  Scenario scenario = options.file.empty() ? LoadScenarioText(DefaultScenarioYaml(), kDefaultScenarioName)
+                                           : LoadScenarioFile(options.file);
+  if (options.seed) scenario.seed = *options.seed;
+  std::filesystem::create_directories(options.out_dir);
+
+  // One summary.json: the run, then "routing" and/or "federation", whichever the scenario has.
   const RunInfo info{scenario.name, scenario.source, scenario.seed, scenario.duration_s};
-  WriteJsonFile(options.out_dir + "/summary.json", RoutingSummaryJson(info, results));
+  nlohmann::ordered_json summary = RunInfoJson(info);
+  std::string tables;
+  std::string files = "summary.json";
+  if (scenario.HasRouting()) {
+    tables += RunRouting(scenario, options, info, summary);
+    files += ", regret.csv, downloads.csv, probes.csv, mapping_changes.csv";
+  }
+  if (scenario.federation.present) {
+    if (!tables.empty()) tables += "\n";
+    tables += RunFederation(scenario, options, summary);
+    files += ", commands.csv";
+  }
+
+  WriteJsonFile(options.out_dir + "/summary.json", summary);
   CopyScenarioText(options, options.out_dir);
   std::cout << fmt::format("scenario '{}' ({}), seed {}, {} s\n", scenario.name, scenario.source, scenario.seed,
                            scenario.duration_s)
-            << FormatRoutingTable(results)
-            << fmt::format("results: {}/summary.json, regret.csv, downloads.csv, probes.csv, mapping_changes.csv\n",
-                           options.out_dir);
+            << tables << fmt::format("results: {}/{}\n", options.out_dir, files);
   return 0;
 }
 
@@ -89,7 +128,8 @@ int Run(const RunOptions& options) {
 void AddRunCommand(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   auto seed = std::make_shared<std::uint64_t>(0);
-  CLI::App* cmd = app.add_subcommand("run", "Run a scenario's routing policies in ns-3 and write results");
+  CLI::App* cmd =
+      app.add_subcommand("run", "Run a scenario's routing policies and/or its federation in ns-3 and write results");
   cmd->add_option("file", options->file, "Scenario YAML file (default: the built-in default scenario)")
       ->check(CLI::ExistingFile);
   CLI::Option* seed_opt =
