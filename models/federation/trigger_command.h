@@ -1,8 +1,8 @@
 #pragma once
 // The CDNI trigger objects of RFC 8007 (Control Interface / Triggers), as plain data: a
 // trigger specification (what to do, to which metadata/content), the command that carries
-// it with its cdn-path, and the status resource a downstream CDN keeps for it. The JSON
-// wire form lives in realnet/; models/ only reasons about these values.
+// it with its cdn-path, and the status resource a downstream CDN keeps for it. Their JSON
+// forms (RFC shapes and cdnlab's envelopes) are in federation_codec.h.
 #include <optional>
 #include <string>
 #include <vector>

@@ -17,12 +17,21 @@ void AddValidateCommand(CLI::App& app) {
   cmd->callback([file] {
     try {
       const Scenario s = LoadScenarioFile(*file);
-      std::string policies;
-      for (const auto& p : s.policies) policies += (policies.empty() ? "" : ", ") + p.name;
-      std::cout << fmt::format("{}: ok: scenario '{}', {} PoPs, {} client groups, {} resolvers, {} links, "
-                               "{} timeline events, policies: {}\n",
-                               *file, s.name, s.pops.size(), s.client_groups.size(), s.resolvers.size(),
-                               s.links.size(), s.timeline.size(), policies);
+      std::string parts;
+      if (s.HasRouting()) {
+        std::string policies;
+        for (const auto& p : s.policies) policies += (policies.empty() ? "" : ", ") + p.name;
+        parts += fmt::format(", {} PoPs, {} client groups, {} resolvers, {} timeline events, policies: {}",
+                             s.pops.size(), s.client_groups.size(), s.resolvers.size(), s.timeline.size(), policies);
+      }
+      if (s.federation.present) {
+        std::size_t servers = 0;
+        for (const auto& p : s.federation.platforms) servers += p.servers.size();
+        parts += fmt::format(", federation: {} platforms, {} servers, {} configurations, {} commands, {} faults",
+                             s.federation.platforms.size(), servers, s.federation.configurations.size(),
+                             s.federation.commands.size(), s.federation.faults.size());
+      }
+      std::cout << fmt::format("{}: ok: scenario '{}', {} links{}\n", *file, s.name, s.links.size(), parts);
     } catch (const ScenarioError& e) {
       std::cerr << e.what() << (std::string(e.what()).back() == '\n' ? "" : "\n");
       throw CLI::RuntimeError(1);
