@@ -235,14 +235,27 @@ class FederationWorld {
     out.acknowledged_servers = Sorted(r->AcknowledgedServers());
     out.configurations = Sorted(r->configurations);
     if (const auto finished = r->status.FinishedAt()) out.completion_ms = ToMillis(*finished - r->status.CreatedAt());
-    if (!r->configurations.empty()) {
-      out.bound_ms = ToMillis(CompletionLowerBound(catalog_, c.platform, r->configurations,
-                                                   network_.LatencyFunction(),
-                                                   [](const std::string& server) { return server; }));
-    }
-
     out.chain_status_ids = Chain(out.status_id);
     const std::set<std::string> chain(out.chain_status_ids.begin(), out.chain_status_ids.end());
+    if (!r->configurations.empty()) {
+      // The bound follows what each platform of the chain really admitted.
+      std::map<std::string, std::vector<std::string>> admitted;
+      for (const auto& [platform, gateway] : gateways_) {
+        for (const auto& id : out.chain_status_ids) {
+          if (const CommandRecord* link = gateway->Find(id)) {
+            auto& configs = admitted[platform];
+            configs.insert(configs.end(), link->configurations.begin(), link->configurations.end());
+          }
+        }
+      }
+      const AdmittedConfigurations admitted_at = [&](const std::string& platform) {
+        auto it = admitted.find(platform);
+        return it == admitted.end() ? std::nullopt : std::optional<std::vector<std::string>>(it->second);
+      };
+      out.bound_ms = ToMillis(CompletionLowerBound(catalog_, c.platform, r->configurations,
+                                                   network_.LatencyFunction(),
+                                                   [](const std::string& server) { return server; }, admitted_at));
+    }
     std::set<std::string> truth;
     for (const auto& configuration : r->configurations) {
       for (const auto& s : catalog_.ServersReachedFrom(configuration, c.platform)) truth.insert(s);

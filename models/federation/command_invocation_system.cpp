@@ -153,7 +153,15 @@ void CommandInvocationSystem::OnCancel(const std::string& from_node, const Cance
   const auto principal = PlatformOfGateway(from_node);
   if (!principal) return;
   auto it = by_request_.find({*principal, cancel.request_id});
-  if (it == by_request_.end()) return;
+  if (it == by_request_.end()) {
+    // The submit never arrived (lost, or still in flight). Keep a cancelled record under
+    // its key, so the upstream learns at once and a late submit cannot start the command.
+    CommandRecord& r = NewRecord(*principal, cancel.request_id, from_node, TriggerCommand{});
+    r.status.RequestCancel(ports_.clock.Now());
+    r.status.ConfirmCancelled(ports_.clock.Now());
+    Finish(r);
+    return;
+  }
   CommandRecord& r = *records_.at(it->second);
   if (!r.status.Final() && r.status.Status() != TriggerStatus::kCancelling) {
     BeginCancel(r);
@@ -222,19 +230,11 @@ std::string CommandInvocationSystem::Accept(const std::string& principal, const 
   if (known != by_request_.end()) return known->second;
 
   const SimTime now = ports_.clock.Now();
-  const std::string id = fmt::format("{}-t{}", platform_, next_id_++);
   const AdmissionResult admission = AdmitTrigger(catalog_, platform_, principal, command);
-  auto owned = std::make_unique<CommandRecord>(TriggerStatusResource(std::move(command), now));
-  CommandRecord& r = *owned;
-  r.id = id;
-  r.principal = principal;
-  r.request_id = request_id;
-  r.upstream_node = upstream_node;
+  CommandRecord& r = NewRecord(principal, request_id, upstream_node, std::move(command));
+  const std::string id = r.id;
   r.configurations = admission.configurations;
   r.admission_errors = admission.errors;
-  records_[id] = std::move(owned);
-  order_.push_back(id);
-  by_request_[{principal, request_id}] = id;
 
   if (admission.rejected || (r.configurations.empty() && !r.admission_errors.empty())) {
     r.status.Fail(now, r.admission_errors);
@@ -266,6 +266,21 @@ std::string CommandInvocationSystem::Accept(const std::string& principal, const 
   ReportUpstream(r);  // the first report doubles as "accepted"
   Advance(r);
   return id;
+}
+
+CommandRecord& CommandInvocationSystem::NewRecord(const std::string& principal, const std::string& request_id,
+                                                  const std::string& upstream_node, TriggerCommand command) {
+  const std::string id = fmt::format("{}-t{}", platform_, next_id_++);
+  auto owned = std::make_unique<CommandRecord>(TriggerStatusResource(std::move(command), ports_.clock.Now()));
+  CommandRecord& r = *owned;
+  r.id = id;
+  r.principal = principal;
+  r.request_id = request_id;
+  r.upstream_node = upstream_node;
+  records_[id] = std::move(owned);
+  order_.push_back(id);
+  by_request_[{principal, request_id}] = id;
+  return r;
 }
 
 void CommandInvocationSystem::Advance(CommandRecord& r) {

@@ -83,6 +83,8 @@ class CommandInvocationSystem {
 
   std::string Accept(const std::string& principal, const std::string& request_id, const std::string& upstream_node,
                      TriggerCommand command);
+  CommandRecord& NewRecord(const std::string& principal, const std::string& request_id,
+                           const std::string& upstream_node, TriggerCommand command);
   void Advance(CommandRecord& record);  // dispatch the next tier or downstream, or finish
   void DispatchTier(CommandRecord& record, int depth);
   void SendToServer(CommandRecord& record, ServerTarget& target);

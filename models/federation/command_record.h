@@ -29,7 +29,7 @@ struct ServerTarget {
 
 struct DownstreamTarget {
   std::string platform;
-  std::string request_id;      // the key this gateway submitted under
+  std::string request_id;      // the key this gateway submitted under: "<its status id>><platform>"
   bool submitted = false;
   bool heard = false;          // any TriggerProgress received
   bool cancel_sent = false;

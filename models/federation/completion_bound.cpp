@@ -8,7 +8,7 @@ namespace cdnlab {
 
 Duration CompletionLowerBound(const FederationCatalog& catalog, const std::string& platform,
                               const std::vector<std::string>& configurations, const NodeLatency& latency,
-                              const ServerNode& server_node) {
+                              const ServerNode& server_node, const AdmittedConfigurations& admitted) {
   const FederationPlatform* self = catalog.Platform(platform);
   if (!self) return Duration::zero();
   // Local tiers run one after another; within a tier the slowest round trip counts.
@@ -32,11 +32,19 @@ Duration CompletionLowerBound(const FederationCatalog& catalog, const std::strin
     for (const auto& d : catalog.DownstreamPlatforms(c, platform)) delegated[d].push_back(c);
   }
   Duration slowest_downstream = Duration::zero();
-  for (const auto& [downstream, configs] : delegated) {
+  for (auto& [downstream, configs] : delegated) {
     const FederationPlatform* d = catalog.Platform(downstream);
     if (!d) continue;
+    if (const auto known = admitted ? admitted(downstream) : std::nullopt) {
+      std::vector<std::string> kept;
+      for (const auto& c : configs) {
+        if (std::find(known->begin(), known->end(), c) != known->end()) kept.push_back(c);
+      }
+      // A refusal still costs the round trip that carried it.
+      configs = kept;
+    }
     const Duration t = latency(self->gateway, d->gateway) +
-                       CompletionLowerBound(catalog, downstream, configs, latency, server_node) +
+                       CompletionLowerBound(catalog, downstream, configs, latency, server_node, admitted) +
                        latency(d->gateway, self->gateway);
     slowest_downstream = std::max(slowest_downstream, t);
   }

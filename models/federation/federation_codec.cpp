@@ -153,7 +153,9 @@ std::vector<PatternMatch> OptionalPatterns(const json& object, const std::string
   return out;
 }
 
-TriggerSpec SpecFromJson(const json& j, const std::string& path) {
+// `strict` applies the rules for what a requester may ask (non-empty, no patterns in a
+// preposition); a journal record keeps whatever was asked, refused or not, and must read back.
+TriggerSpec SpecFromJson(const json& j, const std::string& path, bool strict = true) {
   RequireObject(j, path,
                 {"type", "metadata.urls", "content.urls", "content.ccid", "metadata.patterns", "content.patterns"});
   TriggerSpec spec;
@@ -166,6 +168,7 @@ TriggerSpec SpecFromJson(const json& j, const std::string& path) {
   spec.content_ccids = OptionalStringList(j, path, "content.ccid");
   spec.metadata_patterns = OptionalPatterns(j, path, "metadata.patterns");
   spec.content_patterns = OptionalPatterns(j, path, "content.patterns");
+  if (!strict) return spec;
   if (spec.Empty()) {
     Fail(path, "names nothing to act on (needs metadata.urls, content.urls, content.ccid or patterns)");
   }
@@ -219,10 +222,10 @@ ordered_json CommandToJson(const TriggerCommand& command) {
   return j;
 }
 
-TriggerCommand CommandFromJson(const json& j, const std::string& path) {
+TriggerCommand CommandFromJson(const json& j, const std::string& path, bool strict = true) {
   RequireObject(j, path, {"trigger", "cdn-path"});
   TriggerCommand c;
-  c.trigger = SpecFromJson(Required(j, path, "trigger"), Join(path, "trigger"));
+  c.trigger = SpecFromJson(Required(j, path, "trigger"), Join(path, "trigger"), strict);
   c.cdn_path = StringList(Required(j, path, "cdn-path"), Join(path, "cdn-path"));
   return c;
 }
@@ -414,7 +417,7 @@ ordered_json ResourceToJson(const TriggerStatusResource& r) {
 
 TriggerStatusResource ResourceFromJson(const json& j, const std::string& path) {
   RequireObject(j, path, {"command", "status", "errors", "ctime_ns", "mtime_ns", "etime_ns"});
-  TriggerCommand command = CommandFromJson(Required(j, path, "command"), Join(path, "command"));
+  TriggerCommand command = CommandFromJson(Required(j, path, "command"), Join(path, "command"), /*strict=*/false);
   const TriggerStatus status = Status(Required(j, path, "status"), Join(path, "status"));
   std::vector<TriggerError> errors = ErrorsFromJson(Required(j, path, "errors"), Join(path, "errors"));
   const SimTime ctime = Nanos(Required(j, path, "ctime_ns"), Join(path, "ctime_ns"));

@@ -183,6 +183,17 @@ TEST(FederationInvocation, UnsupportedFeaturesAreEunsupported) {
   EXPECT_FALSE(f.stores["b-e1"].Get("https://news.example/a.html"));
   EXPECT_TRUE(f.stores["b-e1"].Get("https://news.example/b.html"));
   EXPECT_TRUE(f.stores["c-e1"].Get("https://news.example/a.html"));
+
+  // A preposition by pattern names no object to fetch; refused, and journaled as asked.
+  TriggerCommand p;
+  p.trigger.type = TriggerType::kPreposition;
+  p.trigger.content_patterns = {PatternMatch{"https://news.example/*"}};
+  const std::string refused = f.Gateway("cdn-a").Submit("cp-news", "r2", p);
+  EXPECT_EQ(f.Record("cdn-a", refused).status.Status(), TriggerStatus::kFailed);
+  EXPECT_THAT(Codes(f.Record("cdn-a", refused)), ElementsAre(TriggerErrorCode::kEunsupported));
+  f.CrashGateway("cdn-a");
+  f.StartGateway("cdn-a");
+  EXPECT_EQ(f.Record("cdn-a", refused).status.Command().trigger.content_patterns.size(), 1u);
 }
 
 TEST(FederationInvocation, LoopIsRejectedWithEreject) {
@@ -310,6 +321,24 @@ TEST(FederationInvocation, CancellationPropagatesDownTheCascade) {
   EXPECT_EQ(b->status.Status(), TriggerStatus::kCancelled);
   EXPECT_EQ(f.Record("cdn-a", id).status.Status(), TriggerStatus::kCancelled);
   EXPECT_TRUE(f.agents["c-e1"]->AppliedCommands().empty());
+}
+
+TEST(FederationInvocation, ACancelThatOvertakesItsSubmitIsAnsweredAtOnceAndTheLateSubmitIsRefused) {
+  FederationTestbed f;
+  f.LoseNext("cdn-a-gw", "cdn-b-gw", 1);  // the first submit to b is lost
+  const std::string id = f.Gateway("cdn-a").Submit(
+      "cp-news", "r1", FederationTestbed::Trigger(TriggerType::kPurge, {"https://news.example/a.html"}));
+  f.runtime.RunFor(std::chrono::milliseconds(100));  // a's servers are done, b's submit is lost
+  ASSERT_TRUE(f.Gateway("cdn-a").Cancel("cp-news", id));
+  f.runtime.RunFor(std::chrono::milliseconds(100));
+  EXPECT_EQ(f.Record("cdn-a", id).status.Status(), TriggerStatus::kCancelled) << "one round trip, no retry budget";
+  f.runtime.RunFor(10 * kSecond);
+  EXPECT_TRUE(f.stores["b-e1"].Get("https://news.example/a.html")) << "nothing ran at b";
+  EXPECT_EQ(f.Gateway("cdn-b").StatusIds().size(), 1u);
+  // The tombstone is an ordinary journal record: a restart reads it back.
+  f.CrashGateway("cdn-b");
+  f.StartGateway("cdn-b");
+  EXPECT_EQ(f.Gateway("cdn-b").Find(f.Gateway("cdn-b").StatusIds()[0])->status.Status(), TriggerStatus::kCancelled);
 }
 
 TEST(FederationInvocation, RetriesAndDuplicatesRunOnce) {
