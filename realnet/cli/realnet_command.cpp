@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "models/routing/probe_responder.h"
+#include "realnet/cli/federation_commands.h"
 #include "realnet/dns_update_publisher.h"
 #include "realnet/probe_agent_service.h"
 #include "realnet/realnet_catalog.h"
@@ -225,6 +226,7 @@ void AddRealnetCommand(CLI::App& app) {
   AddService(realnet, "probe-agent", "Probe client groups from one PoP's servers and report to the controller", "--pop",
              "PoP id", RunProbeAgent);
   AddService(realnet, "responder", "Echo probes for one client group", "--group", "Client group id", RunResponder);
+  AddFederationCommands(realnet);
   dns->callback([options] {
     try {
       RunDns(*options);

@@ -1,0 +1,158 @@
+#include "realnet/cli/federation_commands.h"
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+
+#include "realnet/bearer_token_authority.h"
+#include "realnet/federation_agent_service.h"
+#include "realnet/federation_gateway_service.h"
+#include "scenarios/federation_from_scenario.h"
+#include "scenarios/scenario_error.h"
+#include "scenarios/scenario_loader.h"
+
+namespace cdnlab::cli {
+namespace {
+
+struct FederationOptions {
+  std::string scenario;
+  std::string platform;    // federation-gateway
+  std::string journal;     // federation-gateway
+  std::string server;      // federation-agent
+  std::string cache_dir;   // federation-agent
+  std::string origin_dir;  // federation-agent
+  std::string as;          // federation-token
+  long ttl_s = 3600;       // federation-token
+  double for_s = 0;        // 0: until SIGINT/SIGTERM
+};
+
+// Loads a scenario that must have a federation section.
+Scenario LoadFederationScenario(const std::string& file) {
+  Scenario s = LoadScenarioFile(file);
+  if (!s.federation.present) throw std::invalid_argument(file + ": the scenario has no 'federation' section");
+  return s;
+}
+
+// Runs `io` until SIGINT/SIGTERM or `for_s` seconds (when > 0), then calls `stop`.
+void RunUntilSignalled(boost::asio::io_context& io, double for_s, const std::function<void()>& stop) {
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  boost::asio::steady_timer deadline(io);
+  const auto finish = [&] {
+    stop();
+    io.stop();
+  };
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (!ec) finish();
+  });
+  if (for_s > 0) {
+    deadline.expires_after(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(for_s)));
+    deadline.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) finish();
+    });
+  }
+  io.run();
+}
+
+// One stderr line per event, prefixed with who speaks.
+std::function<void(const std::string&)> LineLogger(const std::string& who) {
+  return [who](const std::string& line) { std::cerr << "cdnlab realnet " << who << ": " << line << std::endl; };
+}
+
+void RunGateway(const FederationOptions& o) {
+  const Scenario s = LoadFederationScenario(o.scenario);
+  boost::asio::io_context io;
+  const std::string who = "federation-gateway " + o.platform;
+  FederationGatewayService gateway(s, o.platform, o.journal, io, LineLogger(who));
+  gateway.Start();
+  std::cerr << fmt::format("cdnlab realnet {}: HTTP API on {}/triggers, journal {}\n", who, gateway.HttpBaseUrl(),
+                           o.journal);
+  RunUntilSignalled(io, o.for_s, [&] { gateway.Stop(); });
+  std::cerr << fmt::format("cdnlab realnet {}: stopped with {} commands known\n", who,
+                           gateway.Gateway().StatusIds().size());
+}
+
+void RunAgent(const FederationOptions& o) {
+  const Scenario s = LoadFederationScenario(o.scenario);
+  boost::asio::io_context io;
+  const std::string who = "federation-agent " + o.server;
+  FederationAgentService agent(s, o.server, o.cache_dir, o.origin_dir, io, LineLogger(who));
+  agent.Start();
+  std::cerr << fmt::format("cdnlab realnet {}: cache {}, origin {}\n", who, o.cache_dir, o.origin_dir);
+  RunUntilSignalled(io, o.for_s, [&] { agent.Stop(); });
+  std::cerr << fmt::format("cdnlab realnet {}: stopped after {} commands applied\n", who,
+                           agent.Agent().AppliedCommands().size());
+}
+
+void RunToken(const FederationOptions& o) {
+  const Scenario s = LoadFederationScenario(o.scenario);
+  const FederationIdentity identity = BuildFederationIdentity(s);
+  const BearerTokenAuthority tokens(identity);
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto token = tokens.Issue(o.as, now + o.ttl_s);
+  if (!token) throw std::invalid_argument("--as: the scenario has no participant '" + o.as + "'");
+  std::cout << *token << '\n';
+}
+
+// Registers one subcommand; every failure to start is one clear line and exit status 1.
+CLI::App* AddJob(CLI::App* parent, const std::string& name, const std::string& help,
+                 const std::shared_ptr<FederationOptions>& options, void (*run)(const FederationOptions&)) {
+  CLI::App* cmd = parent->add_subcommand(name, help);
+  cmd->add_option("scenario", options->scenario, "Scenario YAML with a federation section and a realnet section")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->callback([options, run, name] {
+    try {
+      run(*options);
+    } catch (const ScenarioError& e) {
+      std::cerr << e.what() << '\n';
+      throw CLI::RuntimeError(1);
+    } catch (const CLI::Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      std::cerr << "cdnlab realnet " << name << ": " << e.what() << '\n';
+      throw CLI::RuntimeError(1);
+    }
+  });
+  return cmd;
+}
+
+}  // namespace
+
+void AddFederationCommands(CLI::App* realnet) {
+  {
+    auto o = std::make_shared<FederationOptions>();
+    CLI::App* cmd = AddJob(realnet, "federation-gateway",
+                           "One platform's command invocation system with its RFC 8007 HTTP API", o, RunGateway);
+    cmd->add_option("--platform", o->platform, "Platform id")->required();
+    cmd->add_option("--journal", o->journal, "SQLite file keeping its commands across restarts")->required();
+    cmd->add_option("--for", o->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
+        ->check(CLI::NonNegativeNumber);
+  }
+  {
+    auto o = std::make_shared<FederationOptions>();
+    CLI::App* cmd = AddJob(realnet, "federation-agent", "One server's command agent over a cache directory", o,
+                           RunAgent);
+    cmd->add_option("--server", o->server, "Server id")->required();
+    cmd->add_option("--cache-dir", o->cache_dir, "The server's cache: <dir>/<host>/<escaped path>")->required();
+    cmd->add_option("--origin-dir", o->origin_dir, "Where prepositioned objects come from (same layout)")
+        ->required()
+        ->check(CLI::ExistingDirectory);
+    cmd->add_option("--for", o->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
+        ->check(CLI::NonNegativeNumber);
+  }
+  {
+    auto o = std::make_shared<FederationOptions>();
+    CLI::App* cmd = AddJob(realnet, "federation-token",
+                           "Print a bearer token for the HTTP API, signed with a participant's key", o, RunToken);
+    cmd->add_option("--as", o->as, "Participant id (a content provider or a platform)")->required();
+    cmd->add_option("--ttl-s", o->ttl_s, "Seconds until it expires")->check(CLI::PositiveNumber)->capture_default_str();
+  }
+}
+
+}  // namespace cdnlab::cli
