@@ -11,18 +11,6 @@
 namespace cdnlab {
 namespace {
 
-RetryPolicy RetryPolicyOf(const FederationRetrySpec& r) {
-  RetryPolicy p;
-  p.initial = FromMillis(r.initial_ms);
-  p.multiplier = r.multiplier;
-  p.max = FromMillis(r.max_ms);
-  p.max_attempts = r.max_attempts;
-  p.jitter = r.jitter;
-  p.poll_interval = FromSeconds(r.poll_interval_s);
-  p.give_up_after = FromSeconds(r.give_up_after_s);
-  return p;
-}
-
 const FederationPlatform& PlatformOf(const FederationCatalog& catalog, const std::string& platform,
                                      const std::string& source) {
   const FederationPlatform* p = catalog.Platform(platform);
@@ -55,7 +43,7 @@ FederationGatewayService::FederationGatewayService(const Scenario& scenario, con
   }
   GatewayPorts ports{clock_, clock_, random_, metrics_, journal_};
   cis_ = std::make_unique<CommandInvocationSystem>(platform, catalog_, messenger_, ports,
-                                                   RetryPolicyOf(scenario.federation.retry));
+                                                   BuildRetryPolicy(scenario.federation.retry));
   cis_->OnStatusChange([this](const CommandRecord& r) { OnStatusChange(r); });
   http_ = std::make_unique<FederationHttpApi>(io, *cis_, tokens_, RealnetFederationHttp(scenario, platform),
                                               /*epoch_unix_s=*/0.0, [this] { return clock_.UnixSeconds(); });

@@ -106,4 +106,16 @@ FederationIdentity BuildFederationIdentity(const Scenario& scenario) {
   return identity;
 }
 
+RetryPolicy BuildRetryPolicy(const FederationRetrySpec& r) {
+  RetryPolicy p;
+  p.initial = FromMillis(r.initial_ms);
+  p.multiplier = r.multiplier;
+  p.max = FromMillis(r.max_ms);
+  p.max_attempts = r.max_attempts;
+  p.jitter = r.jitter;
+  p.poll_interval = FromSeconds(r.poll_interval_s);
+  p.give_up_after = FromSeconds(r.give_up_after_s);
+  return p;
+}
+
 }  // namespace cdnlab

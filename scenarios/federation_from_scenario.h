@@ -7,6 +7,7 @@
 
 #include "models/federation/federation_catalog.h"
 #include "models/federation/federation_identity.h"
+#include "models/federation/retry_policy.h"
 #include "scenarios/scenario.h"
 
 namespace cdnlab {
@@ -22,5 +23,8 @@ FederationCatalog BuildFederationCatalog(const Scenario& scenario);
 // Every participant with its secret (so this identity can sign as anyone: the simulation's
 // view; a real process keeps only its own key with OnlyPrivateKeyOf).
 FederationIdentity BuildFederationIdentity(const Scenario& scenario);
+
+// The scenario's `federation.retry` in the models' units.
+RetryPolicy BuildRetryPolicy(const FederationRetrySpec& retry);
 
 }  // namespace cdnlab

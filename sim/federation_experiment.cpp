@@ -34,18 +34,6 @@ namespace {
 // a platform's draws never shift another's.
 constexpr std::uint64_t kGatewayStreamBase = 100;
 
-RetryPolicy RetryPolicyFor(const FederationRetrySpec& r) {
-  RetryPolicy p;
-  p.initial = FromMillis(r.initial_ms);
-  p.multiplier = r.multiplier;
-  p.max = FromMillis(r.max_ms);
-  p.max_attempts = r.max_attempts;
-  p.jitter = r.jitter;
-  p.poll_interval = FromSeconds(r.poll_interval_s);
-  p.give_up_after = FromSeconds(r.give_up_after_s);
-  return p;
-}
-
 std::vector<PatternMatch> Patterns(const std::vector<FederationPatternSpec>& specs) {
   std::vector<PatternMatch> out;
   for (const auto& p : specs) out.push_back(PatternMatch{p.pattern, p.case_sensitive, p.match_query_string});
@@ -92,7 +80,7 @@ class FederationWorld {
         transport_(ns3_transport_),
         messenger_(transport_, identity_, network_.Directory(), tally_),
         faults_(s.federation, network_, transport_, clock_, clock_),
-        retry_(RetryPolicyFor(s.federation.retry)),
+        retry_(BuildRetryPolicy(s.federation.retry)),
         status_ids_(s.federation.commands.size()),
         cancel_accepted_(s.federation.commands.size(), false) {
     // Every server's cache: the objects of each configuration it carries (on any platform).

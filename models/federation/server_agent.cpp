@@ -1,14 +1,33 @@
 #include "models/federation/server_agent.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "models/federation/federation_metric_names.h"
 
 namespace cdnlab {
 
+namespace {
+
+// A URL as a cache keys it for a trigger: without its scheme (one object is served over
+// http and https alike) and with its host lower-cased (hosts are case-insensitive, RFC 3986);
+// the path and query stay exact.
+std::string ContentKey(const std::string& url) {
+  const auto scheme = url.find("://");
+  const auto host_start = scheme == std::string::npos ? 0 : scheme + 3;
+  const auto path_start = std::min(url.find('/', host_start), url.size());
+  std::string key = url.substr(host_start, path_start - host_start);
+  std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+  return key + url.substr(path_start);
+}
+
+}  // namespace
+
 bool TriggerSelectsContent(const TriggerSpec& trigger, const CachedObject& object) {
-  if (std::find(trigger.content_urls.begin(), trigger.content_urls.end(), object.url) != trigger.content_urls.end()) {
+  const std::string key = ContentKey(object.url);
+  if (std::any_of(trigger.content_urls.begin(), trigger.content_urls.end(),
+                  [&](const std::string& url) { return ContentKey(url) == key; })) {
     return true;
   }
   if (std::any_of(trigger.content_patterns.begin(), trigger.content_patterns.end(),

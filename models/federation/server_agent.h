@@ -49,7 +49,8 @@ class ServerAgent {
 };
 
 // Whether a cached URL is selected by a trigger's content entries (urls, patterns, ccids),
-// shared by every ContentStore user so the rules cannot drift.
+// shared by every ContentStore user so the rules cannot drift. A listed URL matches whatever
+// its scheme (http/https) and host case; patterns apply to the URL as stored.
 bool TriggerSelectsContent(const TriggerSpec& trigger, const CachedObject& object);
 
 }  // namespace cdnlab

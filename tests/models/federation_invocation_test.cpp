@@ -422,6 +422,17 @@ TEST(FederationInvocation, PatternsHonourCaseAndQueryOptions) {
   EXPECT_TRUE(g.stores["a-e1"].Get("https://news.example/a.html"));
 }
 
+TEST(FederationInvocation, AListedUrlMatchesWhateverItsSchemeAndHostCase) {
+  FederationTestbed f;
+  const std::string id = f.Gateway("cdn-a").Submit(
+      "cp-news", "r1", FederationTestbed::Trigger(TriggerType::kPurge, {"http://NEWS.example/b.html",
+                                                                        "https://news.example/IMG/Logo.PNG?v=2"}));
+  f.runtime.RunFor(10 * kSecond);
+  EXPECT_EQ(f.Record("cdn-a", id).status.Status(), TriggerStatus::kComplete);
+  EXPECT_FALSE(f.stores["a-e1"].Get("https://news.example/b.html"));
+  EXPECT_TRUE(f.stores["a-e1"].Get("https://news.example/img/Logo.PNG?v=2")) << "paths stay case-sensitive";
+}
+
 TEST(FederationInvocation, SameInputsGiveTheSameRun) {
   auto run = [] {
     FederationTestbed f;
