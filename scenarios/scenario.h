@@ -240,6 +240,74 @@ struct FederationSpec {
   FederationRetrySpec retry;
 };
 
+// --- Live streaming (issue 5): publishers -> ingest pool (one virtual address) -> mid-tier
+// -> edges -> viewers. Every node hangs off a topology node (`at`) by an access link.
+struct StreamingIngestSpec {
+  std::string id;
+  std::string at;
+  double access_delay_ms = 0.5;
+  double join_at_s = 0;        // > 0: added to the pool at that time (scale-out)
+};
+
+struct StreamingCacheSpec {
+  std::string id;
+  std::string at;
+  std::string parent;          // edges: their mid-tier cache ("" = pull from ingests)
+  double access_delay_ms = 0.5;
+  std::uint64_t capacity_mb = 512;
+};
+
+struct StreamingPublisherSpec {
+  std::string stream;          // stream id
+  std::string at;
+  double start_s = 0;
+  double stop_s = 0;           // 0 = until the end
+  double bitrate_mbps = 3;
+};
+
+// A group of viewers of one stream behind one edge, joining over [join_s, join_s + spread_s].
+struct StreamingViewerGroupSpec {
+  std::string id;
+  std::string edge;
+  std::string stream;
+  std::string at;              // topology node their access link hangs off
+  int count = 1;
+  double join_s = 0;
+  double spread_s = 0;
+  double access_delay_ms = 5;
+  double bandwidth_mbps = 20;
+};
+
+enum class StreamingEventType { kIngestFail };
+
+struct StreamingEventSpec {
+  double at_s = 0;
+  StreamingEventType type = StreamingEventType::kIngestFail;
+  std::string ingest;          // kIngestFail: the ingest that dies, or
+  std::string stream;          // ... whichever ingest holds this stream at that time
+};
+
+struct StreamingSpec {
+  bool present = false;
+  std::string balancing = "consistent_hash";   // consistent_hash | least_load
+  std::string load_balancer_at;                // topology node of the virtual address
+  double segment_s = 2;
+  int window_segments = 6;
+  double playlist_ttl_s = 1;
+  double segment_ttl_s = 300;
+  std::string eviction = "lru";                // lru | slru
+  double announce_interval_s = 1;
+  double announce_ttl_s = 3;
+  double health_interval_s = 0.5;
+  int health_unhealthy_after = 3;
+  std::vector<StreamingIngestSpec> ingests;
+  std::vector<StreamingCacheSpec> mids;
+  std::vector<StreamingCacheSpec> edges;
+  std::vector<StreamingPublisherSpec> publishers;
+  std::vector<StreamingViewerGroupSpec> viewers;
+  std::vector<StreamingEventSpec> events;       // sorted by at_s
+};
+
 struct Scenario {
   std::string name;
   std::string source;  // file path, or "<built-in default>"
@@ -262,6 +330,8 @@ struct Scenario {
   // Optional; when present, the routing sections (pops, client_groups, resolvers, dns,
   // policies) become optional: a scenario may model federation alone.
   FederationSpec federation;
+  // Optional, like federation: a scenario may model live streaming alone.
+  StreamingSpec streaming;
   bool HasRouting() const { return !pops.empty(); }
 };
 

@@ -1,0 +1,48 @@
+#pragma once
+// The storage of one edge or mid-tier cache: ContentKey -> response, bounded in bytes, with
+// live-appropriate freshness (a playlist changes every segment, so it is fresh for a short
+// time; a segment never changes, so it is fresh for long) and a pluggable eviction policy.
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "models/streaming/eviction_policy.h"
+#include "models/streaming/live_stream.h"
+
+namespace cdnlab {
+
+struct CacheFreshness {
+  Duration playlist_ttl = FromMillis(1000);
+  Duration segment_ttl = FromSeconds(300);
+};
+
+class LiveCache {
+ public:
+  LiveCache(std::uint64_t capacity_bytes, CacheFreshness freshness, std::unique_ptr<EvictionPolicy> eviction);
+
+  // A fresh entry, if any (counts as an access for eviction).
+  std::optional<ContentResponse> Lookup(const ContentKey& key, SimTime now);
+  // Stores a found response (evicting as needed; an object larger than the cache is not stored).
+  void Store(const ContentKey& key, const ContentResponse& response, SimTime now);
+
+  std::uint64_t BytesUsed() const { return bytes_used_; }
+  std::size_t Entries() const { return entries_.size(); }
+  std::uint64_t Evictions() const { return evictions_; }
+  const EvictionPolicy& Eviction() const { return *eviction_; }
+
+ private:
+  struct Entry {
+    ContentResponse response;
+    SimTime expires_at{0};
+  };
+  void Erase(std::map<ContentKey, Entry>::iterator it);
+
+  std::uint64_t capacity_;
+  CacheFreshness freshness_;
+  std::unique_ptr<EvictionPolicy> eviction_;
+  std::map<ContentKey, Entry> entries_;
+  std::uint64_t bytes_used_ = 0;
+  std::uint64_t evictions_ = 0;
+};
+
+}  // namespace cdnlab

@@ -1,0 +1,63 @@
+#pragma once
+// An edge or mid-tier cache serving live streams. A request is answered from the cache when
+// fresh; otherwise it joins the one upstream request for that key (collapsing), which goes
+// to the parent cache if this node has one, else to the ingest the stream directory names.
+// Responses are stored with live freshness. Counts upstream requests per key so "one
+// upstream fetch per segment per cache node" can be checked.
+#include <map>
+#include <optional>
+#include <string>
+
+#include "models/ports/clock.h"
+#include "models/ports/metrics_sink.h"
+#include "models/streaming/content_fetcher.h"
+#include "models/streaming/live_cache.h"
+#include "models/streaming/request_collapser.h"
+#include "models/streaming/stream_directory.h"
+
+namespace cdnlab {
+
+enum class CacheTier { kEdge, kMid };
+
+struct CacheNodeStats {
+  std::uint64_t requests = 0;
+  std::uint64_t hits = 0;
+  std::uint64_t collapsed = 0;          // misses that joined a request in flight
+  std::uint64_t upstream_requests = 0;
+  std::uint64_t upstream_failures = 0;
+  std::uint64_t not_found = 0;          // no fresh copy, no upstream that has it
+};
+
+class LiveCacheNode {
+ public:
+  // `parent`: the upstream cache (edges: their mid-tier); none = fetch from the ingest found
+  // in `directory` (which must then be non-null).
+  LiveCacheNode(std::string node, CacheTier tier, std::optional<Endpoint> parent, const StreamDirectory* directory,
+                LiveCache& cache, ContentFetcher& fetcher, const Clock& clock, MetricsSink& metrics);
+
+  // Serves one request; `done` is called exactly once.
+  void Serve(const ContentKey& key, ContentFetcher::Done done);
+
+  const CacheNodeStats& Stats() const { return stats_; }
+  // Upstream requests made for each segment key (playlists excluded).
+  const std::map<ContentKey, std::uint64_t>& UpstreamPerSegment() const { return upstream_per_segment_; }
+  const std::string& Node() const { return node_; }
+  CacheTier Tier() const { return tier_; }
+
+ private:
+  void FetchUpstream(const ContentKey& key);
+
+  std::string node_;
+  CacheTier tier_;
+  std::optional<Endpoint> parent_;
+  const StreamDirectory* directory_;
+  LiveCache& cache_;
+  ContentFetcher& fetcher_;
+  const Clock& clock_;
+  MetricsSink& metrics_;
+  RequestCollapser<ContentKey, ContentResponse> collapser_;
+  CacheNodeStats stats_;
+  std::map<ContentKey, std::uint64_t> upstream_per_segment_;
+};
+
+}  // namespace cdnlab

@@ -1,0 +1,67 @@
+#pragma once
+// A viewer's player: joins a stream at its edge, reads the playlist, starts `start_offset`
+// segments behind the live edge once `startup_segments` are buffered, then plays in real
+// time while fetching the next segments; an empty buffer is a stall (rebuffering) until a
+// segment arrives. The playlist is re-read every target duration. Reports startup delay,
+// stall count and stall time, and which edge it used.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "models/ports/clock.h"
+#include "models/ports/metrics_sink.h"
+#include "models/ports/timer_scheduler.h"
+#include "models/streaming/content_fetcher.h"
+#include "models/streaming/live_stream.h"
+
+namespace cdnlab {
+
+struct PlayerConfig {
+  int startup_segments = 2;      // buffered before playback starts
+  int start_offset = 3;          // segments behind the newest when joining
+  Duration give_up_after = FromSeconds(30);  // join never completes: counted as a failed start
+};
+
+struct PlayerStats {
+  std::optional<Duration> startup_delay;  // join -> first frame
+  std::uint64_t stalls = 0;
+  Duration stall_time{0};
+  Duration played{0};
+  std::uint64_t segments_fetched = 0;
+  std::uint64_t fetch_failures = 0;
+  std::optional<SimTime> stalled_since;     // set while stalled
+};
+
+class LivePlayer {
+ public:
+  LivePlayer(std::string viewer, std::string edge_node, Endpoint edge, StreamId stream, PlayerConfig config,
+             ContentFetcher& fetcher, TimerScheduler& timers, const Clock& clock, MetricsSink& metrics);
+  ~LivePlayer();
+  void Join();
+  void Leave();
+  const PlayerStats& Stats() const { return stats_; }
+  const std::string& Edge() const { return edge_node_; }
+  const std::string& Viewer() const { return viewer_; }
+
+ private:
+  void RefreshPlaylist();
+  void FetchNext();
+  void Tick();  // consumes buffered media in real time
+
+  std::string viewer_;
+  std::string edge_node_;
+  Endpoint edge_;
+  StreamId stream_;
+  PlayerConfig config_;
+  ContentFetcher& fetcher_;
+  TimerScheduler& timers_;
+  const Clock& clock_;
+  MetricsSink& metrics_;
+  PlayerStats stats_;
+  // Implementation state (buffer, next sequence, timers) is the implementer's choice.
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace cdnlab

@@ -1,0 +1,63 @@
+#pragma once
+// A live publisher: produces one segment every `segment_duration` and uploads it to the
+// ingest pool's virtual address through the SegmentUploader port. When an upload fails
+// (the ingest behind its session died), it reconnects through the same virtual address and
+// resends, so recovery needs nothing but the load balancer.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "models/ports/metrics_sink.h"
+#include "models/ports/random_source.h"
+#include "models/ports/timer_scheduler.h"
+#include "models/ports/clock.h"
+#include "models/streaming/live_stream.h"
+
+namespace cdnlab {
+
+// A port: upload one segment of a stream to the virtual address. `done(ok, ingest)` is
+// called exactly once; `reconnect` asks for a new session (the balancer routes it again).
+class SegmentUploader {
+ public:
+  using Done = std::function<void(bool ok, const std::string& ingest)>;
+  virtual ~SegmentUploader() = default;
+  virtual void Upload(const StreamId& stream, const SegmentInfo& segment, bool reconnect, Done done) = 0;
+};
+
+struct PublisherConfig {
+  Duration segment_duration = FromSeconds(2);
+  std::uint64_t bitrate_bps = 3'000'000;
+  Duration reconnect_delay = FromMillis(500);
+  int max_resends = 20;
+};
+
+class LivePublisher {
+ public:
+  LivePublisher(StreamId stream, PublisherConfig config, SegmentUploader& uploader, TimerScheduler& timers,
+                const Clock& clock, MetricsSink& metrics);
+  ~LivePublisher();
+  void Start();
+  void Stop();  // ends the stream
+  const std::string& CurrentIngest() const { return ingest_; }
+  std::uint64_t SegmentsPublished() const { return next_sequence_; }
+  std::uint64_t Reconnects() const { return reconnects_; }
+
+ private:
+  void Produce();
+  void Send(SegmentInfo segment, bool reconnect, int attempt);
+
+  StreamId stream_;
+  PublisherConfig config_;
+  SegmentUploader& uploader_;
+  TimerScheduler& timers_;
+  const Clock& clock_;
+  MetricsSink& metrics_;
+  std::string ingest_;
+  std::uint64_t next_sequence_ = 0;
+  std::uint64_t reconnects_ = 0;
+  bool running_ = false;
+  bool need_reconnect_ = false;
+  TimerId produce_timer_ = 0;
+};
+
+}  // namespace cdnlab

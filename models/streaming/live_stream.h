@@ -1,0 +1,66 @@
+#pragma once
+// Live streams as the streaming models see them: a stream is a growing sequence of
+// segments (HLS-like), published by one publisher through the ingest pool; its playlist is a
+// sliding window of the newest segments. Plain values, no I/O.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/core/sim_time.h"
+
+namespace cdnlab {
+
+using StreamId = std::string;
+
+struct SegmentInfo {
+  std::uint64_t sequence = 0;   // media sequence number
+  Duration duration{0};
+  std::uint64_t bytes = 0;
+};
+
+// What a cache holds and a player asks for: a playlist or one segment of a stream.
+struct ContentKey {
+  StreamId stream;
+  bool playlist = true;
+  std::uint64_t sequence = 0;  // segments only
+
+  std::string ToString() const;  // "news/playlist.m3u8", "news/seg-42.ts"
+  friend bool operator<(const ContentKey& a, const ContentKey& b) {
+    if (a.stream != b.stream) return a.stream < b.stream;
+    if (a.playlist != b.playlist) return a.playlist;
+    return a.sequence < b.sequence;
+  }
+  friend bool operator==(const ContentKey& a, const ContentKey& b) {
+    return a.stream == b.stream && a.playlist == b.playlist && a.sequence == b.sequence;
+  }
+};
+
+// The sliding window of a live stream's newest segments (EXT-X-MEDIA-SEQUENCE = first).
+struct LivePlaylist {
+  StreamId stream;
+  Duration target_duration{0};
+  std::vector<SegmentInfo> segments;  // ascending sequence
+  bool ended = false;                 // EXT-X-ENDLIST
+
+  std::optional<std::uint64_t> FirstSequence() const;
+  std::optional<std::uint64_t> LastSequence() const;
+  const SegmentInfo* Find(std::uint64_t sequence) const;
+  // The m3u8 text (realnet serves it; its size is what the simulation transfers).
+  std::string ToM3u8() const;
+};
+
+// A response to a request for a ContentKey.
+struct ContentResponse {
+  bool found = false;
+  std::uint64_t bytes = 0;
+  std::optional<LivePlaylist> playlist;  // set for a found playlist
+  std::string served_by;                 // node that produced it (cache or ingest)
+  // The bytes themselves where a runtime moves real ones (realnet); the simulation moves
+  // `bytes` over the network and leaves this empty. Shared: caches and waiters copy freely.
+  std::shared_ptr<const std::string> body;
+  bool from_cache = false;               // answered from a cache without going upstream
+};
+
+}  // namespace cdnlab

@@ -1,0 +1,84 @@
+#pragma once
+// What a cache knows about where streams live: stream -> ingest (and its content endpoint),
+// learned only from announcements, each entry expiring unless refreshed. When two ingests
+// claim a stream (a publisher reconnected elsewhere), the newest announcement wins.
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/ports/clock.h"
+#include "models/ports/datagram_transport.h"
+#include "models/ports/metrics_sink.h"
+#include "models/ports/timer_scheduler.h"
+#include "models/streaming/stream_announcement.h"
+
+namespace cdnlab {
+
+struct StreamLocation {
+  std::string ingest;
+  Endpoint content_endpoint;
+  std::uint64_t last_sequence = 0;
+  SimTime learned_at{0};
+  SimTime expires_at{0};
+};
+
+class StreamDirectory {
+ public:
+  // Applies an announcement received at `now`; returns true if any stream's location changed.
+  bool Apply(const StreamAnnouncement& announcement, SimTime now);
+  std::optional<StreamLocation> Locate(const StreamId& stream, SimTime now) const;
+  std::vector<StreamId> LiveStreams(SimTime now) const;  // sorted
+  std::size_t Size(SimTime now) const { return LiveStreams(now).size(); }
+
+ private:
+  struct IngestState {
+    std::uint64_t serial = 0;
+    Endpoint content_endpoint;
+    SimTime expires_at{0};
+    std::map<StreamId, AnnouncedStream> streams;
+    SimTime learned_at{0};
+  };
+  std::map<std::string, IngestState> ingests_;
+};
+
+// A cache node's end of the channel: listens for announcements into its StreamDirectory,
+// passes them on to its own subscribers (a mid-tier relays for its edges), and keeps its
+// subscription at its parent relay alive. A node with no parent is a relay ingests announce to.
+class StreamDirectoryNode {
+ public:
+  struct Config {
+    std::string node;
+    Endpoint local;                    // announce socket
+    std::optional<Endpoint> parent;    // relay to subscribe to (edges: their mid-tier)
+    Duration subscribe_interval = FromSeconds(1);
+    Duration subscribe_ttl = FromSeconds(3);
+  };
+  using Changed = std::function<void(const StreamAnnouncement&)>;
+
+  StreamDirectoryNode(Config config, DatagramTransport& transport, TimerScheduler& timers, const Clock& clock,
+                      MetricsSink& metrics);
+  ~StreamDirectoryNode();
+  void Start();
+  void Stop();
+  const StreamDirectory& Directory() const { return directory_; }
+  void OnChange(Changed callback) { on_change_ = std::move(callback); }
+
+ private:
+  void OnDatagram(const Endpoint& from, const Bytes& payload);
+  void Subscribe();
+
+  Config config_;
+  DatagramTransport& transport_;
+  TimerScheduler& timers_;
+  const Clock& clock_;
+  MetricsSink& metrics_;
+  StreamDirectory directory_;
+  std::map<std::string, std::pair<Endpoint, SimTime>> subscribers_;  // node -> (endpoint, expiry)
+  Changed on_change_;
+  bool running_ = false;
+  TimerId subscribe_timer_ = 0;
+};
+
+}  // namespace cdnlab

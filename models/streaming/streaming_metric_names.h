@@ -1,0 +1,17 @@
+#pragma once
+// Every metric the streaming models emit, so analysis/ and sim/ never guess a name.
+namespace cdnlab::streaming_metrics {
+
+inline constexpr char kStartupDelay[] = "streaming.startup_delay_ms";   // sample per viewer; labels viewer, edge
+inline constexpr char kStall[] = "streaming.stall_ms";                  // sample per stall; labels viewer, edge
+inline constexpr char kCacheRequest[] = "streaming.cache_requests";     // counter; labels node, tier, result
+inline constexpr char kUpstreamRequest[] = "streaming.upstream_requests";  // counter; labels node, tier
+inline constexpr char kAnnouncementsSent[] = "streaming.announcements_sent";
+inline constexpr char kAnnouncementsRejected[] = "streaming.announcements_rejected";
+inline constexpr char kSegmentsIngested[] = "streaming.segments_ingested";  // counter; labels ingest, stream
+inline constexpr char kPublisherReconnects[] = "streaming.publisher_reconnects";
+// Sample when a stream first becomes known at a cache node: value = ms since its first
+// segment was ingested; labels stream, node.
+inline constexpr char kStreamAvailable[] = "streaming.stream_available_ms";
+
+}  // namespace cdnlab::streaming_metrics
