@@ -8,10 +8,16 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/scenario_text.h"
+
 #include "scenarios/default_scenario.h"
 
 namespace cdnlab {
 namespace {
+
+using testing::ErrorOf;
+using testing::PositionOf;
+using testing::Replace;
 
 // A valid scenario; tests replace one line to break it. Line numbers are 1-based.
 const char* kValid = R"(name: tiny
@@ -41,52 +47,8 @@ timeline:
   - {at_s: 20, type: pop_fail, pop: p1}
 )";
 
-std::string Replace(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at == std::string::npos) return text;
-  return text.replace(at, from.size(), to);
-}
-
-// "LINE:COLUMN" (1-based) of the first occurrence of `needle` in `text`: where a message
-// about the value written there must point. A '^' in the needle marks the exact character
-// (and is not matched), for needles that need context to be unique: "pop: ^r1".
-std::string PositionOf(const std::string& text, std::string needle) {
-  const auto caret = needle.find('^');
-  const std::size_t skip = caret == std::string::npos ? 0 : caret;
-  if (caret != std::string::npos) needle.erase(caret, 1);
-  const auto found = text.find(needle);
-  EXPECT_NE(found, std::string::npos) << needle;
-  if (found == std::string::npos) return "?";
-  const auto at = found + skip;
-  const auto line_start = text.rfind('\n', at);
-  const std::size_t column = at - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
-  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
-  return std::to_string(line) + ":" + std::to_string(column);
-}
-
-// Loads text that must fail and returns the error message (one issue per line).
-std::string ErrorOf(const std::string& text) {
-  try {
-    LoadScenarioText(text, "bad.yaml");
-  } catch (const ScenarioError& e) {
-    EXPECT_FALSE(e.Issues().empty());
-    return e.what();
-  }
-  ADD_FAILURE() << "scenario was accepted";
-  return "";
-}
-
-#define EXPECT_MENTIONS(message, text) EXPECT_NE((message).find(text), std::string::npos) << (message)
-
-// The text with `from` replaced must fail with exactly this issue, located at where `at`
-// occurs in the broken text: "bad.yaml:LINE:COL: field 'FIELD': MESSAGE".
-#define EXPECT_ISSUE(from, to, at, field, message)                                                   \
-  do {                                                                                                 \
-    const std::string broken_ = Replace(kValid, from, to);                                            \
-    EXPECT_MENTIONS(ErrorOf(broken_),                                                                  \
-                    "bad.yaml:" + PositionOf(broken_, at) + ": field '" + (field) + "': " + (message)); \
-  } while (0)
+// `kValid` with `from` replaced by `to` must fail with this issue, located where `at` occurs.
+#define EXPECT_ISSUE(from, to, at, field, message) EXPECT_ISSUE_IN(kValid, from, to, at, field, message)
 
 TEST(ScenarioLoader, LoadsAValidScenarioWithDefaults) {
   const Scenario s = LoadScenarioText(kValid, "tiny.yaml");
