@@ -2,6 +2,7 @@
 // What one federation run produced, as plain data: per command (as seen at the platform it was
 // issued on, with its whole chain of downstream status resources) and totals. The ns-3 runtime
 // fills it (sim/federation_experiment.h); the summary, CSV and table writers read it.
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -17,9 +18,16 @@ struct FederationErrorResult {
   std::string description;
 };
 
+// A statistics command (cdnlab's extension trigger): totals over what every server reported.
+struct FederationStatisticsResult {
+  std::size_t servers = 0;   // distinct servers that reported numbers
+  std::uint64_t objects = 0; // selected objects, summed over servers and configurations
+  std::uint64_t stale = 0;   // of which stale
+};
+
 struct FederationCommandResult {
   std::string id;         // the scenario's command id
-  std::string type;       // preposition | invalidate | purge | cancel
+  std::string type;       // preposition | invalidate | purge | statistics | cancel
   std::string platform;   // where it was issued
   std::string by;         // the issuing participant
   double issued_at_s = 0;
@@ -41,6 +49,7 @@ struct FederationCommandResult {
   std::vector<std::string> configurations;        // admitted at the origin (sorted)
   std::optional<double> completion_ms;            // etime - ctime at the origin (final commands)
   std::optional<double> bound_ms;                 // completion_bound.h over `configurations`
+  std::optional<FederationStatisticsResult> statistics;  // set for a statistics command only
 };
 
 // A fault as it was applied to the simulated network.

@@ -73,6 +73,11 @@ nlohmann::ordered_json CommandJson(const FederationCommandResult& c) {
   nlohmann::ordered_json errors = nlohmann::ordered_json::array();
   for (const auto& e : c.errors) errors.push_back({{"error", e.error}, {"servers", e.servers}});
   j["errors"] = errors;
+  if (c.statistics) {
+    j["statistics"] = {{"servers", c.statistics->servers},
+                       {"objects", c.statistics->objects},
+                       {"stale", c.statistics->stale}};
+  }
   return j;
 }
 

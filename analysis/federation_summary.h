@@ -31,7 +31,8 @@ FederationAggregate SummarizeFederation(const FederationRunResult& run);
 
 // The "federation" object of summary.json: commands[] (id, type, platform, status_id, status,
 // targeted/acknowledged/wrongly_targeted servers as {count, ids}, applied_servers,
-// completion_ms, bound_ms, errors[{error, servers}]; a cancel: id, type, platform, cancels,
+// completion_ms, bound_ms, errors[{error, servers}], and for a statistics command
+// statistics{servers, objects, stale}; a cancel: id, type, platform, cancels,
 // status_id, status), then completion_ms and bound_ms quantiles, message and retry counts
 // (totals and by kind), wrongly_targeted_total, all_targeted_acknowledged and faults[].
 // Same number formats as the routing part, so equal runs give byte-identical files.

@@ -519,7 +519,7 @@ FederationHttpApi::Reply FederationHttpApi::Submit(const std::string& principal,
   r.status = 201;
   r.content_type = kStatusType;
   r.location = StatusUrl(id);
-  r.body = Dump(TriggerStatusToJson(record->status, epoch_unix_s_));
+  r.body = Dump(TriggerStatusToJson(*record, epoch_unix_s_));
   return r;
 }
 
@@ -528,7 +528,7 @@ FederationHttpApi::Reply FederationHttpApi::StatusOf(const std::string& principa
   if (!record) return Error(404, fmt::format("no trigger '{}' of yours", id.substr(0, 200)));
   Reply r;
   r.content_type = kStatusType;
-  r.body = Dump(TriggerStatusToJson(record->status, epoch_unix_s_));
+  r.body = Dump(TriggerStatusToJson(*record, epoch_unix_s_));
   return r;
 }
 

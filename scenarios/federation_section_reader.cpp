@@ -183,7 +183,7 @@ class FederationReader {
   }
 
   std::vector<std::string> ReadSupports(MapReader& m) {
-    const std::set<std::string> known{"preposition", "invalidate", "purge"};
+    const std::set<std::string> known{"preposition", "invalidate", "purge", "statistics"};
     std::vector<std::string> out;
     for (const auto& item : Strings(m, "supports", false, true)) {
       if (known.count(item.value) == 0) {

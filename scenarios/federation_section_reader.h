@@ -17,7 +17,9 @@ namespace cdnlab {
 void ReadFederationSection(const YAML::Node& node, double duration_s, FederationSpec& out, IssueLog& log,
                            FieldMarks& marks);
 
-// The trigger types a platform may list under `supports`, in the RFC's spelling.
-inline constexpr const char* kFederationTriggerTypes = "invalidate, preposition, purge";
+// The trigger types a command may have and a platform may list under `supports`: the RFC's
+// three in its spelling, plus cdnlab's extension "statistics" (a platform supports it only
+// when it lists it).
+inline constexpr const char* kFederationTriggerTypes = "invalidate, preposition, purge, statistics";
 
 }  // namespace cdnlab

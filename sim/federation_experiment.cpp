@@ -222,6 +222,17 @@ class FederationWorld {
     out.targeted_servers = Sorted(r->TargetedServers());
     out.acknowledged_servers = Sorted(r->AcknowledgedServers());
     out.configurations = Sorted(r->configurations);
+    if (r->status.Command().trigger.type == TriggerType::kStatistics) {
+      FederationStatisticsResult totals;
+      std::set<std::string> servers;
+      for (const auto& s : r->Statistics()) {
+        servers.insert(s.server);
+        totals.objects += s.objects;
+        totals.stale += s.stale;
+      }
+      totals.servers = servers.size();
+      out.statistics = totals;
+    }
     if (const auto finished = r->status.FinishedAt()) out.completion_ms = ToMillis(*finished - r->status.CreatedAt());
     out.chain_status_ids = Chain(out.status_id);
     const std::set<std::string> chain(out.chain_status_ids.begin(), out.chain_status_ids.end());

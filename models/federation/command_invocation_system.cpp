@@ -178,7 +178,8 @@ void CommandInvocationSystem::OnProgress(const std::string& from_node, const Tri
   if (d == r->downstreams.end() || GatewayNodeOf(d->platform) != from_node) return;
   if (IsFinal(progress.status)) SendMessage(from_node, ProgressAck{progress.request_id, progress.status});
   const bool news = !d->heard || d->status != progress.status ||
-                    d->acknowledged_servers.size() != progress.acknowledged_servers.size();
+                    d->acknowledged_servers.size() != progress.acknowledged_servers.size() ||
+                    d->statistics.size() != progress.statistics.size();
   d->heard = true;
   d->last_heard = ports_.clock.Now();
   if (!news || IsFinal(d->status) || r->status.Final()) return;  // a final answer is never revised
@@ -186,6 +187,7 @@ void CommandInvocationSystem::OnProgress(const std::string& from_node, const Tri
   d->errors = progress.errors;
   d->targeted_servers = progress.targeted_servers;
   d->acknowledged_servers = progress.acknowledged_servers;
+  d->statistics = progress.statistics;
   Changed(*r);
   if (r->status.Status() == TriggerStatus::kActive) ReportUpstream(*r);  // pass cascade progress on
   Advance(*r);
@@ -214,6 +216,7 @@ void CommandInvocationSystem::OnServerResult(const std::string& from_node, const
   t->error = result.error;
   t->failed_urls = result.failed_urls;
   t->objects_affected = result.objects_affected;
+  t->statistics = result.statistics;
   t->acknowledged_at = ports_.clock.Now();
   ports_.metrics.Sample(federation_metrics::kServerAcknowledged, ports_.clock.Now(),
                         ToMillis(ports_.clock.Now() - r->status.CreatedAt()),
@@ -537,6 +540,7 @@ TriggerProgress CommandInvocationSystem::ProgressOf(const CommandRecord& r) cons
   const auto acked = r.AcknowledgedServers();
   p.targeted_servers.assign(targeted.begin(), targeted.end());
   p.acknowledged_servers.assign(acked.begin(), acked.end());
+  p.statistics = r.Statistics();
   return p;
 }
 

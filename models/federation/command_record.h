@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/core/sim_time.h"
+#include "models/federation/federation_message.h"
 #include "models/federation/trigger_status_resource.h"
 
 namespace cdnlab {
@@ -24,6 +25,7 @@ struct ServerTarget {
   std::optional<TriggerErrorCode> error;  // the agent's answer, if it reported one
   std::vector<std::string> failed_urls;
   std::uint64_t objects_affected = 0;
+  std::vector<ServerStatistics> statistics;  // a statistics trigger: the agent's numbers
   SimTime acknowledged_at{0};
 };
 
@@ -39,6 +41,7 @@ struct DownstreamTarget {
   std::vector<TriggerError> errors;
   std::vector<std::string> targeted_servers;
   std::vector<std::string> acknowledged_servers;
+  std::vector<ServerStatistics> statistics;  // its servers' and its downstreams' numbers
 };
 
 struct CommandRecord {
@@ -58,6 +61,9 @@ struct CommandRecord {
   // This platform's targets plus what every downstream reported as targeted.
   std::set<std::string> TargetedServers() const;
   std::set<std::string> AcknowledgedServers() const;
+  // A statistics trigger: every server's numbers, this platform's and its downstreams',
+  // one entry per (server, configuration), sorted by server then configuration.
+  std::vector<ServerStatistics> Statistics() const;
 };
 
 }  // namespace cdnlab

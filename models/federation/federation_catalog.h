@@ -26,6 +26,7 @@ struct FederationServer {
 struct FederationPlatform {
   std::string id;            // also its CDN provider id in cdn-path
   std::string gateway;       // node id of its command invocation system
+  // The RFC's three by default; cdnlab's kStatistics only when the platform opts in.
   std::set<TriggerType> supported_types{TriggerType::kPreposition, TriggerType::kInvalidate, TriggerType::kPurge};
   bool supports_content_ccid = true;
 };

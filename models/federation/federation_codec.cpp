@@ -230,6 +230,42 @@ TriggerCommand CommandFromJson(const json& j, const std::string& path, bool stri
   return c;
 }
 
+// cdnlab's statistics extension: [{"server", "configuration", "objects", "stale"}]. Written
+// only when non-empty, so every other message and record keeps its RFC-era shape.
+ordered_json StatisticsToJson(const std::vector<ServerStatistics>& items) {
+  ordered_json a = ordered_json::array();
+  for (const auto& s : items) {
+    a.push_back(ordered_json{
+        {"server", s.server}, {"configuration", s.configuration}, {"objects", s.objects}, {"stale", s.stale}});
+  }
+  return a;
+}
+
+void PutStatistics(ordered_json& j, const char* name, const std::vector<ServerStatistics>& items) {
+  if (!items.empty()) j[name] = StatisticsToJson(items);
+}
+
+std::vector<ServerStatistics> OptionalStatistics(const json& object, const std::string& path, const char* name) {
+  const json* member = Optional(object, name);
+  if (!member) return {};
+  const std::string here = Join(path, name);
+  if (!member->is_array()) Fail(here, "expected an array of server statistics");
+  std::vector<ServerStatistics> out;
+  for (std::size_t i = 0; i < member->size(); ++i) {
+    const json& e = (*member)[i];
+    const std::string at = At(here, i);
+    RequireObject(e, at, {"server", "configuration", "objects", "stale"});
+    ServerStatistics s;
+    s.server = NonEmptyString(Required(e, at, "server"), Join(at, "server"));
+    s.configuration = NonEmptyString(Required(e, at, "configuration"), Join(at, "configuration"));
+    s.objects = Uint64(Required(e, at, "objects"), Join(at, "objects"));
+    s.stale = Uint64(Required(e, at, "stale"), Join(at, "stale"));
+    if (s.stale > s.objects) Fail(Join(at, "stale"), "more stale objects than objects");
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 // --- cdnlab's messages ---
 
 ordered_json Kind(const FederationMessage& message) {
@@ -256,6 +292,7 @@ ordered_json ToJson(const TriggerProgress& m) {
   j["errors"] = ErrorsToJson(m.errors);
   j["targeted_servers"] = StringsToJson(m.targeted_servers);
   j["acknowledged_servers"] = StringsToJson(m.acknowledged_servers);
+  PutStatistics(j, "statistics", m.statistics);
   return j;
 }
 ordered_json ToJson(const ProgressAck& m) {
@@ -278,6 +315,7 @@ ordered_json ToJson(const ServerResult& m) {
   if (m.error) j["error"] = ToString(*m.error);
   j["failed_urls"] = StringsToJson(m.failed_urls);
   j["objects_affected"] = m.objects_affected;
+  PutStatistics(j, "statistics", m.statistics);
   return j;
 }
 
@@ -296,13 +334,15 @@ FederationMessage MessageFromJson(const json& j) {
     return CancelTrigger{NonEmptyString(Required(j, "", "request_id"), "request_id")};
   }
   if (kind == "progress") {
-    RequireObject(j, "", {"kind", "request_id", "status", "errors", "targeted_servers", "acknowledged_servers"});
+    RequireObject(j, "",
+                  {"kind", "request_id", "status", "errors", "targeted_servers", "acknowledged_servers", "statistics"});
     TriggerProgress m;
     m.request_id = NonEmptyString(Required(j, "", "request_id"), "request_id");
     m.status = Status(Required(j, "", "status"), "status");
     m.errors = ErrorsFromJson(Required(j, "", "errors"), "errors");
     m.targeted_servers = StringList(Required(j, "", "targeted_servers"), "targeted_servers");
     m.acknowledged_servers = StringList(Required(j, "", "acknowledged_servers"), "acknowledged_servers");
+    m.statistics = OptionalStatistics(j, "", "statistics");
     return m;
   }
   if (kind == "progress_ack") {
@@ -321,13 +361,14 @@ FederationMessage MessageFromJson(const json& j) {
     return m;
   }
   if (kind == "result") {
-    RequireObject(j, "", {"kind", "command_id", "server", "error", "failed_urls", "objects_affected"});
+    RequireObject(j, "", {"kind", "command_id", "server", "error", "failed_urls", "objects_affected", "statistics"});
     ServerResult m;
     m.command_id = NonEmptyString(Required(j, "", "command_id"), "command_id");
     m.server = NonEmptyString(Required(j, "", "server"), "server");
     if (const json* e = Optional(j, "error")) m.error = ErrorCode(*e, "error");
     m.failed_urls = StringList(Required(j, "", "failed_urls"), "failed_urls");
     m.objects_affected = Uint64(Required(j, "", "objects_affected"), "objects_affected");
+    m.statistics = OptionalStatistics(j, "", "statistics");
     return m;
   }
   Fail("kind", "unknown message kind '" + kind + "'");
@@ -346,6 +387,7 @@ ordered_json ServerTargetToJson(const ServerTarget& t) {
   if (t.error) j["error"] = ToString(*t.error);
   j["failed_urls"] = StringsToJson(t.failed_urls);
   j["objects_affected"] = t.objects_affected;
+  PutStatistics(j, "statistics", t.statistics);
   j["acknowledged_at_ns"] = static_cast<std::int64_t>(t.acknowledged_at.count());
   return j;
 }
@@ -353,7 +395,7 @@ ordered_json ServerTargetToJson(const ServerTarget& t) {
 ServerTarget ServerTargetFromJson(const json& j, const std::string& path) {
   RequireObject(j, path,
                 {"server", "tier_depth", "dispatched", "acknowledged", "gave_up", "attempts", "error", "failed_urls",
-                 "objects_affected", "acknowledged_at_ns"});
+                 "objects_affected", "statistics", "acknowledged_at_ns"});
   ServerTarget t;
   t.server = NonEmptyString(Required(j, path, "server"), Join(path, "server"));
   t.tier_depth = Int(Required(j, path, "tier_depth"), Join(path, "tier_depth"));
@@ -364,6 +406,7 @@ ServerTarget ServerTargetFromJson(const json& j, const std::string& path) {
   if (const json* e = Optional(j, "error")) t.error = ErrorCode(*e, Join(path, "error"));
   t.failed_urls = StringList(Required(j, path, "failed_urls"), Join(path, "failed_urls"));
   t.objects_affected = Uint64(Required(j, path, "objects_affected"), Join(path, "objects_affected"));
+  t.statistics = OptionalStatistics(j, path, "statistics");
   t.acknowledged_at = Nanos(Required(j, path, "acknowledged_at_ns"), Join(path, "acknowledged_at_ns"));
   return t;
 }
@@ -381,13 +424,14 @@ ordered_json DownstreamToJson(const DownstreamTarget& d) {
   j["errors"] = ErrorsToJson(d.errors);
   j["targeted_servers"] = StringsToJson(d.targeted_servers);
   j["acknowledged_servers"] = StringsToJson(d.acknowledged_servers);
+  PutStatistics(j, "statistics", d.statistics);
   return j;
 }
 
 DownstreamTarget DownstreamFromJson(const json& j, const std::string& path) {
   RequireObject(j, path,
                 {"platform", "request_id", "submitted", "heard", "cancel_sent", "attempts", "last_heard_ns", "status",
-                 "errors", "targeted_servers", "acknowledged_servers"});
+                 "errors", "targeted_servers", "acknowledged_servers", "statistics"});
   DownstreamTarget d;
   d.platform = NonEmptyString(Required(j, path, "platform"), Join(path, "platform"));
   d.request_id = String(Required(j, path, "request_id"), Join(path, "request_id"));
@@ -400,6 +444,7 @@ DownstreamTarget DownstreamFromJson(const json& j, const std::string& path) {
   d.errors = ErrorsFromJson(Required(j, path, "errors"), Join(path, "errors"));
   d.targeted_servers = StringList(Required(j, path, "targeted_servers"), Join(path, "targeted_servers"));
   d.acknowledged_servers = StringList(Required(j, path, "acknowledged_servers"), Join(path, "acknowledged_servers"));
+  d.statistics = OptionalStatistics(j, path, "statistics");
   return d;
 }
 
@@ -552,6 +597,12 @@ nlohmann::ordered_json TriggerStatusToJson(const TriggerStatusResource& status, 
   if (status.FinishedAt()) j["etime"] = seconds(*status.FinishedAt());
   j["status"] = ToString(status.Status());
   if (!status.Errors().empty()) j["errors"] = ErrorsToJson(status.Errors());
+  return j;
+}
+
+nlohmann::ordered_json TriggerStatusToJson(const CommandRecord& record, double epoch_unix_s) {
+  ordered_json j = TriggerStatusToJson(record.status, epoch_unix_s);
+  PutStatistics(j, "cdnlab.statistics", record.Statistics());
   return j;
 }
 

@@ -45,6 +45,10 @@ Decoded<CiTriggerCommand> ParseCiTriggerCommand(const std::string& body);
 // A Trigger Status Resource as the RFC shows it (times in whole seconds since `epoch_unix_s`
 // plus the run's clock, so realnet can publish wall-clock times and sim its own).
 nlohmann::ordered_json TriggerStatusToJson(const TriggerStatusResource& status, double epoch_unix_s);
+// The same for a gateway's record, plus cdnlab's extension member "cdnlab.statistics" (a
+// statistics trigger: [{"server", "configuration", "objects", "stale"}] for every server
+// heard from, this platform's and its downstreams'), present only when non-empty.
+nlohmann::ordered_json TriggerStatusToJson(const CommandRecord& record, double epoch_unix_s);
 nlohmann::ordered_json TriggerErrorToJson(const TriggerError& error);
 
 std::string EncodeFederationMessage(const FederationMessage& message);

@@ -12,6 +12,19 @@
 
 namespace cdnlab {
 
+// What one server reported for one configuration to a statistics trigger (cdnlab's
+// extension): the cached objects the trigger selects there, and how many of them are stale.
+struct ServerStatistics {
+  std::string server;
+  std::string configuration;
+  std::uint64_t objects = 0;
+  std::uint64_t stale = 0;
+
+  bool operator==(const ServerStatistics& o) const {
+    return server == o.server && configuration == o.configuration && objects == o.objects && stale == o.stale;
+  }
+};
+
 // Upstream gateway -> downstream gateway: run this command for me. Sent again (same
 // request_id) until a final TriggerProgress arrives; a repeat doubles as a status poll.
 struct SubmitTrigger {
@@ -32,6 +45,7 @@ struct TriggerProgress {
   std::vector<TriggerError> errors;
   std::vector<std::string> targeted_servers;      // this platform's and its downstreams'
   std::vector<std::string> acknowledged_servers;  // the subset that applied the command
+  std::vector<ServerStatistics> statistics;       // a statistics trigger: every server's numbers so far
 };
 
 struct ProgressAck {
@@ -53,6 +67,7 @@ struct ServerResult {
   std::optional<TriggerErrorCode> error;    // e.g. econtent: a prepositioned object the origin lacks
   std::vector<std::string> failed_urls;     // the URLs the error applies to
   std::uint64_t objects_affected = 0;       // purged, invalidated or prepositioned
+  std::vector<ServerStatistics> statistics; // a statistics trigger: one per configuration in scope
 };
 
 using FederationMessage =

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
 #include "models/federation/federation_metric_names.h"
@@ -81,11 +82,42 @@ ServerResult ServerAgent::Apply(const ApplyToServer& command) {
   result.command_id = command.command_id;
   result.server = server_;
   const std::set<std::string> scope(command.configurations.begin(), command.configurations.end());
+  const auto configurations_of = [&](const std::string& url) { return catalog_.ConfigurationsOfHost(UrlHost(url)); };
   const auto in_scope = [&](const std::string& url) {
-    const auto configs = catalog_.ConfigurationsOfHost(UrlHost(url));
+    const auto configs = configurations_of(url);
     return std::any_of(configs.begin(), configs.end(), [&](const std::string& c) { return scope.count(c) > 0; });
   };
   const TriggerSpec& t = command.trigger;
+  // The configurations in scope whose metadata the trigger names.
+  std::vector<std::string> metadata_named;
+  for (const auto& id : command.configurations) {
+    const FederationConfiguration* c = catalog_.Configuration(id);
+    if (!c || c->metadata_url.empty()) continue;
+    const bool named =
+        std::find(t.metadata_urls.begin(), t.metadata_urls.end(), c->metadata_url) != t.metadata_urls.end() ||
+        std::any_of(t.metadata_patterns.begin(), t.metadata_patterns.end(),
+                    [&](const PatternMatch& p) { return p.Matches(c->metadata_url); });
+    if (named) metadata_named.push_back(id);
+  }
+
+  if (t.type == TriggerType::kStatistics) {
+    // Count, change nothing: per configuration in scope, the objects the trigger selects
+    // (all of the configuration's when its metadata is named) and how many are stale.
+    std::map<std::string, ServerStatistics> by_configuration;
+    for (const auto& id : command.configurations) by_configuration[id] = ServerStatistics{server_, id, 0, 0};
+    const std::set<std::string> whole(metadata_named.begin(), metadata_named.end());
+    for (const auto& object : store_.List()) {
+      const bool selected = TriggerSelectsContent(t, object);
+      for (const auto& c : configurations_of(object.url)) {
+        auto it = by_configuration.find(c);
+        if (it == by_configuration.end() || !(selected || whole.count(c) > 0)) continue;
+        ++it->second.objects;
+        if (object.stale) ++it->second.stale;
+      }
+    }
+    for (auto& [id, s] : by_configuration) result.statistics.push_back(std::move(s));
+    return result;
+  }
 
   if (t.type == TriggerType::kPreposition) {
     for (const auto& url : t.content_urls) {
@@ -105,14 +137,7 @@ ServerResult ServerAgent::Apply(const ApplyToServer& command) {
     }
   }
 
-  for (const auto& id : command.configurations) {
-    const FederationConfiguration* c = catalog_.Configuration(id);
-    if (!c || c->metadata_url.empty()) continue;
-    const bool named =
-        std::find(t.metadata_urls.begin(), t.metadata_urls.end(), c->metadata_url) != t.metadata_urls.end() ||
-        std::any_of(t.metadata_patterns.begin(), t.metadata_patterns.end(),
-                    [&](const PatternMatch& p) { return p.Matches(c->metadata_url); });
-    if (!named) continue;
+  for (const auto& id : metadata_named) {
     if (t.type == TriggerType::kPreposition) {
       store_.PrepositionMetadata(id);
     } else {

@@ -1,7 +1,9 @@
 #pragma once
 // The command agent on one server: applies ApplyToServer to its content store, only to
-// objects of the configurations named, and answers with a ServerResult. Idempotent: a
-// repeated command_id is answered again from the remembered result without re-applying.
+// objects of the configurations named, and answers with a ServerResult (for a statistics
+// trigger: changes nothing and reports, per configuration named, the selected objects and how
+// many are stale). Idempotent: a repeated command_id is answered again from the remembered
+// result without re-applying.
 #include <map>
 #include <string>
 #include <vector>

@@ -150,6 +150,8 @@ AdmissionResult AdmitTrigger(const FederationCatalog& catalog, const std::string
     return Reject(TriggerErrorCode::kEunsupported, "preposition takes URLs only, not patterns or content collections");
   }
 
+  // Every other type, statistics included, selects configurations the same way: by content
+  // URLs, patterns and collections, and by metadata URLs and patterns.
   AdmissionResult result;
   const auto commandable = CommandableConfigurations(catalog, platform, principal);
   EntryJudge judge(ConfigSet(commandable.begin(), commandable.end()), result);

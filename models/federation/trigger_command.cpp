@@ -23,11 +23,12 @@ std::string NameOf(const std::array<std::pair<E, const char*>, N>& table, E valu
   return "?";
 }
 
-// The RFC's spellings, in one place for both directions.
-constexpr std::array<std::pair<TriggerType, const char*>, 3> kTypes{{
+// The RFC's spellings (and cdnlab's extension type), in one place for both directions.
+constexpr std::array<std::pair<TriggerType, const char*>, 4> kTypes{{
     {TriggerType::kPreposition, "preposition"},
     {TriggerType::kInvalidate, "invalidate"},
     {TriggerType::kPurge, "purge"},
+    {TriggerType::kStatistics, "statistics"},
 }};
 constexpr std::array<std::pair<TriggerStatus, const char*>, 7> kStatuses{{
     {TriggerStatus::kPending, "pending"},

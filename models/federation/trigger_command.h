@@ -12,7 +12,12 @@
 
 namespace cdnlab {
 
-enum class TriggerType { kPreposition, kInvalidate, kPurge };
+// RFC 8007's three types, plus cdnlab's extension kStatistics ("statistics"): counts the cached
+// and stale objects the trigger selects on every server carrying the configuration, changes
+// nothing, and brings the per-server numbers back to the issuer. A platform runs it only when
+// it opts in (FederationPlatform::supported_types); any other answers eunsupported, as an
+// RFC-only peer would.
+enum class TriggerType { kPreposition, kInvalidate, kPurge, kStatistics };
 
 // The "status" of a Trigger Status Resource.
 enum class TriggerStatus { kPending, kActive, kComplete, kProcessed, kFailed, kCancelling, kCancelled };

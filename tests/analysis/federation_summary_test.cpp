@@ -138,6 +138,36 @@ TEST(FederationSummary, JsonHasEveryDocumentedKeyWithRoundedNumbers) {
   EXPECT_EQ(FederationSummaryJson(SampleRun()).begin().key(), "commands");
 }
 
+TEST(FederationSummary, AStatisticsCommandCarriesItsTotals) {
+  auto run = SampleRun();
+  FederationCommandResult stats = run.commands[0];
+  stats.id = "stats-1";
+  stats.type = "statistics";
+  stats.status_id = "cdn-a-t4";
+  stats.statistics = FederationStatisticsResult{2, 34, 21};
+  run.commands.push_back(stats);
+  const nlohmann::json j = FederationSummaryJson(run);
+  ASSERT_EQ(j["commands"].size(), 5u);
+  EXPECT_EQ(j["commands"][4]["type"], "statistics");
+  EXPECT_EQ(j["commands"][4]["statistics"], (nlohmann::json{{"servers", 2}, {"objects", 34}, {"stale", 21}}));
+  EXPECT_EQ(j["commands"][4]["status"], "complete");
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_FALSE(j["commands"][i].contains("statistics")) << i;
+  // It counts like any other trigger in the aggregates.
+  EXPECT_EQ(SummarizeFederation(run).commands, 4u);
+  EXPECT_EQ(SummarizeFederation(run).completed, 2u);
+  // The table shows its type; commands.csv keeps one row per command, without per-server rows.
+  EXPECT_NE(FormatFederationTable(run).find("stats-1 statistics "), std::string::npos);
+  const auto path = std::filesystem::temp_directory_path() / "cdnlab_federation_statistics_test.csv";
+  WriteFederationCommandsCsv(path.string(), run);
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_NE(text.str().find("\nstats-1,statistics,cdn-a,cp,10.000,cdn-a-t4,complete,2,2,2,0,100.123,80.000,\n"),
+            std::string::npos)
+      << text.str();
+  std::filesystem::remove(path);
+}
+
 TEST(FederationSummary, NoFinishedCommandGivesNullQuantiles) {
   FederationRunResult run;
   const nlohmann::json j = FederationSummaryJson(run);

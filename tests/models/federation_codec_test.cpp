@@ -439,6 +439,80 @@ TEST(FederationCodec, RecordErrorsNameThePath) {
   EXPECT_EQ(ErrorOf(DecodeCommandRecord(j.dump())).path, "extra");
 }
 
+TEST(FederationCodec, StatisticsTravelInResultsProgressRecordsAndTheStatusResource) {
+  // A statistics trigger is accepted as an ordinary CI/T command, patterns included.
+  const auto parsed = ValueOf(ParseCiTriggerCommand(
+      R"({"trigger":{"type":"statistics","content.patterns":[{"pattern":"https://www.cp1.example/*"}],)"
+      R"("metadata.urls":["https://meta/x"]},"cdn-path":[]})"));
+  ASSERT_TRUE(parsed.trigger.has_value());
+  EXPECT_EQ(parsed.trigger->trigger.type, TriggerType::kStatistics);
+  EXPECT_EQ(TriggerSpecToJson(parsed.trigger->trigger)["type"], "statistics");
+
+  ServerResult result;
+  result.command_id = "cdn-b-t4";
+  result.server = "b-e1";
+  result.statistics = {{"b-e1", "conf1", 5, 2}, {"b-e1", "conf2", 18446744073709551615ull, 0}};
+  const std::string result_text = EncodeFederationMessage(result);
+  const auto result_back = std::get<ServerResult>(ValueOf(DecodeFederationMessage(result_text)));
+  EXPECT_EQ(result_back.statistics, result.statistics);
+  EXPECT_EQ(EncodeFederationMessage(result_back), result_text);
+  EXPECT_EQ(json::parse(result_text)["statistics"][0].dump(),
+            R"({"configuration":"conf1","objects":5,"server":"b-e1","stale":2})");
+
+  TriggerProgress progress;
+  progress.request_id = "cdn-a-t3>cdn-b";
+  progress.status = TriggerStatus::kComplete;
+  progress.targeted_servers = {"b-e1", "c-e1"};
+  progress.acknowledged_servers = {"b-e1", "c-e1"};
+  progress.statistics = {{"b-e1", "conf1", 5, 2}, {"c-e1", "conf1", 4, 0}};
+  const std::string progress_text = EncodeFederationMessage(progress);
+  const auto progress_back = std::get<TriggerProgress>(ValueOf(DecodeFederationMessage(progress_text)));
+  EXPECT_EQ(progress_back.statistics, progress.statistics);
+  EXPECT_EQ(EncodeFederationMessage(progress_back), progress_text);
+
+  // Records: a server's numbers and a downstream's survive the journal; Statistics() has them all.
+  CommandRecord r = FullRecord();
+  r.servers[0].statistics = {{"b-p1", "conf1", 7, 1}};
+  r.servers[1].statistics = {{"b-e1", "conf1", 9, 9}};  // gave up, not acknowledged: not counted
+  r.downstreams[0].statistics = {{"c-e1", "conf1", 3, 0}, {"b-p1", "conf1", 100, 100}};  // (b-p1 seen already)
+  const std::string text = EncodeCommandRecord(r);
+  const CommandRecord back = ValueOf(DecodeCommandRecord(text));
+  EXPECT_EQ(EncodeCommandRecord(back), text);
+  EXPECT_EQ(back.servers[0].statistics, r.servers[0].statistics);
+  EXPECT_EQ(back.downstreams[0].statistics, r.downstreams[0].statistics);
+  const std::vector<ServerStatistics> all{{"b-p1", "conf1", 7, 1}, {"c-e1", "conf1", 3, 0}};
+  EXPECT_EQ(back.Statistics(), all);
+
+  // The status resource carries them as cdnlab's extension member, only when there are some.
+  const ordered_json status = TriggerStatusToJson(back, 1462351680.0);
+  EXPECT_EQ(status["cdnlab.statistics"].dump(),
+            R"([{"server":"b-p1","configuration":"conf1","objects":7,"stale":1},)"
+            R"({"server":"c-e1","configuration":"conf1","objects":3,"stale":0}])");
+  EXPECT_EQ(status["status"], "processed");
+  const ordered_json plain = TriggerStatusToJson(FullRecord(), 1462351680.0);
+  EXPECT_FALSE(plain.contains("cdnlab.statistics"));
+  EXPECT_EQ(plain.dump(), TriggerStatusToJson(FullRecord().status, 1462351680.0).dump());
+  // Without statistics every message and record keeps its earlier text.
+  EXPECT_EQ(EncodeCommandRecord(FullRecord()).find("statistics"), std::string::npos);
+
+  json bad = json::parse(result_text);
+  bad["statistics"][1]["stale"] = -1;
+  EXPECT_EQ(ErrorOf(DecodeFederationMessage(bad.dump())).path, "statistics[1].stale");
+  bad = json::parse(result_text);
+  bad["statistics"][0]["stale"] = 6;
+  EXPECT_EQ(ErrorOf(DecodeFederationMessage(bad.dump())).ToString(),
+            "statistics[0].stale: more stale objects than objects");
+  bad = json::parse(result_text);
+  bad["statistics"][0]["bytes"] = 1;
+  EXPECT_EQ(ErrorOf(DecodeFederationMessage(bad.dump())).path, "statistics[0].bytes");
+  bad = json::parse(result_text);
+  bad["statistics"][0].erase("configuration");
+  EXPECT_EQ(ErrorOf(DecodeFederationMessage(bad.dump())).path, "statistics[0].configuration");
+  json record = json::parse(text);
+  record["downstreams"][0]["statistics"] = "many";
+  EXPECT_EQ(ErrorOf(DecodeCommandRecord(record.dump())).path, "downstreams[0].statistics");
+}
+
 TEST(FederationCodec, HostileInputIsAnErrorNotACrash) {
   const std::string deep_arrays = std::string(200000, '[') + std::string(200000, ']');
   std::string deep_objects;

@@ -1,6 +1,9 @@
 // The command invocation system, router and server agents together, on a manual runtime:
 // exact targeting, tier order, every RFC error code, loops, cancellation, cascades,
 // idempotent retries, authorization and restarts with pending commands.
+#include <algorithm>
+#include <map>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -91,7 +94,9 @@ TEST(FederationInvocation, UnauthorizedCommandIsRefusedWithEpermAndChangesNothin
   EXPECT_THAT(r.status.Errors()[0].content_urls, ElementsAre("https://news.example/a.html"));
   EXPECT_TRUE(f.ServersThatApplied(Chain(f, id)).empty());
   for (auto& [server, store] : f.stores) {
-    if (f.catalog.Server(server)->platform != "cdn-c") EXPECT_TRUE(store.Size() >= 2) << server;
+    if (f.catalog.Server(server)->platform != "cdn-c") {
+      EXPECT_TRUE(store.Size() >= 2) << server;
+    }
   }
   EXPECT_TRUE(f.stores["a-e1"].Get("https://news.example/a.html"));
 }
@@ -431,6 +436,144 @@ TEST(FederationInvocation, AListedUrlMatchesWhateverItsSchemeAndHostCase) {
   EXPECT_EQ(f.Record("cdn-a", id).status.Status(), TriggerStatus::kComplete);
   EXPECT_FALSE(f.stores["a-e1"].Get("https://news.example/b.html"));
   EXPECT_TRUE(f.stores["a-e1"].Get("https://news.example/img/Logo.PNG?v=2")) << "paths stay case-sensitive";
+}
+
+// --- cdnlab's statistics trigger ---
+
+// What a server's cache holds, as (url, stale) pairs, to show that statistics change nothing.
+std::vector<std::pair<std::string, bool>> Contents(const InMemoryContentStore& store) {
+  std::vector<std::pair<std::string, bool>> out;
+  for (const auto& o : store.List()) out.emplace_back(o.url, o.stale);
+  return out;
+}
+
+TriggerCommand Statistics(std::vector<std::string> urls) {
+  TriggerCommand c = FederationTestbed::Trigger(TriggerType::kStatistics, std::move(urls));
+  return c;
+}
+
+TEST(FederationInvocation, StatisticsCountEveryCarryingServerAcrossTheCascadeAndChangeNothing) {
+  FederationTestbed f({"cdn-a", "cdn-b", "cdn-c"});
+  // Make some objects stale first: b.html on every news server.
+  const std::string invalidate = f.Gateway("cdn-a").Submit(
+      "cp-news", "r1", FederationTestbed::Trigger(TriggerType::kInvalidate, {"https://news.example/b.html"}));
+  f.runtime.RunFor(10 * kSecond);
+  ASSERT_EQ(f.Record("cdn-a", invalidate).status.Status(), TriggerStatus::kComplete);
+  std::map<std::string, std::vector<std::pair<std::string, bool>>> before;
+  for (const auto& [server, store] : f.stores) before[server] = Contents(store);
+
+  const std::string id = f.Gateway("cdn-a").Submit(
+      "cp-news", "r2", Statistics({"https://news.example/a.html", "https://news.example/b.html"}));
+  f.runtime.RunFor(10 * kSecond);
+  const CommandRecord& r = f.Record("cdn-a", id);
+  EXPECT_EQ(r.status.Status(), TriggerStatus::kComplete);
+  const std::set<std::string> news{"a-p1", "a-e1", "a-e2", "b-p1", "b-e1", "c-p1", "c-e1"};
+  EXPECT_EQ(r.AcknowledgedServers(), news);
+  EXPECT_EQ(f.ServersThatApplied(Chain(f, id)), news) << "only the servers carrying news were asked";
+  // One entry per carrying server, back at the issuer: both URLs cached, b.html stale.
+  std::vector<ServerStatistics> expected;
+  for (const auto& s : news) expected.push_back({s, "news", 2, 1});
+  EXPECT_EQ(r.Statistics(), expected);
+  // cdn-b's record already had its own servers' and cdn-c's numbers.
+  const CommandRecord* b = f.DownstreamRecord("cdn-b", id);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->Statistics().size(), 4u);
+  for (const auto& [server, store] : f.stores) EXPECT_EQ(Contents(store), before[server]) << server;
+  const std::set<std::string> chain = Chain(f, id);
+  for (const auto& [server, agent] : f.agents) {
+    for (const auto& a : agent->AppliedCommands()) {
+      if (chain.count(a.command_id)) {
+        EXPECT_EQ(a.objects_affected, 0u) << server;
+      }
+    }
+  }
+
+  // Naming a configuration's metadata counts all its objects, and only its own: a-p1 and b-p1
+  // also carry news, which is not counted for video.
+  TriggerCommand metadata;
+  metadata.trigger.type = TriggerType::kStatistics;
+  metadata.trigger.metadata_urls = {"https://meta.cdn-a.example/video"};
+  const std::string video = f.Gateway("cdn-a").Submit("cp-video", "r3", metadata);
+  f.runtime.RunFor(10 * kSecond);
+  const CommandRecord& v = f.Record("cdn-a", video);
+  EXPECT_EQ(v.status.Status(), TriggerStatus::kComplete);
+  EXPECT_EQ(v.Statistics(), (std::vector<ServerStatistics>{{"a-e3", "video", 2, 0},
+                                                          {"a-p1", "video", 2, 0},
+                                                          {"b-e2", "video", 2, 0},
+                                                          {"b-p1", "video", 2, 0}}));
+  EXPECT_FALSE(f.stores["a-p1"].MetadataStale("video")) << "statistics never invalidate metadata";
+
+  // Patterns select what is counted too: the stale b.html and the logo, not a.html.
+  TriggerCommand patterns;
+  patterns.trigger.type = TriggerType::kStatistics;
+  patterns.trigger.content_patterns = {PatternMatch{"https://news.example/b*"},
+                                       PatternMatch{"https://news.example/img/*", false, true}};
+  const std::string by_pattern = f.Gateway("cdn-a").Submit("cp-news", "r4", patterns);
+  f.runtime.RunFor(10 * kSecond);
+  const auto counted = f.Record("cdn-a", by_pattern).Statistics();
+  ASSERT_EQ(counted.size(), 7u);
+  for (const auto& s : counted) EXPECT_EQ(s, (ServerStatistics{s.server, "news", 2, 1}));
+
+  // And the journal keeps every number: a restarted issuer still has them.
+  f.CrashGateway("cdn-a");
+  f.StartGateway("cdn-a");
+  EXPECT_EQ(f.Record("cdn-a", id).Statistics(), expected);
+}
+
+TEST(FederationInvocation, APlatformWithoutStatisticsSupportAnswersEunsupported) {
+  FederationTestbed f({"cdn-a", "cdn-b"});  // cdn-c speaks RFC 8007 only
+  const std::string id = f.Gateway("cdn-a").Submit("cp-news", "r1", Statistics({"https://news.example/a.html"}));
+  f.runtime.RunFor(20 * kSecond);
+  const CommandRecord& r = f.Record("cdn-a", id);
+  EXPECT_EQ(r.status.Status(), TriggerStatus::kProcessed);
+  EXPECT_THAT(Codes(r), ElementsAre(TriggerErrorCode::kEunsupported));
+  std::set<std::string> counted;
+  for (const auto& s : r.Statistics()) {
+    counted.insert(s.server);
+    EXPECT_EQ(s.objects, 1u) << s.server;
+    EXPECT_EQ(s.stale, 0u) << s.server;
+  }
+  EXPECT_EQ(counted, (std::set<std::string>{"a-p1", "a-e1", "a-e2", "b-p1", "b-e1"}));
+  const CommandRecord* b = f.DownstreamRecord("cdn-b", id);
+  ASSERT_NE(b, nullptr);
+  const CommandRecord* c = f.DownstreamRecord("cdn-c", b->id);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->status.Status(), TriggerStatus::kFailed);
+  EXPECT_TRUE(f.agents["c-p1"]->AppliedCommands().empty());
+
+  // A contract platform that does not opt in refuses the command at once.
+  FederationTestbed g;
+  const std::string refused = g.Gateway("cdn-a").Submit("cp-news", "r1", Statistics({"https://news.example/a.html"}));
+  g.runtime.RunFor(kSecond);
+  EXPECT_EQ(g.Record("cdn-a", refused).status.Status(), TriggerStatus::kFailed);
+  EXPECT_THAT(Codes(g.Record("cdn-a", refused)), ElementsAre(TriggerErrorCode::kEunsupported));
+  EXPECT_TRUE(g.Record("cdn-a", refused).Statistics().empty());
+}
+
+TEST(FederationInvocation, ADuplicatedStatisticsApplyReportsTheSameNumbersOnce) {
+  FederationTestbed f({"cdn-a", "cdn-b", "cdn-c"});
+  // a-e1 answers slower than the gateway's first retransmission: it gets the apply twice and
+  // the gateway gets two answers.
+  f.runtime.SetDelay(f.directory.EndpointOf("cdn-a-gw")->address, f.directory.EndpointOf("a-e1")->address,
+                     std::chrono::milliseconds(600));
+  const std::string id = f.Gateway("cdn-a").Submit(
+      "cp-news", "r1", Statistics({"https://news.example/a.html", "https://news.example/b.html"}));
+  // The first apply reaches a-e1 at ~620 ms, the retransmission at ~870 ms; in between the
+  // cache changes. The agent must answer the repeat from what it counted the first time.
+  f.runtime.RunFor(std::chrono::milliseconds(700));
+  ASSERT_EQ(f.agents["a-e1"]->AppliedCommands().size(), 1u);
+  ASSERT_TRUE(f.stores["a-e1"].MarkStale("https://news.example/a.html"));
+  f.runtime.RunFor(20 * kSecond);
+  const CommandRecord& r = f.Record("cdn-a", id);
+  EXPECT_EQ(r.status.Status(), TriggerStatus::kComplete);
+  EXPECT_EQ(f.agents["a-e1"]->AppliedCommands().size(), 1u);
+  EXPECT_GE(f.metrics.Counter(federation_metrics::kDuplicateApplies), 1);
+  const auto statistics = r.Statistics();
+  EXPECT_EQ(statistics.size(), 7u);
+  const auto a_e1 = std::count_if(statistics.begin(), statistics.end(),
+                                  [](const ServerStatistics& s) { return s.server == "a-e1"; });
+  EXPECT_EQ(a_e1, 1);
+  for (const auto& s : statistics) EXPECT_EQ(s, (ServerStatistics{s.server, "news", 2, 0})) << s.server;
 }
 
 TEST(FederationInvocation, SameInputsGiveTheSameRun) {

@@ -252,7 +252,7 @@ TEST_F(FederationMessengerTest, EveryKindIsCountedByName) {
   ServerResult result;
   result.command_id = "cdn-b/1";
   result.server = "b-e1";
-  ASSERT_TRUE(b_messenger_.Send("b-gw", "a-gw", TriggerProgress{"r", TriggerStatus::kActive, {}, {}, {}}));
+  ASSERT_TRUE(b_messenger_.Send("b-gw", "a-gw", TriggerProgress{"r", TriggerStatus::kActive, {}, {}, {}, {}}));
   ASSERT_TRUE(b_messenger_.Send("b-agent", "b-gw", result));
   ASSERT_TRUE(a_messenger_.Send("a-gw", "b-gw", ProgressAck{"r", TriggerStatus::kComplete}));
   runtime_.RunFor(std::chrono::seconds(1));

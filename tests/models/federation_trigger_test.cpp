@@ -12,9 +12,10 @@ namespace {
 using std::chrono::seconds;
 
 TEST(TriggerNames, RoundTripAndRejectUnknown) {
-  for (auto t : {TriggerType::kPreposition, TriggerType::kInvalidate, TriggerType::kPurge}) {
+  for (auto t : {TriggerType::kPreposition, TriggerType::kInvalidate, TriggerType::kPurge, TriggerType::kStatistics}) {
     EXPECT_EQ(ParseTriggerType(ToString(t)), t);
   }
+  EXPECT_EQ(ToString(TriggerType::kStatistics), "statistics") << "cdnlab's extension type";
   for (auto s : {TriggerStatus::kPending, TriggerStatus::kActive, TriggerStatus::kComplete, TriggerStatus::kProcessed,
                  TriggerStatus::kFailed, TriggerStatus::kCancelling, TriggerStatus::kCancelled}) {
     EXPECT_EQ(ParseTriggerStatus(ToString(s)), s);

@@ -70,7 +70,9 @@ struct HttpResult {
 class FederationHttpApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    catalog_.AddPlatform({"cdn-a", "cdn-a-gw"});
+    FederationPlatform cdn_a{"cdn-a", "cdn-a-gw"};
+    cdn_a.supported_types.insert(TriggerType::kStatistics);  // cdnlab's extension, opted in
+    catalog_.AddPlatform(cdn_a);
     catalog_.AddServer({"a-p1", "cdn-a", ServerTier::kParent, ""});
     catalog_.AddServer({"a-e1", "cdn-a", ServerTier::kEdge, "a-p1"});
     catalog_.AddServer({"a-e2", "cdn-a", ServerTier::kEdge, "a-p1"});
@@ -268,6 +270,26 @@ TEST_F(FederationHttpApiTest, TriggerIsCreatedRunAndReadBack) {
   EXPECT_FALSE(OnIo([this] { return stores_["a-p1"].Get("https://news.example/a.html").has_value(); }));
   EXPECT_FALSE(OnIo([this] { return stores_["a-e1"].Get("https://news.example/a.html").has_value(); }));
   EXPECT_TRUE(OnIo([this] { return stores_["a-e1"].Get("https://news.example/b.html").has_value(); }));
+}
+
+TEST_F(FederationHttpApiTest, StatisticsComeBackPerServerInTheStatusResource) {
+  OnIo([this] { return stores_["a-e1"].MarkStale("https://news.example/b.html"); });
+  const json pattern{{"pattern", "https://news.example/*"}};
+  const json body{{"trigger", {{"type", "statistics"}, {"content.patterns", json::array({pattern})}}},
+                  {"cdn-path", json::array()}};
+  const HttpResult created = Post("cp-news", body.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.Json()["trigger"]["type"], "statistics");
+  const json done = WaitFor("cp-news", PathOf(created.headers.at("Location")), "complete");
+  EXPECT_EQ(done["cdnlab.statistics"],
+            json::parse(R"([{"server":"a-e1","configuration":"news","objects":2,"stale":1},)"
+                        R"({"server":"a-p1","configuration":"news","objects":2,"stale":0}])"))
+      << done.dump();
+  EXPECT_TRUE(OnIo([this] { return stores_["a-p1"].Get("https://news.example/a.html").has_value(); }));
+  EXPECT_FALSE(OnIo([this] { return stores_["a-p1"].Get("https://news.example/b.html")->stale; }));
+  // Other triggers' status resources have no such member.
+  const HttpResult purge = Post("cp-news", Purge("https://news.example/a.html"));
+  EXPECT_FALSE(WaitFor("cp-news", PathOf(purge.headers.at("Location")), "complete").contains("cdnlab.statistics"));
 }
 
 TEST_F(FederationHttpApiTest, RepeatedIdempotencyKeyGetsTheSameLocation) {

@@ -5,6 +5,8 @@
 # cdn-a's HTTP API with a bearer token from `cdnlab realnet federation-token`.
 #  1. a purge by URL and by pattern reaches complete, and exactly the files of the servers
 #     carrying the configuration are gone (every other file, on every server, is untouched);
+#  1c. a statistics trigger (cdnlab's extension) for news comes back complete with one entry per
+#     news server in the status resource's "cdnlab.statistics", and changes nothing;
 #  2. a purge of another provider's configuration fails with eperm and changes nothing;
 #  3. with cdn-a's agents stopped, a purge is pending when cdn-a's gateway is killed -9; the
 #     gateway restarted on the same journal, and the agents restarted, it reaches complete.
@@ -136,6 +138,25 @@ for s in a-e1 b-p1 b-e1 b-e2 c-e1; do
   ! grep -q '"stale": true' "$work/cache/$s/.cdnlab-index.json" 2>/dev/null || fail "something went stale on $s"
 done
 echo "invalidate complete: stale on a-p1 a-e2 c-p1 (cdn-a -> cdn-c directly), files kept"
+
+# --- 1c. statistics of news (cdnlab's extension trigger): counted on every news server, on all
+# three platforms, reported back to cdn-a per server; nothing changes ---
+before="$(snapshot)"
+post "$news_token" '{"trigger": {"type": "statistics", "metadata.urls": ["https://cdni.cdn-a.example/metadata/news"]},
+  "cdn-path": []}'
+[ "$code" = 201 ] || fail "statistics: HTTP $code $(cat "$work/post-body")"
+wait_status "$news_token" "$location" complete
+[ "$(snapshot)" = "$before" ] || fail "statistics changed files"
+compact="$(echo "$status_body" | tr -d ' \n')"
+echo "$compact" | grep -q '"cdnlab.statistics":\[' || fail "no cdnlab.statistics in $status_body"
+# Only b.html of news is left after the purge above; a-e2 and b-e2 hold a copy but do not carry news.
+for s in "${news_servers[@]}"; do
+  echo "$compact" | grep -qF "{\"server\":\"$s\",\"configuration\":\"news\",\"objects\":1,\"stale\":0}" \
+    || fail "no statistics entry for $s in $status_body"
+done
+entries="$(echo "$compact" | grep -o '"configuration":' | wc -l)"
+[ "$entries" = "${#news_servers[@]}" ] || fail "expected ${#news_servers[@]} statistics entries, got $entries"
+echo "statistics complete: one entry per news server (${news_servers[*]}), files unchanged"
 
 # --- 2. another provider's configuration: failed, eperm, nothing changed ---
 before="$(snapshot)"

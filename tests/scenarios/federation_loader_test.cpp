@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/scenario_text.h"
+
 #include "models/federation/trigger_admission.h"
 #include "scenarios/federation_from_scenario.h"
 #include "scenarios/scenario_loader.h"
@@ -15,6 +17,10 @@
 
 namespace cdnlab {
 namespace {
+
+using testing::ErrorOf;
+using testing::PositionOf;
+using testing::Replace;
 
 // A valid federation-only scenario; tests replace one piece to break it.
 const char* kFed = R"(name: fed
@@ -80,50 +86,7 @@ federation:
   retry: {initial_ms: 100, max_ms: 800}
 )";
 
-std::string Replace(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at == std::string::npos) return text;
-  return text.replace(at, from.size(), to);
-}
-
-// "LINE:COLUMN" (1-based) of the first occurrence of `needle`; a '^' in the needle marks the
-// exact character (and is not matched), as in tests/scenarios/scenario_loader_test.cpp.
-std::string PositionOf(const std::string& text, std::string needle) {
-  const auto caret = needle.find('^');
-  const std::size_t skip = caret == std::string::npos ? 0 : caret;
-  if (caret != std::string::npos) needle.erase(caret, 1);
-  const auto found = text.find(needle);
-  EXPECT_NE(found, std::string::npos) << needle;
-  if (found == std::string::npos) return "?";
-  const auto at = found + skip;
-  const auto line_start = text.rfind('\n', at);
-  const std::size_t column = at - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
-  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
-  return std::to_string(line) + ":" + std::to_string(column);
-}
-
-std::string ErrorOf(const std::string& text) {
-  try {
-    LoadScenarioText(text, "bad.yaml");
-  } catch (const ScenarioError& e) {
-    EXPECT_FALSE(e.Issues().empty());
-    return e.what();
-  }
-  ADD_FAILURE() << "scenario was accepted";
-  return "";
-}
-
-#define EXPECT_MENTIONS(message, text) EXPECT_NE((message).find(text), std::string::npos) << (message)
-
-// `base` with `from` replaced must fail with this issue, located where `at` occurs in the
-// broken text: "bad.yaml:LINE:COL: field 'FIELD': MESSAGE".
-#define EXPECT_ISSUE_IN(base, from, to, at, field, message)                                           \
-  do {                                                                                                 \
-    const std::string broken_ = Replace(base, from, to);                                              \
-    EXPECT_MENTIONS(ErrorOf(broken_),                                                                  \
-                    "bad.yaml:" + PositionOf(broken_, at) + ": field '" + (field) + "': " + (message)); \
-  } while (0)
+// `kFed` with `from` replaced by `to` must fail with this issue, located where `at` occurs.
 #define EXPECT_ISSUE(from, to, at, field, message) EXPECT_ISSUE_IN(kFed, from, to, at, field, message)
 
 const std::string kExamplePath = std::string(CDNLAB_SOURCE_DIR) + "/scenarios/federation.yaml";
@@ -336,10 +299,15 @@ TEST(FederationLoader, EveryPlatformAndProviderIsAParticipant) {
 
 TEST(FederationLoader, SupportedTypes) {
   EXPECT_ISSUE("[invalidate, purge]", "[invalidate, flush]", "flush", "federation.platforms[1].supports[1]",
-               "unknown trigger type 'flush'; expected one of: invalidate, preposition, purge");
+               "unknown trigger type 'flush'; expected one of: invalidate, preposition, purge, statistics");
   EXPECT_ISSUE("[invalidate, purge]", "[purge, invalidate, purge]", "invalidate, ^purge]",
                "federation.platforms[1].supports[2]", "'purge' is listed twice");
   EXPECT_ISSUE("[invalidate, purge]", "[]", "[]", "federation.platforms[1].supports", "expected at least one entry");
+  // cdnlab's statistics trigger is listed like the RFC's types, and only where a platform opts in.
+  const Scenario s =
+      LoadScenarioText(Replace(kFed, "[invalidate, purge]", "[invalidate, purge, statistics]"), "fed.yaml");
+  EXPECT_EQ(s.federation.platforms[1].supports, V({"invalidate", "purge", "statistics"}));
+  EXPECT_EQ(s.federation.platforms[0].supports, V({"preposition", "invalidate", "purge"})) << "not by default";
 }
 
 TEST(FederationLoader, ServerTierAndParent) {
@@ -468,8 +436,12 @@ TEST(FederationLoader, CommandReferences) {
 
 TEST(FederationLoader, CommandsByType) {
   EXPECT_ISSUE("type: purge, content_urls", "type: flush, content_urls", "flush", "federation.commands[0].type",
-               "unknown command type 'flush'; expected one of: invalidate, preposition, purge (or 'cancel: <command "
-               "id>' to cancel a command)");
+               "unknown command type 'flush'; expected one of: invalidate, preposition, purge, statistics (or "
+               "'cancel: <command id>' to cancel a command)");
+  EXPECT_ISSUE("type: invalidate, content_patterns: [{pattern: \"https://*.cp1.example/*\", case_sensitive: true}]}",
+               "type: statistics}", "{id: k2", "federation.commands[1]",
+               "a statistics must name what it applies to: at least one of content_urls, content_patterns, "
+               "content_ccids, metadata_urls, metadata_patterns");
   EXPECT_ISSUE(", content_urls: [\"https://www.cp1.example/a.html\"]}", "}", "{id: k1", "federation.commands[0]",
                "a purge must name what it applies to: at least one of content_urls, content_patterns, content_ccids, "
                "metadata_urls, metadata_patterns");
@@ -487,6 +459,23 @@ TEST(FederationLoader, CommandsByType) {
                "'https://x/\\' ends in a lone '\\' with nothing to escape");
   EXPECT_ISSUE("case_sensitive: true}", "case_sensitive: yes}", "yes}", "federation.commands[1].content_patterns[0].case_sensitive",
                "expected true or false, got 'yes'");
+}
+
+TEST(FederationLoader, StatisticsCommandsSelectLikeAnyOther) {
+  // Patterns, collections and metadata all select what a statistics command counts.
+  const Scenario s = LoadScenarioText(
+      Replace(kFed, "type: invalidate, content_patterns", "type: statistics, content_ccids: [c1], "
+              "metadata_urls: [\"https://meta.example/web\"], content_patterns"),
+      "fed.yaml");
+  const auto& commands = s.federation.commands;
+  const auto k2 = std::find_if(commands.begin(), commands.end(), [](const auto& c) { return c.id == "k2"; });
+  ASSERT_NE(k2, commands.end());
+  const FederationCommandSpec& c = *k2;
+  EXPECT_EQ(c.type, "statistics");
+  EXPECT_EQ(c.content_ccids, V({"c1"}));
+  EXPECT_EQ(c.metadata_urls, V({"https://meta.example/web"}));
+  ASSERT_EQ(c.content_patterns.size(), 1u);
+  EXPECT_TRUE(c.content_patterns[0].case_sensitive);
 }
 
 TEST(FederationLoader, Cancels) {
@@ -637,8 +626,8 @@ TEST(FederationExample, Loads) {
     if (!c.content_ccids.empty()) kinds.insert("content_ccids");
     if (!c.metadata_urls.empty()) kinds.insert("metadata_urls");
   }
-  for (const char* kind : {"purge", "invalidate", "preposition", "cancel", "content_urls", "content_patterns",
-                           "content_ccids", "metadata_urls"}) {
+  for (const char* kind : {"purge", "invalidate", "preposition", "statistics", "cancel", "content_urls",
+                           "content_patterns", "content_ccids", "metadata_urls"}) {
     EXPECT_EQ(kinds.count(kind), 1u) << kind;
   }
   std::set<FederationFaultType> faults;
@@ -684,7 +673,7 @@ TEST(FederationExample, CatalogTargetsExactlyTheCarryingServers) {
   EXPECT_EQ(catalog.ConfigurationOfMetadataUrl("https://cdni.cdn-a.example/metadata/news-api"),
             std::optional<std::string>("news-api"));
   EXPECT_EQ(catalog.Provider("cp-video")->platform, "cdn-a");
-  EXPECT_EQ(catalog.Platform("cdn-c")->supported_types.size(), 3u);
+  EXPECT_EQ(catalog.Platform("cdn-c")->supported_types.size(), 4u) << "the RFC's three and statistics";
 }
 
 // The comments in federation.yaml say what each command and fault is for; the models agree.
@@ -764,6 +753,12 @@ TEST(FederationExample, CommandsAndFaultsHitWhatTheFileSays) {
   EXPECT_TRUE(spans(faults[2], find("invalidate-live-playlist").at_s));
   EXPECT_EQ(catalog.DownstreamPlatforms("video-live", "cdn-a"), V({"cdn-b"}));
   EXPECT_EQ(find("cancel-purge-articles").cancel, "purge-articles");
+  // The statistics command covers news-web's cascade, and every platform of it opts in.
+  EXPECT_EQ(find("statistics-news-web").type, "statistics");
+  EXPECT_EQ(catalog.ServersReachedFrom("news-web", "cdn-a").size(), 8u);
+  for (const auto& p : catalog.Platforms()) {
+    EXPECT_EQ(p.supported_types.count(TriggerType::kStatistics), 1u) << p.id;
+  }
 }
 
 TEST(FederationExample, SupportedTypesComeFromTheScenario) {
@@ -774,6 +769,10 @@ TEST(FederationExample, SupportedTypesComeFromTheScenario) {
   EXPECT_EQ(down->supported_types, (std::set<TriggerType>{TriggerType::kInvalidate, TriggerType::kPurge}));
   EXPECT_FALSE(down->supports_content_ccid);
   EXPECT_EQ(down->gateway, "down-gw");
+  EXPECT_EQ(catalog.Platform("up")->supported_types.count(TriggerType::kStatistics), 0u) << "an opt-in";
+  const Scenario opted = LoadScenarioText(Replace(kFed, "[invalidate, purge]", "[statistics, purge]"), "fed.yaml");
+  EXPECT_EQ(BuildFederationCatalog(opted).Platform("down")->supported_types,
+            (std::set<TriggerType>{TriggerType::kPurge, TriggerType::kStatistics}));
   EXPECT_EQ(catalog.ServersCarrying("web", "up"), V({"up-p1", "up-e1"}));
   EXPECT_EQ(catalog.Configuration("web")->hosts, V({"www.cp1.example", "img.cp1.example"}));
 }

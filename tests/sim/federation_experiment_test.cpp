@@ -51,6 +51,7 @@ const std::map<std::string, std::string> kFinishing = {
     {"invalidate-live-playlist", "complete"},
     {"preposition-breaking", "complete"},
     {"looping-invalidate", "processed"},    // cdn-b refuses its part: ereject
+    {"statistics-news-web", "complete"},    // cdnlab's extension: counts, changes nothing
 };
 
 TEST(FederationExperiment, EveryFinishingCommandReachesExactlyItsServersAndNoOthers) {
@@ -121,6 +122,32 @@ TEST(FederationExperiment, CancelStopsTheCommandAndTheLoopIsRejectedDownstream) 
   EXPECT_EQ(Command(run, "purge-articles").status, "cancelled");
   EXPECT_TRUE(Command(run, "purge-articles").wrongly_targeted_servers.empty());
   EXPECT_TRUE(HasError(Command(run, "looping-invalidate"), "ereject"));
+}
+
+TEST(FederationExperiment, StatisticsBringEveryNewsServersNumbersBackToTheIssuer) {
+  const auto& run = YamlRun();
+  const auto& c = Command(run, "statistics-news-web");
+  EXPECT_EQ(c.type, "statistics");
+  ASSERT_TRUE(c.statistics.has_value());
+  EXPECT_EQ(c.statistics->servers, 8u);
+  EXPECT_EQ(c.targeted_servers.size(), 8u);
+  // news-web's metadata is named: every cached object counts. Of its 5 cached objects,
+  // election.html is purged everywhere; breaking/live.html is prepositioned everywhere; the
+  // photos and Sports.html are stale everywhere (invalidate-photos-and-sports). Then:
+  //   cdn-a (3 servers): purge-articles removed Sports.html before its cancel, and
+  //     looping-invalidate made index.html stale (it ran on cdn-a only): 4 objects, 3 stale;
+  //   cdn-b (3): Sports.html purged too, index.html fresh (it refused the loop): 4, 2;
+  //   cdn-c (2): purge-articles never ran there (cancelled first): 5, 3.
+  EXPECT_EQ(c.statistics->objects, 3u * 4 + 3u * 4 + 2u * 5);
+  EXPECT_EQ(c.statistics->stale, 3u * 3 + 3u * 2 + 2u * 3);
+  // The other commands carry no statistics.
+  EXPECT_FALSE(Command(run, "purge-election").statistics.has_value());
+  const nlohmann::json summary = FederationSummaryJson(run);
+  const auto& commands = summary["commands"];
+  const auto it = std::find_if(commands.begin(), commands.end(),
+                               [](const nlohmann::json& j) { return j["id"] == "statistics-news-web"; });
+  ASSERT_NE(it, commands.end());
+  EXPECT_EQ((*it)["statistics"], (nlohmann::json{{"servers", 8}, {"objects", 34}, {"stale", 21}}));
 }
 
 TEST(FederationExperiment, FaultsAreRecordedWithTheirTimesAndMessageLossDropsExactly) {

@@ -6,6 +6,7 @@
 // Configuration "news" (news.example) runs on a-p1 a-e1 a-e2 | b-p1 b-e1 | c-p1 c-e1.
 // Configuration "video" (video.example) runs on a-p1 a-e3 | b-p1 b-e2.
 // Every node gets its own address; links cost 10 ms one way unless a test changes them.
+// No platform supports cdnlab's statistics trigger unless the constructor names it.
 #include <map>
 #include <memory>
 #include <set>
@@ -27,7 +28,9 @@ namespace cdnlab::testing {
 
 class FederationTestbed {
  public:
-  FederationTestbed() {
+  // `statistics_platforms`: the platforms that opt in to the statistics trigger.
+  explicit FederationTestbed(std::set<std::string> statistics_platforms = {})
+      : statistics_platforms_(std::move(statistics_platforms)) {
     AddPlatform("cdn-a", {{"a-p1", ""}, {"a-e1", "a-p1"}, {"a-e2", "a-p1"}, {"a-e3", "a-p1"}});
     AddPlatform("cdn-b", {{"b-p1", ""}, {"b-e1", "b-p1"}, {"b-e2", "b-p1"}});
     FederationPlatform c;
@@ -157,7 +160,8 @@ class FederationTestbed {
     p.gateway = id + "-gw";
     AddPlatform(p, servers);
   }
-  void AddPlatform(const FederationPlatform& p, const std::vector<std::pair<std::string, std::string>>& servers) {
+  void AddPlatform(FederationPlatform p, const std::vector<std::pair<std::string, std::string>>& servers) {
+    if (statistics_platforms_.count(p.id)) p.supported_types.insert(TriggerType::kStatistics);
     catalog.AddPlatform(p);
     AddParticipant(p.id);
     AddNode(p.gateway, p.id);
@@ -179,6 +183,7 @@ class FederationTestbed {
     return false;
   }
 
+  std::set<std::string> statistics_platforms_;
   std::uint32_t next_host_ = 0;
   std::map<Endpoint, std::string> node_at_;
   std::set<std::string> down_;
