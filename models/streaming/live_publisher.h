@@ -4,7 +4,9 @@
 // (the ingest behind its session died), it reconnects through the same virtual address and
 // resends, so recovery needs nothing but the load balancer.
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "models/ports/metrics_sink.h"
@@ -41,10 +43,14 @@ class LivePublisher {
   const std::string& CurrentIngest() const { return ingest_; }
   std::uint64_t SegmentsPublished() const { return next_sequence_; }
   std::uint64_t Reconnects() const { return reconnects_; }
+  // Segments given up after max_resends failed resends (also counted as
+  // streaming_metrics::kPublisherSegmentsDropped).
+  std::uint64_t SegmentsDropped() const { return dropped_; }
 
  private:
   void Produce();
   void Send(SegmentInfo segment, bool reconnect, int attempt);
+  void SendNext();  // uploads the head of queue_ unless an upload or a resend is pending
 
   StreamId stream_;
   PublisherConfig config_;
@@ -58,6 +64,15 @@ class LivePublisher {
   bool running_ = false;
   bool need_reconnect_ = false;
   TimerId produce_timer_ = 0;
+  // Segments go up one at a time, in order (an ingest ignores a sequence older than its newest,
+  // so a resent segment must not be overtaken by the next one).
+  std::deque<SegmentInfo> queue_;
+  bool uploading_ = false;
+  TimerId resend_timer_ = 0;
+  std::uint64_t dropped_ = 0;
+  // Upload callbacks hold this token: after Stop() or destruction they find it false and
+  // touch nothing (SegmentUploader calls `done` whenever the upload ends).
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(false);
 };
 
 }  // namespace cdnlab

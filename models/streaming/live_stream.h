@@ -37,6 +37,12 @@ struct ContentKey {
   }
 };
 
+// The inverse of ContentKey::ToString, for request paths (no leading slash, no query):
+// "<stream>/playlist.m3u8" or "<stream>/seg-<n>.ts". Strict: the stream id is one or more of
+// [A-Za-z0-9._-] (but not "." or ".."), <n> is a decimal uint64 without sign, spaces or
+// leading zeros; anything else (other names, more slashes, percent escapes) is nullopt.
+std::optional<ContentKey> ParseContentPath(const std::string& path);
+
 // The sliding window of a live stream's newest segments (EXT-X-MEDIA-SEQUENCE = first).
 struct LivePlaylist {
   StreamId stream;

@@ -44,6 +44,7 @@ class MemberHealthChecker {
     int misses = 0;
     int successes = 0;
     std::uint64_t outstanding = 0;  // nonce of the probe in flight (0 = none)
+    TimerId timeout_timer = 0;      // fires `timeout` after the probe was sent
   };
   void Round();
   void OnReply(const Endpoint& from, const Bytes& payload);

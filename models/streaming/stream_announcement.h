@@ -42,6 +42,9 @@ struct AnnouncementSubscribe {
 
 using AnnouncementMessage = std::variant<StreamAnnouncement, AnnouncementSubscribe>;
 
+// Wire format (stream_announcement.cpp has examples): one JSON object, "kind" = "announce" or
+// "subscribe"; endpoints as "a.b.c.d:port" strings, ttl as integer nanoseconds ("ttl_ns",
+// at most one day); every member required, no others, no duplicate keys or streams.
 std::string EncodeAnnouncementMessage(const AnnouncementMessage& message);
 // nullopt for anything malformed (wrong JSON, wrong types, out-of-range numbers).
 std::optional<AnnouncementMessage> DecodeAnnouncementMessage(const std::string& text);

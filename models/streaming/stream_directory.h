@@ -1,7 +1,10 @@
 #pragma once
 // What a cache knows about where streams live: stream -> ingest (and its content endpoint),
 // learned only from announcements, each entry expiring unless refreshed. When two ingests
-// claim a stream (a publisher reconnected elsewhere), the newest announcement wins.
+// claim a stream (a publisher reconnected elsewhere), the newest announcement wins: the
+// ingest whose current claim on the stream was first heard most recently (then the higher
+// serial, then the larger ingest id). Ranking by the start of a claim rather than by its last
+// refresh keeps the answer stable while both ingests keep heartbeating the stream.
 #include <functional>
 #include <map>
 #include <optional>
@@ -26,8 +29,14 @@ struct StreamLocation {
 
 class StreamDirectory {
  public:
-  // Applies an announcement received at `now`; returns true if any stream's location changed.
+  // Applies an announcement received at `now`; returns true if any stream's location changed
+  // (a stream appeared, disappeared, or moved to another ingest or content endpoint; a mere
+  // last_sequence update is not a change). A stale announcement (serial not above the one
+  // known for an unexpired ingest) is ignored; once an ingest has expired any serial is
+  // accepted, so a restarted ingest (serial from 1 again) is heard within one ttl.
   bool Apply(const StreamAnnouncement& announcement, SimTime now);
+  // Whether Apply would take this announcement (false: stale serial).
+  bool Accepts(const StreamAnnouncement& announcement, SimTime now) const;
   std::optional<StreamLocation> Locate(const StreamId& stream, SimTime now) const;
   std::vector<StreamId> LiveStreams(SimTime now) const;  // sorted
   std::size_t Size(SimTime now) const { return LiveStreams(now).size(); }
@@ -39,6 +48,7 @@ class StreamDirectory {
     SimTime expires_at{0};
     std::map<StreamId, AnnouncedStream> streams;
     SimTime learned_at{0};
+    std::map<StreamId, SimTime> claimed_since;  // live streams: arrival of the claim's first announcement
   };
   std::map<std::string, IngestState> ingests_;
 };

@@ -6,10 +6,12 @@ inline constexpr char kStartupDelay[] = "streaming.startup_delay_ms";   // sampl
 inline constexpr char kStall[] = "streaming.stall_ms";                  // sample per stall; labels viewer, edge
 inline constexpr char kCacheRequest[] = "streaming.cache_requests";     // counter; labels node, tier, result
 inline constexpr char kUpstreamRequest[] = "streaming.upstream_requests";  // counter; labels node, tier
-inline constexpr char kAnnouncementsSent[] = "streaming.announcements_sent";
-inline constexpr char kAnnouncementsRejected[] = "streaming.announcements_rejected";
+inline constexpr char kAnnouncementsSent[] = "streaming.announcements_sent";  // counter per datagram; labels ingest
+inline constexpr char kAnnouncementsRejected[] = "streaming.announcements_rejected";  // counter; labels node
 inline constexpr char kSegmentsIngested[] = "streaming.segments_ingested";  // counter; labels ingest, stream
-inline constexpr char kPublisherReconnects[] = "streaming.publisher_reconnects";
+inline constexpr char kPublisherReconnects[] = "streaming.publisher_reconnects";  // counter; labels stream
+// Segments a publisher gave up on after PublisherConfig::max_resends; labels stream.
+inline constexpr char kPublisherSegmentsDropped[] = "streaming.publisher_segments_dropped";
 // Sample when a stream first becomes known at a cache node: value = ms since its first
 // segment was ingested; labels stream, node.
 inline constexpr char kStreamAvailable[] = "streaming.stream_available_ms";

@@ -1,0 +1,81 @@
+#include "models/streaming/live_cache_node.h"
+
+#include <utility>
+
+#include "models/streaming/streaming_metric_names.h"
+
+namespace cdnlab {
+namespace {
+
+const char* TierName(CacheTier tier) { return tier == CacheTier::kEdge ? "edge" : "mid"; }
+
+}  // namespace
+
+LiveCacheNode::LiveCacheNode(std::string node, CacheTier tier, std::optional<Endpoint> parent,
+                             const StreamDirectory* directory, LiveCache& cache, ContentFetcher& fetcher,
+                             const Clock& clock, MetricsSink& metrics)
+    : node_(std::move(node)),
+      tier_(tier),
+      parent_(std::move(parent)),
+      directory_(directory),
+      cache_(cache),
+      fetcher_(fetcher),
+      clock_(clock),
+      metrics_(metrics) {}
+
+void LiveCacheNode::Serve(const ContentKey& key, ContentFetcher::Done done) {
+  ++stats_.requests;
+  if (std::optional<ContentResponse> hit = cache_.Lookup(key, clock_.Now())) {
+    ++stats_.hits;
+    metrics_.Count(streaming_metrics::kCacheRequest, 1, {{"node", node_}, {"tier", TierName(tier_)}, {"result", "hit"}});
+    hit->from_cache = true;
+    hit->served_by = node_;
+    done(*hit);
+    return;
+  }
+  // Each round of a key (a playlist every time its copy expires) is its own upstream request:
+  // the collapser forgets a key when that request completes, so a later miss never gets an
+  // older round's answer.
+  if (!collapser_.Join(key, std::move(done))) {
+    ++stats_.collapsed;
+    metrics_.Count(streaming_metrics::kCacheRequest, 1,
+                   {{"node", node_}, {"tier", TierName(tier_)}, {"result", "collapsed"}});
+    return;
+  }
+  metrics_.Count(streaming_metrics::kCacheRequest, 1, {{"node", node_}, {"tier", TierName(tier_)}, {"result", "miss"}});
+  FetchUpstream(key);
+}
+
+void LiveCacheNode::FetchUpstream(const ContentKey& key) {
+  Endpoint upstream;
+  if (parent_) {
+    upstream = *parent_;
+  } else {
+    std::optional<StreamLocation> location =
+        directory_ != nullptr ? directory_->Locate(key.stream, clock_.Now()) : std::nullopt;
+    if (!location) {
+      ++stats_.not_found;
+      ContentResponse missing;
+      missing.served_by = node_;
+      collapser_.Complete(key, missing);
+      return;
+    }
+    upstream = location->content_endpoint;
+  }
+  ++stats_.upstream_requests;
+  if (!key.playlist) ++upstream_per_segment_[key];
+  metrics_.Count(streaming_metrics::kUpstreamRequest, 1, {{"node", node_}, {"tier", TierName(tier_)}});
+  // The fetcher calls back exactly once; the node must outlive its fetches.
+  fetcher_.Fetch(node_, upstream, key, [this, key](const ContentResponse& response) {
+    if (response.found) {
+      cache_.Store(key, response, clock_.Now());
+    } else {
+      ++stats_.upstream_failures;  // not cached: the next request asks again
+    }
+    ContentResponse answer = response;
+    answer.from_cache = false;
+    collapser_.Complete(key, answer);
+  });
+}
+
+}  // namespace cdnlab

@@ -1,0 +1,120 @@
+#include "models/streaming/live_stream.h"
+
+#include <algorithm>
+#include <limits>
+
+#include <fmt/format.h>
+
+namespace cdnlab {
+namespace {
+
+constexpr char kPlaylistName[] = "playlist.m3u8";
+constexpr char kSegmentPrefix[] = "seg-";
+constexpr char kSegmentSuffix[] = ".ts";
+
+bool IsStreamIdChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+         c == '-';
+}
+
+bool IsValidStreamId(const std::string& id) {
+  if (id.empty() || id == "." || id == "..") return false;
+  return std::all_of(id.begin(), id.end(), IsStreamIdChar);
+}
+
+// A decimal uint64 as ToString writes it: digits only, no leading zero (except "0" itself).
+std::optional<std::uint64_t> ParseSequence(const std::string& text) {
+  if (text.empty() || (text.size() > 1 && text[0] == '0')) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Whole seconds, rounded up.
+std::int64_t CeilSeconds(Duration d) {
+  const std::int64_t ns = d.count();
+  if (ns <= 0) return 0;
+  return (ns + 999'999'999) / 1'000'000'000;
+}
+
+// "2.000": seconds with three decimals, rounded to the nearest millisecond.
+std::string SecondsWithMillis(Duration d) {
+  const std::int64_t ns = std::max<std::int64_t>(0, d.count());
+  const std::int64_t ms = (ns + 500'000) / 1'000'000;
+  return fmt::format("{}.{:03}", ms / 1000, ms % 1000);
+}
+
+}  // namespace
+
+std::string ContentKey::ToString() const {
+  if (playlist) return stream + "/" + kPlaylistName;
+  return stream + "/" + kSegmentPrefix + std::to_string(sequence) + kSegmentSuffix;
+}
+
+std::optional<ContentKey> ParseContentPath(const std::string& path) {
+  const auto slash = path.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  ContentKey key;
+  key.stream = path.substr(0, slash);
+  if (!IsValidStreamId(key.stream)) return std::nullopt;
+  const std::string name = path.substr(slash + 1);  // any further '/' fails both shapes below
+  if (name == kPlaylistName) {
+    key.playlist = true;
+    return key;
+  }
+  if (name.rfind(kSegmentPrefix, 0) != 0 || !EndsWith(name, kSegmentSuffix)) return std::nullopt;
+  const std::size_t prefix = sizeof(kSegmentPrefix) - 1;
+  const std::size_t suffix = sizeof(kSegmentSuffix) - 1;
+  if (name.size() < prefix + suffix) return std::nullopt;
+  auto sequence = ParseSequence(name.substr(prefix, name.size() - prefix - suffix));
+  if (!sequence) return std::nullopt;
+  key.playlist = false;
+  key.sequence = *sequence;
+  return key;
+}
+
+std::optional<std::uint64_t> LivePlaylist::FirstSequence() const {
+  if (segments.empty()) return std::nullopt;
+  return segments.front().sequence;
+}
+
+std::optional<std::uint64_t> LivePlaylist::LastSequence() const {
+  if (segments.empty()) return std::nullopt;
+  return segments.back().sequence;
+}
+
+const SegmentInfo* LivePlaylist::Find(std::uint64_t sequence) const {
+  auto it = std::lower_bound(segments.begin(), segments.end(), sequence,
+                             [](const SegmentInfo& s, std::uint64_t seq) { return s.sequence < seq; });
+  if (it == segments.end() || it->sequence != sequence) return nullptr;
+  return &*it;
+}
+
+std::string LivePlaylist::ToM3u8() const {
+  // RFC 8216: every EXTINF rounded to the nearest integer must not exceed the target
+  // duration, so a segment longer than `target_duration` raises it.
+  Duration target = target_duration;
+  for (const SegmentInfo& s : segments) target = std::max(target, s.duration);
+  std::string out;
+  out.reserve(96 + segments.size() * 32);
+  out += "#EXTM3U\n#EXT-X-VERSION:3\n";
+  out += fmt::format("#EXT-X-TARGETDURATION:{}\n", CeilSeconds(target));
+  out += fmt::format("#EXT-X-MEDIA-SEQUENCE:{}\n", FirstSequence().value_or(0));
+  for (const SegmentInfo& s : segments) {
+    out += "#EXTINF:" + SecondsWithMillis(s.duration) + ",\n";
+    out += kSegmentPrefix + std::to_string(s.sequence) + kSegmentSuffix + "\n";
+  }
+  if (ended) out += "#EXT-X-ENDLIST\n";
+  return out;
+}
+
+}  // namespace cdnlab
