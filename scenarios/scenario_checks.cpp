@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "scenarios/federation_checks.h"
+#include "scenarios/streaming_checks.h"
 #include "scenarios/topology_from_scenario.h"
 
 namespace cdnlab {
@@ -24,10 +25,12 @@ class ScenarioChecker {
     CheckTimeline();
     CheckRealnet();
     CheckFederation(s_, marks_, log_, ids_);
+    CheckStreaming(s_, marks_, log_, ids_);
     if (log_.Empty()) {
       const TopologyGraph graph = BuildTopology(s_);
       CheckReachability(graph);
       CheckFederationReachability(s_, graph, marks_, log_);
+      CheckStreamingReachability(s_, graph, marks_, log_);
     }
   }
 

@@ -13,6 +13,7 @@
 #include "scenarios/field_marks.h"
 #include "scenarios/ipv4_text.h"
 #include "scenarios/scenario_checks.h"
+#include "scenarios/streaming_section_reader.h"
 #include "scenarios/yaml_field_reader.h"
 
 namespace cdnlab {
@@ -28,30 +29,32 @@ class ScenarioParser {
     MapReader top(root, "", log_,
                   {"name", "seed", "duration_s", "routers", "pops", "resolvers", "client_groups", "dns", "links",
                    "link_defaults", "probing", "mapping", "workload", "evaluation", "policies", "timeline", "realnet",
-                   "federation"});
+                   "federation", "streaming"});
     if (!top.Valid()) return s;
     if (auto v = top.String("name", true)) s.name = *v;
     if (auto v = top.Integer("seed", true, 0, INT64_MAX)) s.seed = static_cast<std::uint64_t>(*v);
     if (auto v = top.Number("duration_s", true, Range::Positive())) s.duration_s = *v;
-    // With a `federation` section the request-routing sections may be left out, but only all
-    // together: a scenario with some of them is a routing scenario with a hole in it.
-    const bool federation = top.Has("federation");
+    // With a `federation` or `streaming` section the request-routing sections may be left out,
+    // but only all together: a scenario with some of them is a routing scenario with a hole in it.
+    const bool routing_optional = top.Has("federation") || top.Has("streaming");
+    const std::string optional_by = top.Has("federation") ? "federation" : "streaming";
     const std::vector<std::string> routing_keys{"pops", "client_groups", "resolvers", "dns", "policies"};
     std::string routing_key_present;
     for (const auto& key : routing_keys) {
       if (routing_key_present.empty() && top.Has(key)) routing_key_present = key;
     }
-    const bool routing = !federation || !routing_key_present.empty();
-    if (federation && routing) {
+    const bool routing = !routing_optional || !routing_key_present.empty();
+    if (routing_optional && routing) {
       for (const auto& key : routing_keys) {
         if (top.Has(key)) continue;
-        top.Error(key, fmt::format("missing required key '{}': a scenario with 'federation' may leave out all of "
+        top.Error(key, fmt::format("missing required key '{}': a scenario with '{}' may leave out all of "
                                    "pops, client_groups, resolvers, dns and policies, but not only some ('{}' is "
-                                   "present)", key, routing_key_present));
+                                   "present)", key, optional_by, routing_key_present));
       }
     }
-    // Whether a routing section must be there (a missing one with federation was reported above).
-    auto need = [&](const std::string& key) { return !federation || (routing && top.Has(key)); };
+    // Whether a routing section must be there (a missing one with federation or streaming was
+    // reported above).
+    auto need = [&](const std::string& key) { return !routing_optional || (routing && top.Has(key)); };
     Each(top, "routers", false, [&](MapReader& m, const std::string& path) {
       RouterSpec r;
       ReadIdAndLocation(m, path, r.id, r.location);
@@ -83,8 +86,9 @@ class ScenarioParser {
       s.client_groups.push_back(g);
     }, {"id", "lat", "lon", "prefix", "population", "resolver"});
     if (auto node = top.Mapping("dns", need("dns"))) ReadDns(*node, s.dns);
-    // A federation-only scenario may be a single router; routing needs links to reach PoPs.
-    Each(top, "links", !federation, [&](MapReader& m, const std::string& path) {
+    // A federation- or streaming-only scenario may be a single router; routing needs links to
+    // reach PoPs.
+    Each(top, "links", !routing_optional, [&](MapReader& m, const std::string& path) {
       LinkSpec l;
       if (auto v = m.String("a", true)) l.a = *v;
       if (auto v = m.String("b", true)) l.b = *v;
@@ -111,6 +115,7 @@ class ScenarioParser {
     }
     ReadTimeline(top, s);
     if (auto node = top.Mapping("federation", false)) ReadFederationSection(*node, s.duration_s, s.federation, log_, marks_);
+    if (auto node = top.Mapping("streaming", false)) ReadStreamingSection(*node, s.duration_s, s.streaming, log_, marks_);
     if (auto node = top.Mapping("realnet", false)) ReadRealnet(*node, routing, s);
     return s;
   }
@@ -460,6 +465,8 @@ Scenario LoadFromText(const std::string& text, const std::string& source) {
                    [](const FederationCommandSpec& a, const FederationCommandSpec& b) { return a.at_s < b.at_s; });
   std::stable_sort(federation.faults.begin(), federation.faults.end(),
                    [](const FederationFaultSpec& a, const FederationFaultSpec& b) { return a.at_s < b.at_s; });
+  std::stable_sort(scenario.streaming.events.begin(), scenario.streaming.events.end(),
+                   [](const StreamingEventSpec& a, const StreamingEventSpec& b) { return a.at_s < b.at_s; });
   return scenario;
 }
 

@@ -5,11 +5,10 @@
 // its `at` — over an access link with the node's access delay (link_defaults.bandwidth_mbps,
 // no loss). A server's node id is its server id.
 //
-// The ns-3 side is a SimNetwork built on the scenario's graph extended by the federation
-// hosts and their access links, so links, addresses (/30s from 100.64.0.0/10), routing
-// metrics and the datagram transport (Ns3DatagramTransport) are exactly the routing
-// experiment's. (SimNetwork always puts a controller host beside the node its scenario
-// names as DNS; here that is the first gateway, and the extra leaf host carries nothing.)
+// The ns-3 side is an AttachedHostsNetwork (sim/attached_hosts_network.h): a SimNetwork built
+// on the scenario's graph extended by the federation hosts and their access links, so links,
+// addresses (/30s from 100.64.0.0/10), routing metrics and the datagram transport
+// (Ns3DatagramTransport) are exactly the routing experiment's.
 #include <map>
 #include <memory>
 #include <string>
@@ -20,6 +19,7 @@
 #include "models/federation/federation_directory.h"
 #include "models/topology/topology_graph.h"
 #include "scenarios/scenario.h"
+#include "sim/attached_hosts_network.h"
 #include "sim/sim_network.h"
 
 namespace cdnlab {
@@ -32,15 +32,15 @@ class FederationSimNetwork {
   // hangs off an unknown node (the loader reports both with positions first).
   explicit FederationSimNetwork(const Scenario& scenario);
 
-  SimNetwork& Network() { return *network_; }
-  const SimNetwork& Network() const { return *network_; }
+  SimNetwork& Network() { return hosts_.Network(); }
+  const SimNetwork& Network() const { return hosts_.Network(); }
   // The scenario's graph plus the federation hosts and their access links.
-  const TopologyGraph& Graph() const { return graph_; }
+  const TopologyGraph& Graph() const { return hosts_.Graph(); }
 
   // Endpoint and participant (the platform) of every gateway and server node.
   const FederationDirectory& Directory() const { return directory_; }
   // Federation node ids: per platform its gateway, then its servers, in scenario order.
-  const std::vector<std::string>& Nodes() const { return nodes_; }
+  const std::vector<std::string>& Nodes() const { return hosts_.Hosts(); }
   Endpoint EndpointOf(const std::string& node) const;
 
   // One-way latency between two federation nodes from the graph (access links included):
@@ -54,20 +54,8 @@ class FederationSimNetwork {
   bool Reachable(const std::string& node) const;
 
  private:
-  struct FederationHost {
-    TopologyGraph::NodeId graph_node = 0;
-    TopologyGraph::LinkId access_link = 0;
-    Endpoint endpoint;
-    int down = 0;  // nesting count of SetReachable(false)
-  };
-  const FederationHost& Host(const std::string& node) const;
-
-  TopologyGraph graph_;
-  std::unique_ptr<SimNetwork> network_;
+  AttachedHostsNetwork hosts_;
   FederationDirectory directory_;
-  std::vector<std::string> nodes_;
-  std::map<std::string, FederationHost> hosts_;
-  mutable std::map<TopologyGraph::NodeId, std::vector<double>> latency_cache_;  // by source
 };
 
 }  // namespace cdnlab

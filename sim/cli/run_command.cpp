@@ -16,12 +16,16 @@
 #include "analysis/routing_csv_writer.h"
 #include "analysis/routing_summary.h"
 #include "analysis/routing_table.h"
+#include "analysis/streaming_csv_writer.h"
+#include "analysis/streaming_summary.h"
+#include "analysis/streaming_table.h"
 #include "analysis/summary_json.h"
 #include "scenarios/default_scenario.h"
 #include "scenarios/scenario_error.h"
 #include "scenarios/scenario_loader.h"
 #include "sim/federation_experiment.h"
 #include "sim/routing_experiment.h"
+#include "sim/streaming_experiment.h"
 
 namespace cdnlab::cli {
 namespace {
@@ -94,13 +98,34 @@ std::string RunFederation(const Scenario& scenario, const RunOptions& options, n
   return FormatFederationTable(result);
 }
 
+// Live streaming: one ns-3 run of its publishers, ingest pool, caches and viewers. Returns the
+// printed table.
+std::string RunStreaming(const Scenario& scenario, const RunOptions& options, nlohmann::ordered_json& summary) {
+  const auto started = std::chrono::steady_clock::now();
+  std::size_t viewers = 0;
+  for (const auto& v : scenario.streaming.viewers) viewers += static_cast<std::size_t>(v.count);
+  std::cerr << fmt::format("cdnlab: {} seed {}: running live streaming ({} streams, {} ingests, {} viewers) for {} s "
+                           "of simulated time ...",
+                           scenario.name, scenario.seed, scenario.streaming.publishers.size(),
+                           scenario.streaming.ingests.size(), viewers, scenario.duration_s)
+            << std::flush;
+  MetricsRecorder recorder;
+  const StreamingRunResult result = RunStreamingExperiment(scenario, recorder);
+  summary["streaming"] = StreamingSummaryJson(result);
+  WriteStreamingViewersCsv(options.out_dir + "/viewers.csv", result);
+  const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
+  std::cerr << fmt::format(" done in {:.1f} s\n", wall.count());
+  return FormatStreamingTable(result);
+}
+
 int Run(const RunOptions& options) {
   Scenario scenario = options.file.empty() ? LoadScenarioText(DefaultScenarioYaml(), kDefaultScenarioName)
                                            : LoadScenarioFile(options.file);
   if (options.seed) scenario.seed = *options.seed;
   std::filesystem::create_directories(options.out_dir);
 
-  // One summary.json: the run, then "routing" and/or "federation", whichever the scenario has.
+  // One summary.json: the run, then "routing", "federation" and/or "streaming", whichever the
+  // scenario has.
   const RunInfo info{scenario.name, scenario.source, scenario.seed, scenario.duration_s};
   nlohmann::ordered_json summary = RunInfoJson(info);
   std::string tables;
@@ -113,6 +138,11 @@ int Run(const RunOptions& options) {
     if (!tables.empty()) tables += "\n";
     tables += RunFederation(scenario, options, summary);
     files += ", commands.csv";
+  }
+  if (scenario.streaming.present) {
+    if (!tables.empty()) tables += "\n";
+    tables += RunStreaming(scenario, options, summary);
+    files += ", viewers.csv";
   }
 
   WriteJsonFile(options.out_dir + "/summary.json", summary);
@@ -129,7 +159,8 @@ void AddRunCommand(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   auto seed = std::make_shared<std::uint64_t>(0);
   CLI::App* cmd =
-      app.add_subcommand("run", "Run a scenario's routing policies and/or its federation in ns-3 and write results");
+      app.add_subcommand("run", "Run a scenario's routing policies, federation and/or live streaming in ns-3 and write "
+                              "results");
   cmd->add_option("file", options->file, "Scenario YAML file (default: the built-in default scenario)")
       ->check(CLI::ExistingFile);
   CLI::Option* seed_opt =

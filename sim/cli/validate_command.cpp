@@ -31,6 +31,15 @@ void AddValidateCommand(CLI::App& app) {
                              s.federation.platforms.size(), servers, s.federation.configurations.size(),
                              s.federation.commands.size(), s.federation.faults.size());
       }
+      if (s.streaming.present) {
+        const auto& st = s.streaming;
+        std::size_t viewers = 0;
+        for (const auto& v : st.viewers) viewers += static_cast<std::size_t>(v.count);
+        parts += fmt::format(", streaming: {} ingests, {} mid-tier and {} edge caches, {} streams, {} viewers in {} "
+                             "groups, {} events",
+                             st.ingests.size(), st.mids.size(), st.edges.size(), st.publishers.size(), viewers,
+                             st.viewers.size(), st.events.size());
+      }
       std::cout << fmt::format("{}: ok: scenario '{}', {} links{}\n", *file, s.name, s.links.size(), parts);
     } catch (const ScenarioError& e) {
       std::cerr << e.what() << (std::string(e.what()).back() == '\n' ? "" : "\n");
