@@ -11,6 +11,7 @@
 
 #include "models/routing/probe_responder.h"
 #include "realnet/cli/federation_commands.h"
+#include "realnet/cli/streaming_commands.h"
 #include "realnet/dns_update_publisher.h"
 #include "realnet/probe_agent_service.h"
 #include "realnet/realnet_catalog.h"
@@ -227,6 +228,7 @@ void AddRealnetCommand(CLI::App& app) {
              "PoP id", RunProbeAgent);
   AddService(realnet, "responder", "Echo probes for one client group", "--group", "Client group id", RunResponder);
   AddFederationCommands(realnet);
+  AddStreamingCommands(realnet);
   dns->callback([options] {
     try {
       RunDns(*options);

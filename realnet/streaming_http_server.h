@@ -1,0 +1,92 @@
+#pragma once
+// The HTTP/1.1 front shared by the live-streaming services (ingest, balancer, caches), on
+// Boost.Beast over the process's one io_context thread. A handler receives each request and
+// answers later through `respond` (a cache miss waits for its parent, a proxied upload for
+// an ingest), so the connection waits for that reply before reading the next request.
+// Bodies are answered from shared, immutable strings: a cached segment is written to every
+// viewer without a copy. HEAD is answered as GET without the body. Keep-alive, bounded
+// header and body sizes, a timeout on every read and write, a bounded number of connections.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "models/net/ipv4.h"
+
+namespace cdnlab {
+
+struct StreamingHttpRequest {
+  std::string method;  // "GET", "HEAD", "PUT", ...
+  std::string target;  // as sent: "/news/seg-3.ts"
+  std::string content_type;
+  std::string body;
+};
+
+struct StreamingHttpReply {
+  unsigned status = 200;
+  std::string content_type;
+  std::string cache_control;
+  std::vector<std::pair<std::string, std::string>> headers;  // any others
+  std::shared_ptr<const std::string> body;                   // null: empty
+
+  static StreamingHttpReply Text(unsigned status, std::string text);  // text/plain
+};
+
+struct StreamingHttpLimits {
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = 16 * 1024;
+  // To read one request (body included: an upload streamed as it is encoded takes a segment's
+  // duration), or to write one reply.
+  std::chrono::milliseconds io_timeout{10000};
+  std::size_t max_connections = 1024;
+};
+
+// For servers that take publisher uploads: large bodies, each streamed for up to a minute
+// (ffmpeg PUTs a segment while it encodes it).
+inline StreamingHttpLimits UploadLimits(std::size_t max_body_bytes) {
+  StreamingHttpLimits limits;
+  limits.max_body_bytes = max_body_bytes;
+  limits.io_timeout = std::chrono::milliseconds(60000);
+  return limits;
+}
+
+class StreamingHttpServer {
+ public:
+  using Respond = std::function<void(StreamingHttpReply)>;  // call once; later calls are ignored
+  using Handler = std::function<void(const StreamingHttpRequest&, Respond)>;
+
+  // `name`: the Server header. The handler runs on the io_context's thread.
+  StreamingHttpServer(boost::asio::io_context& io, Endpoint listen, StreamingHttpLimits limits, std::string name,
+                      Handler handler);
+  ~StreamingHttpServer();
+  StreamingHttpServer(const StreamingHttpServer&) = delete;
+  StreamingHttpServer& operator=(const StreamingHttpServer&) = delete;
+
+  // Binds and listens; throws std::runtime_error ("cannot listen on 127.0.0.1:8080: Address
+  // already in use"). Port 0 picks a free port (see Port()).
+  void Start();
+  // Closes the listener and every connection; replies still pending are dropped.
+  void Stop();
+  std::uint16_t Port() const { return port_; }
+  std::uint64_t RequestsServed() const;
+
+  class Session;
+  struct Shared;
+
+ private:
+  void Accept();
+
+  boost::asio::io_context& io_;
+  Endpoint listen_;
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  std::shared_ptr<Shared> shared_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace cdnlab
