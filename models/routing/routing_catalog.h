@@ -31,6 +31,7 @@ struct ClientGroupInfo {
   GeoPoint location;
   double population = 0;
   ResolverIndex resolver = 0;
+  double demand_rps = 0;  // requests per second its users send the CDN (PoP capacity planning)
 };
 
 struct ResolverInfo {
@@ -38,6 +39,7 @@ struct ResolverInfo {
   Ipv4Address address;
   GeoPoint location;
   bool sends_client_subnet = false;  // forwards EDNS Client Subnet (RFC 7871)
+  bool is_public = false;            // an open public resolver (often far from its users), not the ISP's
 };
 
 struct RoutingCatalog {

@@ -18,8 +18,15 @@ inline constexpr const char* kChosenRttMs = "routing.chosen_rtt_ms";
 inline constexpr const char* kEffectiveChange = "routing.effective_change";
 inline constexpr const char* kProbeRttMs = "probe.rtt_ms";  // one per train with an answer
 
+// real-user measurement (the monitoring tool in downloaded pages)
+inline constexpr const char* kRumBeacons = "rum.beacons";          // counter, label verdict
+inline constexpr const char* kRumTestFetches = "rum.test_fetches";  // counter: test-object fetches started
+inline constexpr const char* kRumBytes = "rum.bytes";              // counter: test objects + beacons on the wire
+inline constexpr const char* kRumRttMs = "rum.rtt_ms";             // sample (labels group, pop), accepted only
+
 // label keys
 inline constexpr const char* kLabelGroup = "group";
 inline constexpr const char* kLabelPop = "pop";
+inline constexpr const char* kLabelVerdict = "verdict";
 
 }  // namespace cdnlab::metric
