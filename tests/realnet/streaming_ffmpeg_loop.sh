@@ -5,9 +5,9 @@
 #  1. ffmpeg publishes a generated test stream through the virtual address (HLS, -method PUT);
 #  2. ffmpeg plays it back from the edge playlist (edge -> mid -> ingest) for 6 s, exit 0,
 #     while a third ingest registers (the stream stays where it is: 0 healthy sessions moved);
-#  3. the ingest holding the stream is killed -9: the publisher's next uploads land on
-#     another ingest (balancer log), the edge playlist's media sequence advances again and a
-#     second ffmpeg playback from the edge succeeds.
+#  3. the ingest holding the stream is killed -9 while a player watches: the publisher's next
+#     uploads land on another ingest (balancer log), the edge playlist's media sequence advances
+#     again, the watching player plays on through the failover, and a new playback succeeds.
 # Bounded (< 90 s); every process is killed on exit. The logs are printed on failure (or
 # always with CDNLAB_SHOW_LOGS=1).
 #   streaming_ffmpeg_loop.sh CDNLAB_BINARY
@@ -121,7 +121,14 @@ now_holder="$(grep -o 'route PUT /news/[^ ]* -> ingest-[0-9]' "$work/logs/balanc
 [ "$now_holder" = "$holder" ] || fail "news moved from $holder to $now_holder when ingest-3 joined"
 echo "ok: ingest-3 joined with no configuration change anywhere; news stayed on $holder ($(elapsed))"
 
-# --- 3. the holder dies ---
+# --- 3. the holder dies, while a player is watching ---
+# This player starts before the kill and must play 16 s straight through the failover: the
+# edge keeps serving the last playlist it had until the new ingest's segments arrive.
+timeout 45 ffmpeg -nostdin -hide_banner -loglevel error -rw_timeout 10000000 \
+  -i "http://$edge/news/playlist.m3u8" -t 16 -f null - >"$work/logs/playback-across.log" 2>&1 &
+across=$!
+pid_of[across]=$across
+sleep 2
 before="$(edge_sequence)"
 routes_before="$(grep -c 'route PUT /news/' "$work/logs/balancer.log")"
 { kill -KILL "${pid_of[$holder]}"; wait "${pid_of[$holder]}"; } 2>/dev/null || true  # (quiet: no "Killed" notice)
@@ -152,6 +159,9 @@ done
 [ -n "$recovered" ] || fail "the edge playlist did not advance past $before after the failover"
 echo "ok: the edge playlist advances again (media sequence $before -> $recovered," \
   "$((SECONDS - killed_at)) s after the kill)"
+wait "$across" || { cat "$work/logs/playback-across.log"; fail "the player watching through the failover failed"; }
+unset "pid_of[across]"
+echo "ok: a player that started before the kill played 16 s through the failover ($(elapsed))"
 play playback-2
 later="$(edge_sequence)"
 [ -n "$later" ] && [ "$later" -gt "$recovered" ] || fail "the edge playlist stopped advancing ($recovered -> '$later')"
