@@ -18,12 +18,13 @@ void WriteStreamingViewersCsv(const std::string& path, const StreamingRunResult&
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw std::runtime_error("cannot write " + path);
   out << "viewer,group,edge,stream,join_s,startup_ms,failed_start,stalls,stall_ms,played_s,segments_fetched,"
-         "fetch_failures,affected,stalls_after_failure,stall_ms_after_failure,resumed_after_s\n";
+         "fetch_failures,affected,stalls_after_failure,stall_ms_after_failure,resumed_after_s,ended_s\n";
   for (const auto& v : run.viewers) {
-    out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", v.viewer, v.group, v.edge, v.stream,
+    out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", v.viewer, v.group, v.edge, v.stream,
                        Num(v.join_s), Num(v.startup_ms), v.failed_start ? 1 : 0, v.stalls, Num(v.stall_ms),
                        Num(v.played_s), v.segments_fetched, v.fetch_failures, v.affected ? 1 : 0,
-                       v.stalls_after_failure, v.affected ? Num(v.stall_ms_after_failure) : "", Num(v.resumed_after_s));
+                       v.stalls_after_failure, v.affected ? Num(v.stall_ms_after_failure) : "", Num(v.resumed_after_s),
+                       Num(v.ended_s));
   }
   if (!out) throw std::runtime_error("error while writing " + path);
 }

@@ -20,6 +20,9 @@ struct StreamingViewerResult {
   double join_s = 0;
   std::optional<double> startup_ms;  // join -> first frame (none: not started)
   bool failed_start = false;         // not started within the player's give-up time
+  // Its stream ended (EXT-X-ENDLIST): when playback ended after the last segment, or when a
+  // viewer that joined after the end was told so (then without startup_ms). None: no end seen.
+  std::optional<double> ended_s;
   std::uint64_t stalls = 0;
   double stall_ms = 0;
   double played_s = 0;

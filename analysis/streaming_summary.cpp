@@ -65,6 +65,10 @@ StreamingAggregate SummarizeStreaming(const StreamingRunResult& run) {
       startup.push_back(*v.startup_ms);
     }
     if (v.failed_start) ++a.failed_starts;
+    if (v.ended_s) {
+      ++a.ended;
+      if (!v.startup_ms) ++a.ended_before_start;
+    }
     a.play_s += v.played_s;
     a.stall_s += v.stall_ms / 1000;
     a.stalls += v.stalls;
@@ -129,6 +133,8 @@ nlohmann::ordered_json StreamingSummaryJson(const StreamingRunResult& run) {
   j["play_time_s"] = SummaryNumber(a.play_s);
   j["stalls"] = a.stalls;
   j["failed_starts"] = a.failed_starts;
+  j["viewers_ended"] = a.ended;
+  j["viewers_ended_before_start"] = a.ended_before_start;
 
   nlohmann::ordered_json available = nlohmann::ordered_json::object();
   for (const auto& s : run.availability) {

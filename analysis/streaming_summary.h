@@ -26,6 +26,8 @@ struct StreamingAggregate {
   double stall_ratio = 0;           // stall time / (play + stall time), over all viewers
   std::uint64_t stalls = 0;
   std::size_t failed_starts = 0;
+  std::size_t ended = 0;               // viewers that saw their stream end (ended_s)
+  std::size_t ended_before_start = 0;  // of those, joined after the end: never started
   // Per stream: ms from its first ingested segment to its appearance at each edge; the max
   // over edges (none when some edge never saw it).
   std::map<std::string, std::optional<double>> available_max_ms;
@@ -43,6 +45,7 @@ StreamingAggregate SummarizeStreaming(const StreamingRunResult& run);
 
 // The "streaming" object of summary.json: balancing, viewers, startup_delay_ms {p50, p95,
 // mean, samples}, stall_ratio, stall_time_s, play_time_s, stalls, failed_starts,
+// viewers_ended, viewers_ended_before_start,
 // stream_available_ms {stream: {edges: {edge: ms}, max, mids: {mid: ms}}},
 // recovery_s, failures[] {at_s, ingest, streams, detection_s, publisher_reconnect_s {stream},
 // new_ingest {stream}, recovery_s, affected_viewers, viewers_stalled, viewers_resumed, max_stalled_s,

@@ -32,9 +32,9 @@ std::string Join(const std::vector<std::string>& items) {
 std::string FormatStreamingTable(const StreamingRunResult& run) {
   const StreamingAggregate a = SummarizeStreaming(run);
   std::string out;
-  out += fmt::format("streaming ({}): {} viewers, {} started, {} failed starts; startup p50 {} ms, p95 {} ms; stall "
-                     "ratio {} ({} stalls, {} s stalled of {} s watched)\n",
-                     run.balancing, a.viewers, a.started, a.failed_starts, Num(a.startup_ms.p50),
+  out += fmt::format("streaming ({}): {} viewers, {} started, {} failed starts, {} saw their stream end; startup p50 "
+                     "{} ms, p95 {} ms; stall ratio {} ({} stalls, {} s stalled of {} s watched)\n",
+                     run.balancing, a.viewers, a.started, a.failed_starts, a.ended, Num(a.startup_ms.p50),
                      Num(a.startup_ms.p95), Num(a.stall_ratio, 5), a.stalls, Num(a.stall_s), Num(a.play_s + a.stall_s, 0));
 
   // Availability: one column per edge.

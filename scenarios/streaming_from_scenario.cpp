@@ -29,6 +29,9 @@ AnnouncerConfig StreamingAnnouncerConfig(const StreamingSpec& spec) {
   AnnouncerConfig c;
   c.interval = FromSeconds(spec.announce_interval_s);
   c.ttl = FromSeconds(spec.announce_ttl_s);
+  // An ended stream stays findable for one playlist window: its viewers read the ended
+  // playlist and fetch its last segments well within that.
+  c.stopped_linger = FromSeconds(spec.window_segments * spec.segment_s);
   return c;
 }
 

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 #include <ns3/rng-seed-manager.h>
@@ -71,6 +73,36 @@ class ObservedFetcher final : public ContentFetcher {
  private:
   ContentFetcher& inner_;
   Observer observer_;
+};
+
+// A publisher's SegmentUploader that knows whether an upload is on its way, so the end of a
+// stopping publisher reaches the ingest after its last segment (as ffmpeg's final playlist
+// follows its last segment) and never before it: a segment landing after the end would
+// start the ended stream again.
+class TrackedUploader final : public SegmentUploader {
+ public:
+  explicit TrackedUploader(SegmentUploader& inner) : inner_(inner) {}
+  void Upload(const StreamId& stream, const SegmentInfo& segment, bool reconnect, Done done) override {
+    ++in_flight_;
+    inner_.Upload(stream, segment, reconnect, [this, done = std::move(done)](bool ok, const std::string& ingest) {
+      --in_flight_;
+      done(ok, ingest);
+      if (in_flight_ == 0 && when_idle_) std::exchange(when_idle_, nullptr)();
+    });
+  }
+  // Runs `then` once no upload is on its way: at once if none is.
+  void WhenIdle(std::function<void()> then) {
+    if (in_flight_ == 0) {
+      then();
+    } else {
+      when_idle_ = std::move(then);
+    }
+  }
+
+ private:
+  SegmentUploader& inner_;
+  int in_flight_ = 0;
+  std::function<void()> when_idle_;
 };
 
 class StreamingWorld {
@@ -177,6 +209,7 @@ class StreamingWorld {
     StreamingPublisherSpec spec;
     std::unique_ptr<StreamingRpcClient> client;
     std::unique_ptr<Ns3SegmentUploader> uploader;
+    std::unique_ptr<TrackedUploader> tracked;
     std::unique_ptr<LivePublisher> publisher;
   };
   struct ViewerGroup {
@@ -324,7 +357,8 @@ class StreamingWorld {
       p->client = std::make_unique<StreamingRpcClient>(fabric_, network_.Hosts().NodeOf(host), network_.AddressOf(host),
                                                        clock_);
       p->uploader = std::make_unique<Ns3SegmentUploader>(*p->client, virtual_address, timeouts_.upload);
-      p->publisher = std::make_unique<LivePublisher>(spec.stream, StreamingPublisherConfig(st_, spec), *p->uploader,
+      p->tracked = std::make_unique<TrackedUploader>(*p->uploader);
+      p->publisher = std::make_unique<LivePublisher>(spec.stream, StreamingPublisherConfig(st_, spec), *p->tracked,
                                                      clock_, clock_, metrics_);
       publishers_.push_back(std::move(p));
     }
@@ -410,15 +444,18 @@ class StreamingWorld {
   }
 
   void StopPublisher(PublisherNode& p) {
-    // What the publisher's last upload (EXT-X-ENDLIST) does: the session ends at the balancer
-    // and the ingest ends the stream (the SegmentUploader port has no "end" of its own).
-    const auto ingest = balancer_.IngestOf(p.spec.stream);
     p.publisher->Stop();
-    balancer_.EndSession(p.spec.stream);
-    if (ingest && ingest_index_.count(*ingest)) {
-      IngestNode& n = *ingests_[ingest_index_.at(*ingest)];
-      if (!n.failed_at) n.server->EndStream(p.spec.stream);
-    }
+    // What the publisher's last upload (EXT-X-ENDLIST) does, once its last segment has landed:
+    // the session ends at the balancer and the ingest ends the stream (the SegmentUploader
+    // port has no "end" of its own).
+    p.tracked->WhenIdle([this, &p] {
+      const auto ingest = balancer_.IngestOf(p.spec.stream);
+      balancer_.EndSession(p.spec.stream);
+      if (ingest && ingest_index_.count(*ingest)) {
+        IngestNode& n = *ingests_[ingest_index_.at(*ingest)];
+        if (!n.failed_at) n.server->EndStream(p.spec.stream);
+      }
+    });
   }
 
   void Fail(std::size_t event) {
@@ -543,7 +580,8 @@ class StreamingWorld {
     r.stream = group.stream;
     r.join_s = ToSeconds(v.join_at);
     if (stats.startup_delay) r.startup_ms = ToMillis(*stats.startup_delay);
-    r.failed_start = !stats.startup_delay && end - v.join_at >= PlayerConfig{}.give_up_after;
+    r.failed_start = !stats.startup_delay && !stats.ended_at && end - v.join_at >= PlayerConfig{}.give_up_after;
+    if (stats.ended_at) r.ended_s = ToSeconds(*stats.ended_at);
     r.stalls = stats.stalls;
     r.stall_ms = ToMillis(StallTime(stats, end));  // a stall still going at the end included
     r.played_s = ToSeconds(stats.played);

@@ -12,8 +12,10 @@
 //  - each publisher is a LivePublisher on its own host, uploading through the virtual address;
 //  - each viewer is a LivePlayer on its group's host, watching at its edge.
 // Ingests join at join_at_s (scale-out); an ingest_fail event silences the ingest and cuts its
-// access link. Metrics stream to `metrics` as well. Deterministic for a given scenario (seed
-// included); callable repeatedly in one process. Requires scenario.streaming.present.
+// access link; a publisher with stop_s stops then, and once its last upload has landed its
+// session ends at the balancer and its ingest ends the stream (EXT-X-ENDLIST). Metrics
+// stream to `metrics` as well. Deterministic for a given scenario (seed included); callable
+// repeatedly in one process. Requires scenario.streaming.present.
 #include "analysis/streaming_results.h"
 #include "models/core/sim_time.h"
 #include "models/ports/metrics_sink.h"

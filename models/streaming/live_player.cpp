@@ -22,7 +22,8 @@ constexpr Duration kDefaultRefresh = std::chrono::seconds(1);
 // `playing_since`; a timer (Tick) fires at its end and takes the next one from `buffer`.
 // Fetching: one segment at a time, in sequence order, only segments the newest playlist
 // lists, while fewer than the buffer cap are held. Every fetch callback holds `alive`, which
-// turns false when the player leaves, gives up or is destroyed; every timer is cancelled then.
+// turns false when the player leaves, gives up, ends or is destroyed; every timer is
+// cancelled then.
 struct LivePlayer::State {
   std::shared_ptr<bool> alive = std::make_shared<bool>(false);
   bool joined = false;
@@ -38,7 +39,6 @@ struct LivePlayer::State {
   std::optional<SegmentInfo> playing;
   SimTime playing_since{0};
   bool started = false;
-  bool finished = false;  // an ended stream played to its last segment
 
   TimerId refresh_timer = 0;
   TimerId retry_timer = 0;
@@ -55,6 +55,13 @@ struct LivePlayer::State {
     }
   }
   std::size_t Held() const { return buffer.size() + (playing ? 1 : 0); }
+  // The playlist has ended (ENDLIST) and lists nothing after what was fetched: no segment
+  // will ever come again.
+  bool Over() const {
+    if (!playlist || !playlist->ended || segment_in_flight) return false;
+    const auto last = playlist->LastSequence();
+    return !next_sequence || !last || *last < *next_sequence;
+  }
 };
 
 LivePlayer::LivePlayer(std::string viewer, std::string edge_node, Endpoint edge, StreamId stream, PlayerConfig config,
@@ -99,13 +106,7 @@ void LivePlayer::Leave() {
   State& s = *state_;
   if (!s.Active()) return;
   const SimTime now = clock_.Now();
-  const MetricLabels labels{{"viewer", viewer_}, {"edge", edge_node_}};
-  if (stats_.stalled_since) {
-    const Duration stall = now - *stats_.stalled_since;
-    stats_.stall_time += stall;
-    stats_.stalled_since.reset();
-    metrics_.Sample(streaming_metrics::kStall, now, ToMillis(stall), labels);
-  }
+  EndStall(now);
   if (s.playing) stats_.played += now - s.playing_since;  // the part of it actually shown
   s.playing.reset();
   s.Stop(timers_);
@@ -133,6 +134,11 @@ void LivePlayer::RefreshPlaylist() {
     }
     st.playlist = *response.playlist;
     const LivePlaylist& playlist = *st.playlist;
+    if (!st.next_sequence && playlist.ended) {
+      // Joined after the stream ended: there is no live edge left to join.
+      EndPlayback();
+      return;
+    }
     if (!st.next_sequence && !playlist.segments.empty()) {
       const std::uint64_t last = *playlist.LastSequence();
       const auto offset = static_cast<std::uint64_t>(config_.start_offset);
@@ -148,6 +154,7 @@ void LivePlayer::RefreshPlaylist() {
       });
     }
     FetchNext();
+    EndIfOver();
   });
 }
 
@@ -181,28 +188,59 @@ void LivePlayer::FetchNext() {
     ++stats_.segments_fetched;
     st.next_sequence = segment.sequence + 1;
     st.buffer.push_back(segment);
-    const SimTime now = clock_.Now();
-    const MetricLabels labels{{"viewer", viewer_}, {"edge", edge_node_}};
     if (!st.started) {
-      if (st.buffer.size() >= static_cast<std::size_t>(config_.startup_segments)) {
-        st.started = true;
-        stats_.startup_delay = now - st.join_time;
-        metrics_.Sample(streaming_metrics::kStartupDelay, now, ToMillis(*stats_.startup_delay), labels);
-        if (st.give_up_timer != 0) timers_.Cancel(st.give_up_timer);
-        st.give_up_timer = 0;
-        Tick();
-      }
+      // An ended stream may have fewer segments left than the startup threshold.
+      if (st.buffer.size() >= static_cast<std::size_t>(config_.startup_segments) || st.Over()) StartPlayback();
     } else if (!st.playing) {
-      if (stats_.stalled_since) {
-        const Duration stall = now - *stats_.stalled_since;
-        stats_.stall_time += stall;
-        stats_.stalled_since.reset();
-        metrics_.Sample(streaming_metrics::kStall, now, ToMillis(stall), labels);
-      }
+      EndStall(clock_.Now());
       Tick();
     }
     FetchNext();
   });
+}
+
+void LivePlayer::StartPlayback() {
+  State& s = *state_;
+  const SimTime now = clock_.Now();
+  s.started = true;
+  stats_.startup_delay = now - s.join_time;
+  metrics_.Sample(streaming_metrics::kStartupDelay, now, ToMillis(*stats_.startup_delay),
+                  {{"viewer", viewer_}, {"edge", edge_node_}});
+  if (s.give_up_timer != 0) timers_.Cancel(s.give_up_timer);
+  s.give_up_timer = 0;
+  Tick();
+}
+
+void LivePlayer::EndIfOver() {
+  State& s = *state_;
+  if (!s.Active() || !s.Over()) return;
+  if (!s.started) {
+    // Fewer segments than the startup threshold will ever come: play what there is.
+    if (!s.buffer.empty()) {
+      StartPlayback();
+    } else {
+      EndPlayback();
+    }
+    return;
+  }
+  // Stalled waiting for a segment the ended playlist now says will never come.
+  if (!s.playing && s.buffer.empty()) EndPlayback();
+}
+
+void LivePlayer::EndPlayback() {
+  State& s = *state_;
+  const SimTime now = clock_.Now();
+  EndStall(now);  // a stall before the player learned of the end was still a stall
+  stats_.ended_at = now;
+  s.Stop(timers_);  // nothing more to fetch or re-read
+}
+
+void LivePlayer::EndStall(SimTime now) {
+  if (!stats_.stalled_since) return;
+  const Duration stall = now - *stats_.stalled_since;
+  stats_.stall_time += stall;
+  stats_.stalled_since.reset();
+  metrics_.Sample(streaming_metrics::kStall, now, ToMillis(stall), {{"viewer", viewer_}, {"edge", edge_node_}});
 }
 
 void LivePlayer::Tick() {
@@ -219,15 +257,12 @@ void LivePlayer::Tick() {
     s.buffer.pop_front();
     s.playing_since = now;
     s.tick_timer = timers_.ScheduleAfter(s.playing->duration, [this] { Tick(); });
-  } else {
-    const bool more_listed = s.playlist && s.next_sequence && s.playlist->LastSequence() &&
-                             *s.playlist->LastSequence() >= *s.next_sequence;
-    if (s.playlist && s.playlist->ended && !more_listed && !s.segment_in_flight) {
-      s.finished = true;  // the stream is over, nothing is missing
-    } else if (!stats_.stalled_since) {
-      ++stats_.stalls;
-      stats_.stalled_since = now;
-    }
+  } else if (s.Over()) {
+    EndPlayback();  // the last segment has played: the end, not a stall
+    return;
+  } else if (!stats_.stalled_since) {
+    ++stats_.stalls;
+    stats_.stalled_since = now;
   }
   FetchNext();
 }

@@ -2,8 +2,11 @@
 // A viewer's player: joins a stream at its edge, reads the playlist, starts `start_offset`
 // segments behind the live edge once `startup_segments` are buffered, then plays in real
 // time while fetching the next segments; an empty buffer is a stall (rebuffering) until a
-// segment arrives. The playlist is re-read every target duration. Reports startup delay,
-// stall count and stall time, and which edge it used.
+// segment arrives. The playlist is re-read every target duration. When the playlist ends
+// (EXT-X-ENDLIST) and its last segment has played, playback has ended: not a stall, and the
+// player stops. A player whose first playlist has already ended joined too late: it ends at
+// once without starting. Reports startup delay, stall count and stall time, the end, and
+// which edge it used.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -31,6 +34,7 @@ struct PlayerStats {
   std::uint64_t segments_fetched = 0;
   std::uint64_t fetch_failures = 0;
   std::optional<SimTime> stalled_since;     // set while stalled
+  std::optional<SimTime> ended_at;          // the stream ended (ENDLIST) and nothing is left to play
 };
 
 class LivePlayer {
@@ -48,6 +52,10 @@ class LivePlayer {
   void RefreshPlaylist();
   void FetchNext();
   void Tick();  // consumes buffered media in real time
+  void StartPlayback();
+  void EndIfOver();  // the stream ended and everything it listed was fetched
+  void EndPlayback();
+  void EndStall(SimTime now);  // counts a stall in progress up to `now`
 
   std::string viewer_;
   std::string edge_node_;

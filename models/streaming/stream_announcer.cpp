@@ -38,6 +38,12 @@ void StreamAnnouncer::Stop() {
   timers_.Cancel(heartbeat_);
   heartbeat_ = 0;
   transport_.Unbind(local_);
+  // A silenced ingest's ended streams are not announced again after a restart.
+  while (!linger_.empty()) {
+    const StreamId stream = linger_.begin()->first;
+    CancelLinger(stream);
+    streams_.erase(stream);
+  }
 }
 
 void StreamAnnouncer::StreamLive(const StreamId& stream, std::uint64_t last_sequence) {
@@ -47,19 +53,33 @@ void StreamAnnouncer::StreamLive(const StreamId& stream, std::uint64_t last_sequ
     it->second.last_sequence = last_sequence;
     return;
   }
+  CancelLinger(stream);  // an ended stream started again
   streams_[stream] = AnnouncedStream{stream, StreamState::kLive, last_sequence};
   if (running_) Announce();
 }
 
 void StreamAnnouncer::StreamStopped(const StreamId& stream) {
   auto it = streams_.find(stream);
-  if (it == streams_.end()) return;
+  if (it == streams_.end() || it->second.state == StreamState::kStopped) return;
   if (!running_) {
     streams_.erase(it);
     return;
   }
   it->second.state = StreamState::kStopped;
-  Announce();  // says "stopped" once, then drops it (see Announce)
+  // Announced as stopped at once and in every heartbeat for the linger time, then simply
+  // absent from the full set (the set never grows with old streams).
+  linger_[stream] = timers_.ScheduleAfter(config_.stopped_linger, [this, stream] {
+    linger_.erase(stream);
+    streams_.erase(stream);
+  });
+  Announce();
+}
+
+void StreamAnnouncer::CancelLinger(const StreamId& stream) {
+  auto it = linger_.find(stream);
+  if (it == linger_.end()) return;
+  timers_.Cancel(it->second);
+  linger_.erase(it);
 }
 
 void StreamAnnouncer::Announce() {
@@ -73,12 +93,6 @@ void StreamAnnouncer::Announce() {
   for (const Endpoint& relay : relays_) {
     transport_.Send(local_, relay, Bytes(text.begin(), text.end()));
     metrics_.Count(streaming_metrics::kAnnouncementsSent, 1, {{"ingest", ingest_}});
-  }
-  // A stopped stream is announced as stopped once; afterwards it is simply absent from the
-  // full set, which means the same to a directory (each announcement replaces the ingest's
-  // set), so a lost "stopped" costs at most one heartbeat and the set never grows.
-  for (auto it = streams_.begin(); it != streams_.end();) {
-    it = it->second.state == StreamState::kStopped ? streams_.erase(it) : std::next(it);
   }
 }
 

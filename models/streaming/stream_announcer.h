@@ -2,6 +2,9 @@
 // The ingest side of the announcement channel: sends the full set of streams this ingest
 // holds to every relay, at once on any change and every `interval` as a heartbeat (entries
 // live `ttl`, a few intervals, so a lost heartbeat costs nothing and a dead ingest ages out).
+// A stream that ended stays in the set as "stopped" for `stopped_linger`: caches keep
+// finding the ingest's ended playlist (EXT-X-ENDLIST) and its last segments, so viewers see
+// the end instead of a stream that vanished.
 #include <map>
 #include <string>
 #include <vector>
@@ -16,6 +19,8 @@ namespace cdnlab {
 struct AnnouncerConfig {
   Duration interval = FromSeconds(1);
   Duration ttl = FromSeconds(3);
+  // How long an ended stream is still announced (as stopped); about one playlist window.
+  Duration stopped_linger = FromSeconds(12);
 };
 
 class StreamAnnouncer {
@@ -34,6 +39,7 @@ class StreamAnnouncer {
  private:
   void Announce();
   void ScheduleHeartbeat();
+  void CancelLinger(const StreamId& stream);
 
   std::string ingest_;
   Endpoint local_;
@@ -44,6 +50,7 @@ class StreamAnnouncer {
   TimerScheduler& timers_;
   MetricsSink& metrics_;
   std::map<StreamId, AnnouncedStream> streams_;
+  std::map<StreamId, TimerId> linger_;  // stopped streams: when they leave the set
   std::uint64_t serial_ = 0;
   bool running_ = false;
   TimerId heartbeat_ = 0;

@@ -11,16 +11,16 @@ namespace cdnlab {
 namespace {
 
 // What "the location of a stream" means for change detection.
-using LocationKey = std::optional<std::pair<std::string, Endpoint>>;
+using LocationKey = std::optional<std::tuple<std::string, Endpoint, StreamState>>;
 
 LocationKey KeyOf(const std::optional<StreamLocation>& location) {
   if (!location) return std::nullopt;
-  return std::make_pair(location->ingest, location->content_endpoint);
+  return std::make_tuple(location->ingest, location->content_endpoint, location->state);
 }
 
 bool SameKey(const LocationKey& a, const LocationKey& b) {
   if (a.has_value() != b.has_value()) return false;
-  return !a || (a->first == b->first && a->second == b->second);
+  return !a || *a == *b;
 }
 
 }  // namespace
@@ -74,17 +74,22 @@ bool StreamDirectory::Apply(const StreamAnnouncement& announcement, SimTime now)
 std::optional<StreamLocation> StreamDirectory::Locate(const StreamId& stream, SimTime now) const {
   const std::string* best_ingest = nullptr;
   const IngestState* best = nullptr;
+  bool best_live = false;
   SimTime best_since{0};
   for (const auto& [ingest, state] : ingests_) {
     if (state.expires_at <= now) continue;
     auto entry = state.streams.find(stream);
-    if (entry == state.streams.end() || entry->second.state != StreamState::kLive) continue;
+    if (entry == state.streams.end()) continue;
+    // A live claim beats any stopped one: a stream that ended on one ingest and started again
+    // on another is where it plays now.
+    const bool live = entry->second.state == StreamState::kLive;
     auto claimed = state.claimed_since.find(stream);
     const SimTime since = claimed == state.claimed_since.end() ? state.learned_at : claimed->second;
-    if (best == nullptr ||
-        std::tie(since, state.serial, ingest) > std::tie(best_since, best->serial, *best_ingest)) {
+    if (best == nullptr || std::tie(live, since, state.serial, ingest) >
+                               std::tie(best_live, best_since, best->serial, *best_ingest)) {
       best_ingest = &ingest;
       best = &state;
+      best_live = live;
       best_since = since;
     }
   }
@@ -92,6 +97,7 @@ std::optional<StreamLocation> StreamDirectory::Locate(const StreamId& stream, Si
   StreamLocation location;
   location.ingest = *best_ingest;
   location.content_endpoint = best->content_endpoint;
+  location.state = best->streams.at(stream).state;
   location.last_sequence = best->streams.at(stream).last_sequence;
   location.learned_at = best->learned_at;
   location.expires_at = best->expires_at;

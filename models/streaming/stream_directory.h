@@ -5,6 +5,9 @@
 // ingest whose current claim on the stream was first heard most recently (then the higher
 // serial, then the larger ingest id). Ranking by the start of a claim rather than by its last
 // refresh keeps the answer stable while both ingests keep heartbeating the stream.
+// A stream announced as stopped is still located (state kStopped) while its ingest keeps
+// announcing it, so caches can fetch its ended playlist; any live claim wins over it. A
+// stream that is not located at all is unknown, or its ingest aged out (failed).
 #include <functional>
 #include <map>
 #include <optional>
@@ -22,6 +25,7 @@ namespace cdnlab {
 struct StreamLocation {
   std::string ingest;
   Endpoint content_endpoint;
+  StreamState state = StreamState::kLive;  // kStopped: the stream ended there (ENDLIST)
   std::uint64_t last_sequence = 0;
   SimTime learned_at{0};
   SimTime expires_at{0};
@@ -30,15 +34,15 @@ struct StreamLocation {
 class StreamDirectory {
  public:
   // Applies an announcement received at `now`; returns true if any stream's location changed
-  // (a stream appeared, disappeared, or moved to another ingest or content endpoint; a mere
-  // last_sequence update is not a change). A stale announcement (serial not above the one
+  // (a stream appeared, stopped, disappeared, or moved to another ingest or content endpoint;
+  // a mere last_sequence update is not a change). A stale announcement (serial not above the one
   // known for an unexpired ingest) is ignored; once an ingest has expired any serial is
   // accepted, so a restarted ingest (serial from 1 again) is heard within one ttl.
   bool Apply(const StreamAnnouncement& announcement, SimTime now);
   // Whether Apply would take this announcement (false: stale serial).
   bool Accepts(const StreamAnnouncement& announcement, SimTime now) const;
   std::optional<StreamLocation> Locate(const StreamId& stream, SimTime now) const;
-  std::vector<StreamId> LiveStreams(SimTime now) const;  // sorted
+  std::vector<StreamId> LiveStreams(SimTime now) const;  // sorted; stopped ones excluded
   std::size_t Size(SimTime now) const { return LiveStreams(now).size(); }
 
  private:

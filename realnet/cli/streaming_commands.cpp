@@ -115,6 +115,8 @@ void RunIngest(const StreamingOptions& o) {
   c.ingest.retained_segments = std::max(o.retained, o.window);
   c.ingest.target_duration = FromSeconds(o.target_duration_s);
   c.publisher_idle = FromSeconds(o.idle_end_s);
+  // An ended stream stays announced (as stopped) for one playlist window.
+  c.announcer.stopped_linger = static_cast<Duration::rep>(o.window) * c.ingest.target_duration;
   boost::asio::io_context io;
   AsioClock clock(io);
   AsioDatagramTransport transport(io);

@@ -51,6 +51,7 @@ StreamingRunResult SmallRun() {
   run.viewers.push_back(Viewer("v-1", 300, 80, 10000));
   run.viewers.push_back(Viewer("v-2", std::nullopt, 0, 0));
   run.viewers.back().failed_start = true;
+  run.viewers[0].ended_s = 95;  // played its stream to the end
   run.viewers[1].affected = true;
   run.viewers[1].resumed_after_s = 4.5;
   run.viewers[1].stalls_after_failure = 1;
@@ -113,6 +114,8 @@ TEST(StreamingSummary, AggregatesByHand) {
   EXPECT_EQ(a.viewers, 3u);
   EXPECT_EQ(a.started, 2u);
   EXPECT_EQ(a.failed_starts, 1u);
+  EXPECT_EQ(a.ended, 1u);
+  EXPECT_EQ(a.ended_before_start, 0u);
   EXPECT_DOUBLE_EQ(a.startup_ms.p50, 100);
   EXPECT_DOUBLE_EQ(a.startup_ms.p95, 300);
   EXPECT_DOUBLE_EQ(a.startup_ms.mean, 200);
@@ -136,6 +139,21 @@ TEST(StreamingSummary, AggregatesByHand) {
   EXPECT_TRUE(a.recovery_within_bound);
 }
 
+TEST(StreamingSummary, ViewersThatSawTheirStreamEndAreCountedNotStalled) {
+  StreamingRunResult run = SmallRun();
+  StreamingViewerResult late = Viewer("v-3", std::nullopt, 0, 0);
+  late.ended_s = 120;  // joined after the end: told so, never started, not a failed start
+  run.viewers.push_back(late);
+  const StreamingAggregate a = SummarizeStreaming(run);
+  EXPECT_EQ(a.ended, 2u);
+  EXPECT_EQ(a.ended_before_start, 1u);
+  EXPECT_EQ(a.failed_starts, 1u);
+  EXPECT_DOUBLE_EQ(a.stall_ratio, 10.0 / 180.0);
+  const auto j = StreamingSummaryJson(run);
+  EXPECT_EQ(j["viewers_ended"], 2);
+  EXPECT_EQ(j["viewers_ended_before_start"], 1);
+}
+
 TEST(StreamingSummary, ARecoveryBeyondTheBoundOrAViewerThatNeverResumedIsReported) {
   StreamingRunResult run = SmallRun();
   run.failures[0].recovery_s = 12;
@@ -153,6 +171,8 @@ TEST(StreamingSummary, SummaryJsonHasEveryPart) {
   EXPECT_EQ(j["startup_delay_ms"]["p95"], 300.0);
   EXPECT_EQ(j["stall_ratio"], 0.055556);
   EXPECT_EQ(j["failed_starts"], 1);
+  EXPECT_EQ(j["viewers_ended"], 1);
+  EXPECT_EQ(j["viewers_ended_before_start"], 0);
   EXPECT_EQ(j["stream_available_ms"]["news"]["edges"]["edge-2"], 40.0);
   EXPECT_EQ(j["stream_available_ms"]["news"]["max"], 40.0);
   EXPECT_TRUE(j["stream_available_ms"]["late"]["max"].is_null());
@@ -177,7 +197,7 @@ TEST(StreamingSummary, SummaryJsonHasEveryPart) {
 
 TEST(StreamingSummary, TableAndCsv) {
   const std::string table = FormatStreamingTable(SmallRun());
-  EXPECT_NE(table.find("3 viewers, 2 started, 1 failed starts"), std::string::npos) << table;
+  EXPECT_NE(table.find("3 viewers, 2 started, 1 failed starts, 1 saw their stream end;"), std::string::npos) << table;
   EXPECT_NE(table.find("scale-out: in-new joins at 40.0 s: 0 configuration changes on 5 existing servers"),
             std::string::npos) << table;
   EXPECT_NE(table.find("failure: in-a fails at 80.0 s holding news: detected after 1.40 s; publisher reconnected: "
@@ -194,10 +214,10 @@ TEST(StreamingSummary, TableAndCsv) {
   text << in.rdbuf();
   EXPECT_EQ(text.str(),
             "viewer,group,edge,stream,join_s,startup_ms,failed_start,stalls,stall_ms,played_s,segments_fetched,"
-            "fetch_failures,affected,stalls_after_failure,stall_ms_after_failure,resumed_after_s\n"
-            "v-0,g,edge-1,news,1.000,100.000,0,0,0.000,90.000,0,0,0,0,,\n"
-            "v-1,g,edge-1,news,1.000,300.000,0,1,10000.000,80.000,0,0,1,1,2500.000,4.500\n"
-            "v-2,g,edge-1,news,1.000,,1,0,0.000,0.000,0,0,0,0,,\n");
+            "fetch_failures,affected,stalls_after_failure,stall_ms_after_failure,resumed_after_s,ended_s\n"
+            "v-0,g,edge-1,news,1.000,100.000,0,0,0.000,90.000,0,0,0,0,,,95.000\n"
+            "v-1,g,edge-1,news,1.000,300.000,0,1,10000.000,80.000,0,0,1,1,2500.000,4.500,\n"
+            "v-2,g,edge-1,news,1.000,,1,0,0.000,0.000,0,0,0,0,,,\n");
   std::remove(path.c_str());
 }
 

@@ -1,7 +1,8 @@
 // The announcement channel: the JSON codec (round trip, hostile input), the ingest's
-// announcer (full set, increasing serials, immediate on start/stop, heartbeats), the stream
-// directory (expiry, newest claim wins, stale serials ignored) and the directory node
-// (relaying to subscribers, subscription expiry, keeping its own subscription alive).
+// announcer (full set, increasing serials, immediate on start/stop, heartbeats, stopped
+// streams lingering), the stream directory (expiry, newest claim wins, stale serials ignored,
+// stopped streams located as such) and the directory node (relaying to subscribers,
+// subscription expiry, keeping its own subscription alive).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -202,10 +203,11 @@ class AnnouncerTest : public ::testing::Test {
       });
     }
   }
-  std::unique_ptr<StreamAnnouncer> Make() {
+  std::unique_ptr<StreamAnnouncer> Make(Duration stopped_linger = FromMillis(1500)) {
     AnnouncerConfig config;
     config.interval = FromSeconds(1);
     config.ttl = FromSeconds(3);
+    config.stopped_linger = stopped_linger;
     return std::make_unique<StreamAnnouncer>("ingest-1", At(1), At(1, 8080), std::vector<Endpoint>{At(10), At(11)},
                                              config, rt_, rt_, metrics_);
   }
@@ -283,13 +285,58 @@ TEST_F(AnnouncerTest, NewStreamAndStopAnnounceAtOnceProgressWaitsForTheHeartbeat
   ASSERT_EQ(at_a[5].announcement.streams.size(), 2u);
   EXPECT_EQ(at_a[5].announcement.streams[0].stream, "news");
   EXPECT_EQ(at_a[5].announcement.streams[0].state, StreamState::kStopped);
-  rt_.RunUntil(FromMillis(3100));  // ...then simply absent from the full set
+  rt_.RunUntil(FromMillis(3100));  // ...in every heartbeat for the linger (1.5 s, to 3.6 s)...
   at_a = AtRelay(At(10));
   ASSERT_EQ(at_a.size(), 7u);
-  ASSERT_EQ(at_a[6].announcement.streams.size(), 1u);
-  EXPECT_EQ(at_a[6].announcement.streams[0].stream, "sport");
+  ASSERT_EQ(at_a[6].announcement.streams.size(), 2u);
+  EXPECT_EQ(at_a[6].announcement.streams[0].state, StreamState::kStopped);
+  EXPECT_EQ(at_a[6].announcement.streams[0].last_sequence, 7u);
+  announcer->StreamStopped("news");  // again: nothing to say, and the linger is not extended
+  rt_.RunUntil(FromMillis(4100));  // ...then simply absent from the full set
+  at_a = AtRelay(At(10));
+  ASSERT_EQ(at_a.size(), 8u);
+  ASSERT_EQ(at_a[7].announcement.streams.size(), 1u);
+  EXPECT_EQ(at_a[7].announcement.streams[0].stream, "sport");
   // Serials strictly increase across every announcement.
   for (std::size_t i = 1; i < at_a.size(); ++i) EXPECT_GT(at_a[i].announcement.serial, at_a[i - 1].announcement.serial);
+}
+
+TEST_F(AnnouncerTest, AStreamStartedAgainWithinItsLingerIsLiveAndStays) {
+  auto announcer = Make(FromSeconds(5));
+  announcer->Start();
+  announcer->StreamLive("news", 3);
+  rt_.RunUntil(FromMillis(1500));
+  announcer->StreamStopped("news");
+  rt_.RunUntil(FromMillis(2500));
+  announcer->StreamLive("news", 4);  // the publisher is back: live at once
+  rt_.RunUntil(FromMillis(2600));
+  auto at_a = AtRelay(At(10));
+  EXPECT_EQ(at_a.back().at, FromMillis(2510));
+  ASSERT_EQ(at_a.back().announcement.streams.size(), 1u);
+  EXPECT_EQ(at_a.back().announcement.streams[0].state, StreamState::kLive);
+  EXPECT_EQ(at_a.back().announcement.streams[0].last_sequence, 4u);
+  rt_.RunUntil(FromSeconds(10));  // past the old linger (6.5 s): still there, live
+  at_a = AtRelay(At(10));
+  ASSERT_EQ(at_a.back().announcement.streams.size(), 1u);
+  EXPECT_EQ(at_a.back().announcement.streams[0].state, StreamState::kLive);
+}
+
+TEST_F(AnnouncerTest, SilencedWhileAStreamLingersItIsNotAnnouncedAfterARestart) {
+  auto announcer = Make(FromSeconds(60));
+  announcer->Start();
+  announcer->StreamLive("news", 3);
+  announcer->StreamLive("sport", 1);
+  announcer->StreamStopped("news");
+  rt_.RunFor(FromMillis(100));
+  announcer->Stop();
+  EXPECT_EQ(rt_.PendingEvents(), 0u);  // the linger timer went with it
+  announcer->Start();
+  rt_.RunFor(FromMillis(100));
+  const auto at_a = AtRelay(At(10));
+  ASSERT_EQ(at_a.back().announcement.streams.size(), 1u);
+  EXPECT_EQ(at_a.back().announcement.streams[0].stream, "sport");
+  announcer.reset();
+  EXPECT_EQ(rt_.PendingEvents(), 0u);
 }
 
 TEST_F(AnnouncerTest, StopSilencesAndRestartKeepsSerialsIncreasing) {
@@ -349,12 +396,63 @@ TEST(StreamDirectoryTest, LearnsFromAnnouncementsAndExpires) {
 TEST(StreamDirectoryTest, AnAnnouncementReplacesTheIngestsSet) {
   StreamDirectory dir;
   dir.Apply(Announcement("ingest-a", 1, {Live("news"), Live("sport")}), FromSeconds(1));
-  // "sport" dropped, "news" stopped: both gone.
+  // "sport" dropped: gone. "news" stopped: no longer live, but still located, as ended there.
   EXPECT_TRUE(dir.Apply(Announcement("ingest-a", 2, {AnnouncedStream{"news", StreamState::kStopped, 3}}),
                         FromSeconds(2)));
-  EXPECT_EQ(dir.Locate("news", FromSeconds(2)), std::nullopt);
+  const auto news = dir.Locate("news", FromSeconds(2));
+  ASSERT_TRUE(news);
+  EXPECT_EQ(news->state, StreamState::kStopped);
+  EXPECT_EQ(news->ingest, "ingest-a");
+  EXPECT_EQ(news->last_sequence, 3u);
   EXPECT_EQ(dir.Locate("sport", FromSeconds(2)), std::nullopt);
   EXPECT_TRUE(dir.LiveStreams(FromSeconds(2)).empty());
+  EXPECT_EQ(dir.Size(FromSeconds(2)), 0u);
+  // Then left out of the set: gone too.
+  EXPECT_TRUE(dir.Apply(Announcement("ingest-a", 3, {}), FromSeconds(3)));
+  EXPECT_EQ(dir.Locate("news", FromSeconds(3)), std::nullopt);
+}
+
+TEST(StreamDirectoryTest, AStopIsAChangeAndTellsAnEndedStreamFromAFailedIngest) {
+  StreamDirectory ended, failed;
+  const SimTime t0 = FromSeconds(10);
+  for (StreamDirectory* dir : {&ended, &failed}) dir->Apply(Announcement("ingest-a", 1, {Live("news", 8)}), t0);
+  // The ingest says the stream ended, and keeps saying so in its heartbeats.
+  EXPECT_TRUE(ended.Apply(Announcement("ingest-a", 2, {AnnouncedStream{"news", StreamState::kStopped, 9}}),
+                          t0 + FromSeconds(1)));
+  EXPECT_FALSE(ended.Apply(Announcement("ingest-a", 3, {AnnouncedStream{"news", StreamState::kStopped, 9}}),
+                           t0 + FromSeconds(2)));
+  // Long past the first ttl, the ended stream is located as stopped; the silent ingest's
+  // stream is simply gone.
+  const SimTime later = t0 + FromSeconds(4);
+  const auto located = ended.Locate("news", later);
+  ASSERT_TRUE(located);
+  EXPECT_EQ(located->state, StreamState::kStopped);
+  EXPECT_EQ(located->last_sequence, 9u);
+  EXPECT_EQ(failed.Locate("news", later), std::nullopt);
+}
+
+TEST(StreamDirectoryTest, ALiveClaimWinsOverAStoppedOne) {
+  StreamDirectory dir;
+  // news ended on ingest-a while it plays on ingest-b (started there earlier): the live one.
+  dir.Apply(Announcement("ingest-b", 1, {Live("news", 4)}), FromSeconds(1));
+  dir.Apply(Announcement("ingest-a", 1, {AnnouncedStream{"news", StreamState::kStopped, 2}}), FromSeconds(2));
+  auto loc = dir.Locate("news", FromSeconds(2));
+  ASSERT_TRUE(loc);
+  EXPECT_EQ(loc->ingest, "ingest-b");
+  EXPECT_EQ(loc->state, StreamState::kLive);
+  // Once ingest-b ends it too, the most recently heard stopped claim names where it ended.
+  EXPECT_TRUE(dir.Apply(Announcement("ingest-b", 2, {AnnouncedStream{"news", StreamState::kStopped, 5}}),
+                        FromSeconds(2.5)));
+  loc = dir.Locate("news", FromSeconds(2.5));
+  ASSERT_TRUE(loc);
+  EXPECT_EQ(loc->ingest, "ingest-b");
+  EXPECT_EQ(loc->state, StreamState::kStopped);
+  // And a stream started again anywhere is live again.
+  EXPECT_TRUE(dir.Apply(Announcement("ingest-a", 2, {Live("news", 6)}), FromSeconds(3)));
+  loc = dir.Locate("news", FromSeconds(3));
+  ASSERT_TRUE(loc);
+  EXPECT_EQ(loc->ingest, "ingest-a");
+  EXPECT_EQ(loc->state, StreamState::kLive);
 }
 
 TEST(StreamDirectoryTest, IgnoresStaleSerialsUntilTheIngestHasExpired) {

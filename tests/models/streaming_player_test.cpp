@@ -1,7 +1,8 @@
 // LivePlayer on the manual runtime against a fake origin (directly, or through an edge and a
 // mid-tier LiveCacheNode): startup delay, continuous playback, a stall of the expected length
 // during an origin outage and the resumption after it, leaving mid-stall, giving up, and an
-// ended stream.
+// ended stream (played to its end, too short to reach the startup threshold, or joined after
+// its end).
 //
 // The origin's stream "news" has 2 s segments; segment n is complete at 2(n+1) s. Every hop
 // takes 25 ms each way, so a fetch straight from the origin takes 50 ms.
@@ -367,7 +368,54 @@ TEST_F(PlayerTest, EndedStreamPlaysToItsLastSegmentWithoutAStall) {
   EXPECT_EQ(requested.back(), 9u);
   EXPECT_EQ(player->Stats().played, FromSeconds(18));  // 1..9
   EXPECT_EQ(player->Stats().stalls, 0u);
+  EXPECT_EQ(player->Stats().ended_at, At(10.65) + FromSeconds(18));  // the end, not a stall
+  EXPECT_FALSE(player->Stats().stalled_since.has_value());
   EXPECT_EQ(runtime.PendingEvents(), 0u);  // no more playlist reads once it ended
+}
+
+TEST_F(PlayerTest, EndedStreamShorterThanTheStartupThresholdStillPlaysWhatIsLeft) {
+  FakeLiveOrigin ending("origin");
+  FakeLiveOrigin::Stream s;
+  s.end = At(20);  // segments 0..9
+  ending.AddStream("news", s);
+  fetcher.AddOrigin(kOrigin, ending);
+  runtime.RunUntil(At(19));  // newest: 8
+  PlayerConfig config;
+  config.startup_segments = 3;
+  config.start_offset = 0;
+  auto player = PlayerAtOrigin(config);
+  player->Join();
+  runtime.RunUntil(At(100));
+  // 8 arrives at 19.10; the read at 21.0 says ENDLIST and lists 9, which arrives at 21.10:
+  // only two segments will ever come, so it starts with them and plays both.
+  const PlayerStats& stats = player->Stats();
+  EXPECT_EQ(stats.startup_delay, Ms(2100));
+  EXPECT_EQ(stats.played, FromSeconds(4));
+  EXPECT_EQ(stats.ended_at, At(25.10));
+  EXPECT_EQ(stats.stalls, 0u);
+  EXPECT_EQ(runtime.PendingEvents(), 0u);
+}
+
+TEST_F(PlayerTest, JoiningAfterTheEndEndsAtOnceWithoutStartingOrStalling) {
+  FakeLiveOrigin ending("origin");
+  FakeLiveOrigin::Stream s;
+  s.end = At(20);
+  ending.AddStream("news", s);
+  fetcher.AddOrigin(kOrigin, ending);
+  runtime.RunUntil(At(30));
+  auto player = PlayerAtOrigin();
+  player->Join();
+  runtime.RunUntil(At(100));
+  const PlayerStats& stats = player->Stats();
+  EXPECT_EQ(stats.ended_at, At(30.05));  // its first playlist already says ENDLIST
+  EXPECT_FALSE(stats.startup_delay.has_value());
+  EXPECT_EQ(stats.stalls, 0u);
+  EXPECT_EQ(stats.played, Duration::zero());
+  EXPECT_TRUE(SegmentsRequested().empty());
+  EXPECT_TRUE(metrics.SamplesNamed(streaming_metrics::kStartupDelay).empty());
+  EXPECT_EQ(runtime.PendingEvents(), 0u);  // the give-up timer went with it
+  player->Leave();
+  EXPECT_EQ(player->Stats().stalls, 0u);
 }
 
 TEST_F(PlayerTest, DestroyedWithAFetchInFlightIsSafe) {

@@ -1,9 +1,11 @@
 // The live caches' HTTP front, in process on loopback: an ingest (fed by PUTs as ffmpeg
 // sends them) announcing to a mid-tier cache, and an edge below the mid. Status codes,
-// media types and Cache-Control of the edge and the mid, hits after misses, HEAD, and the
-// ingest's own answers to uploads it cannot take.
+// media types and Cache-Control of the edge and the mid, hits after misses, HEAD, the
+// ingest's own answers to uploads it cannot take, and a stream whose publisher ends it.
 #include "realnet/streaming_cache_service.h"
 
+#include <chrono>
+#include <future>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -197,6 +199,37 @@ TEST_F(StreamingCacheServiceTest, IngestTakesSegmentsInEitherOrderAndRefusesWhat
   EXPECT_EQ(Http(ingest, "PUT", "/live/other.mp4", "x").status, 400);
   EXPECT_EQ(Http(ingest, "POST", "/live/seg-5.ts", "x").status, 405);
   EXPECT_EQ(ingest_->SegmentsAccepted(), 2u);
+}
+
+TEST_F(StreamingCacheServiceTest, AnEndedStreamStaysServedWithEndlistThroughBothTiers) {
+  Publish(3);
+  const std::uint16_t edge = edge_->HttpPort();
+  ASSERT_TRUE(Eventually([&] { return Http(edge, "GET", "/news/playlist.m3u8").status == 200; }));
+  // ffmpeg's last upload: the final playlist, with EXT-X-ENDLIST. The ingest ends the stream
+  // and announces it stopped; the caches must go on finding it, not answer 404.
+  ASSERT_EQ(Http(ingest_->HttpPort(), "PUT", "/news/playlist.m3u8", FfmpegPlaylist(0, 3, true)).status, 204);
+  ASSERT_TRUE(Eventually([&] {
+    return Http(edge, "GET", "/news/playlist.m3u8").body.find("#EXT-X-ENDLIST") != std::string::npos;
+  }));
+  ASSERT_TRUE(Eventually([&] {
+    std::promise<bool> stopped;  // the directory lives on the event loop's thread
+    boost::asio::post(io_, [&] {
+      const auto at = mid_->Directory().Locate("news", clock_.Now());
+      stopped.set_value(at && at->state == StreamState::kStopped);
+    });
+    return stopped.get_future().get();
+  }));
+  // Past both tiers' playlist freshness (1 s): fetched again from the ingest, still ended.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  const auto playlist = Http(edge, "GET", "/news/playlist.m3u8");
+  EXPECT_EQ(playlist.status, 200);
+  const auto read = ReadM3u8(playlist.body, "news");
+  ASSERT_TRUE(read) << playlist.body;
+  EXPECT_TRUE(read->ended);
+  EXPECT_EQ(read->LastSequence(), 2u);
+  const auto last = Http(edge, "GET", "/news/seg-2.ts");
+  EXPECT_EQ(last.status, 200);
+  EXPECT_EQ(last.body, SegmentBytes(2));
 }
 
 TEST_F(StreamingCacheServiceTest, AStreamWhosePublisherWentQuietEndsAtTheIngest) {

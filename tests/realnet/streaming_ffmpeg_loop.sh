@@ -7,7 +7,10 @@
 #     while a third ingest registers (the stream stays where it is: 0 healthy sessions moved);
 #  3. the ingest holding the stream is killed -9 while a player watches: the publisher's next
 #     uploads land on another ingest (balancer log), the edge playlist's media sequence advances
-#     again, the watching player plays on through the failover, and a new playback succeeds.
+#     again, the watching player plays on through the failover, and a new playback succeeds;
+#  4. the publisher stops (SIGINT): its last playlist upload carries EXT-X-ENDLIST, the ingest
+#     ends the stream, and the edge goes on serving the ended playlist and its last segment
+#     (fetched again through both tiers once their copies expire) instead of a 404.
 # Bounded (< 90 s); every process is killed on exit. The logs are printed on failure (or
 # always with CDNLAB_SHOW_LOGS=1).
 #   streaming_ffmpeg_loop.sh CDNLAB_BINARY
@@ -167,5 +170,20 @@ later="$(edge_sequence)"
 [ -n "$later" ] && [ "$later" -gt "$recovered" ] || fail "the edge playlist stopped advancing ($recovered -> '$later')"
 kill -0 "${pid_of[publisher]}" 2>/dev/null || fail "the publisher (ffmpeg) exited"
 grep -q "news: segment [0-9]* ingested" "$work/logs/$new_holder.log" || fail "$new_holder ingested nothing"
-echo "ok: playback recovered through the edge; media sequence now $later; total $(elapsed)"
+echo "ok: playback recovered through the edge; media sequence now $later ($(elapsed))"
+
+# --- 4. the publisher stops ---
+edge_ended() { curl -sf --max-time 2 "http://$edge/news/playlist.m3u8" 2>/dev/null | grep -q '^#EXT-X-ENDLIST'; }
+kill -INT "${pid_of[publisher]}"
+wait "${pid_of[publisher]}" 2>/dev/null || true  # ffmpeg writes its final playlist and exits (watchdog-bounded)
+unset "pid_of[publisher]"
+wait_for_log "$work/logs/$new_holder.log" "news: stream ended here (EXT-X-ENDLIST)" 10
+ended=""
+for _ in $(seq 50); do edge_ended && { ended=1; break; }; sleep 0.1; done
+[ -n "$ended" ] || fail "the edge never served the ended playlist (EXT-X-ENDLIST)"
+sleep 2.5  # past both tiers' playlist freshness (1 s): the mid fetches it from the ingest again
+edge_ended || fail "the edge stopped serving the ended playlist"
+last_segment="$(curl -sf --max-time 2 "http://$edge/news/playlist.m3u8" | grep '^seg-' | tail -n 1)"
+curl -sf --max-time 2 -o /dev/null "http://$edge/news/$last_segment" || fail "the edge did not serve $last_segment"
+echo "ok: the publisher stopped; the edge serves the ended playlist (EXT-X-ENDLIST) and $last_segment; total $(elapsed)"
 failed=0

@@ -1,9 +1,10 @@
 // Live streaming on ns-3, on small inline scenarios (each runs in seconds): scale-out without
 // configuration changes, failover through the virtual address within a derived bound,
-// request collapsing under a flash crowd, and reproducibility.
+// request collapsing under a flash crowd, a publisher that stops, and reproducibility.
 #include "sim/streaming_experiment.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "analysis/metrics_recorder.h"
 #include "analysis/streaming_summary.h"
+#include "analysis/streaming_table.h"
 #include "models/streaming/ingest_balancer.h"
 #include "models/streaming/live_player.h"
 #include "models/streaming/live_publisher.h"
@@ -112,6 +114,37 @@ streaming:
     - {id: v-base, edge: edge-1, stream: live, at: r2, count: 50, join_s: 4, spread_s: 4}
     - {id: v-flash, edge: edge-1, stream: live, at: r2, count: 400, join_s: 16, spread_s: 1}
     - {id: v-other, edge: edge-2, stream: live, at: r2, count: 50, join_s: 4, spread_s: 4}
+)";
+
+// "short" stops at 25.003 s, while the upload of its segment made at 25 s is still on its way
+// (the end must not overtake it, or that segment would start the stream again): its viewers,
+// behind a mid-tier and at an edge without one, must see the end; "long" goes on.
+const char* kStop = R"(name: stop
+seed: 11
+duration_s: 50
+routers:
+  - {id: r1, lat: 50, lon: 8}
+  - {id: r2, lat: 51, lon: 0}
+links:
+  - {a: r1, b: r2, delay_ms: 6, bandwidth_mbps: 10000}
+streaming:
+  balancing: least_load
+  load_balancer_at: r1
+  ingests:
+    - {id: in-a, at: r1}
+    - {id: in-b, at: r2}
+  mids:
+    - {id: mid-1, at: r1}
+  edges:
+    - {id: edge-1, at: r2, parent: mid-1}
+    - {id: edge-2, at: r1}
+  publishers:
+    - {stream: short, at: r2, start_s: 1, stop_s: 25.003}
+    - {stream: long, at: r2, start_s: 1}
+  viewers:
+    - {id: v-short, edge: edge-1, stream: short, at: r2, count: 40, join_s: 5, spread_s: 4}
+    - {id: v-short-direct, edge: edge-2, stream: short, at: r1, count: 20, join_s: 5, spread_s: 4}
+    - {id: v-long, edge: edge-1, stream: long, at: r2, count: 20, join_s: 5, spread_s: 4}
 )";
 
 StreamingRunResult RunText(const std::string& text, const std::string& name) {
@@ -305,6 +338,43 @@ TEST(StreamingExperiment, UnderAFlashCrowdEachCacheNodeFetchesEachSegmentUpstrea
   EXPECT_EQ(a.upstream_per_tier.at("edge").max, 1u);
   EXPECT_EQ(a.upstream_per_tier.at("mid").max, 1u);
   EXPECT_GT(a.segment_offload_pct.at("ingest"), 99.0);
+}
+
+// --- a publisher that stops ---
+
+TEST(StreamingExperiment, WhenAPublisherStopsItsViewersSeeTheEndInsteadOfStalling) {
+  const StreamingRunResult run = RunText(kStop, "stop");
+  ExpectEveryViewerStarted(run);
+  std::size_t short_viewers = 0;
+  for (const auto& v : run.viewers) {
+    if (v.stream != "short") {
+      EXPECT_FALSE(v.ended_s.has_value()) << v.viewer << ": its stream goes on";
+      continue;
+    }
+    ++short_viewers;
+    ASSERT_TRUE(v.ended_s.has_value()) << v.viewer << " never saw the end";
+    // It plays what was behind the live edge, then ends: after the stop, within a few segments.
+    EXPECT_GT(*v.ended_s, 25.003) << v.viewer;
+    EXPECT_LT(*v.ended_s, 25.003 + 10) << v.viewer;
+    EXPECT_EQ(v.stalls, 0u) << v.viewer;
+    EXPECT_DOUBLE_EQ(v.stall_ms, 0) << v.viewer;
+    // Every segment from where it joined (three behind the newest; segment k is made at
+    // 1 + 2(k + 1) s) up to the last one (11, made at 25 s) was played, give or take one.
+    const int newest = static_cast<int>(std::floor((v.join_s - 1) / 2)) - 1;
+    EXPECT_NEAR(v.played_s, 2.0 * (12 - std::max(0, newest - 3)), 2.0 + 1e-9) << v.viewer;
+  }
+  EXPECT_EQ(short_viewers, 60u);
+  const StreamingAggregate a = SummarizeStreaming(run);
+  EXPECT_EQ(a.ended, 60u);
+  EXPECT_EQ(a.ended_before_start, 0u);
+  EXPECT_EQ(a.failed_starts, 0u);
+  EXPECT_LT(a.stall_ratio, 1e-3);
+  const auto j = StreamingSummaryJson(run);
+  EXPECT_EQ(j["viewers_ended"], 60);
+  EXPECT_NE(FormatStreamingTable(run).find("60 saw their stream end"), std::string::npos);
+  // The last segment, on its way at the stop, still counted as published and landed.
+  EXPECT_EQ(Publisher(run, "short").segments_published, 12u);
+  EXPECT_EQ(run.uploads_failed, 0u);
 }
 
 // --- reproducibility ---

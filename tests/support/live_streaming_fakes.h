@@ -1,8 +1,9 @@
 #pragma once
 // Test doubles for the live-streaming cache and player models: an origin whose streams grow
 // one segment per segment duration (with an optional outage), and a ContentFetcher that
-// delivers requests to origins or LiveCacheNodes after a per-destination one-way delay, so
-// player -> edge -> mid -> origin chains run on the ManualRuntime. Header-only.
+// delivers requests to origins, IngestServers or LiveCacheNodes after a per-destination
+// one-way delay, so player -> edge -> mid -> origin chains run on the ManualRuntime.
+// Header-only.
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "models/streaming/content_fetcher.h"
+#include "models/streaming/ingest_server.h"
 #include "models/streaming/live_cache_node.h"
 #include "models/streaming/live_stream.h"
 #include "tests/support/manual_runtime.h"
@@ -114,6 +116,7 @@ class FakeContentFetcher final : public ContentFetcher {
 
   void AddOrigin(const Endpoint& at, FakeLiveOrigin& origin) { origins_[at] = &origin; }
   void AddCache(const Endpoint& at, LiveCacheNode& node) { caches_[at] = &node; }
+  void AddIngest(const Endpoint& at, const IngestServer& ingest) { ingests_[at] = &ingest; }
   void SetOneWayDelay(const Endpoint& to, Duration d) { delay_[to] = d; }
   void SetDefaultOneWayDelay(Duration d) { default_delay_ = d; }
 
@@ -126,6 +129,8 @@ class FakeContentFetcher final : public ContentFetcher {
       };
       if (auto o = origins_.find(to); o != origins_.end()) {
         deliver(o->second->Serve(key, runtime_.Now()));
+      } else if (auto i = ingests_.find(to); i != ingests_.end()) {
+        deliver(i->second->Serve(key));
       } else if (auto c = caches_.find(to); c != caches_.end()) {
         c->second->Serve(key, deliver);
       } else {
@@ -151,6 +156,7 @@ class FakeContentFetcher final : public ContentFetcher {
 
   ManualRuntime& runtime_;
   std::map<Endpoint, FakeLiveOrigin*> origins_;
+  std::map<Endpoint, const IngestServer*> ingests_;
   std::map<Endpoint, LiveCacheNode*> caches_;
   std::map<Endpoint, Duration> delay_;
   Duration default_delay_ = FromMillis(25);
