@@ -19,6 +19,9 @@ packages=(
   # live streaming: ffmpeg publishes (HLS PUT) and plays in the realnet test; nginx serves
   # the same files as the edge benchmark's baseline, wrk is its load generator
   ffmpeg nginx-light wrk
+  # real-user measurement: headless Chromium runs the page's measurement tag in the realnet
+  # test (as root, with --no-sandbox); python3 reads the collector's JSON state there
+  chromium python3
   # the DNS fuzz target (libFuzzer with ASan/UBSan)
   clang libclang-rt-14-dev
   # tests and benchmarks

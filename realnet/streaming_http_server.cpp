@@ -113,6 +113,11 @@ class StreamingHttpServer::Session : public std::enable_shared_from_this<Session
     request.target = std::string(message.target());
     request.content_type = std::string(message[http::field::content_type]);
     request.body = std::move(message.body());
+    beast::error_code peer_ec;
+    const tcp::endpoint peer = stream_.socket().remote_endpoint(peer_ec);
+    if (!peer_ec && peer.address().is_v4()) {
+      request.peer = Endpoint{Ipv4Address{peer.address().to_v4().to_uint()}, peer.port()};
+    }
     head_ = message.method() == http::verb::head;
     ++shared_->served;
     // The reply may come later (or from inside the handler): it is written when it does.

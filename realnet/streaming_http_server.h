@@ -26,6 +26,7 @@ struct StreamingHttpRequest {
   std::string target;  // as sent: "/news/seg-3.ts"
   std::string content_type;
   std::string body;
+  Endpoint peer;  // the client's address and port, from the socket
 };
 
 struct StreamingHttpReply {

@@ -6,6 +6,8 @@
 #include <map>
 #include <string>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "models/ports/clock.h"
 #include "models/ports/metrics_sink.h"
@@ -49,13 +51,27 @@ class BeaconCollector {
   std::uint64_t Count(BeaconVerdict v) const;
 
  private:
-  // (implementation detail: replay set with expiry queue, token buckets per client)
+  struct Bucket {
+    double tokens = 0;
+    SimTime refilled_at{0};
+  };
+  BeaconVerdict Check(const Beacon& beacon, SimTime now, GroupIndex& group, std::vector<PopIndex>& pops);
+  bool InRange(const BeaconTiming& t) const;
+  void ForgetExpiredPageViews(SimTime now);
+  bool TakeToken(Ipv4Address client, SimTime now);
+  void Feed(const Beacon& beacon, GroupIndex group, const std::vector<PopIndex>& pops, SimTime now);
+
   const RoutingCatalog& catalog_;
   MeasurementStore& store_;
   Clock& clock_;
   MetricsSink& metrics_;
   BeaconCollectorConfig config_;
   std::map<BeaconVerdict, std::uint64_t> counts_;
+  std::map<std::string, PopIndex> pop_by_id_;
+  // Page views accepted within replay_window, oldest first in the queue.
+  std::unordered_set<std::string> recent_page_views_;
+  std::deque<std::pair<SimTime, std::string>> page_view_expiry_;
+  std::map<std::uint32_t, Bucket> buckets_;  // by client address; full (idle) buckets are pruned
 };
 
 }  // namespace cdnlab

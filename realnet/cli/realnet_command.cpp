@@ -12,6 +12,7 @@
 #include "models/routing/probe_responder.h"
 #include "realnet/cli/federation_commands.h"
 #include "realnet/cli/streaming_commands.h"
+#include "realnet/cli/rum_commands.h"
 #include "realnet/dns_update_publisher.h"
 #include "realnet/probe_agent_service.h"
 #include "realnet/realnet_catalog.h"
@@ -229,6 +230,7 @@ void AddRealnetCommand(CLI::App& app) {
   AddService(realnet, "responder", "Echo probes for one client group", "--group", "Client group id", RunResponder);
   AddFederationCommands(realnet);
   AddStreamingCommands(realnet);
+  AddRumCommands(realnet);
   dns->callback([options] {
     try {
       RunDns(*options);
