@@ -21,6 +21,7 @@ constexpr CsvSeries kSeries[] = {
     {"regret.csv", "policy,time_s,group,pop,regret_ms", metric::kRegretMs, metric::kLabelPop},
     {"downloads.csv", "policy,time_s,group,pop,download_ms", metric::kDownloadMs, metric::kLabelPop},
     {"probes.csv", "policy,time_s,group,pop,rtt_ms", metric::kProbeRttMs, metric::kLabelPop},
+    {"rum.csv", "policy,time_s,group,pop,rtt_ms", metric::kRumRttMs, metric::kLabelPop},
 };
 
 std::ofstream OpenCsv(const std::string& path, bool truncate) {

@@ -8,7 +8,9 @@ namespace cdnlab {
 // Writes the per-run time series next to summary.json, one row per sample, for pandas or
 // gnuplot: regret.csv (policy,time_s,group,pop,regret_ms), downloads.csv
 // (policy,time_s,group,pop,download_ms), mapping_changes.csv (policy,time_s,group,from,to),
-// probes.csv (policy,time_s,group,pop,rtt_ms). Opened once; each policy appends its rows.
+// probes.csv (policy,time_s,group,pop,rtt_ms), rum.csv (policy,time_s,group,pop,rtt_ms: RTTs
+// from accepted RUM beacons). `policy` is the policy's label. Opened once; each policy appends
+// its rows.
 class RoutingCsvWriter {
  public:
   explicit RoutingCsvWriter(std::string directory);

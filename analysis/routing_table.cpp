@@ -1,6 +1,8 @@
 #include "analysis/routing_table.h"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -11,8 +13,16 @@ std::string Num(double v, int decimals = 1) {
   return std::isfinite(v) ? fmt::format("{:.{}f}", v, decimals) : std::string("-");
 }
 
+std::string SplitP50(const std::optional<Quantiles>& q) { return q ? Num(q->p50) : std::string("-"); }
+
+std::string Beacons(const RumSummary& r) {
+  if (r.beacons_accepted + r.beacons_rejected == 0) return "-";
+  return fmt::format("{}/{}", r.beacons_accepted, r.beacons_rejected);
+}
+
+std::string Load(const OverloadSummary& o) { return o.peak_pop.empty() ? std::string("-") : Num(o.peak_ratio, 2); }
+
 std::string SettleList(const RoutingPolicySummary& p) {
-  if (p.events.empty()) return "-";
   std::string out;
   for (const auto& e : p.events) {
     if (!out.empty()) out += " ";
@@ -21,20 +31,59 @@ std::string SettleList(const RoutingPolicySummary& p) {
   return out;
 }
 
+// One row: the label column sized to the longest label, then fixed-width numbers; the
+// public/ISP columns only when some policy has the split.
+class TableRows {
+ public:
+  TableRows(std::size_t label_width, bool split) : label_width_(label_width), split_(split) {}
+
+  std::string Row(const std::string& label, const std::vector<std::string>& cells) const {
+    static constexpr int kWidths[] = {6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 6, 8, 4};
+    std::string out = fmt::format("{:<{}}", label, label_width_);
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (!split_ && (i == 3 || i == 4)) continue;
+      out += fmt::format(" {:>{}}", cells[i], kWidths[i]);
+    }
+    return out + "\n";
+  }
+
+ private:
+  std::size_t label_width_;
+  bool split_;
+};
+
+constexpr const char* kLegend =
+    "rgt: regret ms vs the best PoP (p50, p95, mean; population-weighted, after warm-up); pub/isp: rgt p50 of users\n"
+    "of public / ISP resolvers; dl: download ms; flap/h: answered-PoP changes per group per hour (mean, worst group);\n"
+    "dnsq/m: queries at the authoritative per minute; pkt, kB /g/m: measurement traffic per group per minute (probe\n"
+    "packets + RUM test fetches and beacons, one each; bytes); beacons: RUM accepted/rejected; load: peak PoP demand\n"
+    "/ capacity.\n";
+
 }  // namespace
 
 std::string FormatRoutingTable(const std::vector<RoutingPolicySummary>& policies) {
-  const auto row = [](auto&&... cols) {
-    return fmt::format("{:<10} {:>10} {:>10} {:>11} {:>11} {:>8} {:>9} {:>9}  {}\n", cols...);
-  };
-  std::string out = row("policy", "regret p50", "regret p95", "download p50", "download p95", "dns upd",
-                        "probe pkt", "dl failed", "settle/remapped per event");
-  out += row("", "ms", "ms", "ms", "ms", "", "", "", "");
+  std::size_t label_width = 6;
+  bool split = false;
   for (const auto& p : policies) {
-    out += row(p.policy, Num(p.regret_ms.p50), Num(p.regret_ms.p95), Num(p.download_ms.p50),
-               Num(p.download_ms.p95), Num(p.dns_updates, 0), Num(p.probe_packets, 0), Num(p.downloads_failed, 0),
-               SettleList(p));
+    label_width = std::max(label_width, p.policy.size());
+    split = split || p.regret_public_ms.has_value();
   }
+  const TableRows rows(label_width, split);
+  std::string out = rows.Row("policy", {"rgt50", "rgt95", "rgtavg", "pub50", "isp50", "dl50", "dl95", "flap/h",
+                                        "fl.max", "dnsq/m", "pkt/g/m", "kB/g/m", "beacons", "load"});
+  for (const auto& p : policies) {
+    out += rows.Row(p.policy, {Num(p.regret_ms.p50), Num(p.regret_ms.p95), Num(p.regret_ms.mean),
+                               SplitP50(p.regret_public_ms),
+                               SplitP50(p.regret_isp_ms), Num(p.download_ms.p50), Num(p.download_ms.p95),
+                               Num(p.flaps.per_group_per_hour, 2), Num(p.flaps.max_group_per_hour, 2),
+                               Num(p.dns_queries_per_min), Num(p.overhead.packets_per_group_per_min),
+                               Num(p.overhead.bytes_per_group_per_min / 1000, 2), Beacons(p.rum), Load(p.overload)});
+  }
+  out += kLegend;
+  const bool events = std::any_of(policies.begin(), policies.end(), [](const auto& p) { return !p.events.empty(); });
+  if (!events) return out;
+  out += "settle time / remapped groups per timeline event:\n";
+  for (const auto& p : policies) out += fmt::format("{:<{}} {}\n", p.policy, label_width, SettleList(p));
   return out;
 }
 

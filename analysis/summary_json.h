@@ -16,8 +16,12 @@ struct RunInfo {
   double duration_s = 0;
 };
 
-// summary.json: run info, then routing.<policy>.{regret_ms,download_ms,dns_updates,
-// probe_packets,events[i].settle_s,...}. Keys keep insertion order and numbers are rounded
+// summary.json: run info, then routing.<label>.{policy, map_by, dns_ttl_s, regret_ms,
+// regret_public_resolver_users_ms / regret_isp_resolver_users_ms (scenarios with public
+// resolvers), download_ms, flaps{per_group_per_hour, max_group_per_hour, ...},
+// dns_queries_per_min, measurement_overhead{packets_per_group_per_min,
+// bytes_per_group_per_min, ...}, rum{beacons_accepted, beacons_rejected, ...},
+// overload{peak_ratio, pops{...}}, events[i].settle_s, ...}. Keys keep insertion order and numbers are rounded
 // to microsecond/millisecond-scale precision, so equal runs give byte-identical files.
 nlohmann::ordered_json RoutingSummaryJson(const RunInfo& run, const std::vector<RoutingPolicySummary>& policies);
 

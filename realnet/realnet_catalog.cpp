@@ -16,13 +16,14 @@ RoutingCatalog RealnetCatalog(const Scenario& s) {
     }
     c.pops.push_back(info);
   }
-  for (const auto& r : s.resolvers) c.resolvers.push_back({r.id, Ipv4Address{0}, r.location, r.client_subnet});
+  for (const auto& r : s.resolvers) c.resolvers.push_back({r.id, Ipv4Address{0}, r.location, r.client_subnet, r.is_public});
   for (const auto& g : s.client_groups) {
     ClientGroupInfo info;
     info.id = g.id;
     info.prefix = g.prefix;
     info.location = g.location;
     info.population = g.population;
+    info.demand_rps = GroupDemandRps(g, s.workload);
     for (const auto& [id, address] : s.realnet.groups) {
       if (id == g.id) info.representative = address;
     }

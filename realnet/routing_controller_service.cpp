@@ -25,7 +25,7 @@ RoutingControllerService::RoutingControllerService(const Scenario& s, const Poli
       random_(s.seed, /*stream=*/3),
       answerer_(catalog_, AuthoritativeConfig{s.dns.zone, s.dns.hostname, FromSeconds(s.dns.ttl_s)}),
       sink_(answerer_, extra_sink) {
-  if (policy.name == "measured") {
+  if (policy.kind == PolicyKind::kProbe) {  // `probe`, or `measured` as older scenarios call it
     policy_ = std::make_unique<MeasuredPolicy>(
         store_, MeasuredPolicyConfig{policy.loss_penalty_ms, policy.hysteresis_ratio, policy.hysteresis_ms});
   } else if (policy.name == "geo") {

@@ -11,6 +11,7 @@ namespace cdnlab {
 class FieldMarks {
  public:
   void Remember(const std::string& field, const YAML::Mark& mark) { marks_[field] = mark; }
+  bool Has(const std::string& field) const { return marks_.count(field) != 0; }
   YAML::Mark Of(const std::string& field) const {
     auto it = marks_.find(field);
     return it == marks_.end() ? YAML::Mark::null_mark() : it->second;

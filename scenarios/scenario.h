@@ -29,12 +29,16 @@ struct ClientGroupSpec {
   GeoPoint location;
   double population = 0;
   std::string resolver;  // id of a ResolverSpec
+  // Requests per second its users send the CDN; absent = population / 1e6 x
+  // workload.demand_rps_per_million_users (see GroupDemandRps).
+  std::optional<double> demand_rps;
 };
 
 struct ResolverSpec {
   std::string id;
   GeoPoint location;
   bool client_subnet = true;  // sends EDNS Client Subnet
+  bool is_public = false;     // YAML `public`: an open resolver, often far from its users
 };
 
 struct DnsSpec {
@@ -88,14 +92,45 @@ struct ProbeSpec {
   int packet_bytes = 64;
 };
 
+// What a policy is, resolved from its YAML `name` (`measured` is the old name of probe).
+enum class PolicyKind { kProbe, kRum, kHybrid, kAnycast, kGeo, kRandom, kOracle };
+
+// Which client a DNS answer is chosen for.
+enum class MapBy {
+  kClientSubnet,  // the EDNS Client Subnet when the resolver sends one, else the resolver
+  kResolver,      // always the resolver: the authoritative ignores ECS
+};
+
 struct PolicySpec {
-  std::string name;  // measured | geo | random | oracle
-  // measured only
+  // As written: probe | measured | rum | hybrid | anycast | geo | random | oracle.
+  // Code should switch on `kind`; `name` stays as written so old scenarios read the same.
+  std::string name;
+  PolicyKind kind = PolicyKind::kProbe;
+  std::string label;  // unique per scenario, default = name; what results are keyed by
+  MapBy map_by = MapBy::kClientSubnet;
+  std::optional<double> dns_ttl_s;  // overrides dns.ttl_s for this policy's run
+  double min_dwell_s = 0;           // 0 = off; a row's first PoP is kept at least this long unless unusable
+  bool capacity_spill = false;      // respect PoP capacity_rps, spill overload to the next-best PoP
+  // probe, rum, hybrid (rank with MeasuredPolicy over their measurement store)
   double ewma_alpha = 0.3;
   double max_age_s = 60;
   double loss_penalty_ms = 500;
   double hysteresis_ratio = 0.10;
   double hysteresis_ms = 5;
+  // probe, hybrid: 0 = every PoP probes every group each round; k > 0 = adaptive, k PoPs per
+  // group per round (k-1 best + 1 exploring). The loader sets hybrid's default, 2.
+  int probe_candidates = 0;
+  // rum, hybrid: page views carrying the measurement tag, and what each tests
+  double page_views_per_group_per_min = 2;
+  int rum_candidates = 3;
+  std::uint64_t test_object_bytes = 10000;
+
+  bool UsesProbes() const { return kind == PolicyKind::kProbe || kind == PolicyKind::kHybrid; }
+  bool UsesRum() const { return kind == PolicyKind::kRum || kind == PolicyKind::kHybrid; }
+  bool IsMeasured() const { return kind == PolicyKind::kProbe || UsesRum(); }
+  // What results are keyed by: the label (the loader always sets it), else the name for
+  // specs built in code.
+  const std::string& ResultLabel() const { return label.empty() ? name : label; }
 };
 
 struct MappingSpec {
@@ -106,6 +141,8 @@ struct MappingSpec {
 struct WorkloadSpec {
   std::uint64_t object_bytes = 100000;
   double downloads_per_group_per_min = 6;
+  // A group without its own demand_rps asks population / 1e6 x this (0 = no demand).
+  double demand_rps_per_million_users = 0;
 };
 
 struct EvaluationSpec {
@@ -334,5 +371,10 @@ struct Scenario {
   StreamingSpec streaming;
   bool HasRouting() const { return !pops.empty(); }
 };
+
+// The group's demand: its own demand_rps, else derived from its population.
+inline double GroupDemandRps(const ClientGroupSpec& g, const WorkloadSpec& w) {
+  return g.demand_rps ? *g.demand_rps : g.population / 1e6 * w.demand_rps_per_million_users;
+}
 
 }  // namespace cdnlab

@@ -23,6 +23,7 @@ class ScenarioChecker {
     CheckGroups();
     CheckLinks();
     CheckTimeline();
+    CheckPolicies();
     CheckRealnet();
     CheckFederation(s_, marks_, log_, ids_);
     CheckStreaming(s_, marks_, log_, ids_);
@@ -109,6 +110,27 @@ class ScenarioChecker {
         }
       } else if (pops.count(e.pop) == 0) {
         Error(fmt::format("timeline[{}].pop", i), fmt::format("no PoP with id '{}'", e.pop));
+      }
+    }
+  }
+
+  // Options that only make sense against the rest of the scenario: a written candidate budget
+  // must not exceed the PoPs there are, and spilling needs demand (every PoP has a capacity).
+  void CheckPolicies() {
+    const bool any_demand = std::any_of(s_.client_groups.begin(), s_.client_groups.end(),
+                                        [&](const ClientGroupSpec& g) { return GroupDemandRps(g, s_.workload) > 0; });
+    for (std::size_t i = 0; i < s_.policies.size(); ++i) {
+      const auto& p = s_.policies[i];
+      for (const auto& [key, value] : {std::pair{"probe_candidates", p.probe_candidates},
+                                       std::pair{"rum_candidates", p.rum_candidates}}) {
+        const std::string field = fmt::format("policies[{}].{}", i, key);
+        if (marks_.Has(field) && value > static_cast<int>(s_.pops.size())) {
+          Error(field, fmt::format("{} candidates, but the scenario has only {} PoPs", value, s_.pops.size()));
+        }
+      }
+      if (p.capacity_spill && !any_demand) {
+        Error(fmt::format("policies[{}].capacity_spill", i), "capacity_spill needs demand: set client_groups[].demand_rps or "
+                     "workload.demand_rps_per_million_users");
       }
     }
   }

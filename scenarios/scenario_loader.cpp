@@ -12,6 +12,7 @@
 #include "scenarios/federation_section_reader.h"
 #include "scenarios/field_marks.h"
 #include "scenarios/ipv4_text.h"
+#include "scenarios/policy_section_reader.h"
 #include "scenarios/scenario_checks.h"
 #include "scenarios/streaming_section_reader.h"
 #include "scenarios/yaml_field_reader.h"
@@ -71,8 +72,9 @@ class ScenarioParser {
       ResolverSpec r;
       ReadIdAndLocation(m, path, r.id, r.location);
       if (auto v = m.Bool("client_subnet", false)) r.client_subnet = *v;
+      if (auto v = m.Bool("public", false)) r.is_public = *v;
       s.resolvers.push_back(r);
-    }, {"id", "lat", "lon", "client_subnet"});
+    }, {"id", "lat", "lon", "client_subnet", "public"});
     Each(top, "client_groups", need("client_groups"), [&](MapReader& m, const std::string& path) {
       ClientGroupSpec g;
       ReadIdAndLocation(m, path, g.id, g.location);
@@ -83,8 +85,9 @@ class ScenarioParser {
       if (auto v = m.Number("population", true, Range::NonNegative())) g.population = *v;
       if (auto v = m.String("resolver", true)) g.resolver = *v;
       marks_.Remember(path + ".resolver", m.MarkOf("resolver"));
+      if (m.Has("demand_rps")) g.demand_rps = m.Number("demand_rps", false, Range::NonNegative());
       s.client_groups.push_back(g);
-    }, {"id", "lat", "lon", "prefix", "population", "resolver"});
+    }, {"id", "lat", "lon", "prefix", "population", "resolver", "demand_rps"});
     if (auto node = top.Mapping("dns", need("dns"))) ReadDns(*node, s.dns);
     // A federation- or streaming-only scenario may be a single router; routing needs links to
     // reach PoPs.
@@ -106,7 +109,7 @@ class ScenarioParser {
     if (auto node = top.Mapping("mapping", false)) ReadMapping(*node, s.mapping);
     if (auto node = top.Mapping("workload", false)) ReadWorkload(*node, s.workload);
     if (auto node = top.Mapping("evaluation", false)) ReadEvaluation(*node, s.evaluation);
-    ReadPolicies(top, need("policies"), s.policies);
+    ReadPolicySection(top, need("policies"), s.policies, log_, marks_);
     // The warm-up is a routing-evaluation setting: checked when it can matter.
     if ((routing || top.Has("evaluation")) && s.evaluation.warmup_s >= s.duration_s) {
       log_.Add(root.Mark(), "evaluation.warmup_s",
@@ -212,9 +215,12 @@ class ScenarioParser {
   }
 
   void ReadWorkload(const YAML::Node& node, WorkloadSpec& w) {
-    MapReader m(node, "workload", log_, {"object_bytes", "downloads_per_group_per_min"});
+    MapReader m(node, "workload", log_, {"object_bytes", "downloads_per_group_per_min", "demand_rps_per_million_users"});
     if (auto v = m.Integer("object_bytes", false, 1, 1LL << 32)) w.object_bytes = static_cast<std::uint64_t>(*v);
     if (auto v = m.Number("downloads_per_group_per_min", false, Range::NonNegative())) w.downloads_per_group_per_min = *v;
+    if (auto v = m.Number("demand_rps_per_million_users", false, Range::NonNegative())) {
+      w.demand_rps_per_million_users = *v;
+    }
   }
 
   void ReadEvaluation(const YAML::Node& node, EvaluationSpec& e) {
@@ -222,40 +228,6 @@ class ScenarioParser {
     if (auto v = m.Number("warmup_s", false, Range::NonNegative())) e.warmup_s = *v;
     if (auto v = m.Number("sample_interval_s", false, Range::Positive())) e.sample_interval_s = *v;
     if (auto v = m.Number("unavailable_penalty_ms", false, Range::NonNegative())) e.unavailable_penalty_ms = *v;
-  }
-
-  void ReadPolicies(MapReader& top, bool required, std::vector<PolicySpec>& out) {
-    const std::set<std::string> known{"measured", "geo", "random", "oracle"};
-    const std::set<std::string> measured_keys{"name", "ewma_alpha", "max_age_s", "loss_penalty_ms",
-                                              "hysteresis_ratio", "hysteresis_ms"};
-    const auto items = top.Sequence("policies", required, required);
-    std::set<std::string> seen;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      const std::string path = fmt::format("policies[{}]", i);
-      // The allowed keys depend on the name, so peek at it first.
-      const bool is_measured = PeekScalar(items[i], "name") == "measured";
-      MapReader m(items[i], path, log_, is_measured ? measured_keys : std::set<std::string>{"name"});
-      if (!m.Valid()) continue;
-      PolicySpec p;
-      if (auto v = m.String("name", true)) {
-        p.name = *v;
-        if (known.count(p.name) == 0) {
-          m.Error("name", fmt::format("unknown policy '{}'; expected one of: geo, measured, oracle, random", p.name));
-        } else if (!seen.insert(p.name).second) {
-          m.Error("name", fmt::format("policy '{}' is listed twice", p.name));
-        }
-      }
-      if (auto v = m.Number("ewma_alpha", false, {[](double x) { return x > 0 && x <= 1; }, "a weight in (0, 1]"})) {
-        p.ewma_alpha = *v;
-      }
-      if (auto v = m.Number("max_age_s", false, Range::Positive())) p.max_age_s = *v;
-      if (auto v = m.Number("loss_penalty_ms", false, Range::NonNegative())) p.loss_penalty_ms = *v;
-      if (auto v = m.Number("hysteresis_ratio", false, {[](double x) { return x >= 0 && x < 1; }, "a ratio in [0, 1)"})) {
-        p.hysteresis_ratio = *v;
-      }
-      if (auto v = m.Number("hysteresis_ms", false, Range::NonNegative())) p.hysteresis_ms = *v;
-      out.push_back(p);
-    }
   }
 
   void ReadTimeline(MapReader& top, Scenario& s) {

@@ -32,6 +32,13 @@ void CachingResolver::Stop() {
   running_ = false;
 }
 
+std::optional<DnsAnswer> CachingResolver::CachedAnswer(const std::string& qname, Ipv4Address client,
+                                                       SimTime now) const {
+  const auto hit = cache_.Peek(qname, client, now);
+  if (!hit) return std::nullopt;
+  return hit->answer;
+}
+
 void CachingResolver::OnDatagram(const Endpoint& from, const Bytes& payload) {
   const auto message = DecodeSimMessage(payload);
   if (!message) return;

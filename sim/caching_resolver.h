@@ -1,6 +1,7 @@
 #pragma once
 #include <map>
 #include <optional>
+#include <string>
 
 #include "models/ports/clock.h"
 #include "models/ports/datagram_transport.h"
@@ -27,6 +28,9 @@ class CachingResolver {
   void Stop();
 
   const ResolverCache& Cache() const { return cache_; }
+  // The answer a client would get from the cache right now (its TTL not yet run out), without
+  // touching the cache's statistics; nullopt when its query would go to the authoritative.
+  std::optional<DnsAnswer> CachedAnswer(const std::string& qname, Ipv4Address client, SimTime now) const;
   std::uint64_t UpstreamQueries() const { return upstream_queries_; }
 
  private:

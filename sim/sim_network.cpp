@@ -112,7 +112,7 @@ SimNetwork::SimNetwork(const Scenario& scenario, const TopologyGraph& graph) {
   dns_address_ = host_address.at(scenario.dns.id);
 
   for (const auto& r : scenario.resolvers) {
-    catalog_.resolvers.push_back({r.id, host_address.at(r.id), r.location, r.client_subnet});
+    catalog_.resolvers.push_back({r.id, host_address.at(r.id), r.location, r.client_subnet, r.is_public});
   }
   for (const auto& g : scenario.client_groups) {
     ClientGroupInfo info;
@@ -121,6 +121,7 @@ SimNetwork::SimNetwork(const Scenario& scenario, const TopologyGraph& graph) {
     info.representative = host_address.at(g.id);
     info.location = g.location;
     info.population = g.population;
+    info.demand_rps = GroupDemandRps(g, scenario.workload);
     for (ResolverIndex r = 0; r < scenario.resolvers.size(); ++r) {
       if (scenario.resolvers[r].id == g.resolver) info.resolver = r;
     }

@@ -58,12 +58,16 @@ void TcpObjectFetcher::OnConnected(std::uint64_t id) {
   std::uint8_t request[8];
   for (int i = 0; i < 8; ++i) request[i] = static_cast<std::uint8_t>(it->second.expected >> (8 * (7 - i)));
   it->second.socket->Send(ns3::Create<ns3::Packet>(request, 8));
+  it->second.request_sent = clock_.Now();
 }
 
 void TcpObjectFetcher::OnReadable(std::uint64_t id) {
   auto it = fetches_.find(id);
   if (it == fetches_.end()) return;
-  while (ns3::Ptr<ns3::Packet> packet = it->second.socket->Recv()) it->second.received += packet->GetSize();
+  while (ns3::Ptr<ns3::Packet> packet = it->second.socket->Recv()) {
+    if (!it->second.first_byte && packet->GetSize() > 0) it->second.first_byte = clock_.Now();
+    it->second.received += packet->GetSize();
+  }
   if (it->second.received >= it->second.expected) Finish(id, true, "");
 }
 
@@ -79,6 +83,7 @@ void TcpObjectFetcher::Finish(std::uint64_t id, bool ok, const std::string& erro
   result.ok = ok;
   result.bytes = f.received;
   result.elapsed = clock_.Now() - f.started;
+  if (f.request_sent && f.first_byte) result.request_to_first_byte = *f.first_byte - *f.request_sent;
   result.error = ok ? "" : error + " after " + std::to_string(f.received) + " of " + std::to_string(f.expected) + " bytes";
   f.done(result);
 }

@@ -1,5 +1,6 @@
 #pragma once
 #include <map>
+#include <optional>
 
 #include <ns3/socket.h>
 
@@ -12,7 +13,7 @@ namespace cdnlab {
 
 // ObjectFetcher over ns-3 TCP from the client's host to the answered server (see
 // ObjectServer for the tiny request format). Elapsed time runs from the connect call to the
-// last byte; a refused/reset connection or `timeout` without the whole object is a failure.
+// last byte, time to first byte from the request's send to the first byte received; a refused/reset connection or `timeout` without the whole object is a failure.
 class TcpObjectFetcher final : public ObjectFetcher {
  public:
   TcpObjectFetcher(const SimNetwork& network, Clock& clock, TimerScheduler& timers,
@@ -27,6 +28,8 @@ class TcpObjectFetcher final : public ObjectFetcher {
     std::uint64_t expected = 0;
     std::uint64_t received = 0;
     SimTime started{0};
+    std::optional<SimTime> request_sent;
+    std::optional<SimTime> first_byte;
     Done done;
     TimerId timer = 0;
   };

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "models/core/sim_time.h"
@@ -12,6 +13,10 @@ struct FetchResult {
   bool ok = false;
   std::uint64_t bytes = 0;
   Duration elapsed{0};  // from connection start to the last byte
+  // From the request leaving to the first byte of the response (Resource Timing's
+  // responseStart - requestStart, about one round trip); absent when no byte arrived or the
+  // fetcher cannot tell.
+  std::optional<Duration> request_to_first_byte;
   std::string error;    // empty when ok
 };
 

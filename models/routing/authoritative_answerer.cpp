@@ -44,10 +44,11 @@ DnsAnswer AuthoritativeAnswerer::Answer(const DnsQuestion& question) const {
   }
 
   // Client subnet first (RFC 7871), then the resolver's own address (which also reaches the
-  // default row). The scope tells the resolver how widely it may reuse the answer.
+  // default row). The scope tells the resolver how widely it may reuse the answer. Mapping by
+  // resolver ignores the subnet altogether (and says so with scope 0 below).
   const MappingEntry* row = nullptr;
   Ipv4Address key = question.source;
-  if (question.client_subnet) {
+  if (question.client_subnet && config_.use_client_subnet) {
     row = table_.Lookup(question.client_subnet->network);
     key = question.client_subnet->network;
     if (row != nullptr && row->prefix.length == 0) row = nullptr;  // only a real subnet row counts
@@ -60,8 +61,13 @@ DnsAnswer AuthoritativeAnswerer::Answer(const DnsQuestion& question) const {
     const MappingEntry* by_resolver = table_.Lookup(question.source);
     if (by_resolver != nullptr) chosen = *by_resolver;
     key = question.source;
-    // The answer was not specific to the client's subnet: scope 0 means "valid for all".
-    if (question.client_subnet) answer.scope_prefix_length = 0;
+    if (question.client_subnet) {
+      // Mapping by resolver: the subnet was not looked at, so the answer is valid for all
+      // (scope 0, RFC 7871 7.2.1). Mapping by subnet, but this subnet has no row (yet): the
+      // answer still depends on the subnet (other subnets have rows), so it may be reused only
+      // for this very subnet; scope 0 would let the resolver hand it to all its clients.
+      answer.scope_prefix_length = config_.use_client_subnet ? question.client_subnet->length : 0;
+    }
   }
   if (!chosen || chosen->ranked_pops.empty()) {
     answer.rcode = DnsRcode::kServFail;

@@ -35,19 +35,26 @@ void MappingController::ScheduleNext() {
   });
 }
 
+void MappingController::AddAdjuster(RankingAdjuster& adjuster) { adjusters_.push_back(&adjuster); }
+
 MappingDiff MappingController::RecomputeNow() {
   const SimTime now = clock_.Now();
+  std::vector<std::vector<PopIndex>> published(targets_.size());
+  std::vector<std::vector<PopIndex>> rankings(targets_.size());
+  for (std::size_t i = 0; i < targets_.size(); ++i) {
+    if (const MappingEntry* row = table_.Find(targets_[i].prefix)) published[i] = row->ranked_pops;
+    rankings[i] = policy_.Rank(i, targets_[i], now, published[i]);
+    // A policy that knows no usable PoP for a row (e.g. before the first probe round)
+    // keeps what was published: a stale answer beats no answer for users.
+    if (rankings[i].empty()) rankings[i] = published[i];
+  }
+  // Adjusters see full rankings, so a spill can reach PoPs beyond the published few.
+  for (RankingAdjuster* adjuster : adjusters_) adjuster->Adjust(targets_, rankings, published, now);
   std::vector<MappingEntry> rows;
   rows.reserve(targets_.size());
   for (std::size_t i = 0; i < targets_.size(); ++i) {
-    const MappingEntry* published = table_.Find(targets_[i].prefix);
-    const std::vector<PopIndex> previous = published ? published->ranked_pops : std::vector<PopIndex>{};
-    std::vector<PopIndex> ranked = policy_.Rank(i, targets_[i], now, previous);
-    if (ranked.size() > config_.ranked_pops) ranked.resize(config_.ranked_pops);
-    // A policy that knows no usable PoP for a row (e.g. before the first probe round)
-    // keeps what was published: a stale answer beats no answer for users.
-    if (ranked.empty()) ranked = previous;
-    if (!ranked.empty()) rows.push_back({targets_[i].prefix, std::move(ranked)});
+    if (rankings[i].size() > config_.ranked_pops) rankings[i].resize(config_.ranked_pops);
+    if (!rankings[i].empty()) rows.push_back({targets_[i].prefix, std::move(rankings[i])});
   }
   MappingDiff diff = table_.Replace(rows);
   if (!diff.Empty()) {

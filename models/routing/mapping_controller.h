@@ -8,6 +8,7 @@
 #include "models/ports/timer_scheduler.h"
 #include "models/routing/mapping_table.h"
 #include "models/routing/mapping_target.h"
+#include "models/routing/ranking_adjuster.h"
 #include "models/routing/selection_policy.h"
 
 namespace cdnlab {
@@ -17,8 +18,9 @@ struct MappingControllerConfig {
   std::size_t ranked_pops = 3;  // how many PoPs each published row keeps
 };
 
-// Periodically asks the policy to rank every target, publishes the result in its
-// MappingTable, and pushes the diff (if any) to the resolver configuration sink.
+// Periodically asks the policy to rank every target, runs the ranking adjusters (in the order
+// added) over all targets' rankings, truncates each row to ranked_pops, publishes the result in
+// its MappingTable, and pushes the diff (if any) to the resolver configuration sink.
 // Emits routing.mapping_updates / routing.mapping_rows_changed counters.
 class MappingController {
  public:
@@ -26,6 +28,10 @@ class MappingController {
                     Clock& clock, TimerScheduler& timers, MetricsSink& metrics,
                     MappingControllerConfig config = {});
   ~MappingController();
+
+  // Adjusters run after ranking, before truncation to ranked_pops (so a spill has PoPs to spill
+  // to), in the order they were added. The adjuster must outlive the controller.
+  void AddAdjuster(RankingAdjuster& adjuster);
 
   void Start();  // recomputes now, then every recompute_interval
   void Stop();
@@ -46,6 +52,7 @@ class MappingController {
   MetricsSink& metrics_;
   MappingControllerConfig config_;
   MappingTable table_;
+  std::vector<RankingAdjuster*> adjusters_;
   std::optional<TimerId> timer_;
 };
 

@@ -25,6 +25,22 @@ ProbeScheduler::ProbeScheduler(const RoutingCatalog& catalog, std::vector<std::v
   for (std::size_t p = 0; p < agents_by_pop_.size(); ++p) {
     if (agents_by_pop_[p].empty()) throw std::invalid_argument("ProbeScheduler: PoP " + catalog_.pops[p].id + " has no probe agent");
   }
+  if (config_.selector && config_.clock == nullptr) {
+    throw std::invalid_argument("ProbeScheduler: an adaptive selector needs a clock for its `now`");
+  }
+}
+
+std::vector<std::vector<bool>> ProbeScheduler::PairsThisRound() const {
+  const bool everyone = !config_.selector;
+  std::vector<std::vector<bool>> probes(catalog_.groups.size(), std::vector<bool>(catalog_.pops.size(), everyone));
+  if (everyone) return probes;
+  const SimTime now = config_.clock->Now();
+  for (GroupIndex g = 0; g < catalog_.groups.size(); ++g) {
+    for (PopIndex p : config_.selector(g, now)) {
+      if (p < catalog_.pops.size()) probes[g][p] = true;  // unknown PoPs ignored, repeats collapse
+    }
+  }
+  return probes;
 }
 
 ProbeScheduler::~ProbeScheduler() { Stop(); }
@@ -54,9 +70,13 @@ void ProbeScheduler::RunRoundNow() {
   pending_starts_.clear();
   const std::uint64_t round = rounds_++;
   const double window_s = ToSeconds(config_.interval) * config_.spread;
+  const std::vector<std::vector<bool>> probes = PairsThisRound();
+  // PoP-major order with one random draw per train, as before adaptive probing existed, so
+  // runs without a selector keep their random stream.
   for (PopIndex p = 0; p < catalog_.pops.size(); ++p) {
     const auto& agents = agents_by_pop_[p];
     for (GroupIndex g = 0; g < catalog_.groups.size(); ++g) {
+      if (!probes[g][p]) continue;
       ProbeTrainRunner* agent = agents[(g + round) % agents.size()];
       ProbeTrainSpec spec;
       spec.group = g;

@@ -14,6 +14,13 @@ std::string CanonicalDnsName(const std::string& name) {
 }
 
 std::optional<ResolverCache::Hit> ResolverCache::Lookup(const std::string& qname, Ipv4Address client, SimTime now) {
+  std::optional<Hit> hit = Peek(qname, client, now);
+  ++(hit ? hits_ : misses_);
+  return hit;
+}
+
+std::optional<ResolverCache::Hit> ResolverCache::Peek(const std::string& qname, Ipv4Address client,
+                                                      SimTime now) const {
   const std::string name = CanonicalDnsName(qname);
   // The most specific unexpired entry that covers the client wins (RFC 7871 section 7.3.1).
   const Entry* best = nullptr;
@@ -27,11 +34,7 @@ std::optional<ResolverCache::Hit> ResolverCache::Lookup(const std::string& qname
       best_len = len;
     }
   }
-  if (best == nullptr) {
-    ++misses_;
-    return std::nullopt;
-  }
-  ++hits_;
+  if (best == nullptr) return std::nullopt;
   return Hit{best->answer, best->expires_at - now};
 }
 

@@ -20,6 +20,8 @@ class ResolverCache {
   };
 
   std::optional<Hit> Lookup(const std::string& qname, Ipv4Address client, SimTime now);
+  // What Lookup would answer, without counting a hit or miss (for observers like the evaluator).
+  std::optional<Hit> Peek(const std::string& qname, Ipv4Address client, SimTime now) const;
   // `scope` is the client prefix the answer is valid for (nullopt = all clients).
   void Insert(const std::string& qname, std::optional<Ipv4Prefix> scope, const DnsAnswer& answer, SimTime now);
   // Drops expired entries; returns how many.

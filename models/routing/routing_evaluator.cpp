@@ -32,6 +32,13 @@ void RoutingEvaluator::Stop() {
 }
 
 std::optional<PopIndex> RoutingEvaluator::EffectivePop(GroupIndex g) const {
+  if (cached_answer_) {
+    if (const std::optional<DnsAnswer> cached = cached_answer_(g)) return cached->pop;
+  }
+  return AuthoritativePop(g);
+}
+
+std::optional<PopIndex> RoutingEvaluator::AuthoritativePop(GroupIndex g) const {
   const ClientGroupInfo& group = catalog_.groups[g];
   const ResolverInfo& resolver = catalog_.resolvers.at(group.resolver);
   DnsQuestion q;

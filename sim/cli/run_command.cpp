@@ -21,6 +21,7 @@
 #include "analysis/streaming_table.h"
 #include "analysis/summary_json.h"
 #include "scenarios/default_scenario.h"
+#include "scenarios/policy_section_reader.h"
 #include "scenarios/scenario_error.h"
 #include "scenarios/scenario_loader.h"
 #include "sim/federation_experiment.h"
@@ -56,24 +57,54 @@ void CopyScenarioText(const RunOptions& options, const std::string& out_dir) {
   }
 }
 
-// Request routing: every policy of the scenario, one ns-3 run each. Returns the printed table.
+RoutingSummaryContext SummaryContext(const Scenario& s) {
+  RoutingSummaryContext c;
+  for (const auto& g : s.client_groups) {
+    c.population_by_group[g.id] = g.population;
+    for (const auto& r : s.resolvers) {
+      if (r.id == g.resolver && r.is_public) c.public_resolver_groups.insert(g.id);
+    }
+  }
+  c.events = EventWindows(s);
+  c.warmup_s = s.evaluation.warmup_s;
+  c.duration_s = s.duration_s;
+  return c;
+}
+
+RoutingRunTotals Totals(const RoutingRunResult& r) {
+  RoutingRunTotals t;
+  t.dns_queries_answered = r.dns_queries_answered;
+  t.rum_page_views = r.rum_page_views;
+  t.rum_beacons_sent = r.rum_beacons_sent;
+  t.rum_beacons_by_verdict = r.rum_beacons_by_verdict;
+  t.pop_overload = r.pop_overload;
+  t.capacity_spilled_rows = r.capacity_spilled_rows;
+  t.dwell_held_rows = r.dwell_held_rows;
+  return t;
+}
+
+// Request routing: every policy of the scenario, one ns-3 run each, keyed by its label.
+// Returns the printed table.
 std::string RunRouting(const Scenario& scenario, const RunOptions& options, const RunInfo& info,
                        nlohmann::ordered_json& summary) {
-  std::map<std::string, double> population;
-  for (const auto& g : scenario.client_groups) population[g.id] = g.population;
-  const RoutingSummaryBuilder summaries(population, EventWindows(scenario));
+  const RoutingSummaryBuilder summaries(SummaryContext(scenario));
   RoutingCsvWriter csv(options.out_dir);
 
   std::vector<RoutingPolicySummary> results;
   for (const auto& policy : scenario.policies) {
     const auto started = std::chrono::steady_clock::now();
+    const std::string& label = policy.ResultLabel();
     std::cerr << fmt::format("cdnlab: {} seed {}: running policy '{}' for {} s of simulated time ...", scenario.name,
-                             scenario.seed, policy.name, scenario.duration_s)
+                             scenario.seed, label, scenario.duration_s)
               << std::flush;
     MetricsRecorder recorder;
-    RunRoutingExperiment(scenario, policy, recorder);
-    results.push_back(summaries.Summarize(policy.name, recorder));
-    csv.Append(policy.name, recorder);
+    const RoutingRunResult run = RunRoutingExperiment(scenario, policy, recorder);
+    RoutingPolicySummary summary_row = summaries.Summarize(label, recorder, Totals(run));
+    summary_row.kind = PolicyKindName(policy.kind);
+    summary_row.map_by = policy.kind == PolicyKind::kAnycast ? "" : MapByName(policy.map_by);
+    summary_row.dns_ttl_s = policy.dns_ttl_s.value_or(scenario.dns.ttl_s);
+    results.push_back(summary_row);
+    csv.Append(label, recorder);
     const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
     std::cerr << fmt::format(" done in {:.1f} s\n", wall.count());
   }
@@ -132,7 +163,7 @@ int Run(const RunOptions& options) {
   std::string files = "summary.json";
   if (scenario.HasRouting()) {
     tables += RunRouting(scenario, options, info, summary);
-    files += ", regret.csv, downloads.csv, probes.csv, mapping_changes.csv";
+    files += ", regret.csv, downloads.csv, probes.csv, rum.csv, mapping_changes.csv";
   }
   if (scenario.federation.present) {
     if (!tables.empty()) tables += "\n";

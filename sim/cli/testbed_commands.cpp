@@ -65,9 +65,11 @@ void RunCompareCommand(const Options& o) {
   const Scenario scenario = LoadScenarioFile(o.file);
   const PolicySpec* measured = nullptr;
   for (const auto& p : scenario.policies) {
-    if (p.name == "measured") measured = &p;
+    if (measured == nullptr && p.kind == PolicyKind::kProbe) measured = &p;  // `probe`, formerly `measured`
   }
-  if (measured == nullptr) throw CLI::ValidationError("FILE", "compare-runtimes needs the scenario to list the 'measured' policy");
+  if (measured == nullptr) {
+    throw CLI::ValidationError("FILE", "compare-runtimes needs the scenario to list the 'probe' (or 'measured') policy");
+  }
   std::filesystem::create_directories(o.out_dir);
   std::cerr << fmt::format("cdnlab compare-runtimes: simulating {} ...\n", scenario.name);
   MetricsRecorder metrics;

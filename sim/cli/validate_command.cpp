@@ -20,7 +20,7 @@ void AddValidateCommand(CLI::App& app) {
       std::string parts;
       if (s.HasRouting()) {
         std::string policies;
-        for (const auto& p : s.policies) policies += (policies.empty() ? "" : ", ") + p.name;
+        for (const auto& p : s.policies) policies += (policies.empty() ? "" : ", ") + p.ResultLabel();
         parts += fmt::format(", {} PoPs, {} client groups, {} resolvers, {} timeline events, policies: {}",
                              s.pops.size(), s.client_groups.size(), s.resolvers.size(), s.timeline.size(), policies);
       }

@@ -1,5 +1,7 @@
 #include "analysis/routing_summary.h"
 
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "analysis/routing_table.h"
@@ -92,7 +94,175 @@ TEST_F(RoutingSummaryTest, TableListsEveryPolicy) {
   const std::string table = FormatRoutingTable({a, b});
   EXPECT_NE(table.find("measured"), std::string::npos);
   EXPECT_NE(table.find("geo"), std::string::npos);
-  EXPECT_NE(table.find("regret p50"), std::string::npos);
+  EXPECT_NE(table.find("rgt50"), std::string::npos);
+  EXPECT_EQ(table.find("pub50"), std::string::npos) << "no public resolvers, no split columns";
+  EXPECT_NE(table.find("settle time / remapped groups per timeline event"), std::string::npos);
+}
+
+// A scenario of four groups, one behind a public resolver, evaluated from 60 s to 3660 s:
+// exactly one hour after the warm-up, so rates per hour are plain counts.
+class RoutingRatesTest : public ::testing::Test {
+ protected:
+  static RoutingSummaryContext Context() {
+    RoutingSummaryContext c;
+    c.population_by_group = {{"a", 100}, {"b", 100}, {"c", 100}, {"far", 100}};
+    c.public_resolver_groups = {"far"};
+    c.warmup_s = 60;
+    c.duration_s = 3660;  // 61 minutes
+    return c;
+  }
+
+  void Change(double at_s, const std::string& group) {
+    recorder_.Sample(metric::kEffectiveChange, std::chrono::duration_cast<Duration>(std::chrono::duration<double>(at_s)),
+                     1, {{metric::kLabelGroup, group}, {"from", "x"}, {"to", "y"}});
+  }
+
+  RoutingSummaryBuilder builder_{Context()};
+  MetricsRecorder recorder_;
+};
+
+TEST_F(RoutingRatesTest, FlapsCountOnlyAfterTheWarmUpPerGroupPerHour) {
+  Change(30, "a");    // warm-up: not a flap
+  Change(60, "a");    // the warm-up's end counts
+  Change(100, "a");
+  Change(200, "a");
+  Change(300, "b");
+  const auto s = builder_.Summarize("probe", recorder_);
+  EXPECT_EQ(s.flaps.changes, 4u);
+  EXPECT_DOUBLE_EQ(s.flaps.per_group_per_hour, 1.0) << "4 changes / 4 groups / 1 h";
+  EXPECT_DOUBLE_EQ(s.flaps.max_group_per_hour, 3.0);
+  EXPECT_EQ(s.flaps.max_group, "a");
+}
+
+TEST_F(RoutingRatesTest, NoChangesIsZeroFlapsAndNoWorstGroup) {
+  const auto s = builder_.Summarize("geo", recorder_);
+  EXPECT_EQ(s.flaps.changes, 0u);
+  EXPECT_EQ(s.flaps.per_group_per_hour, 0);
+  EXPECT_EQ(s.flaps.max_group, "");
+}
+
+TEST_F(RoutingRatesTest, AChangeOfAnUnknownGroupIsAWiringBug) {
+  Change(100, "nobody");
+  EXPECT_THROW(builder_.Summarize("geo", recorder_), std::logic_error);
+}
+
+TEST_F(RoutingRatesTest, DnsQueriesAndOverheadArePerMinuteOfTheWholeRun) {
+  recorder_.Count(metric::kProbePackets, 2440, {});
+  recorder_.Count(metric::kProbeBytes, 244000, {});
+  recorder_.Count(metric::kRumTestFetches, 100, {});
+  recorder_.Count(metric::kRumBytes, 1000000, {});
+  RoutingRunTotals totals;
+  totals.dns_queries_answered = 6100;
+  totals.rum_beacons_sent = 22;
+  const auto s = builder_.Summarize("hybrid", recorder_, totals);
+  EXPECT_DOUBLE_EQ(s.dns_queries_per_min, 100) << "6100 queries / 61 min";
+  EXPECT_DOUBLE_EQ(s.overhead.probe_packets, 2440);
+  EXPECT_DOUBLE_EQ(s.overhead.rum_test_fetches, 100);
+  EXPECT_DOUBLE_EQ(s.overhead.rum_beacons, 22);
+  EXPECT_DOUBLE_EQ(s.overhead.packets_per_group_per_min, (2440.0 + 100 + 22) / 4 / 61);
+  EXPECT_DOUBLE_EQ(s.overhead.bytes_per_group_per_min, (244000.0 + 1000000) / 4 / 61);
+}
+
+TEST_F(RoutingRatesTest, WithoutADurationRatesAreUnknownNotZero) {
+  const RoutingSummaryBuilder legacy({{"a", 1}}, {});
+  RoutingRunTotals totals;
+  totals.dns_queries_answered = 10;
+  const auto s = legacy.Summarize("geo", recorder_, totals);
+  EXPECT_TRUE(std::isnan(s.dns_queries_per_min));
+  EXPECT_TRUE(std::isnan(s.overhead.packets_per_group_per_min));
+  EXPECT_TRUE(std::isnan(s.flaps.per_group_per_hour));
+}
+
+TEST_F(RoutingRatesTest, RegretSplitsByTheGroupsResolver) {
+  for (int t = 60; t < 70; ++t) {
+    for (const char* g : {"a", "b", "c"}) recorder_.Sample(metric::kRegretMs, seconds(t), 1, Labels(g, "p"));
+    recorder_.Sample(metric::kRegretMs, seconds(t), 80, Labels("far", "q"));
+  }
+  const auto s = builder_.Summarize("probe-by-resolver", recorder_);
+  ASSERT_TRUE(s.regret_public_ms.has_value());
+  ASSERT_TRUE(s.regret_isp_ms.has_value());
+  EXPECT_EQ(s.regret_public_ms->p50, 80);
+  EXPECT_EQ(s.regret_public_ms->count, 10u);
+  EXPECT_EQ(s.regret_isp_ms->p50, 1);
+  EXPECT_EQ(s.regret_isp_ms->count, 30u);
+  EXPECT_EQ(s.regret_ms.p50, 1);
+  EXPECT_EQ(s.regret_ms.p95, 80);
+  const auto j = RoutingSummaryJson(RunInfo{"ecs", "ecs.yaml", 1, 3660}, {s});
+  EXPECT_EQ(j["routing"]["probe-by-resolver"]["regret_public_resolver_users_ms"]["p50"], 80);
+  EXPECT_EQ(j["routing"]["probe-by-resolver"]["regret_isp_resolver_users_ms"]["p50"], 1);
+  const std::string table = FormatRoutingTable({s});
+  EXPECT_NE(table.find("pub50"), std::string::npos);
+  EXPECT_NE(table.find("isp50"), std::string::npos);
+}
+
+TEST(RoutingRunTotalsSummary, BeaconsSplitIntoAcceptedAndRejected) {
+  const auto r = SummarizeRum(40, {{"accepted", 30}, {"replayed", 2}, {"out_of_range", 1}});
+  EXPECT_EQ(r.page_views, 40u);
+  EXPECT_EQ(r.beacons_accepted, 30u);
+  EXPECT_EQ(r.beacons_rejected, 3u);
+}
+
+TEST(RoutingRunTotalsSummary, OverloadIsTheWorstCapacityLimitedPop) {
+  std::vector<PopOverload> pops(3);
+  pops[0] = {"fra", 100, 80, 0.8, 0, 0};
+  pops[1] = {"ams", 50, 75, 1.5, 120, 900};
+  pops[2] = {"lon", 100, 110, 1.1, 30, 150};
+  const auto o = SummarizeOverload(pops);
+  EXPECT_DOUBLE_EQ(o.peak_ratio, 1.5);
+  EXPECT_EQ(o.peak_pop, "ams");
+  EXPECT_EQ(o.overloaded_pops, 2u);
+  EXPECT_DOUBLE_EQ(o.seconds_over, 120);
+  EXPECT_DOUBLE_EQ(o.excess_requests, 1050);
+  EXPECT_EQ(SummarizeOverload({}).peak_pop, "") << "no PoPs, nothing to report";
+}
+
+TEST_F(RoutingRatesTest, JsonCarriesEveryIssue6Number) {
+  Change(100, "a");
+  RoutingRunTotals totals;
+  totals.dns_queries_answered = 61;
+  totals.rum_page_views = 5;
+  totals.rum_beacons_by_verdict = {{"accepted", 4}, {"stale", 1}};
+  totals.pop_overload = {PopOverload{"fra", 10, 12, 1.2, 5, 10}};
+  auto s = builder_.Summarize("probe-spill", recorder_, totals);
+  s.kind = "probe";
+  s.map_by = "client_subnet";
+  s.dns_ttl_s = 20;
+  const auto j = RoutingSummaryJson(RunInfo{"demo", "demo.yaml", 7, 3660}, {s})["routing"]["probe-spill"];
+  EXPECT_EQ(j["policy"], "probe");
+  EXPECT_EQ(j["map_by"], "client_subnet");
+  EXPECT_EQ(j["dns_ttl_s"], 20);
+  EXPECT_EQ(j["dns_queries_per_min"], 1);
+  EXPECT_EQ(j["flaps"]["changes"], 1);
+  EXPECT_EQ(j["flaps"]["per_group_per_hour"], 0.25);
+  EXPECT_EQ(j["flaps"]["max_group_per_hour"], 1);
+  EXPECT_TRUE(j["measurement_overhead"].contains("packets_per_group_per_min"));
+  EXPECT_TRUE(j["measurement_overhead"].contains("bytes_per_group_per_min"));
+  EXPECT_EQ(j["rum"]["beacons_accepted"], 4);
+  EXPECT_EQ(j["rum"]["beacons_rejected"], 1);
+  EXPECT_EQ(j["rum"]["beacons_by_verdict"]["stale"], 1);
+  EXPECT_EQ(j["overload"]["peak_ratio"], 1.2);
+  EXPECT_EQ(j["overload"]["pops"]["fra"]["seconds_over"], 5);
+  const std::string table = FormatRoutingTable({s});
+  EXPECT_NE(table.find("4/1"), std::string::npos) << table;
+  EXPECT_NE(table.find("1.20"), std::string::npos) << table;
+}
+
+TEST_F(RoutingRatesTest, TableFitsIn120Columns) {
+  std::vector<RoutingPolicySummary> rows;
+  for (const char* label : {"probe", "probe-ttl300", "probe-budget2", "probe-spill", "probe-dwell", "oracle"}) {
+    rows.push_back(builder_.Summarize(label, recorder_));
+  }
+  rows[0].regret_ms = {12345.6, 12345.6, 0, 1};
+  rows[0].download_ms = {123456.7, 123456.7, 0, 1};
+  rows[0].dns_queries_per_min = 12345.6;
+  rows[0].rum = SummarizeRum(1, {{"accepted", 99999}, {"stale", 999}});
+  const std::string table = FormatRoutingTable(rows);
+  std::size_t start = 0;
+  while (start < table.size()) {
+    const auto end = table.find('\n', start);
+    EXPECT_LE(end - start, 120u) << table.substr(start, end - start);
+    start = end + 1;
+  }
 }
 
 }  // namespace

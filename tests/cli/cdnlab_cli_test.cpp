@@ -69,7 +69,7 @@ TEST(CdnlabRun, WritesSummaryWithEveryDocumentedKey) {
   const fs::path out = FreshDir("keys");
   const auto r = RunCdnlab("run " + DataFile("small.yaml") + " --out " + out.string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("regret p50"), std::string::npos) << r.output;  // the printed table
+  EXPECT_NE(r.output.find("rgt50"), std::string::npos) << r.output;  // the printed table
   for (const char* f : kOutputs) EXPECT_TRUE(fs::exists(out / f)) << f;
   const auto summary = nlohmann::json::parse(ReadFile(out / "summary.json"));
   for (const char* policy : {"measured", "geo"}) {

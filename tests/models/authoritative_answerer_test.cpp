@@ -54,11 +54,13 @@ TEST_F(AnswererTest, WithoutClientSubnetTheResolverAddressDecides) {
   EXPECT_EQ(other.pop, std::optional<PopIndex>(1)) << "the default row";
 }
 
-TEST_F(AnswererTest, UnmappedSubnetFallsBackToTheResolverWithScopeZero) {
+// The answer still depends on the subnet (other subnets have rows of their own), so its scope
+// is the query's source prefix: with scope 0 the resolver would reuse it for every client.
+TEST_F(AnswererTest, UnmappedSubnetFallsBackToTheResolverScopedToThatSubnet) {
   const DnsAnswer a =
       answerer_.Answer(Question("cdn.example.net", Ipv4Prefix{Addr(172, 16, 0, 0), 24}, catalog_.resolvers[1].address));
   EXPECT_EQ(a.pop, std::optional<PopIndex>(2));
-  EXPECT_EQ(a.scope_prefix_length, std::optional<std::uint8_t>(0));
+  EXPECT_EQ(a.scope_prefix_length, std::optional<std::uint8_t>(24));
 }
 
 TEST_F(AnswererTest, NamesAreCaseInsensitiveAndMayEndInADot) {
@@ -84,6 +86,27 @@ TEST_F(AnswererTest, NoMappingIsServfail) {
 TEST_F(AnswererTest, OneClientKeepsHittingOneServer) {
   const auto q = Question("cdn.example.net", Ipv4Prefix{Addr(10, 1, 0, 0), 24}, Addr(192, 0, 2, 1));
   EXPECT_EQ(answerer_.Answer(q).addresses, answerer_.Answer(q).addresses);
+}
+
+
+TEST_F(AnswererTest, MappingByResolverIgnoresTheClientSubnetAndAnswersWithScopeZero) {
+  AuthoritativeConfig config{"example.net", "cdn.example.net", seconds(20)};
+  EXPECT_TRUE(config.use_client_subnet) << "client subnet is honoured by default";
+  config.use_client_subnet = false;
+  AuthoritativeAnswerer by_resolver(catalog_, config);
+  ASSERT_TRUE(by_resolver.ApplyDiff(MappingDiff{0, 1, answerer_.Table().Entries(), {}}));
+  // Boston's subnet has its own row (nyc), but the query comes through r1, whose row says tyo.
+  const auto q = Question("cdn.example.net", Ipv4Prefix{Addr(10, 1, 0, 0), 24}, catalog_.resolvers[1].address);
+  EXPECT_EQ(answerer_.Answer(q).pop, std::optional<PopIndex>(0)) << "the default answerer uses the subnet";
+  const DnsAnswer a = by_resolver.Answer(q);
+  EXPECT_EQ(a.rcode, DnsRcode::kNoError);
+  EXPECT_EQ(a.pop, std::optional<PopIndex>(2));
+  EXPECT_EQ(a.scope_prefix_length, std::optional<std::uint8_t>(0)) << "RFC 7871 7.2.1: no subnet bits were used";
+  const DnsAnswer other = by_resolver.Answer(Question("cdn.example.net", Ipv4Prefix{Addr(10, 1, 0, 0), 24}, Addr(198, 51, 100, 1)));
+  EXPECT_EQ(other.pop, std::optional<PopIndex>(1)) << "an unknown resolver gets the default row";
+  const DnsAnswer plain = by_resolver.Answer(Question("cdn.example.net", std::nullopt, catalog_.resolvers[1].address));
+  EXPECT_EQ(plain.pop, std::optional<PopIndex>(2));
+  EXPECT_FALSE(plain.scope_prefix_length.has_value()) << "no subnet asked, no scope returned";
 }
 
 }  // namespace

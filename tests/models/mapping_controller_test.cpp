@@ -1,5 +1,7 @@
 #include "models/routing/mapping_controller.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "models/routing/routing_metric_names.h"
@@ -80,6 +82,43 @@ TEST_F(MappingControllerTest, StopCancelsTheTimer) {
   controller_.Start();
   controller_.Stop();
   EXPECT_EQ(runtime_.PendingEvents(), 0u);
+}
+
+
+// Records what it was given and reverses every ranking, so its effect is visible.
+class ReversingAdjuster final : public RankingAdjuster {
+ public:
+  void Adjust(const std::vector<MappingTarget>& targets, std::vector<std::vector<PopIndex>>& rankings,
+              const std::vector<std::vector<PopIndex>>& published, SimTime now) override {
+    seen_targets = targets.size();
+    seen_rankings = rankings;
+    seen_published = published;
+    seen_now = now;
+    for (auto& r : rankings) std::reverse(r.begin(), r.end());
+  }
+  std::size_t seen_targets = 0;
+  std::vector<std::vector<PopIndex>> seen_rankings, seen_published;
+  SimTime seen_now{};
+};
+
+TEST_F(MappingControllerTest, AdjustersSeeFullRankingsInOrderAndTheirResultIsPublished) {
+  ReversingAdjuster first, second, third;
+  controller_.AddAdjuster(first);
+  controller_.AddAdjuster(second);
+  controller_.AddAdjuster(third);
+  policy_.answer = {2, 0, 1};
+  runtime_.RunFor(seconds(3));
+  controller_.RecomputeNow();
+  EXPECT_EQ(first.seen_targets, 1u);
+  EXPECT_EQ(first.seen_now, seconds(3));
+  EXPECT_EQ(first.seen_rankings[0], (std::vector<PopIndex>{2, 0, 1})) << "untruncated, so a spill can reach PoP 1";
+  EXPECT_TRUE(first.seen_published[0].empty());
+  EXPECT_EQ(second.seen_rankings[0], (std::vector<PopIndex>{1, 0, 2})) << "the second runs on the first's output";
+  EXPECT_EQ(controller_.Table().Lookup(testing::Addr(10, 1, 0, 9))->ranked_pops, (std::vector<PopIndex>{1, 0}))
+      << "three reversals, then truncated to ranked_pops";
+  controller_.RecomputeNow();
+  EXPECT_EQ(first.seen_published[0], (std::vector<PopIndex>{1, 0}));
+  EXPECT_EQ(policy_.last_previous, (std::vector<PopIndex>{1, 0}));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "models/routing/routing_evaluator.h"
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "models/routing/routing_metric_names.h"
@@ -79,6 +81,27 @@ TEST_F(RoutingEvaluatorTest, ChangesAreReportedAfterTheFirstSample) {
   EXPECT_EQ(changes[0].labels[2], (std::pair<std::string, std::string>{"to", "tyo"}));
   evaluator_.Stop();
   EXPECT_EQ(runtime_.PendingEvents(), 0u);
+}
+
+TEST_F(RoutingEvaluatorTest, WithCachesAGroupKeepsItsCachedAnswerUntilItExpires) {
+  // Boston's resolver still holds an answer for London (cached before the mapping moved it to
+  // New York); Paris has nothing cached and gets the authoritative's current answer.
+  std::map<GroupIndex, std::optional<DnsAnswer>> cache;
+  DnsAnswer london;
+  london.addresses = {catalog_.pops[1].servers[0]};
+  london.pop = 1;
+  cache[0] = london;
+  RoutingEvaluator cached(catalog_, answerer_, truth_, runtime_, runtime_, metrics_, {seconds(1), 1000});
+  cached.UseResolverCaches([&cache](GroupIndex g) { return cache.count(g) ? cache.at(g) : std::nullopt; });
+  Publish({{catalog_.groups[0].prefix, {0}}, {catalog_.groups[1].prefix, {0}}});
+  EXPECT_EQ(cached.EffectivePop(0), std::optional<PopIndex>(1));
+  EXPECT_EQ(cached.AuthoritativePop(0), std::optional<PopIndex>(0));
+  EXPECT_EQ(cached.EffectivePop(1), std::optional<PopIndex>(0));
+  cached.SampleNow();
+  EXPECT_EQ(Regrets("boston"), (std::vector<double>{70})) << "London's 80 ms against New York's 10 ms";
+  cache.erase(0);  // the TTL ran out
+  EXPECT_EQ(cached.EffectivePop(0), std::optional<PopIndex>(0));
+  EXPECT_EQ(evaluator_.EffectivePop(0), std::optional<PopIndex>(0)) << "without the option caches are ignored";
 }
 
 }  // namespace

@@ -85,7 +85,9 @@ TEST(DnsWireCodec, TruncatedPacketsNeverParse) {
     const Bytes cut(full.begin(), full.begin() + static_cast<long>(n));
     const ParsedQuery p = Parse(cut);
     EXPECT_NE(p.verdict, QueryVerdict::kAnswer) << "cut at " << n;
-    if (n < 12) EXPECT_EQ(p.verdict, QueryVerdict::kDrop) << "no header to echo at " << n;
+    if (n < 12) {
+      EXPECT_EQ(p.verdict, QueryVerdict::kDrop) << "no header to echo at " << n;
+    }
   }
 }
 

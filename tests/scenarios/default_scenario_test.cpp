@@ -1,10 +1,15 @@
 // The built-in default scenario must make the case for measured routing: geography is a poor
 // predictor of the fastest PoP for most users, both before and after the timeline's event, and
-// the event moves the best PoP of groups that geography served well until then. These claims
+// the event moves the best PoP of groups that geography served well until then; the fastest
+// PoP of the most users cannot serve them all, and the policies side by side differ by one
+// option each. These claims
 // are checked here against the topology's true shortest paths, so an edit of default.yaml that
 // quietly breaks the story fails a unit test instead of making the experiments meaningless.
+#include <algorithm>
 #include <fstream>
 #include <limits>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -119,15 +124,72 @@ TEST_F(DefaultScenario, HasTheAdvertisedShape) {
   for (const auto& r : s.resolvers) EXPECT_TRUE(r.client_subnet) << r.id;
   EXPECT_GE(s.routers.size(), 8u);
 
-  std::set<std::string> policies;
-  for (const auto& p : s.policies) policies.insert(p.name);
-  EXPECT_EQ(policies, (std::set<std::string>{"measured", "geo", "random", "oracle"}));
+  std::set<std::string> labels;
+  std::set<PolicyKind> kinds;
+  for (const auto& p : s.policies) {
+    labels.insert(p.label);
+    kinds.insert(p.kind);
+  }
+  EXPECT_EQ(labels, (std::set<std::string>{"probe", "rum", "hybrid", "anycast", "geo", "random", "oracle",
+                                           "probe-ttl300", "probe-budget2", "probe-spill", "rum-dwell"}));
+  EXPECT_EQ(kinds.size(), 7u) << "every policy kind side by side";
   EXPECT_EQ(s.probing.interval_s, 10);
   EXPECT_EQ(s.probing.packets_per_train, 5);
   EXPECT_EQ(s.mapping.recompute_interval_s, 5);
   EXPECT_EQ(s.dns.ttl_s, 20);
   EXPECT_EQ(s.workload.downloads_per_group_per_min, 4);
   EXPECT_EQ(s.workload.object_bytes, 100000u);
+}
+
+// Each variant differs from its base policy in exactly the option its label names, so the
+// table's differences are that option's effect.
+TEST_F(DefaultScenario, VariantsChangeOneThingEach) {
+  std::map<std::string, const PolicySpec*> by_label;
+  for (const auto& p : scenario_.policies) by_label[p.label] = &p;
+  const PolicySpec& base = *by_label.at("probe");
+  EXPECT_FALSE(base.dns_ttl_s.has_value());
+  EXPECT_EQ(base.probe_candidates, 0);
+  EXPECT_FALSE(base.capacity_spill);
+  EXPECT_EQ(base.min_dwell_s, 0);
+  EXPECT_EQ(by_label.at("probe-ttl300")->dns_ttl_s, std::optional<double>(300));
+  EXPECT_EQ(by_label.at("probe-budget2")->probe_candidates, 2);
+  EXPECT_TRUE(by_label.at("probe-spill")->capacity_spill);
+  for (const char* label : {"probe-ttl300", "probe-budget2", "probe-spill"}) {
+    EXPECT_EQ(by_label.at(label)->kind, PolicyKind::kProbe) << label;
+    EXPECT_EQ(by_label.at(label)->hysteresis_ms, base.hysteresis_ms) << label;
+    EXPECT_EQ(by_label.at(label)->ewma_alpha, base.ewma_alpha) << label;
+  }
+  const PolicySpec& rum = *by_label.at("rum");
+  const PolicySpec& rum_dwell = *by_label.at("rum-dwell");
+  EXPECT_EQ(rum.min_dwell_s, 0);
+  EXPECT_GT(rum_dwell.min_dwell_s, 0);
+  EXPECT_EQ(rum_dwell.kind, PolicyKind::kRum);
+  EXPECT_EQ(rum_dwell.page_views_per_group_per_min, rum.page_views_per_group_per_min);
+  EXPECT_EQ(rum_dwell.rum_candidates, rum.rum_candidates);
+  EXPECT_EQ(rum_dwell.test_object_bytes, rum.test_object_bytes);
+}
+
+// capacity_spill needs something to spill: mapping every group to its fastest PoP overloads
+// at least one PoP, while the PoPs together have room for all the demand.
+TEST_F(DefaultScenario, TheFastestMappingOverloadsAPopThatSpillingCanRelieve) {
+  const TopologyGraph graph = BuildTopology(scenario_);
+  std::map<std::string, double> demand;
+  double total_demand = 0;
+  for (const auto& c : Choices(scenario_, graph)) {
+    for (const auto& g : scenario_.client_groups) {
+      if (g.id != c.group) continue;
+      demand[c.best] += GroupDemandRps(g, scenario_.workload);
+      total_demand += GroupDemandRps(g, scenario_.workload);
+    }
+  }
+  double total_capacity = 0;
+  double worst_ratio = 0;
+  for (const auto& p : scenario_.pops) {
+    total_capacity += p.capacity_rps;
+    worst_ratio = std::max(worst_ratio, demand[p.id] / p.capacity_rps);
+  }
+  EXPECT_GE(worst_ratio, 1.1) << "some PoP is clearly overloaded under the fastest mapping";
+  EXPECT_LE(total_demand, 0.8 * total_capacity) << "and there is room elsewhere";
 }
 
 TEST_F(DefaultScenario, OneBackboneLinkDegradesHalfwayThrough) {

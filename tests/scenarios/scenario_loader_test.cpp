@@ -250,10 +250,12 @@ TEST(ScenarioLoader, HostnameOutsideTheZone) {
 
 TEST(ScenarioLoader, BadPolicies) {
   EXPECT_ISSUE("{name: geo}", "{name: fastest}", "fastest", "policies[1].name",
-               "unknown policy 'fastest'; expected one of: geo, measured, oracle, random");
-  EXPECT_ISSUE("{name: geo}", "{name: measured}", "  - {name: ^measured}", "policies[1].name", "policy 'measured' is listed twice");
-  EXPECT_ISSUE("{name: geo}", "{name: geo, hysteresis_ms: 3}", "hysteresis_ms: 3", "policies[1].hysteresis_ms",
-               "unknown key 'hysteresis_ms'; expected one of: name");
+               "unknown policy 'fastest'; expected one of: anycast, geo, hybrid, measured (= probe), oracle, probe, "
+               "random, rum");
+  EXPECT_ISSUE("{name: geo}", "{name: measured}", "  - {name: ^measured}", "policies[1].name",
+               "label 'measured' is already used by policies[0]; give one of them a distinct 'label'");
+  EXPECT_ISSUE("{name: geo}", "{name: geo, hysteresis_ms: 3}", "hysteresis_ms: ^3", "policies[1].hysteresis_ms",
+               "'hysteresis_ms' does not apply to policy 'geo' (it applies to probe, rum, hybrid)");
   EXPECT_ISSUE("hysteresis_ms: 2}", "hysteresis_ms: 2, ewma_alpha: 0}", "ewma_alpha: ^0", "policies[0].ewma_alpha",
                "expected a weight in (0, 1], got 0");
 }
@@ -328,7 +330,7 @@ TEST(ScenarioLoader, TheBuiltInDefaultIsValid) {
   const Scenario s = LoadScenarioText(DefaultScenarioYaml(), kDefaultScenarioName);
   EXPECT_EQ(s.pops.size(), 6u);
   EXPECT_EQ(s.client_groups.size(), 40u);
-  EXPECT_EQ(s.policies.size(), 4u);
+  EXPECT_EQ(s.policies.size(), 11u);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // The acceptance test of measured request routing on the built-in default scenario:
-// measured beats geo on regret, re-maps the groups a link degradation affects within a
+// probe (measured routing by probes; `measured` before issue 6) beats geo on regret, re-maps the groups a link degradation affects within a
 // bounded number of probe rounds, and the DNS node's answers follow the mapping.
 #include <map>
 #include <set>
@@ -17,11 +17,11 @@
 namespace cdnlab {
 namespace {
 
-const PolicySpec& PolicyNamed(const Scenario& s, const std::string& name) {
+const PolicySpec& PolicyLabelled(const Scenario& s, const std::string& label) {
   for (const auto& p : s.policies) {
-    if (p.name == name) return p;
+    if (p.label == label) return p;
   }
-  throw std::runtime_error("default scenario has no policy " + name);
+  throw std::runtime_error("default scenario has no policy labelled " + label);
 }
 
 // Runs the three policies the assertions need once for the whole suite (each run is ns-3).
@@ -29,9 +29,9 @@ class DefaultScenarioRouting : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     scenario_ = new Scenario(LoadScenarioText(DefaultScenarioYaml(), kDefaultScenarioName));
-    for (const char* name : {"measured", "geo", "oracle"}) {
+    for (const char* name : {"probe", "geo", "oracle"}) {
       auto& run = runs_[name];
-      run.result = RunRoutingExperiment(*scenario_, PolicyNamed(*scenario_, name), run.metrics);
+      run.result = RunRoutingExperiment(*scenario_, PolicyLabelled(*scenario_, name), run.metrics);
     }
   }
   static void TearDownTestSuite() {
@@ -72,7 +72,7 @@ Scenario* DefaultScenarioRouting::scenario_ = nullptr;
 std::map<std::string, DefaultScenarioRouting::Run> DefaultScenarioRouting::runs_;
 
 TEST_F(DefaultScenarioRouting, MeasuredBeatsGeoOnMedianRegret) {
-  const auto measured = Summary("measured");
+  const auto measured = Summary("probe");
   const auto geo = Summary("geo");
   const auto oracle = Summary("oracle");
   EXPECT_LT(measured.regret_ms.p50, geo.regret_ms.p50);
@@ -90,7 +90,7 @@ TEST_F(DefaultScenarioRouting, MeasuredRemapsTheGroupsTheDegradationAffects) {
 
   // Affected groups: those whose best PoP (the oracle's answer) changes at the event.
   const auto oracle = EffectivePops("oracle");
-  const auto measured = EffectivePops("measured");
+  const auto measured = EffectivePops("probe");
   std::map<std::string, std::string> new_best;
   for (const auto& [group, series] : oracle) {
     const auto before = series.lower_bound(event_s - 1);
@@ -101,12 +101,12 @@ TEST_F(DefaultScenarioRouting, MeasuredRemapsTheGroupsTheDegradationAffects) {
 
   // Settled: from some time on, the group's regret stays within the hysteresis margin
   // (a PoP that close to the best is deliberately not displaced).
-  const PolicySpec& config = PolicyNamed(*scenario_, "measured");
+  const PolicySpec& config = PolicyLabelled(*scenario_, "probe");
   std::map<std::string, std::map<double, double>> regret, chosen;
-  for (const auto* s : runs_.at("measured").metrics.SamplesNamed(metric::kRegretMs)) {
+  for (const auto* s : runs_.at("probe").metrics.SamplesNamed(metric::kRegretMs)) {
     regret[s->Label(metric::kLabelGroup)][ToSeconds(s->at)] = s->value;
   }
-  for (const auto* s : runs_.at("measured").metrics.SamplesNamed(metric::kChosenRttMs)) {
+  for (const auto* s : runs_.at("probe").metrics.SamplesNamed(metric::kChosenRttMs)) {
     chosen[s->Label(metric::kLabelGroup)][ToSeconds(s->at)] = s->value;
   }
   for (const auto& [group, best] : new_best) {
@@ -125,7 +125,7 @@ TEST_F(DefaultScenarioRouting, MeasuredRemapsTheGroupsTheDegradationAffects) {
 }
 
 TEST_F(DefaultScenarioRouting, DnsAnswersFollowTheMapping) {
-  for (const char* policy : {"measured", "geo", "oracle"}) {
+  for (const char* policy : {"probe", "geo", "oracle"}) {
     const auto& result = runs_.at(policy).result;
     EXPECT_TRUE(result.dns_replica_matches_controller) << policy;
     EXPECT_GT(result.mapping_versions_pushed, 0u) << policy;
