@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "realnet/bearer_token_authority.h"
+#include "realnet/cli/service_runner.h"
 #include "realnet/federation_agent_service.h"
 #include "realnet/federation_gateway_service.h"
 #include "scenarios/federation_from_scenario.h"
@@ -36,31 +37,6 @@ Scenario LoadFederationScenario(const std::string& file) {
   Scenario s = LoadScenarioFile(file);
   if (!s.federation.present) throw std::invalid_argument(file + ": the scenario has no 'federation' section");
   return s;
-}
-
-// Runs `io` until SIGINT/SIGTERM or `for_s` seconds (when > 0), then calls `stop`.
-void RunUntilSignalled(boost::asio::io_context& io, double for_s, const std::function<void()>& stop) {
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  boost::asio::steady_timer deadline(io);
-  const auto finish = [&] {
-    stop();
-    io.stop();
-  };
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (!ec) finish();
-  });
-  if (for_s > 0) {
-    deadline.expires_after(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(for_s)));
-    deadline.async_wait([&](const boost::system::error_code& ec) {
-      if (!ec) finish();
-    });
-  }
-  io.run();
-}
-
-// One stderr line per event, prefixed with who speaks.
-std::function<void(const std::string&)> LineLogger(const std::string& who) {
-  return [who](const std::string& line) { std::cerr << "cdnlab realnet " << who << ": " << line << std::endl; };
 }
 
 void RunGateway(const FederationOptions& o) {

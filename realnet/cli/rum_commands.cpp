@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "realnet/asio_clock.h"
+#include "realnet/cli/service_runner.h"
 #include "realnet/rum_collector_service.h"
 #include "realnet/rum_object_server.h"
 #include "scenarios/ipv4_text.h"
@@ -32,40 +33,6 @@ struct RumOptions {
   int delay_ms = 0;
   std::size_t object_bytes = 10000;
 };
-
-Endpoint ParseEndpointFlag(const std::string& text, const std::string& flag) {
-  const auto colon = text.rfind(':');
-  const auto address = colon == std::string::npos ? std::nullopt : ParseIpv4Address(text.substr(0, colon));
-  int port = -1;
-  if (address && colon + 1 < text.size() && text.size() - colon - 1 <= 5 &&
-      text.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
-    port = std::stoi(text.substr(colon + 1));
-  }
-  if (!address || port < 0 || port > 65535) {
-    throw CLI::ValidationError(flag, "expected IPV4:PORT like 127.0.0.1:8080, got '" + text + "'");
-  }
-  return Endpoint{*address, static_cast<std::uint16_t>(port)};
-}
-
-// Runs `io` until SIGINT/SIGTERM or `for_s` seconds (when > 0), then calls `stop`.
-void RunUntilSignalled(boost::asio::io_context& io, double for_s, const std::function<void()>& stop) {
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  boost::asio::steady_timer deadline(io);
-  const auto finish = [&] {
-    stop();
-    io.stop();
-  };
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (!ec) finish();
-  });
-  if (for_s > 0) {
-    deadline.expires_after(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(for_s)));
-    deadline.async_wait([&](const boost::system::error_code& ec) {
-      if (!ec) finish();
-    });
-  }
-  io.run();
-}
 
 void RunCollector(const RumOptions& o) {
   const Scenario s = LoadScenarioFile(o.scenario);

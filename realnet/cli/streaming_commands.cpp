@@ -11,6 +11,7 @@
 
 #include "realnet/asio_clock.h"
 #include "realnet/asio_datagram_transport.h"
+#include "realnet/cli/service_runner.h"
 #include "realnet/streaming_balancer_service.h"
 #include "realnet/streaming_cache_service.h"
 #include "realnet/streaming_ingest_service.h"
@@ -50,21 +51,6 @@ struct StreamingOptions {
   double segment_ttl_s = 300;
 };
 
-// IPV4:PORT with a concrete address (it is announced or registered as given).
-Endpoint ParseEndpointFlag(const std::string& text, const std::string& flag) {
-  const auto colon = text.rfind(':');
-  const auto address = colon == std::string::npos ? std::nullopt : ParseIpv4Address(text.substr(0, colon));
-  int port = -1;
-  if (address && colon + 1 < text.size() && text.size() - colon - 1 <= 5 &&
-      text.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
-    port = std::stoi(text.substr(colon + 1));
-  }
-  if (!address || port < 0 || port > 65535 || address->value == 0) {
-    throw CLI::ValidationError(flag, "expected IPV4:PORT like 127.0.0.1:8080, got '" + text + "'");
-  }
-  return Endpoint{*address, static_cast<std::uint16_t>(port)};
-}
-
 std::vector<Endpoint> ParseEndpointList(const std::string& text, const std::string& flag) {
   std::vector<Endpoint> out;
   std::size_t from = 0;
@@ -76,31 +62,6 @@ std::vector<Endpoint> ParseEndpointList(const std::string& text, const std::stri
     from = comma + 1;
   }
   return out;
-}
-
-// One stderr line per event, prefixed with who speaks (flushed: tests read these logs live).
-std::function<void(const std::string&)> LineLogger(const std::string& who) {
-  return [who](const std::string& line) { std::cerr << "cdnlab realnet " << who << ": " << line << std::endl; };
-}
-
-// Runs `io` until SIGINT/SIGTERM or `for_s` seconds (when > 0), then calls `stop`.
-void RunUntilSignalled(boost::asio::io_context& io, double for_s, const std::function<void()>& stop) {
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  boost::asio::steady_timer deadline(io);
-  const auto finish = [&] {
-    stop();
-    io.stop();
-  };
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (!ec) finish();
-  });
-  if (for_s > 0) {
-    deadline.expires_after(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(for_s)));
-    deadline.async_wait([&](const boost::system::error_code& ec) {
-      if (!ec) finish();
-    });
-  }
-  io.run();
 }
 
 void RunIngest(const StreamingOptions& o) {

@@ -1,0 +1,22 @@
+#pragma once
+// What every long-running `cdnlab realnet` service command shares: running until a signal or a
+// time limit, parsing IPV4:PORT flags, and one-line logs on stderr.
+#include <functional>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "models/net/ipv4.h"
+
+namespace cdnlab::cli {
+
+// Runs `io` until SIGINT/SIGTERM or `for_s` seconds (when > 0), then calls `stop`.
+void RunUntilSignalled(boost::asio::io_context& io, double for_s, const std::function<void()>& stop);
+
+// "127.0.0.1:8080" -> Endpoint; anything else (or 0.0.0.0) is a CLI::ValidationError naming `flag`.
+Endpoint ParseEndpointFlag(const std::string& text, const std::string& flag);
+
+// One stderr line per event, prefixed with who speaks (flushed: tests read these logs live).
+std::function<void(const std::string&)> LineLogger(const std::string& who);
+
+}  // namespace cdnlab::cli
