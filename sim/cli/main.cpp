@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "realnet/cli/realnet_command.h"
+#include "sim/cli/compare_command.h"
 #include "sim/cli/run_command.h"
 #include "sim/cli/testbed_commands.h"
 #include "sim/cli/validate_command.h"
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   cdnlab::cli::AddRunCommand(app);
   cdnlab::cli::AddValidateCommand(app);
+  cdnlab::cli::AddCompareCommand(app);
   cdnlab::cli::AddRealnetCommand(app);
   cdnlab::cli::AddTestbedCommands(app);
   try {
