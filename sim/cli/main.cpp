@@ -7,6 +7,7 @@
 #include "realnet/cli/realnet_command.h"
 #include "sim/cli/compare_command.h"
 #include "sim/cli/run_command.h"
+#include "sim/cli/sweep_command.h"
 #include "sim/cli/testbed_commands.h"
 #include "sim/cli/validate_command.h"
 
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   cdnlab::cli::AddRunCommand(app);
   cdnlab::cli::AddValidateCommand(app);
   cdnlab::cli::AddCompareCommand(app);
+  cdnlab::cli::AddSweepCommand(app);
   cdnlab::cli::AddRealnetCommand(app);
   cdnlab::cli::AddTestbedCommands(app);
   try {
