@@ -6,8 +6,6 @@
 #include <set>
 #include <stdexcept>
 
-#include <ns3/rng-seed-manager.h>
-#include <ns3/simulator.h>
 
 #include "analysis/federation_counter_tally.h"
 #include "models/core/seeded_random_source.h"
@@ -25,6 +23,7 @@
 #include "sim/federation_faulty_transport.h"
 #include "sim/federation_sim_network.h"
 #include "sim/ns3_clock.h"
+#include "sim/ns3_world_run.h"
 #include "sim/ns3_datagram_transport.h"
 
 namespace cdnlab {
@@ -296,21 +295,7 @@ class FederationWorld {
 
 FederationRunResult RunFederationExperiment(const Scenario& scenario, MetricsSink& metrics) {
   if (!scenario.federation.present) throw std::invalid_argument("the scenario has no federation section");
-  ns3::RngSeedManager::SetSeed(1);
-  ns3::RngSeedManager::SetRun(scenario.seed);
-  FederationRunResult result;
-  try {
-    FederationWorld world(scenario, metrics);
-    world.Start();
-    ns3::Simulator::Stop(ns3::Seconds(scenario.duration_s));
-    ns3::Simulator::Run();
-    result = world.Result();
-  } catch (...) {
-    ns3::Simulator::Destroy();  // leave ns-3 clean for the next run in this process
-    throw;
-  }
-  ns3::Simulator::Destroy();
-  return result;
+  return RunNs3World<FederationWorld>(scenario.seed, scenario.duration_s, scenario, metrics);
 }
 
 }  // namespace cdnlab

@@ -10,8 +10,6 @@
 #include <utility>
 
 #include <fmt/format.h>
-#include <ns3/rng-seed-manager.h>
-#include <ns3/simulator.h>
 
 #include "models/core/seeded_random_source.h"
 #include "models/streaming/eviction_policy.h"
@@ -27,6 +25,7 @@
 #include "models/streaming/streaming_metric_names.h"
 #include "scenarios/streaming_from_scenario.h"
 #include "sim/ns3_clock.h"
+#include "sim/ns3_world_run.h"
 #include "sim/ns3_datagram_transport.h"
 #include "sim/streaming_content_fetcher.h"
 #include "sim/streaming_segment_uploader.h"
@@ -776,21 +775,7 @@ class StreamingWorld {
 
 StreamingRunResult RunStreamingExperiment(const Scenario& scenario, MetricsSink& metrics) {
   if (!scenario.streaming.present) throw std::invalid_argument("the scenario has no streaming section");
-  ns3::RngSeedManager::SetSeed(1);
-  ns3::RngSeedManager::SetRun(scenario.seed);
-  StreamingRunResult result;
-  try {
-    StreamingWorld world(scenario, metrics);
-    world.Start();
-    ns3::Simulator::Stop(ns3::Seconds(scenario.duration_s));
-    ns3::Simulator::Run();
-    result = world.Result();
-  } catch (...) {
-    ns3::Simulator::Destroy();  // leave ns-3 clean for the next run in this process
-    throw;
-  }
-  ns3::Simulator::Destroy();
-  return result;
+  return RunNs3World<StreamingWorld>(scenario.seed, scenario.duration_s, scenario, metrics);
 }
 
 }  // namespace cdnlab
