@@ -18,10 +18,13 @@ LinkParams ResolveLinkParams(const Scenario& s, const LinkSpec& link) {
   const auto a = NodeLocation(s, link.a);
   const auto b = NodeLocation(s, link.b);
   if (!a || !b) throw std::invalid_argument("link " + link.a + " - " + link.b + " names an unknown node");
-  const LinkDefaults& d = s.link_defaults;
+  return ResolveLinkParams(s.link_defaults, link, *a, *b);
+}
+
+LinkParams ResolveLinkParams(const LinkDefaults& d, const LinkSpec& link, const GeoPoint& a, const GeoPoint& b) {
   LinkParams p;
   p.delay_ms = link.delay_ms ? *link.delay_ms
-                             : std::max(d.min_delay_ms, GreatCircleKm(*a, *b) * d.route_stretch / d.km_per_ms);
+                             : std::max(d.min_delay_ms, GreatCircleKm(a, b) * d.route_stretch / d.km_per_ms);
   p.bandwidth_mbps = link.bandwidth_mbps.value_or(d.bandwidth_mbps);
   p.loss = link.loss.value_or(d.loss);
   return p;
@@ -35,7 +38,13 @@ TopologyGraph BuildTopology(const Scenario& s) {
   for (const auto& r : s.resolvers) g.AddNode(r.id, NodeKind::kResolver, r.location);
   // A federation-only scenario has no DNS node (its `dns` is the unused default).
   if (s.HasRouting()) g.AddNode(s.dns.id, NodeKind::kDnsServer, s.dns.location);
-  for (const auto& l : s.links) g.AddLink(l.a, l.b, ResolveLinkParams(s, l));
+  // Ends are looked up in the graph (hashed), not by scanning the scenario: 100,000 groups.
+  for (const auto& l : s.links) {
+    const auto a = g.FindNode(l.a);
+    const auto b = g.FindNode(l.b);
+    if (!a || !b) throw std::invalid_argument("link " + l.a + " - " + l.b + " names an unknown node");
+    g.AddLink(l.a, l.b, ResolveLinkParams(s.link_defaults, l, g.Location(*a), g.Location(*b)));
+  }
   return g;
 }
 
