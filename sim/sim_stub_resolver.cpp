@@ -8,7 +8,7 @@ namespace cdnlab {
 
 SimStubResolver::SimStubResolver(const RoutingCatalog& catalog, DatagramTransport& transport, TimerScheduler& timers,
                                  Duration timeout)
-    : catalog_(catalog), transport_(transport), timers_(timers), timeout_(timeout) {}
+    : catalog_(catalog), groups_(catalog), transport_(transport), timers_(timers), timeout_(timeout) {}
 
 SimStubResolver::~SimStubResolver() {
   for (auto& [client, queries] : pending_) {
@@ -18,7 +18,7 @@ SimStubResolver::~SimStubResolver() {
 }
 
 void SimStubResolver::Resolve(Ipv4Address client, const std::string& hostname, Done done) {
-  const auto group = catalog_.GroupOfAddress(client);
+  const auto group = groups_.GroupOf(client);
   if (!group) throw std::invalid_argument("no client group contains " + client.ToString());
   const Endpoint resolver{catalog_.resolvers.at(catalog_.groups[*group].resolver).address, 53};
   const Endpoint local{client, kPort};

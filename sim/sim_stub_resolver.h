@@ -5,6 +5,7 @@
 #include "models/ports/datagram_transport.h"
 #include "models/ports/name_resolver.h"
 #include "models/ports/timer_scheduler.h"
+#include "models/routing/group_prefix_index.h"
 #include "models/routing/routing_catalog.h"
 
 namespace cdnlab {
@@ -29,6 +30,7 @@ class SimStubResolver final : public NameResolver {
   void OnResponse(Ipv4Address client, const Bytes& payload);
 
   const RoutingCatalog& catalog_;
+  GroupPrefixIndex groups_;  // client host -> its group (and so its resolver)
   DatagramTransport& transport_;
   TimerScheduler& timers_;
   Duration timeout_;

@@ -28,7 +28,7 @@ const char* BeaconVerdictName(BeaconVerdict v) {
 
 BeaconCollector::BeaconCollector(const RoutingCatalog& catalog, MeasurementStore& store, Clock& clock,
                                  MetricsSink& metrics, BeaconCollectorConfig config)
-    : catalog_(catalog), store_(store), clock_(clock), metrics_(metrics), config_(config) {
+    : catalog_(catalog), groups_(catalog), store_(store), clock_(clock), metrics_(metrics), config_(config) {
   if (!(config_.min_ms >= 0 && config_.max_ms > config_.min_ms)) {
     throw std::invalid_argument("BeaconCollector: need 0 <= min_ms < max_ms");
   }
@@ -64,7 +64,7 @@ std::uint64_t BeaconCollector::Count(BeaconVerdict v) const {
 // for its content neither uses a token nor reserves its page view id.
 BeaconVerdict BeaconCollector::Check(const Beacon& beacon, SimTime now, GroupIndex& group,
                                      std::vector<PopIndex>& pops) {
-  const auto g = catalog_.GroupOfAddress(beacon.client);
+  const auto g = groups_.GroupOf(beacon.client);
   if (!g) return BeaconVerdict::kUnknownClient;
   group = *g;
 

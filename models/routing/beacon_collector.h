@@ -12,6 +12,7 @@
 #include "models/ports/clock.h"
 #include "models/ports/metrics_sink.h"
 #include "models/routing/beacon.h"
+#include "models/routing/group_prefix_index.h"
 #include "models/routing/measurement_store.h"
 #include "models/routing/routing_catalog.h"
 
@@ -62,6 +63,7 @@ class BeaconCollector {
   void Feed(const Beacon& beacon, GroupIndex group, const std::vector<PopIndex>& pops, SimTime now);
 
   const RoutingCatalog& catalog_;
+  GroupPrefixIndex groups_;
   MeasurementStore& store_;
   Clock& clock_;
   MetricsSink& metrics_;
