@@ -39,6 +39,8 @@ void MappingController::AddAdjuster(RankingAdjuster& adjuster) { adjusters_.push
 
 MappingDiff MappingController::RecomputeNow() {
   const SimTime now = clock_.Now();
+  // Adjusters see full rankings; without them only the published few matter.
+  policy_.SetRankingDepth(adjusters_.empty() ? config_.ranked_pops : 0);
   std::vector<std::vector<PopIndex>> published(targets_.size());
   std::vector<std::vector<PopIndex>> rankings(targets_.size());
   for (std::size_t i = 0; i < targets_.size(); ++i) {

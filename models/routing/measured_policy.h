@@ -1,4 +1,7 @@
 #pragma once
+#include <utility>
+#include <vector>
+
 #include "models/routing/measurement_store.h"
 #include "models/routing/selection_policy.h"
 
@@ -19,10 +22,15 @@ class MeasuredPolicy final : public SelectionPolicy {
   std::string Name() const override { return "measured"; }
   std::vector<PopIndex> Rank(std::size_t target_index, const MappingTarget& target, SimTime now,
                              const std::vector<PopIndex>& previous) override;
+  void SetRankingDepth(std::size_t depth) override { depth_ = depth; }
 
  private:
   const MeasurementStore& store_;
   MeasuredPolicyConfig config_;
+  std::size_t depth_ = 0;  // 0 = rank every PoP
+  // Scratch reused across rows (a recompute ranks 100,000 of them): no allocation per row.
+  std::vector<double> weighted_, covered_, score_;
+  std::vector<std::pair<double, PopIndex>> by_score_;
 };
 
 }  // namespace cdnlab

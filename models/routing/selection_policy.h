@@ -19,6 +19,10 @@ class SelectionPolicy {
   // Returns every PoP the policy considers usable, best first (may be empty when it knows none).
   virtual std::vector<PopIndex> Rank(std::size_t target_index, const MappingTarget& target, SimTime now,
                                      const std::vector<PopIndex>& previous) = 0;
+  // How many leading PoPs of a ranking anyone will read (0 = all). The controller sets it:
+  // its published rows keep only a few unless an adjuster wants the whole ranking. A policy
+  // may then order just that many (the rest in any order); it must not change those few.
+  virtual void SetRankingDepth(std::size_t depth) { (void)depth; }
 };
 
 }  // namespace cdnlab
