@@ -24,6 +24,10 @@ packages=(
   chromium python3
   # the DNS fuzz target (libFuzzer with ASan/UBSan)
   clang libclang-rt-14-dev
+  # cdnlab sweep across machines (issue 7): Open MPI (mpirun, libmpi) for the sweep's rank-0 gather
+  openmpi-bin libopenmpi-dev
+  # `cdnlab report` (issue 7): gnuplot renders the report's plots (svg terminal, no X needed)
+  gnuplot-nox
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
 )

@@ -6,6 +6,8 @@
 
 #include "realnet/cli/realnet_command.h"
 #include "sim/cli/compare_command.h"
+#include "sim/cli/report_command.h"
+#include "sim/cli/generate_command.h"
 #include "sim/cli/run_command.h"
 #include "sim/cli/sweep_command.h"
 #include "sim/cli/testbed_commands.h"
@@ -17,7 +19,9 @@ int main(int argc, char** argv) {
   cdnlab::cli::AddRunCommand(app);
   cdnlab::cli::AddValidateCommand(app);
   cdnlab::cli::AddCompareCommand(app);
+  cdnlab::cli::AddReportCommand(app);
   cdnlab::cli::AddSweepCommand(app);
+  cdnlab::cli::AddGenerateCommand(app);
   cdnlab::cli::AddRealnetCommand(app);
   cdnlab::cli::AddTestbedCommands(app);
   try {
