@@ -4,10 +4,29 @@ namespace cdnlab {
 
 const std::string& MetricsRecorder::SampleRecord::Label(const std::string& key) const {
   static const std::string kEmpty;
-  for (const auto& [k, v] : labels) {
+  for (const auto& [k, v] : *labels_) {
     if (k == key) return v;
   }
   return kEmpty;
+}
+
+std::size_t MetricsRecorder::LabelsHash::operator()(const MetricLabels& labels) const {
+  std::size_t h = labels.size();
+  for (const auto& [k, v] : labels) {
+    h = h * 1000003u ^ std::hash<std::string>{}(k);
+    h = h * 1000003u ^ std::hash<std::string>{}(v);
+  }
+  return h;
+}
+
+const std::string* MetricsRecorder::InternName(std::string_view name) {
+  auto it = names_.find(name);
+  if (it == names_.end()) it = names_.emplace(name).first;
+  return &*it;
+}
+
+const MetricLabels* MetricsRecorder::InternLabels(const MetricLabels& labels) {
+  return &*label_sets_.insert(labels).first;
 }
 
 void MetricsRecorder::Count(std::string_view name, double delta, const MetricLabels&) {
@@ -15,7 +34,7 @@ void MetricsRecorder::Count(std::string_view name, double delta, const MetricLab
 }
 
 void MetricsRecorder::Sample(std::string_view name, SimTime at, double value, const MetricLabels& labels) {
-  samples_.push_back(SampleRecord{std::string(name), at, value, labels});
+  samples_.emplace_back(InternName(name), at, value, InternLabels(labels));
 }
 
 double MetricsRecorder::Counter(const std::string& name) const {
@@ -25,8 +44,10 @@ double MetricsRecorder::Counter(const std::string& name) const {
 
 std::vector<const MetricsRecorder::SampleRecord*> MetricsRecorder::SamplesNamed(const std::string& name) const {
   std::vector<const SampleRecord*> out;
+  const auto it = names_.find(name);
+  if (it == names_.end()) return out;
   for (const auto& s : samples_) {
-    if (s.name == name) out.push_back(&s);
+    if (&s.Name() == &*it) out.push_back(&s);
   }
   return out;
 }

@@ -1,6 +1,11 @@
 #pragma once
+#include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
+#include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "models/ports/metrics_sink.h"
@@ -9,16 +14,26 @@ namespace cdnlab {
 
 // Keeps everything one run reports, in arrival order, for summaries and CSV output.
 // Counters are kept per name (labels are summed over: counters here are totals).
+// Names and label sets are interned: a run of 100,000 groups records tens of millions of
+// samples that share a few hundred thousand label sets, so a sample costs 32 bytes.
 class MetricsRecorder final : public MetricsSink {
  public:
-  struct SampleRecord {
-    std::string name;
-    SimTime at{0};
-    double value = 0;
-    MetricLabels labels;
-
+  class SampleRecord {
+   public:
+    SampleRecord(const std::string* name, SimTime at, double value, const MetricLabels* labels)
+        : name_(name), labels_(labels), at(at), value(value) {}
+    const std::string& Name() const { return *name_; }
+    const MetricLabels& Labels() const { return *labels_; }
     // The value of a label, or "" when absent.
     const std::string& Label(const std::string& key) const;
+
+   private:
+    const std::string* name_;
+    const MetricLabels* labels_;
+
+   public:
+    SimTime at{0};
+    double value = 0;
   };
 
   void Count(std::string_view name, double delta, const MetricLabels& labels) override;
@@ -26,12 +41,21 @@ class MetricsRecorder final : public MetricsSink {
 
   double Counter(const std::string& name) const;  // 0 when never counted
   const std::map<std::string, double>& Counters() const { return counters_; }
-  const std::vector<SampleRecord>& Samples() const { return samples_; }
+  const std::deque<SampleRecord>& Samples() const { return samples_; }
   std::vector<const SampleRecord*> SamplesNamed(const std::string& name) const;
 
  private:
+  struct LabelsHash {
+    std::size_t operator()(const MetricLabels& labels) const;
+  };
+  const std::string* InternName(std::string_view name);
+  const MetricLabels* InternLabels(const MetricLabels& labels);
+
   std::map<std::string, double> counters_;
-  std::vector<SampleRecord> samples_;
+  std::deque<SampleRecord> samples_;  // a deque: no copy of tens of millions when it grows
+  // Interned values; the sets own them and never move them (node-based), so samples point in.
+  std::set<std::string, std::less<>> names_;
+  std::unordered_set<MetricLabels, LabelsHash> label_sets_;
 };
 
 }  // namespace cdnlab

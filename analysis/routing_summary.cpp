@@ -27,7 +27,7 @@ double RoutingSummaryBuilder::WeightOf(const MetricsRecorder::SampleRecord& samp
   auto it = context_.population_by_group.find(group);
   if (it == context_.population_by_group.end()) {
     // A sample from a group the scenario does not have is a wiring bug, not data to guess at.
-    throw std::logic_error("metric sample '" + sample.name + "' names unknown group '" + group + "'");
+    throw std::logic_error("metric sample '" + sample.Name() + "' names unknown group '" + group + "'");
   }
   return it->second;
 }
