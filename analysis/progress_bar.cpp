@@ -52,7 +52,8 @@ std::string ProgressBar::Render(const Options& o, double done, std::optional<dou
   const int filled = static_cast<int>(std::floor(fraction * width + 1e-9));
   std::string line = o.label.empty() ? "" : o.label + " ";
   line += "[" + std::string(filled, '#') + std::string(width - filled, '.') + "]";
-  line += fmt::format(" {}% {:.1f}/{:.1f}", static_cast<int>(std::floor(fraction * 100 + 1e-9)), done, o.total);
+  line += fmt::format(" {}% {:.{}f}/{:.{}f}", static_cast<int>(std::floor(fraction * 100 + 1e-9)), done, o.decimals,
+                      o.total, o.decimals);
   if (!o.unit.empty()) line += " " + o.unit;
   if (finished_after_s) {
     line += " in " + FormatDuration(*finished_after_s);
@@ -92,6 +93,12 @@ void ProgressBar::DrawLocked(bool final_line) {
   *out_ << '\r' << line;
   if (final_line) *out_ << '\n';
   out_->flush();
+}
+
+ProgressBar::Mode ProgressBar::ModeNamed(const std::string& name) {
+  if (name == "on") return Mode::kOn;
+  if (name == "off") return Mode::kOff;
+  return Mode::kAuto;
 }
 
 }  // namespace cdnlab

@@ -27,6 +27,7 @@ class ProgressBar {
     std::string label;
     double total = 0;        // the value Update() reaches at the end (e.g. simulated seconds)
     std::string unit = "s";  // printed after done/total; empty for none
+    int decimals = 1;        // of done/total: 1 for simulated seconds, 0 for counts (runs)
     int width = 30;          // characters between the brackets
     std::chrono::milliseconds min_interval{200};
   };
@@ -53,6 +54,8 @@ class ProgressBar {
   // `eta_s` nullopt prints "ETA --"; `finished_after_s` replaces the ETA with "in Ns".
   static std::string Render(const Options& options, double done, std::optional<double> eta_s,
                             std::optional<double> finished_after_s = std::nullopt);
+  // "auto" | "on" | "off" (a CLI flag's value, already checked) -> the mode.
+  static Mode ModeNamed(const std::string& name);
   // 8s, 2m05s, 1h02m.
   static std::string FormatDuration(double seconds);
 

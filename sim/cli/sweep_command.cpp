@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "analysis/progress_bar.h"
 #include "analysis/summary_comparison.h"
 #include "analysis/sweep_aggregate.h"
 #include "scenarios/scenario_error.h"
@@ -46,6 +47,7 @@ struct SweepOptions {
   bool gather = false;
   std::string slurm_script;
   std::vector<std::string> sbatch_options;
+  std::string progress = "auto";  // auto | on | off: the bar over runs (local sweeps)
 };
 
 // Bad command-line values (task ids): reported like scenario errors, exit 2.
@@ -217,8 +219,10 @@ SweepRunOutcome BlankOutcome(const SweepPlan& plan, std::size_t index) {
 
 // Runs the runs `indices` (into plan.runs) as `cdnlab run` children, `jobs` at a time, and fills
 // their entries of `outcomes`. Progress lines go to stderr, prefixed with `prefix`.
+// With a drawing `bar`, it shows finished runs instead of one line per finished run.
 void RunChildren(const SweepPlan& plan, const std::vector<std::size_t>& indices, unsigned jobs,
-                 std::vector<SweepRunOutcome>& outcomes, const std::string& prefix) {
+                 std::vector<SweepRunOutcome>& outcomes, const std::string& prefix, ProgressBar* bar = nullptr) {
+  const bool drawing = bar != nullptr && bar->enabled();
   std::map<pid_t, ChildRun> active;
   std::size_t next = 0;
   std::size_t finished = 0;
@@ -255,12 +259,15 @@ void RunChildren(const SweepPlan& plan, const std::vector<std::size_t>& indices,
     ++finished;
     const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - child.started;
     if (outcome.failure.empty()) {
-      std::cerr << fmt::format("{}[{}/{}] {} done in {:.1f} s\n", prefix, finished, indices.size(), run.id,
-                               wall.count());
+      if (!drawing) {
+        std::cerr << fmt::format("{}[{}/{}] {} done in {:.1f} s\n", prefix, finished, indices.size(), run.id,
+                                 wall.count());
+      }
     } else {
-      std::cerr << fmt::format("{}[{}/{}] {} FAILED ({}), see {}\n", prefix, finished, indices.size(), run.id,
-                               outcome.failure, (dir / "run.log").string());
+      std::cerr << fmt::format("{}{}[{}/{}] {} FAILED ({}), see {}\n", drawing ? "\n" : "", prefix, finished,
+                               indices.size(), run.id, outcome.failure, (dir / "run.log").string());
     }
+    if (bar != nullptr) bar->Update(static_cast<double>(finished));
   }
 }
 
@@ -312,7 +319,10 @@ int SweepLocal(const SweepOptions& options) {
   std::vector<std::size_t> indices;
   for (std::size_t i = 0; i < plan.runs.size(); ++i) indices.push_back(i);
   std::vector<SweepRunOutcome> outcomes(plan.runs.size());
-  RunChildren(plan, indices, jobs, outcomes, "");
+  ProgressBar bar = ProgressBar::ForStderr({"sweep", static_cast<double>(indices.size()), "runs", 0},
+                                           ProgressBar::ModeNamed(options.progress));
+  RunChildren(plan, indices, jobs, outcomes, "", &bar);
+  bar.Finish();
   return Report(plan, options, outcomes);
 }
 
@@ -569,6 +579,9 @@ void AddSweepCommand(CLI::App& app) {
                                  "Extra '#SBATCH' option for --slurm-script, e.g. --sbatch=--partition=short (repeatable)")
                      ->needs(script);
   (void)sbatch;
+  cmd->add_option("--progress", options->progress, "Progress bar over runs: auto (when stderr is a terminal), on, off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   task->excludes(slurm)->excludes(gather)->excludes(script);
   slurm->excludes(gather)->excludes(script);
   gather->excludes(script);
