@@ -345,11 +345,16 @@ struct StreamingSpec {
   std::vector<StreamingEventSpec> events;       // sorted by at_s
 };
 
+// How the network carries traffic: ns-3 packets, or delays computed from the topology (fast,
+// request routing only).
+enum class Fidelity { kPacket, kFlow };
+
 struct Scenario {
   std::string name;
   std::string source;  // file path, or "<built-in default>"
   std::uint64_t seed = 1;
   double duration_s = 300;
+  Fidelity fidelity = Fidelity::kPacket;  // YAML `fidelity: packet|flow`
   std::vector<RouterSpec> routers;
   std::vector<PopSpec> pops;
   std::vector<ResolverSpec> resolvers;

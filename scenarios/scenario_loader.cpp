@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "scenarios/federation_section_reader.h"
+#include "scenarios/fidelity_names.h"
 #include "scenarios/field_marks.h"
 #include "scenarios/ipv4_text.h"
 #include "scenarios/policy_section_reader.h"
@@ -28,13 +29,20 @@ class ScenarioParser {
   Scenario Parse(const YAML::Node& root) {
     Scenario s;
     MapReader top(root, "", log_,
-                  {"name", "seed", "duration_s", "routers", "pops", "resolvers", "client_groups", "dns", "links",
+                  {"name", "seed", "duration_s", "fidelity", "routers", "pops", "resolvers", "client_groups", "dns", "links",
                    "link_defaults", "probing", "mapping", "workload", "evaluation", "policies", "timeline", "realnet",
                    "federation", "streaming"});
     if (!top.Valid()) return s;
     if (auto v = top.String("name", true)) s.name = *v;
     if (auto v = top.Integer("seed", true, 0, INT64_MAX)) s.seed = static_cast<std::uint64_t>(*v);
     if (auto v = top.Number("duration_s", true, Range::Positive())) s.duration_s = *v;
+    if (auto v = top.String("fidelity", false)) {
+      if (auto f = ParseFidelity(*v)) {
+        s.fidelity = *f;
+      } else {
+        top.Error("fidelity", fmt::format("unknown fidelity '{}'; expected one of: {}", *v, kFidelityChoices));
+      }
+    }
     // With a `federation` or `streaming` section the request-routing sections may be left out,
     // but only all together: a scenario with some of them is a routing scenario with a hole in it.
     const bool routing_optional = top.Has("federation") || top.Has("streaming");

@@ -35,12 +35,10 @@
 #include "sim/caching_resolver.h"
 #include "sim/dns_config_pusher.h"
 #include "sim/ns3_clock.h"
-#include "sim/ns3_datagram_transport.h"
 #include "sim/object_server.h"
+#include "sim/routing_runtime.h"
 #include "sim/rum_collector_host.h"
-#include "sim/sim_network.h"
 #include "sim/sim_stub_resolver.h"
-#include "sim/tcp_object_fetcher.h"
 #include "sim/timeline_player.h"
 
 namespace cdnlab {
@@ -130,15 +128,15 @@ class RoutingWorld {
       : scenario_(s),
         policy_spec_(policy),
         graph_(BuildTopology(s)),
-        network_(s, graph_),
-        catalog_(CatalogForPolicy(network_.Catalog(), policy)),
-        transport_(network_),
+        runtime_(MakeRoutingRuntime(s, graph_, clock_, kRumTestTimeout)),
+        catalog_(CatalogForPolicy(runtime_->Network().Catalog(), policy)),
+        transport_(runtime_->Transport()),
         truth_(catalog_.groups.size(), catalog_.pops.size()),
-        timeline_(s, graph_, network_, truth_, clock_, clock_, metrics),
+        timeline_(s, graph_, runtime_->Network(), truth_, clock_, clock_, metrics),
         answerer_(catalog_, AuthoritativeConfigFor(s, policy)),
-        dns_server_(network_.DnsAddress(), answerer_, transport_, clock_, metrics),
-        pusher_({network_.ControllerAddress(), kPusherPort}, {network_.DnsAddress(), AuthoritativeDnsServer::kConfigPort},
-                transport_, clock_),
+        dns_server_(runtime_->DnsAddress(), answerer_, transport_, clock_, metrics),
+        pusher_({runtime_->ControllerAddress(), kPusherPort},
+                {runtime_->DnsAddress(), AuthoritativeDnsServer::kConfigPort}, transport_, clock_),
         store_(catalog_.groups.size(), catalog_.pops.size(),
                MeasurementStoreConfig{policy.ewma_alpha, FromSeconds(policy.max_age_s)}),
         probe_random_(s.seed, kProbeStream),
@@ -148,8 +146,6 @@ class RoutingWorld {
         rum_chooser_random_(s.seed, kRumChooserStream),
         probe_chooser_random_(s.seed, kProbeChooserStream),
         stub_(catalog_, transport_, clock_),
-        fetcher_(network_, clock_, clock_),
-        rum_fetcher_(network_, clock_, clock_, kRumTestTimeout),
         evaluator_(catalog_, answerer_, truth_, clock_, clock_, metrics,
                    RoutingEvaluatorConfig{FromSeconds(s.evaluation.sample_interval_s),
                                           s.evaluation.unavailable_penalty_ms}) {
@@ -178,7 +174,7 @@ class RoutingWorld {
     }
     for (const auto& r : catalog_.resolvers) {
       resolvers_.push_back(std::make_unique<CachingResolver>(
-          r.address, Endpoint{network_.DnsAddress(), AuthoritativeDnsServer::kDnsPort}, r.sends_client_subnet,
+          r.address, Endpoint{runtime_->DnsAddress(), AuthoritativeDnsServer::kDnsPort}, r.sends_client_subnet,
           transport_, clock_, clock_, metrics));
     }
     for (const auto& g : catalog_.groups) {
@@ -187,7 +183,6 @@ class RoutingWorld {
     std::vector<std::vector<ProbeTrainRunner*>> agents_by_pop(catalog_.pops.size());
     for (PopIndex p = 0; p < catalog_.pops.size(); ++p) {
       for (const auto& server : catalog_.pops[p].servers) {
-        servers_.push_back(std::make_unique<ObjectServer>(network_.NodeOf(server)));
         agents_.push_back(std::make_unique<ProbeAgent>(p, Endpoint{server, kAgentPort}, transport_, clock_, clock_));
         agents_by_pop[p].push_back(agents_.back().get());
       }
@@ -201,8 +196,8 @@ class RoutingWorld {
     work.server_port = ObjectServer::kPort;
     work.start_at = FromSeconds(s.evaluation.warmup_s);  // measured like regret: after the warm-up
     work.stop_at = FromSeconds(std::max(s.evaluation.warmup_s, s.duration_s - 5));  // leave time to finish
-    workload_ = std::make_unique<DownloadWorkload>(catalog_, stub_, fetcher_, clock_, clock_, workload_random_, metrics,
-                                                   work);
+    workload_ = std::make_unique<DownloadWorkload>(catalog_, stub_, runtime_->Downloads(), clock_, clock_,
+                                                   workload_random_, metrics, work);
   }
 
   void Start() {
@@ -211,7 +206,7 @@ class RoutingWorld {
     for (auto& r : resolvers_) r->Start();
     for (auto& r : responders_) r->Start();
     for (auto& a : agents_) a->Start();
-    for (auto& o : servers_) o->Start();
+    runtime_->Start();  // object servers
     if (collector_host_) collector_host_->Start();
     timeline_.Start();
     if (scheduler_) scheduler_->Start();
@@ -314,8 +309,8 @@ class RoutingWorld {
   // end); beacons go over the network to the collector on the controller's host.
   void BuildRum(MetricsSink& metrics) {
     collector_ = std::make_unique<BeaconCollector>(catalog_, store_, clock_, metrics);
-    collector_host_ = std::make_unique<RumCollectorHost>(Endpoint{network_.ControllerAddress(), RumCollectorHost::kPort},
-                                                         *collector_, transport_, metrics);
+    collector_host_ = std::make_unique<RumCollectorHost>(
+        Endpoint{runtime_->ControllerAddress(), RumCollectorHost::kPort}, *collector_, transport_, metrics);
     rum_chooser_ = std::make_unique<CandidateChooser>(catalog_, store_, rum_chooser_random_,
                                                       ChooserConfig(policy_spec_.rum_candidates));
     RumWorkloadConfig config;
@@ -327,8 +322,8 @@ class RoutingWorld {
     config.page.page_bytes = kRumPageBytes;
     config.page.test_object_bytes = policy_spec_.test_object_bytes;
     config.page.collector = collector_host_->Local();
-    rum_ = std::make_unique<RumWorkload>(catalog_, stub_, rum_fetcher_, transport_, *rum_chooser_, clock_, clock_,
-                                         rum_random_, metrics, config);
+    rum_ = std::make_unique<RumWorkload>(catalog_, stub_, runtime_->TestFetches(), transport_, *rum_chooser_, clock_,
+                                         clock_, rum_random_, metrics, config);
   }
 
   void MeterLoad() {
@@ -340,9 +335,9 @@ class RoutingWorld {
   const PolicySpec& policy_spec_;
   Ns3Clock clock_;
   TopologyGraph graph_;
-  SimNetwork network_;
+  std::unique_ptr<RoutingRuntime> runtime_;  // packets or flows, by scenario.fidelity
   RoutingCatalog catalog_;  // the network's, as this policy's run sees it (see CatalogForPolicy)
-  Ns3DatagramTransport transport_;
+  DatagramTransport& transport_;
   GroundTruth truth_;
   TimelinePlayer timeline_;
   AuthoritativeAnswerer answerer_;
@@ -356,8 +351,6 @@ class RoutingWorld {
   SeededRandomSource rum_chooser_random_;
   SeededRandomSource probe_chooser_random_;
   SimStubResolver stub_;
-  TcpObjectFetcher fetcher_;
-  TcpObjectFetcher rum_fetcher_;
   RoutingEvaluator evaluator_;
   std::unique_ptr<SelectionPolicy> policy_;
   std::unique_ptr<PopLoadMeter> load_meter_;
@@ -366,7 +359,6 @@ class RoutingWorld {
   std::unique_ptr<MappingController> controller_;
   std::vector<std::unique_ptr<CachingResolver>> resolvers_;
   std::vector<std::unique_ptr<ProbeResponder>> responders_;
-  std::vector<std::unique_ptr<ObjectServer>> servers_;
   std::vector<std::unique_ptr<ProbeAgent>> agents_;
   std::unique_ptr<CandidateChooser> probe_chooser_;
   std::unique_ptr<ProbeScheduler> scheduler_;
@@ -389,6 +381,7 @@ RoutingRunResult RunRoutingExperiment(const Scenario& scenario, const PolicySpec
     ns3::Simulator::Run();
     world.Finish();
     result = world.Result();
+    result.simulator_events = ns3::Simulator::GetEventCount();
   }
   ns3::Simulator::Destroy();
   return result;

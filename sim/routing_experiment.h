@@ -51,9 +51,11 @@ struct RoutingRunResult {
   std::uint64_t downloads_failed = 0;
   std::vector<double> event_times_s;           // timeline events as applied
   std::vector<GroupFinalState> final_groups;   // at the end of the run
+  std::uint64_t simulator_events = 0;          // ns-3 events executed (benchmarks' denominator)
 };
 
-// Runs request routing for one policy on an ns-3 network built from the scenario: its
+// Runs request routing for one policy on the network of `scenario.fidelity` (packet: ns-3
+// nodes, links and sockets; flow: delays computed from the topology, see sim/flow/): its
 // measurement sources (probes for probe/measured, the RUM tool in page views for rum, both for
 // hybrid), the mapping controller (with min-dwell and capacity-spill adjusters when asked)
 // pushing diffs to the authoritative DNS node, caching resolvers, clients downloading over

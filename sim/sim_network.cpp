@@ -16,10 +16,10 @@
 #include <ns3/pointer.h>
 #include <ns3/point-to-point-helper.h>
 
+#include "sim/link_metric.h"
+
 namespace cdnlab {
 namespace {
-
-const Ipv4Prefix kInfraPool{Ipv4Address{(100u << 24) | (64u << 16)}, 10};  // 100.64.0.0/10 (RFC 6598)
 
 ns3::Ipv4Address ToNs3(Ipv4Address a) { return ns3::Ipv4Address(a.value); }
 
@@ -33,18 +33,11 @@ LinkParams LanParams() {
 
 }  // namespace
 
-SimNetwork::SimNetwork(const Scenario& scenario, const TopologyGraph& graph) {
-  for (const auto& g : scenario.client_groups) {
-    if (g.prefix.Overlaps(kInfraPool)) {
-      throw std::invalid_argument("client group " + g.id + " prefix " + g.prefix.ToString() +
-                                  " overlaps 100.64.0.0/10, which the simulator uses for infrastructure links");
-    }
-  }
+SimNetwork::SimNetwork(const Scenario& scenario, const TopologyGraph& graph) : plan_(scenario, graph) {
   for (TopologyGraph::NodeId n = 0; n < graph.NodeCount(); ++n) {
     topology_nodes_.push_back(ns3::CreateObject<ns3::Node>());
     all_nodes_.Add(topology_nodes_.back());
   }
-  std::vector<ns3::Ptr<ns3::Node>> servers_flat;
   std::vector<std::vector<ns3::Ptr<ns3::Node>>> servers(scenario.pops.size());
   for (std::size_t p = 0; p < scenario.pops.size(); ++p) {
     for (int s = 0; s < scenario.pops[p].servers; ++s) {
@@ -58,74 +51,28 @@ SimNetwork::SimNetwork(const Scenario& scenario, const TopologyGraph& graph) {
   internet.Install(all_nodes_);
   internet.AssignStreams(all_nodes_, 1 << 20);
 
-  // Which groups' links carry their own prefix: the first link that touches the group.
-  std::map<std::string, const ClientGroupSpec*> group_by_id;
-  for (const auto& g : scenario.client_groups) group_by_id[g.id] = &g;
-  std::map<std::string, Ipv4Address> host_address;  // first address of each non-router node
+  // Links in graph order, then server LANs, then the controller LAN: the order fixes the
+  // error models' random streams.
   links_.resize(graph.LinkCount());
   for (TopologyGraph::LinkId l = 0; l < graph.LinkCount(); ++l) {
-    auto [a, b] = graph.LinkEnds(l);
-    const std::string& name_a = graph.NodeName(a);
-    const std::string& name_b = graph.NodeName(b);
-    Ipv4Prefix network;
-    bool group_link = false;
-    // Put the group on side 0 so it gets .1 of its own prefix.
-    for (const auto* name : {&name_a, &name_b}) {
-      auto it = group_by_id.find(*name);
-      if (it != group_by_id.end() && host_address.count(*name) == 0) {
-        network = it->second->prefix;
-        group_link = true;
-        if (name == &name_b) std::swap(a, b);
-        break;
-      }
-    }
-    if (!group_link) network = NextInfraNetwork();
-    links_[l] = Connect(topology_nodes_[a], topology_nodes_[b], network, graph.Link(l));
-    for (int side = 0; side < 2; ++side) {
-      const auto node = side == 0 ? a : b;
-      if (graph.Kind(node) == NodeKind::kRouter || host_address.count(graph.NodeName(node))) continue;
-      host_address[graph.NodeName(node)] = network.Host(side + 1);
-      hosts_[network.Host(side + 1)] = topology_nodes_[node];
-    }
+    const auto& addresses = plan_.Link(l);
+    links_[l] = Connect(topology_nodes_[addresses.side[0]], topology_nodes_[addresses.side[1]], addresses.network,
+                        graph.Link(l));
   }
-
-  // Server hosts behind their PoP, and the controller beside the DNS node.
   server_lans_.resize(scenario.pops.size());
-  for (std::size_t p = 0; p < scenario.pops.size(); ++p) {
-    PopInfo info;
-    info.id = scenario.pops[p].id;
-    info.location = scenario.pops[p].location;
-    info.capacity_rps = scenario.pops[p].capacity_rps;
-    const auto pop_node = topology_nodes_[*graph.FindNode(info.id)];
-    for (auto& server : servers[p]) {
-      const Ipv4Prefix lan = NextInfraNetwork();
-      server_lans_[p].push_back(Connect(server, pop_node, lan, LanParams()));
-      info.servers.push_back(lan.Host(1));
-      hosts_[lan.Host(1)] = server;
+  for (PopIndex p = 0; p < scenario.pops.size(); ++p) {
+    const auto pop_node = topology_nodes_[*graph.FindNode(scenario.pops[p].id)];
+    for (std::size_t s = 0; s < servers[p].size(); ++s) {
+      server_lans_[p].push_back(Connect(servers[p][s], pop_node, plan_.ServerLans(p)[s], LanParams()));
     }
-    catalog_.pops.push_back(info);
   }
-  const Ipv4Prefix controller_lan = NextInfraNetwork();
-  Connect(controller, topology_nodes_[*graph.FindNode(scenario.dns.id)], controller_lan, LanParams());
-  controller_address_ = controller_lan.Host(1);
-  hosts_[controller_address_] = controller;
-  dns_address_ = host_address.at(scenario.dns.id);
-
-  for (const auto& r : scenario.resolvers) {
-    catalog_.resolvers.push_back({r.id, host_address.at(r.id), r.location, r.client_subnet, r.is_public});
-  }
-  for (const auto& g : scenario.client_groups) {
-    ClientGroupInfo info;
-    info.id = g.id;
-    info.prefix = g.prefix;
-    info.representative = host_address.at(g.id);
-    info.location = g.location;
-    info.population = g.population;
-    info.demand_rps = GroupDemandRps(g, scenario.workload);
-    for (ResolverIndex r = 0; r < scenario.resolvers.size(); ++r) {
-      if (scenario.resolvers[r].id == g.resolver) info.resolver = r;
+  Connect(controller, topology_nodes_[plan_.DnsNode()], plan_.ControllerLan(), LanParams());
+  for (const auto& [address, host] : plan_.Hosts()) {
+    switch (host.role) {
+      case PlannedHost::Role::kTopologyNode: hosts_[address] = topology_nodes_[host.node]; break;
+      case PlannedHost::Role::kServer: hosts_[address] = servers[host.pop][host.server]; break;
+      case PlannedHost::Role::kController: hosts_[address] = controller; break;
     }
-    catalog_.groups.push_back(info);
   }
   ns3::Ipv4GlobalRoutingHelper::PopulateRoutingTables();
 }
@@ -195,15 +142,6 @@ ns3::Ptr<ns3::Node> SimNetwork::NodeOf(Ipv4Address address) const {
   return it->second;
 }
 
-Ipv4Prefix SimNetwork::NextInfraNetwork() {
-  const std::uint32_t index = next_infra_++;
-  if (index >= (1u << (32 - kInfraPool.length - 2))) throw std::length_error("infrastructure address pool exhausted");
-  return Ipv4Prefix{Ipv4Address{kInfraPool.network.value + index * 4}, 30};
-}
-
-std::uint16_t SimNetwork::MetricFor(double delay_ms) {
-  // Hundredths of a millisecond, so routing tells 0.01 ms apart; clamped to the 16-bit field.
-  return static_cast<std::uint16_t>(std::clamp(std::ceil(delay_ms * 100), 1.0, 65535.0));
-}
+std::uint16_t SimNetwork::MetricFor(double delay_ms) { return RoutingMetricFor(delay_ms); }
 
 }  // namespace cdnlab

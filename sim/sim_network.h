@@ -12,6 +12,8 @@
 #include "models/routing/routing_catalog.h"
 #include "models/topology/topology_graph.h"
 #include "scenarios/scenario.h"
+#include "sim/host_address_plan.h"
+#include "sim/network_controls.h"
 
 namespace cdnlab {
 
@@ -28,26 +30,27 @@ struct SimLink {
 // each PoP, a controller host beside the DNS node, point-to-point links with the scenario's
 // delay/bandwidth/loss, interface metrics from delay (so global routing follows the same
 // min-delay paths as TopologyGraph), and addresses: a client group's first link carries the
-// group's own prefix (its host is prefix.1), every other link a /30 from 100.64.0.0/10.
-class SimNetwork {
+// group's own prefix (its host is prefix.1), every other link a /30 from 100.64.0.0/10
+// (see HostAddressPlan, which the flow runtime shares).
+class SimNetwork final : public NetworkControls {
  public:
-  static constexpr double kServerLanDelayMs = 0.01;
+  static constexpr double kServerLanDelayMs = HostAddressPlan::kServerLanDelayMs;
 
   SimNetwork(const Scenario& scenario, const TopologyGraph& graph);
 
-  const RoutingCatalog& Catalog() const { return catalog_; }
-  Ipv4Address DnsAddress() const { return dns_address_; }
-  Ipv4Address ControllerAddress() const { return controller_address_; }
+  const RoutingCatalog& Catalog() const override { return plan_.Catalog(); }
+  Ipv4Address DnsAddress() const { return plan_.DnsAddress(); }
+  Ipv4Address ControllerAddress() const { return plan_.ControllerAddress(); }
   // The node that owns a host address (group host, server, resolver, dns, controller).
   ns3::Ptr<ns3::Node> NodeOf(Ipv4Address address) const;
   ns3::NodeContainer AllNodes() const { return all_nodes_; }
 
   // Applies new parameters to scenario link `id` (delay, rate, loss, routing metric).
   // Call RecomputeRoutes() after a batch of changes.
-  void SetLinkParams(TopologyGraph::LinkId id, const LinkParams& params);
+  void SetLinkParams(TopologyGraph::LinkId id, const LinkParams& params) override;
   // A failed PoP's servers drop every packet on their LAN links.
-  void SetPopServersUp(PopIndex pop, bool up);
-  void RecomputeRoutes();
+  void SetPopServersUp(PopIndex pop, bool up) override;
+  void RecomputeRoutes() override;
 
   // Emulation: puts a real host (the other end of an open tap, `tap_fd`) behind the
   // simulated host that owns `behind`, on its own `subnet` (ns-3 takes .1, the real host
@@ -57,18 +60,14 @@ class SimNetwork {
  private:
   void SetParams(SimLink& link, const LinkParams& params);
   SimLink Connect(ns3::Ptr<ns3::Node> a, ns3::Ptr<ns3::Node> b, Ipv4Prefix network, const LinkParams& params);
-  Ipv4Prefix NextInfraNetwork();
   static std::uint16_t MetricFor(double delay_ms);
 
+  HostAddressPlan plan_;
   std::vector<ns3::Ptr<ns3::Node>> topology_nodes_;  // by TopologyGraph::NodeId
   std::vector<SimLink> links_;                        // by TopologyGraph::LinkId
   std::vector<std::vector<SimLink>> server_lans_;     // by PopIndex
   std::map<Ipv4Address, ns3::Ptr<ns3::Node>> hosts_;
   ns3::NodeContainer all_nodes_;
-  RoutingCatalog catalog_;
-  Ipv4Address dns_address_;
-  Ipv4Address controller_address_;
-  std::uint32_t next_infra_ = 0;
   std::int64_t next_stream_ = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "sim/timeline_player.h"
 
+#include "sim/host_address_plan.h"
 #include "sim/sim_metric_names.h"
 
 namespace cdnlab {
@@ -16,7 +17,7 @@ const char* TypeName(TimelineEventType type) {
 
 }  // namespace
 
-TimelinePlayer::TimelinePlayer(const Scenario& scenario, TopologyGraph& graph, SimNetwork& network,
+TimelinePlayer::TimelinePlayer(const Scenario& scenario, TopologyGraph& graph, NetworkControls& network,
                                GroundTruth& truth, Clock& clock, TimerScheduler& timers, MetricsSink& metrics)
     : scenario_(scenario),
       graph_(graph),
@@ -29,12 +30,16 @@ TimelinePlayer::TimelinePlayer(const Scenario& scenario, TopologyGraph& graph, S
 void TimelinePlayer::RefreshTruth() {
   const RoutingCatalog& catalog = network_.Catalog();
   Eigen::MatrixXd rtt(catalog.groups.size(), catalog.pops.size());
+  // Group nodes looked up once, not once per PoP (large scenarios have 1e5 groups).
+  std::vector<TopologyGraph::NodeId> group_nodes;
+  group_nodes.reserve(catalog.groups.size());
+  for (const auto& group : catalog.groups) group_nodes.push_back(*graph_.FindNode(group.id));
   for (PopIndex p = 0; p < catalog.pops.size(); ++p) {
     const auto latency = graph_.LatenciesFromMs(*graph_.FindNode(catalog.pops[p].id));
     for (GroupIndex g = 0; g < catalog.groups.size(); ++g) {
       // Server hosts sit one LAN hop behind their PoP router.
       rtt(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(p)) =
-          2 * (latency[*graph_.FindNode(catalog.groups[g].id)] + SimNetwork::kServerLanDelayMs);
+          2 * (latency[group_nodes[g]] + HostAddressPlan::kServerLanDelayMs);
     }
   }
   truth_.SetRttMs(rtt);

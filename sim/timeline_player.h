@@ -7,17 +7,17 @@
 #include "models/routing/ground_truth.h"
 #include "models/topology/topology_graph.h"
 #include "scenarios/scenario.h"
-#include "sim/sim_network.h"
+#include "sim/network_controls.h"
 
 namespace cdnlab {
 
-// Plays the scenario's timeline: at each event's time it changes the simulated network
+// Plays the scenario's timeline: at each event's time it changes the runtime's network
 // (link delay/loss/bandwidth and routing, or a PoP's servers going dark) and the ground
 // truth the evaluation compares against, so truth and simulation never disagree. Each
 // applied event is counted and sampled (sim_metric::kTimelineEvent, value = its index).
 class TimelinePlayer {
  public:
-  TimelinePlayer(const Scenario& scenario, TopologyGraph& graph, SimNetwork& network, GroundTruth& truth,
+  TimelinePlayer(const Scenario& scenario, TopologyGraph& graph, NetworkControls& network, GroundTruth& truth,
                  Clock& clock, TimerScheduler& timers, MetricsSink& metrics);
 
   // Computes the ground truth for the network as it is now (call once before the run).
@@ -30,7 +30,7 @@ class TimelinePlayer {
 
   const Scenario& scenario_;
   TopologyGraph& graph_;
-  SimNetwork& network_;
+  NetworkControls& network_;
   GroundTruth& truth_;
   Clock& clock_;
   TimerScheduler& timers_;
