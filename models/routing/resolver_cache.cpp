@@ -22,17 +22,17 @@ std::optional<ResolverCache::Hit> ResolverCache::Lookup(const std::string& qname
 std::optional<ResolverCache::Hit> ResolverCache::Peek(const std::string& qname, Ipv4Address client,
                                                       SimTime now) const {
   const std::string name = CanonicalDnsName(qname);
-  // The most specific unexpired entry that covers the client wins (RFC 7871 section 7.3.1).
+  // The most specific unexpired entry that covers the client wins (RFC 7871 section 7.3.1):
+  // the client's own prefix at each length in use, longest first, then the unscoped entry.
   const Entry* best = nullptr;
-  int best_len = -1;
-  for (auto it = entries_.lower_bound(Key{name, false, {}}); it != entries_.end() && it->first.qname == name; ++it) {
-    if (it->second.expires_at <= now) continue;
-    const int len = it->first.scoped ? it->first.scope.length : -1;
-    if (it->first.scoped && !it->first.scope.Contains(client)) continue;
-    if (best == nullptr || len > best_len) {
-      best = &it->second;
-      best_len = len;
-    }
+  for (int len = 32; len >= 0 && best == nullptr; --len) {
+    if (scoped_by_length_[static_cast<std::size_t>(len)] == 0) continue;
+    const auto it = entries_.find(Key{name, true, Ipv4Prefix::Of(client, static_cast<std::uint8_t>(len))});
+    if (it != entries_.end() && it->second.expires_at > now) best = &it->second;
+  }
+  if (best == nullptr) {
+    const auto it = entries_.find(Key{name, false, {}});
+    if (it != entries_.end() && it->second.expires_at > now) best = &it->second;
   }
   if (best == nullptr) return std::nullopt;
   return Hit{best->answer, best->expires_at - now};
@@ -40,19 +40,29 @@ std::optional<ResolverCache::Hit> ResolverCache::Peek(const std::string& qname, 
 
 void ResolverCache::Insert(const std::string& qname, std::optional<Ipv4Prefix> scope, const DnsAnswer& answer,
                            SimTime now) {
+  // Host bits cleared, so lookups (which build the client's prefix) find it.
+  if (scope) scope = Ipv4Prefix::Of(scope->network, scope->length);
   Key key{CanonicalDnsName(qname), scope.has_value(), scope.value_or(Ipv4Prefix{})};
-  entries_[key] = Entry{answer, now + answer.ttl};
+  const SimTime expires_at = now + answer.ttl;
+  const auto [it, added] = entries_.insert_or_assign(key, Entry{answer, expires_at});
+  if (added && key.scoped) ++scoped_by_length_[key.scope.length];
+  expiry_.push(Expiry{expires_at, std::move(key)});
+}
+
+void ResolverCache::Erase(std::map<Key, Entry>::iterator it) {
+  if (it->first.scoped) --scoped_by_length_[it->first.scope.length];
+  entries_.erase(it);
 }
 
 std::size_t ResolverCache::PurgeExpired(SimTime now) {
   std::size_t purged = 0;
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    if (it->second.expires_at <= now) {
-      it = entries_.erase(it);
-      ++purged;
-    } else {
-      ++it;
-    }
+  while (!expiry_.empty() && expiry_.top().at <= now) {
+    const Expiry due = expiry_.top();
+    expiry_.pop();
+    const auto it = entries_.find(due.key);
+    if (it == entries_.end() || it->second.expires_at != due.at) continue;  // re-inserted since
+    Erase(it);
+    ++purged;
   }
   return purged;
 }

@@ -1,4 +1,7 @@
 #pragma once
+#include <array>
+#include <queue>
+#include <vector>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -46,7 +49,22 @@ class ResolverCache {
     DnsAnswer answer;
     SimTime expires_at{0};
   };
+  // When each inserted entry expires, soonest first; an entry re-inserted since leaves a stale
+  // item behind, which purging skips. Purging is then O(expired log n), not a scan per query.
+  struct Expiry {
+    SimTime at;
+    Key key;
+  };
+  struct ExpiresLater {
+    bool operator()(const Expiry& a, const Expiry& b) const { return a.at > b.at; }
+  };
+  void Erase(std::map<Key, Entry>::iterator it);
+
   std::map<Key, Entry> entries_;
+  std::priority_queue<Expiry, std::vector<Expiry>, ExpiresLater> expiry_;
+  // How many scoped entries have each prefix length: a lookup tries only those lengths
+  // (one find each) instead of walking every entry of the name (one per client subnet).
+  std::array<std::uint32_t, 33> scoped_by_length_{};
   std::uint64_t hits_ = 0;
   std::uint64_t misses_ = 0;
 };
