@@ -33,6 +33,7 @@ nlohmann::ordered_json RunInfoJson(const RunInfo& run) {
                       {"source", run.scenario_source},
                       {"seed", run.seed},
                       {"duration_s", Rounded(run.duration_s)}};
+  if (run.fidelity != "packet") root["scenario"]["fidelity"] = run.fidelity;
   return root;
 }
 

@@ -14,6 +14,7 @@ struct RunInfo {
   std::string scenario_source;
   std::uint64_t seed = 0;
   double duration_s = 0;
+  std::string fidelity = "packet";  // packet | flow; only "flow" is written (packet files stay as they were)
 };
 
 // summary.json: run info, then routing.<label>.{policy, map_by, dns_ttl_s, regret_ms,

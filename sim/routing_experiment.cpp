@@ -371,12 +371,14 @@ class RoutingWorld {
 
 }  // namespace
 
-RoutingRunResult RunRoutingExperiment(const Scenario& scenario, const PolicySpec& policy, MetricsSink& metrics) {
+RoutingRunResult RunRoutingExperiment(const Scenario& scenario, const PolicySpec& policy, MetricsSink& metrics,
+                                      const SimProgress& progress) {
   ConfigureNs3(scenario.seed);
   RoutingRunResult result;
   {
     RoutingWorld world(scenario, policy, metrics);
     world.Start();
+    ScheduleSimProgress(progress, scenario.duration_s / 200);
     ns3::Simulator::Stop(ns3::Seconds(scenario.duration_s));
     ns3::Simulator::Run();
     world.Finish();

@@ -9,6 +9,7 @@
 #include "models/routing/pop_load_meter.h"
 #include "models/routing/probe_scheduler.h"
 #include "scenarios/scenario.h"
+#include "sim/sim_progress.h"
 
 namespace cdnlab {
 
@@ -62,6 +63,8 @@ struct RoutingRunResult {
 // TCP, the timeline, and the evaluator (which sees what resolver caches hand out).
 // Deterministic for a given scenario (seed included); callable repeatedly in one process.
 // Throws std::invalid_argument for a policy it cannot build.
-RoutingRunResult RunRoutingExperiment(const Scenario& scenario, const PolicySpec& policy, MetricsSink& metrics);
+// `progress`, when set, hears the simulated time about 200 times over the run.
+RoutingRunResult RunRoutingExperiment(const Scenario& scenario, const PolicySpec& policy, MetricsSink& metrics,
+                                      const SimProgress& progress = {});
 
 }  // namespace cdnlab

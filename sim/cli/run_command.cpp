@@ -14,6 +14,7 @@
 #include "analysis/federation_summary.h"
 #include "analysis/federation_table.h"
 #include "analysis/metrics_recorder.h"
+#include "analysis/progress_bar.h"
 #include "analysis/routing_csv_writer.h"
 #include "analysis/routing_summary.h"
 #include "analysis/routing_table.h"
@@ -37,6 +38,7 @@ struct RunOptions {
   std::string file;  // empty: the built-in default scenario
   std::optional<std::uint64_t> seed;
   std::optional<Fidelity> fidelity;  // --fidelity: overrides the file's
+  std::string progress = "auto";      // --progress: auto | on | off
   std::string out_dir = "cdnlab-out";
 };
 
@@ -100,8 +102,13 @@ std::string RunRouting(const Scenario& scenario, const RunOptions& options, cons
     std::cerr << fmt::format("cdnlab: {} seed {}: running policy '{}' for {} s of simulated time ...", scenario.name,
                              scenario.seed, label, scenario.duration_s)
               << std::flush;
+    // With a bar (a terminal, or --progress on) it replaces the trailing " done in" on its own line.
+    ProgressBar bar = ProgressBar::ForStderr({label, scenario.duration_s, "s"}, ProgressBar::ModeNamed(options.progress));
+    if (bar.enabled()) std::cerr << '\n';
+    SimProgress progress;
+    if (bar.enabled()) progress = [&bar](double simulated_s) { bar.Update(simulated_s); };
     MetricsRecorder recorder;
-    const RoutingRunResult run = RunRoutingExperiment(scenario, policy, recorder);
+    const RoutingRunResult run = RunRoutingExperiment(scenario, policy, recorder, progress);
     RoutingPolicySummary summary_row = summaries.Summarize(label, recorder, Totals(run));
     summary_row.kind = PolicyKindName(policy.kind);
     summary_row.map_by = policy.kind == PolicyKind::kAnycast ? "" : MapByName(policy.map_by);
@@ -109,7 +116,12 @@ std::string RunRouting(const Scenario& scenario, const RunOptions& options, cons
     results.push_back(summary_row);
     csv.Append(label, recorder);
     const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
-    std::cerr << fmt::format(" done in {:.1f} s\n", wall.count());
+    if (bar.enabled()) {
+      bar.Update(scenario.duration_s);
+      bar.Finish();
+    } else {
+      std::cerr << fmt::format(" done in {:.1f} s\n", wall.count());
+    }
   }
   summary = RoutingSummaryJson(info, results);
   return FormatRoutingTable(results);
@@ -165,7 +177,7 @@ int Run(const RunOptions& options) {
 
   // One summary.json: the run, then "routing", "federation" and/or "streaming", whichever the
   // scenario has.
-  const RunInfo info{scenario.name, scenario.source, scenario.seed, scenario.duration_s};
+  const RunInfo info{scenario.name, scenario.source, scenario.seed, scenario.duration_s, FidelityName(scenario.fidelity)};
   nlohmann::ordered_json summary = RunInfoJson(info);
   std::string tables;
   std::string files = "summary.json";
@@ -212,6 +224,10 @@ void AddRunCommand(CLI::App& app) {
                                                "(delays computed from the topology; request routing only)")
           ->check(CLI::IsMember({"packet", "flow"}));
   cmd->add_option("--out", options->out_dir, "Output directory (created if missing)")->capture_default_str();
+  cmd->add_option("--progress", options->progress,
+                  "Progress bar of simulated time per routing policy: auto (when stderr is a terminal), on, off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   cmd->callback([options, seed, seed_opt, fidelity, fidelity_opt] {
     if (seed_opt->count() > 0) options->seed = *seed;
     if (fidelity_opt->count() > 0) options->fidelity = ParseFidelity(*fidelity);

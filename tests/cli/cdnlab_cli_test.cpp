@@ -99,5 +99,16 @@ TEST(CdnlabRun, SameSeedGivesByteIdenticalFilesAndAnotherSeedChangesThem) {
   EXPECT_NE(ReadFile(a / "summary.json"), ReadFile(c / "summary.json"));
 }
 
+// The progress bar draws on stderr only and changes no output file.
+TEST(CdnlabRun, ProgressBarDrawsSimulatedTimeAndChangesNoOutput) {
+  const fs::path plain = FreshDir("progress_off"), drawn = FreshDir("progress_on");
+  ASSERT_EQ(RunCdnlab("run " + DataFile("small.yaml") + " --progress off --out " + plain.string()).exit_code, 0);
+  const auto r = RunCdnlab("run " + DataFile("small.yaml") + " --progress on --out " + drawn.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\rgeo [##############################] 100% "), std::string::npos) << r.output;
+  for (const char* f : kOutputs) EXPECT_EQ(ReadFile(plain / f), ReadFile(drawn / f)) << f;
+  EXPECT_NE(RunCdnlab("run --progress sometimes " + DataFile("small.yaml")).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace cdnlab
