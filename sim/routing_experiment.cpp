@@ -137,7 +137,8 @@ class RoutingWorld {
         dns_server_(runtime_->DnsAddress(), answerer_, transport_, clock_, metrics),
         pusher_({runtime_->ControllerAddress(), kPusherPort},
                 {runtime_->DnsAddress(), AuthoritativeDnsServer::kConfigPort}, transport_, clock_),
-        store_(catalog_.groups.size(), catalog_.pops.size(),
+        // Only measuring policies fill a store: at 100,000 groups x 200 PoPs it is 560 MB.
+        store_(policy.IsMeasured() ? catalog_.groups.size() : 0, catalog_.pops.size(),
                MeasurementStoreConfig{policy.ewma_alpha, FromSeconds(policy.max_age_s)}),
         probe_random_(s.seed, kProbeStream),
         workload_random_(s.seed, kWorkloadStream),
@@ -261,7 +262,7 @@ class RoutingWorld {
         state.pop = catalog_.pops[row->ranked_pops[0]].id;
         state.true_rtt_ms = truth_.RttMs(g, row->ranked_pops[0]);
       }
-      for (PopIndex p = 0; p < catalog_.pops.size(); ++p) {
+      for (PopIndex p = 0; g < store_.Groups() && p < catalog_.pops.size(); ++p) {
         if (const auto rtt = store_.RttMs(g, p, now)) state.measured_rtt_ms[catalog_.pops[p].id] = *rtt;
       }
       r.final_groups.push_back(state);
