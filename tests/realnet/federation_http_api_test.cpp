@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <future>
 #include <map>
+#include <memory>
 #include <thread>
 
 #include <boost/asio/connect.hpp>
@@ -41,21 +42,25 @@ using nlohmann::json;
 constexpr const char* kCommandType = "application/cdni; ptype=ci-trigger-command";
 
 // Datagrams delivered through the io_context, as UDP on loopback would be, minus the ports.
+// A datagram still queued when the transport goes (a restart) is lost, as on a closed socket.
 class InProcessTransport final : public DatagramTransport {
  public:
   explicit InProcessTransport(boost::asio::io_context& io) : io_(io) {}
-  void Bind(const Endpoint& local, ReceiveHandler handler) override { handlers_[local] = std::move(handler); }
-  void Unbind(const Endpoint& local) override { handlers_.erase(local); }
+  void Bind(const Endpoint& local, ReceiveHandler handler) override { (*handlers_)[local] = std::move(handler); }
+  void Unbind(const Endpoint& local) override { handlers_->erase(local); }
   void Send(const Endpoint& from, const Endpoint& to, Bytes payload) override {
-    boost::asio::post(io_, [this, from, to, payload = std::move(payload)] {
-      auto it = handlers_.find(to);
-      if (it != handlers_.end()) it->second(from, payload);
+    boost::asio::post(io_, [weak = std::weak_ptr<Handlers>(handlers_), from, to, payload = std::move(payload)] {
+      const auto handlers = weak.lock();
+      if (!handlers) return;
+      auto it = handlers->find(to);
+      if (it != handlers->end()) it->second(from, payload);
     });
   }
 
  private:
+  using Handlers = std::map<Endpoint, ReceiveHandler>;
   boost::asio::io_context& io_;
-  std::map<Endpoint, ReceiveHandler> handlers_;
+  std::shared_ptr<Handlers> handlers_ = std::make_shared<Handlers>();
 };
 
 struct HttpResult {
@@ -536,6 +541,35 @@ TEST_F(FederationHttpApiTest, PortInUseIsAClearError) {
     EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(port_)), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("in use"), std::string::npos) << e.what();
   }
+}
+
+// What a gateway restart relies on (the restart test above crashed on it now and then): a
+// timer that expired while the io_context was being stopped has its completion queued; once
+// its clock is gone, or the timer cancelled, that completion must do nothing when the
+// io_context runs again. Two zero-delay timers expire in one pass, so the second's
+// completion is queued when the first stops the io_context.
+TEST(AsioClockAcrossARestart, AnExpiredTimerDoesNotOutliveItsClockOrItsCancel) {
+  boost::asio::io_context io;
+  int late = 0;
+  {
+    AsioClock clock(io);
+    clock.ScheduleAfter(Duration::zero(), [&io] { io.stop(); });
+    clock.ScheduleAfter(Duration::zero(), [&late] { ++late; });
+    io.run();
+    EXPECT_EQ(late, 0);
+  }  // the clock goes with the second completion still queued
+  io.restart();
+  io.run();  // (touched the destroyed clock and ran the callback before the fix)
+  EXPECT_EQ(late, 0);
+
+  io.restart();
+  AsioClock clock(io);
+  TimerId second = 0;
+  clock.ScheduleAfter(Duration::zero(), [&] { clock.Cancel(second); });
+  second = clock.ScheduleAfter(Duration::zero(), [&late] { ++late; });
+  io.run();
+  EXPECT_EQ(late, 0);  // cancelled after it expired, before its completion ran: it never runs
+  EXPECT_EQ(clock.Pending(), 0u);
 }
 
 }  // namespace
