@@ -1,24 +1,15 @@
 #include "sim/cli/sweep_command.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -29,7 +20,9 @@
 #include "analysis/sweep_aggregate.h"
 #include "scenarios/scenario_error.h"
 #include "scenarios/sweep_spec.h"
+#include "sim/cli/sweep_child_runs.h"
 #include "sim/cli/sweep_mpi_runner.h"
+#include "sim/cli/sweep_plan.h"
 #include "sim/cli/sweep_slurm.h"
 
 namespace cdnlab::cli {
@@ -54,222 +47,6 @@ struct SweepOptions {
 struct BadInput : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-struct SweepPlan {
-  SweepSpec spec;
-  std::vector<SweepPoint> points;
-  std::vector<SweepRun> runs;
-  std::filesystem::path out;  // absolute
-};
-
-struct ChildRun {
-  std::size_t index = 0;
-  std::chrono::steady_clock::time_point started;
-};
-
-SweepPlan LoadPlan(const SweepOptions& options) {
-  SweepPlan plan;
-  plan.spec = LoadSweepFile(options.file);
-  plan.points = ExpandSweepPoints(plan.spec);
-  plan.runs = ExpandSweepRuns(plan.spec, plan.points);
-  plan.out = std::filesystem::absolute(options.out_dir);
-  return plan;
-}
-
-std::string HostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof(name) - 1) != 0) return "?";
-  return name;
-}
-
-std::string ReadTextFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("cannot read '{}'", path.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Writes through a temporary file and rename(), so a reader (a `cdnlab run` child of another
-// rank or array task on a shared filesystem) sees the old or the new file, never half of one.
-// Leaves a file that already has this content alone.
-void WriteTextFile(const std::filesystem::path& path, const std::string& text) {
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) == text.size() && !ec) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream current;
-    current << in.rdbuf();
-    if (in && current.str() == text) return;
-  }
-  const std::filesystem::path tmp = path.string() + fmt::format(".tmp-{}-{}", HostName(), getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) throw std::runtime_error(fmt::format("cannot write '{}'", tmp.string()));
-  }
-  std::filesystem::rename(tmp, path);
-}
-
-std::filesystem::path ScenarioFile(const SweepPlan& plan, std::size_t point) {
-  return plan.out / "scenarios" / fmt::format("p{:03}.yaml", point + 1);
-}
-
-std::filesystem::path RunDir(const SweepPlan& plan, std::size_t run) { return plan.out / "runs" / plan.runs[run].id; }
-
-// One scenario file per grid point (only `points`); `cdnlab run` copies it into each run's directory.
-void WriteScenarioFiles(const SweepPlan& plan, const SweepOptions& options, const std::set<std::size_t>& points) {
-  std::filesystem::create_directories(plan.out / "scenarios");
-  std::filesystem::create_directories(plan.out / "runs");
-  for (const std::size_t p : points) {
-    const auto& point = plan.points[p];
-    WriteTextFile(ScenarioFile(plan, p),
-                  fmt::format("# cdnlab sweep {}: {} with {}\n", options.file, plan.spec.scenario_path, point.label) +
-                      SweepScenarioText(plan.spec, point));
-  }
-}
-
-// fork + exec of this very program as `cdnlab run`, so every run has its own ns-3 global state.
-// stdout and stderr go to DIR/run.log. Returns the child's pid.
-// For tests of failure handling (a run that fails at run time, after the sweep file checked out):
-// runs whose id is listed in CDNLAB_SWEEP_FAIL_RUNS (comma-separated) exit with status 3 at once.
-bool InjectedFailure(const std::string& run_id) {
-  const char* list = std::getenv("CDNLAB_SWEEP_FAIL_RUNS");
-  if (list == nullptr) return false;
-  std::stringstream in(list);
-  std::string id;
-  while (std::getline(in, id, ',')) {
-    if (id == run_id) return true;
-  }
-  return false;
-}
-
-pid_t StartRun(const std::string& scenario_file, std::uint64_t seed, const std::filesystem::path& dir,
-               bool inject_failure) {
-  const std::string log_path = (dir / "run.log").string();
-  const std::string seed_text = std::to_string(seed);
-  const std::string dir_text = dir.string();
-  std::vector<std::string> args = {"cdnlab", "run", scenario_file, "--seed", seed_text, "--out", dir_text};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::cout.flush();
-  std::cerr.flush();
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(fmt::format("fork failed: {}", std::strerror(errno)));
-  if (pid == 0) {
-    // Child: only async-signal-safe calls until exec.
-    const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    const int null_in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (log >= 0) {
-      dup2(log, STDOUT_FILENO);
-      dup2(log, STDERR_FILENO);
-    }
-    if (null_in >= 0) dup2(null_in, STDIN_FILENO);
-    if (inject_failure) {
-      const char message[] = "cdnlab sweep: failure injected by CDNLAB_SWEEP_FAIL_RUNS\n";
-      [[maybe_unused]] const ssize_t ignored = write(STDERR_FILENO, message, sizeof(message) - 1);
-      _exit(3);
-    }
-    execv("/proc/self/exe", argv.data());
-    const char message[] = "cdnlab sweep: exec of /proc/self/exe failed\n";
-    [[maybe_unused]] const ssize_t ignored = write(STDERR_FILENO, message, sizeof(message) - 1);
-    _exit(127);
-  }
-  return pid;
-}
-
-std::string DescribeStatus(int status) {
-  if (WIFEXITED(status)) return fmt::format("exit status {}", WEXITSTATUS(status));
-  if (WIFSIGNALED(status))
-    return fmt::format("killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
-  return "ended abnormally";
-}
-
-// A summary.json's text, flattened; sets `failure` when it is not valid JSON.
-FlatSummary ParseRunSummary(const std::string& text, const std::filesystem::path& path, std::string& failure) {
-  try {
-    return FlattenSummary(nlohmann::ordered_json::parse(text));
-  } catch (const nlohmann::ordered_json::parse_error& e) {
-    failure = fmt::format("{} is not valid JSON: {}", path.string(), e.what());
-    return {};
-  }
-}
-
-// The run's summary.json, flattened; sets `failure` when it cannot be read.
-FlatSummary ReadRunSummary(const std::filesystem::path& dir, std::string& failure) {
-  const std::filesystem::path path = dir / "summary.json";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    failure = fmt::format("no {}", path.string());
-    return {};
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseRunSummary(text.str(), path, failure);
-}
-
-SweepRunOutcome BlankOutcome(const SweepPlan& plan, std::size_t index) {
-  SweepRunOutcome outcome;
-  outcome.id = plan.runs[index].id;
-  outcome.point = plan.runs[index].point;
-  outcome.seed = plan.runs[index].seed;
-  return outcome;
-}
-
-// Runs the runs `indices` (into plan.runs) as `cdnlab run` children, `jobs` at a time, and fills
-// their entries of `outcomes`. Progress lines go to stderr, prefixed with `prefix`.
-// With a drawing `bar`, it shows finished runs instead of one line per finished run.
-void RunChildren(const SweepPlan& plan, const std::vector<std::size_t>& indices, unsigned jobs,
-                 std::vector<SweepRunOutcome>& outcomes, const std::string& prefix, ProgressBar* bar = nullptr) {
-  const bool drawing = bar != nullptr && bar->enabled();
-  std::map<pid_t, ChildRun> active;
-  std::size_t next = 0;
-  std::size_t finished = 0;
-  while (next < indices.size() || !active.empty()) {
-    while (next < indices.size() && active.size() < jobs) {
-      const std::size_t index = indices[next];
-      const auto& run = plan.runs[index];
-      const auto dir = RunDir(plan, index);
-      std::filesystem::remove_all(dir);  // nothing stale from an earlier sweep
-      std::filesystem::create_directories(dir);
-      const pid_t pid = StartRun(ScenarioFile(plan, run.point).string(), run.seed, dir, InjectedFailure(run.id));
-      active[pid] = ChildRun{index, std::chrono::steady_clock::now()};
-      ++next;
-    }
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      throw std::runtime_error(fmt::format("waitpid failed: {}", std::strerror(errno)));
-    }
-    const auto it = active.find(pid);
-    if (it == active.end()) continue;  // not one of ours
-    const ChildRun child = it->second;
-    active.erase(it);
-    const auto& run = plan.runs[child.index];
-    const auto dir = RunDir(plan, child.index);
-    SweepRunOutcome& outcome = outcomes[child.index];
-    outcome = BlankOutcome(plan, child.index);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      outcome.failure = DescribeStatus(status);
-    } else {
-      outcome.summary = ReadRunSummary(dir, outcome.failure);
-    }
-    ++finished;
-    const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - child.started;
-    if (outcome.failure.empty()) {
-      if (!drawing) {
-        std::cerr << fmt::format("{}[{}/{}] {} done in {:.1f} s\n", prefix, finished, indices.size(), run.id,
-                                 wall.count());
-      }
-    } else {
-      std::cerr << fmt::format("{}{}[{}/{}] {} FAILED ({}), see {}\n", drawing ? "\n" : "", prefix, finished,
-                               indices.size(), run.id, outcome.failure, (dir / "run.log").string());
-    }
-    if (bar != nullptr) bar->Update(static_cast<double>(finished));
-  }
-}
 
 // Writes DIR/sweep.csv and DIR/sweep.json and prints the table and every failed run.
 // Returns the exit code: 1 when any run failed.
@@ -309,11 +86,11 @@ unsigned DefaultJobs(unsigned ranks_on_this_machine) {
 
 // Every run here, `jobs` at a time.
 int SweepLocal(const SweepOptions& options) {
-  const SweepPlan plan = LoadPlan(options);
+  const SweepPlan plan = LoadSweepPlan(options.file, options.out_dir);
   const unsigned jobs = options.jobs > 0 ? options.jobs : DefaultJobs(1);
   std::set<std::size_t> all_points;
   for (const auto& p : plan.points) all_points.insert(p.index);
-  WriteScenarioFiles(plan, options, all_points);
+  WriteScenarioFiles(plan, options.file, all_points);
   std::cerr << fmt::format("cdnlab sweep: {} grid point(s) x {} seed(s) = {} runs, {} at a time, into {}\n",
                            plan.points.size(), plan.spec.seeds.size(), plan.runs.size(), jobs, plan.out.string());
   std::vector<std::size_t> indices;
@@ -384,7 +161,7 @@ int SweepMpi(const SweepOptions& options) {
   std::string error;
   int code = 0;
   try {
-    plan = LoadPlan(options);
+    plan = LoadSweepPlan(options.file, options.out_dir);
   } catch (const ScenarioError& e) {
     error = e.what();
     code = kExitBadInput;
@@ -414,7 +191,7 @@ int SweepMpi(const SweepOptions& options) {
       for (const auto& p : plan->points) points.insert(p.index);  // DIR/scenarios complete, as locally
     }
     const unsigned jobs = options.jobs > 0 ? options.jobs : DefaultJobs(static_cast<unsigned>(mpi.local_size()));
-    WriteScenarioFiles(*plan, options, points);
+    WriteScenarioFiles(*plan, options.file, points);
     if (rank == 0) {
       std::cerr << fmt::format(
           "cdnlab sweep: {} grid point(s) x {} seed(s) = {} runs over {} MPI rank(s) (run i on rank i % {}), "
@@ -455,7 +232,7 @@ int SweepMpi(const SweepOptions& options) {
 
 // Slurm array task (or --task-id K): only run K, into DIR/runs/<id>/.
 int SweepTask(const SweepOptions& options) {
-  const SweepPlan plan = LoadPlan(options);
+  const SweepPlan plan = LoadSweepPlan(options.file, options.out_dir);
   std::size_t index = 0;
   try {
     index = ResolveSweepTaskId(options.task_id, std::getenv("SLURM_ARRAY_TASK_ID"), plan.runs.size());
@@ -463,7 +240,7 @@ int SweepTask(const SweepOptions& options) {
     throw BadInput(fmt::format("cdnlab sweep: {}", e.what()));
   }
   const auto& run = plan.runs[index];
-  WriteScenarioFiles(plan, options, {run.point});
+  WriteScenarioFiles(plan, options.file, {run.point});
   std::vector<SweepRunOutcome> outcomes(plan.runs.size());
   RunChildren(plan, {index}, 1, outcomes, fmt::format("task {}: ", index));
   if (!outcomes[index].failure.empty()) {
@@ -476,7 +253,7 @@ int SweepTask(const SweepOptions& options) {
 
 // --gather: aggregates whatever DIR/runs holds; runs without a summary.json are named.
 int SweepGather(const SweepOptions& options) {
-  const SweepPlan plan = LoadPlan(options);
+  const SweepPlan plan = LoadSweepPlan(options.file, options.out_dir);
   std::vector<SweepRunOutcome> outcomes;
   std::vector<std::size_t> missing;
   for (std::size_t i = 0; i < plan.runs.size(); ++i) {
@@ -518,7 +295,7 @@ int SweepGather(const SweepOptions& options) {
 
 // --slurm-script FILE: an sbatch array script for this sweep.
 int WriteSlurmScript(const SweepOptions& options) {
-  const SweepPlan plan = LoadPlan(options);
+  const SweepPlan plan = LoadSweepPlan(options.file, options.out_dir);
   if (plan.runs.empty()) throw BadInput("cdnlab sweep: the sweep has no runs");
   SlurmScriptInput input;
   input.cdnlab = std::filesystem::read_symlink("/proc/self/exe").string();
