@@ -47,7 +47,8 @@ grep -q 'ttl_s: 60' "$out/runs/r008-dns.ttl_s=60-seed4/scenario.yaml" || fail "r
 # (With the progress bar forced on: it draws on stderr only, ending at 8/8 runs.)
 "$cdnlab" sweep "$src/scenarios/sweeps/routing_ttl.yaml" --jobs 1 --out "$out/serial" --progress on \
   >/dev/null 2>"$out/serial.err" || fail "cdnlab sweep --jobs 1 failed"
-grep -q $'\rsweep \\[#*\\] 100% 8/8 runs in ' "$out/serial.err" || fail "no finished progress bar on stderr"
+cr=$(printf '\r')
+grep -q "${cr}sweep \[#*\] 100% 8/8 runs in " "$out/serial.err" || fail "no finished progress bar on stderr"
 grep -q ' done in ' "$out/serial.err" && fail "per-run lines printed while the bar draws"
 cmp "$csv" "$out/serial/sweep.csv" || fail "sweep.csv differs between --jobs 2 and --jobs 1"
 cmp "$out/sweep.json" "$out/serial/sweep.json" || fail "sweep.json differs between --jobs 2 and --jobs 1"
