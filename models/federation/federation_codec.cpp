@@ -6,46 +6,23 @@
 #include <limits>
 #include <type_traits>
 
+#include "models/core/json_walk.h"
+
 namespace cdnlab {
 namespace {
 
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-// Decoders walk the document with these helpers; the first problem throws a Failure that the
-// public entry points turn into a FederationCodecError, so nothing escapes them.
-struct Failure {
-  std::string path;
-  std::string message;
-};
-
-[[noreturn]] void Fail(const std::string& path, const std::string& message) { throw Failure{path, message}; }
-
-std::string Join(const std::string& path, const std::string& member) {
-  return path.empty() ? member : path + "." + member;
-}
-std::string At(const std::string& path, std::size_t index) { return path + "[" + std::to_string(index) + "]"; }
-
-// An object with no members besides `allowed`.
-void RequireObject(const json& j, const std::string& path, std::initializer_list<const char*> allowed) {
-  if (!j.is_object()) Fail(path, "expected an object");
-  for (const auto& [key, value] : j.items()) {
-    bool known = false;
-    for (const char* name : allowed) known = known || key == name;
-    if (!known) Fail(Join(path, key), "unknown member");
-  }
-}
-
-const json* Optional(const json& object, const char* name) {
-  auto it = object.find(name);
-  return it == object.end() ? nullptr : &*it;
-}
-
-const json& Required(const json& object, const std::string& path, const char* name) {
-  const json* member = Optional(object, name);
-  if (!member) Fail(Join(path, name), "missing (required)");
-  return *member;
-}
+// Decoders walk the document with the json_walk helpers; the first problem throws a Failure that
+// the public entry points turn into a FederationCodecError, so nothing escapes them.
+using json_walk::At;
+using json_walk::Fail;
+using json_walk::Failure;
+using json_walk::Join;
+using json_walk::Optional;
+using json_walk::Required;
+using json_walk::RequireObject;
 
 std::string String(const json& j, const std::string& path) {
   if (!j.is_string()) Fail(path, "expected a string");

@@ -6,42 +6,22 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/core/json_walk.h"
+
 namespace cdnlab {
 namespace {
 
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-// The walk below throws the first problem as a Failure; DecodeBeacon turns it into an error
-// value, so nothing escapes it.
-struct Failure {
-  std::string path;
-  std::string message;
-};
-
-[[noreturn]] void Fail(const std::string& path, const std::string& message) { throw Failure{path, message}; }
-
-std::string Join(const std::string& path, const char* member) { return path.empty() ? member : path + "." + member; }
-
-void RequireObject(const json& j, const std::string& path, std::initializer_list<const char*> allowed) {
-  if (!j.is_object()) Fail(path, "expected an object");
-  for (const auto& item : j.items()) {
-    bool known = false;
-    for (const char* name : allowed) known = known || item.key() == name;
-    if (!known) Fail(Join(path, item.key().c_str()), "unknown member");
-  }
-}
-
-const json* Optional(const json& object, const char* name) {
-  auto it = object.find(name);
-  return it == object.end() ? nullptr : &*it;
-}
-
-const json& Required(const json& object, const std::string& path, const char* name) {
-  const json* member = Optional(object, name);
-  if (!member) Fail(Join(path, name), "missing (required)");
-  return *member;
-}
+// The walk throws the first problem as a json_walk::Failure; DecodeBeacon turns it into an
+// error value, so nothing escapes it.
+using json_walk::Fail;
+using json_walk::Failure;
+using json_walk::Join;
+using json_walk::Optional;
+using json_walk::Required;
+using json_walk::RequireObject;
 
 // Identifiers end up in logs, metric labels and the replay set: short and printable only.
 std::string Identifier(const json& j, const std::string& path, std::size_t max_chars) {
