@@ -1,7 +1,7 @@
 #pragma once
 // What one federation run produced, as plain data: per command (as seen at the platform it was
 // issued on, with its whole chain of downstream status resources) and totals. The ns-3 runtime
-// fills it (sim/federation_experiment.h); the summary, CSV and table writers read it.
+// fills it (sim/federation/experiment.h); the summary, CSV and table writers read it.
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -63,7 +63,7 @@ struct FederationFaultRecord {
 
 struct FederationRunResult {
   std::vector<FederationCommandResult> commands;  // in the scenario's (time) order
-  // Counters by label (metric names in models/federation/federation_metric_names.h).
+  // Counters by label (metric names in models/federation/metric_names.h).
   std::map<std::string, double> messages_sent_by_kind;
   std::map<std::string, double> messages_received_by_kind;
   std::map<std::string, double> messages_rejected_by_reason;

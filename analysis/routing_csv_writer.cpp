@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "models/routing/routing_metric_names.h"
+#include "models/routing/metric_names.h"
 
 namespace cdnlab {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "analysis/routing_flap_counter.h"
 #include "analysis/weighted_percentile.h"
-#include "models/routing/routing_metric_names.h"
+#include "models/routing/metric_names.h"
 
 namespace cdnlab {
 namespace {

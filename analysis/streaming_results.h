@@ -1,7 +1,7 @@
 #pragma once
 // What one live-streaming run produced, as plain data: every viewer, every cache node and
 // ingest, each stream's availability at the caches, the scale-out and the ingest failures.
-// The ns-3 runtime fills it (sim/streaming_experiment.h); the summary, CSV and table writers
+// The ns-3 runtime fills it (sim/streaming/experiment.h); the summary, CSV and table writers
 // read it. Times are seconds from the start of the run unless the name says otherwise.
 #include <cstddef>
 #include <cstdint>
@@ -92,7 +92,7 @@ struct StreamingScaleOutResult {
 };
 
 // How long after an ingest failure every affected viewer can take to play again, term by term
-// (sim/streaming_experiment.cpp derives it from the scenario and the network):
+// (sim/streaming/experiment.cpp derives it from the scenario and the network):
 struct StreamingRecoveryBound {
   double detection_s = 0;        // unhealthy_after x interval + probe timeout
   double reconnect_s = 0;        // an upload forwarded to the dead ingest just before detection times

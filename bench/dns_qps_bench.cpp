@@ -14,8 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "models/routing/mapping_table.h"
-#include "realnet/real_dns_server.h"
-#include "realnet/static_mapping_config.h"
+#include "realnet/dns/authoritative_server.h"
+#include "realnet/dns/static_mapping_config.h"
 #include "tests/support/knot_server.h"
 
 namespace {

@@ -19,9 +19,9 @@
 #include <ns3/simulator.h>
 
 #include "analysis/metrics_recorder.h"
-#include "scenarios/scenario_loader.h"
-#include "scenarios/synthetic_scenario.h"
-#include "sim/routing_experiment.h"
+#include "scenarios/loader/scenario_loader.h"
+#include "scenarios/routing/synthetic_scenario.h"
+#include "sim/routing/experiment.h"
 
 namespace {
 

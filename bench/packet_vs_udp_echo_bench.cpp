@@ -19,10 +19,10 @@
 #include <ns3/point-to-point-module.h>
 
 #include "analysis/metrics_recorder.h"
-#include "scenarios/scenario_loader.h"
-#include "scenarios/synthetic_scenario.h"
-#include "scenarios/topology_from_scenario.h"
-#include "sim/routing_experiment.h"
+#include "scenarios/loader/scenario_loader.h"
+#include "scenarios/routing/synthetic_scenario.h"
+#include "scenarios/core/topology_from_scenario.h"
+#include "sim/routing/experiment.h"
 
 namespace {
 

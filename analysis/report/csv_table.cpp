@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "analysis/report/report_error.h"
+#include "analysis/report/error.h"
 
 namespace cdnlab::report {
 namespace {

@@ -1,7 +1,7 @@
 #pragma once
 // Plots of the federation experiment: command completion CDF per command type (commands.csv).
 #include "analysis/report/plot.h"
-#include "analysis/report/report_data.h"
+#include "analysis/report/data.h"
 
 namespace cdnlab::report {
 

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "analysis/report/report_error.h"
+#include "analysis/report/error.h"
 #include "analysis/report/summary_tables.h"
 
 namespace cdnlab::report {

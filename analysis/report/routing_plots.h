@@ -2,7 +2,7 @@
 // Plots of the routing experiment: regret CDF per policy (regret.csv) and the mapping timeline
 // (mapping changes per time bin per policy, mapping_changes.csv).
 #include "analysis/report/plot.h"
-#include "analysis/report/report_data.h"
+#include "analysis/report/data.h"
 
 namespace cdnlab::report {
 

@@ -2,7 +2,7 @@
 // Plots of the streaming experiment: startup delay CDF and stalls per viewer (viewers.csv),
 // offload by cache tier (summary.json streaming.offload_pct / segment_offload_pct).
 #include "analysis/report/plot.h"
-#include "analysis/report/report_data.h"
+#include "analysis/report/data.h"
 
 namespace cdnlab::report {
 

@@ -3,7 +3,7 @@
 // confidence interval as error bars. Metrics differing only in the routing policy label
 // (routing.<label>.rest) share one plot, one series per label.
 #include "analysis/report/plot.h"
-#include "analysis/report/report_data.h"
+#include "analysis/report/data.h"
 
 namespace cdnlab::report {
 

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "models/federation/federation_codec.h"
-#include "models/federation/federation_metric_names.h"
+#include "models/federation/codec.h"
+#include "models/federation/metric_names.h"
 #include "models/federation/trigger_admission.h"
 
 namespace cdnlab {

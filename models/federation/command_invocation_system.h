@@ -24,8 +24,8 @@
 
 #include "models/federation/command_journal.h"
 #include "models/federation/command_record.h"
-#include "models/federation/federation_catalog.h"
-#include "models/federation/federation_messenger.h"
+#include "models/federation/catalog.h"
+#include "models/federation/messenger.h"
 #include "models/federation/retry_policy.h"
 #include "models/ports/clock.h"
 #include "models/ports/metrics_sink.h"

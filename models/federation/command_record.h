@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "models/core/sim_time.h"
-#include "models/federation/federation_message.h"
+#include "models/federation/message.h"
 #include "models/federation/trigger_status_resource.h"
 
 namespace cdnlab {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "models/core/sim_time.h"
-#include "models/federation/federation_catalog.h"
+#include "models/federation/catalog.h"
 
 namespace cdnlab {
 

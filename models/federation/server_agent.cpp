@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "models/federation/federation_metric_names.h"
+#include "models/federation/metric_names.h"
 
 namespace cdnlab {
 

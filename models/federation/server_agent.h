@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "models/federation/content_store.h"
-#include "models/federation/federation_catalog.h"
-#include "models/federation/federation_messenger.h"
+#include "models/federation/catalog.h"
+#include "models/federation/messenger.h"
 #include "models/ports/clock.h"
 #include "models/ports/metrics_sink.h"
 

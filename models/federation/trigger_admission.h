@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "models/federation/federation_catalog.h"
+#include "models/federation/catalog.h"
 #include "models/federation/trigger_command.h"
 
 namespace cdnlab {

@@ -12,7 +12,7 @@ using MetricLabels = std::vector<std::pair<std::string, std::string>>;
 
 // Where models report what happened. Names are dotted ("probe.packets_sent"); the
 // names a capability emits are listed in one header next to its models
-// (e.g. models/routing/routing_metric_names.h) so analysis/ never guesses.
+// (e.g. models/routing/metric_names.h) so analysis/ never guesses.
 class MetricsSink {
  public:
   virtual ~MetricsSink() = default;

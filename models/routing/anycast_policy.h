@@ -10,7 +10,7 @@
 #include <Eigen/Dense>
 
 #include "models/routing/selection_policy.h"
-#include "models/topology/topology_graph.h"
+#include "models/topology/graph.h"
 
 namespace cdnlab {
 

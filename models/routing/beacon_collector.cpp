@@ -4,7 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "models/routing/routing_metric_names.h"
+#include "models/routing/metric_names.h"
 
 namespace cdnlab {
 namespace {

@@ -14,7 +14,7 @@
 #include "models/routing/beacon.h"
 #include "models/routing/group_prefix_index.h"
 #include "models/routing/measurement_store.h"
-#include "models/routing/routing_catalog.h"
+#include "models/routing/catalog.h"
 
 namespace cdnlab {
 

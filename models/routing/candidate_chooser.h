@@ -10,7 +10,7 @@
 #include "models/core/sim_time.h"
 #include "models/ports/random_source.h"
 #include "models/routing/measurement_store.h"
-#include "models/routing/routing_catalog.h"
+#include "models/routing/catalog.h"
 
 namespace cdnlab {
 

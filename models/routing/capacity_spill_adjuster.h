@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "models/routing/ranking_adjuster.h"
-#include "models/routing/routing_catalog.h"
+#include "models/routing/catalog.h"
 
 namespace cdnlab {
 

@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "models/routing/routing_metric_names.h"
+#include "models/routing/metric_names.h"
 
 namespace cdnlab {
 

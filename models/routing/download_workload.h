@@ -11,7 +11,7 @@
 #include "models/ports/object_fetcher.h"
 #include "models/ports/random_source.h"
 #include "models/ports/timer_scheduler.h"
-#include "models/routing/routing_catalog.h"
+#include "models/routing/catalog.h"
 
 namespace cdnlab {
 

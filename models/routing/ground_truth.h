@@ -3,7 +3,7 @@
 
 #include <Eigen/Dense>
 
-#include "models/routing/routing_catalog.h"
+#include "models/routing/catalog.h"
 
 namespace cdnlab {
 

@@ -1,6 +1,6 @@
 #include "models/routing/mapping_controller.h"
 
-#include "models/routing/routing_metric_names.h"
+#include "models/routing/metric_names.h"
 
 namespace cdnlab {
 

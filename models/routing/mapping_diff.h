@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "models/net/ipv4.h"
-#include "models/routing/routing_catalog.h"
+#include "models/routing/catalog.h"
 
 namespace cdnlab {
 

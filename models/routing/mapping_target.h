@@ -2,9 +2,9 @@
 #include <utility>
 #include <vector>
 
-#include "models/geo/geo_point.h"
+#include "models/geo/point.h"
 #include "models/net/ipv4.h"
-#include "models/routing/routing_catalog.h"
+#include "models/routing/catalog.h"
 
 namespace cdnlab {
 

@@ -6,7 +6,7 @@
 #include <Eigen/Dense>
 
 #include "models/core/sim_time.h"
-#include "models/routing/routing_catalog.h"
+#include "models/routing/catalog.h"
 
 namespace cdnlab {
 

@@ -7,7 +7,7 @@
 
 #include "models/core/sim_time.h"
 #include "models/net/ipv4.h"
-#include "models/routing/routing_catalog.h"
+#include "models/routing/catalog.h"
 
 namespace cdnlab {
 

@@ -14,7 +14,7 @@
 #include "models/ports/name_resolver.h"
 #include "models/ports/object_fetcher.h"
 #include "models/routing/beacon.h"
-#include "models/routing/routing_catalog.h"
+#include "models/routing/catalog.h"
 
 namespace cdnlab {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "models/routing/mapping_target.h"
-#include "models/routing/routing_catalog.h"
+#include "models/routing/catalog.h"
 
 namespace cdnlab {
 

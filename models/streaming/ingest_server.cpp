@@ -4,7 +4,7 @@
 #include <memory>
 #include <utility>
 
-#include "models/streaming/streaming_metric_names.h"
+#include "models/streaming/metric_names.h"
 
 namespace cdnlab {
 

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "models/streaming/streaming_metric_names.h"
+#include "models/streaming/metric_names.h"
 
 namespace cdnlab {
 namespace {

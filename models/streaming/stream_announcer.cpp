@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "models/streaming/streaming_metric_names.h"
+#include "models/streaming/metric_names.h"
 
 namespace cdnlab {
 

@@ -5,7 +5,7 @@
 #include <tuple>
 #include <utility>
 
-#include "models/streaming/streaming_metric_names.h"
+#include "models/streaming/metric_names.h"
 
 namespace cdnlab {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "analysis/routing_table.h"
 #include "analysis/summary_json.h"
-#include "models/routing/routing_metric_names.h"
+#include "models/routing/metric_names.h"
 
 namespace cdnlab {
 namespace {

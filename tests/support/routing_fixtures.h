@@ -1,6 +1,6 @@
 #pragma once
 // Small hand-built worlds for unit tests of models/routing.
-#include "models/routing/routing_catalog.h"
+#include "models/routing/catalog.h"
 
 namespace cdnlab::testing {
 

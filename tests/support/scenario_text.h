@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "scenarios/scenario_error.h"
-#include "scenarios/scenario_loader.h"
+#include "scenarios/core/scenario_error.h"
+#include "scenarios/loader/scenario_loader.h"
 
 namespace cdnlab::testing {
 

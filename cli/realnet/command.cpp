@@ -1,0 +1,232 @@
+#include "cli/realnet/command.h"
+
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <fmt/format.h>
+
+#include "models/routing/probe_responder.h"
+#include "cli/realnet/federation_commands.h"
+#include "cli/realnet/streaming_commands.h"
+#include "cli/realnet/rum_commands.h"
+#include "realnet/dns/update_publisher.h"
+#include "realnet/routing/probe_agent_service.h"
+#include "realnet/routing/catalog.h"
+#include "realnet/dns/authoritative_server.h"
+#include "realnet/routing/controller_service.h"
+#include "scenarios/loader/scenario_loader.h"
+#include "realnet/net/asio_clock.h"
+#include "realnet/net/asio_datagram_transport.h"
+#include "realnet/dns/static_mapping_config.h"
+#include "scenarios/core/ipv4_text.h"
+#include "scenarios/core/scenario_error.h"
+#include "cli/user_errors.h"
+
+namespace cdnlab::cli {
+namespace {
+
+struct DnsOptions {
+  std::string config;
+  std::string listen = "127.0.0.1:5300";
+};
+
+Endpoint ParseListen(const std::string& text, const std::string& flag = "--listen") {
+  const auto colon = text.rfind(':');
+  const auto address = colon == std::string::npos ? std::nullopt : ParseIpv4Address(text.substr(0, colon));
+  int port = -1;
+  if (address) {
+    try {
+      std::size_t used = 0;
+      port = std::stoi(text.substr(colon + 1), &used);
+      if (used != text.size() - colon - 1) port = -1;
+    } catch (const std::exception&) {
+      port = -1;
+    }
+  }
+  if (!address || port < 0 || port > 65535) {
+    throw CLI::ValidationError(flag, "expected IPV4:PORT like 127.0.0.1:5300, got '" + text + "'");
+  }
+  return Endpoint{*address, static_cast<std::uint16_t>(port)};
+}
+
+struct ServiceOptions {
+  std::string scenario;
+  std::string name;      // PoP id, group id or policy name, depending on the command
+  double for_s = 0;      // 0: until SIGINT/SIGTERM
+  std::string state_out;  // controller only: where to write its final state (JSON)
+  std::string rfc2136;    // controller only: SERVER:PORT of a primary to update (RFC 2136)
+  std::string tsig;       // controller only: NAME:BASE64SECRET for those updates (hmac-sha256)
+  std::string method = "udp";  // probe-agent only: udp or icmp
+};
+
+// Runs `io` until a signal arrives or `for_s` seconds pass (when > 0).
+void RunUntilStopped(boost::asio::io_context& io, AsioClock& clock, double for_s, const std::function<void()>& stop) {
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    stop();
+    io.stop();
+  });
+  if (for_s > 0) {
+    clock.ScheduleAfter(FromSeconds(for_s), [&] {
+      stop();
+      io.stop();
+    });
+  }
+  io.run();
+}
+
+void RunController(const ServiceOptions& o) {
+  const Scenario s = LoadScenarioFile(o.scenario);
+  const PolicySpec* policy = nullptr;
+  for (const auto& p : s.policies) {
+    if (p.name == o.name) policy = &p;
+  }
+  if (policy == nullptr) throw CLI::ValidationError("--policy", "the scenario lists no policy '" + o.name + "'");
+  boost::asio::io_context io;
+  AsioClock clock(io);
+  AsioDatagramTransport transport(io);
+  NullMetricsSink metrics;
+  std::unique_ptr<DnsUpdatePublisher> updates;
+  if (!o.rfc2136.empty()) {
+    const auto colon = o.tsig.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == o.tsig.size()) {
+      throw CLI::ValidationError("--tsig", "expected NAME:BASE64SECRET with --rfc2136");
+    }
+    DnsUpdateTarget target;
+    target.server = ParseListen(o.rfc2136, "--rfc2136");
+    target.zone = s.dns.zone;
+    target.hostname = s.dns.hostname;
+    target.key_name = o.tsig.substr(0, colon);
+    target.key_secret = o.tsig.substr(colon + 1);
+    target.ttl = std::chrono::seconds(static_cast<long>(s.dns.ttl_s));
+    updates = std::make_unique<DnsUpdatePublisher>(RealnetCatalog(s), target, metrics);
+  }
+  RoutingControllerService controller(s, *policy, io, clock, transport, metrics, updates.get());
+  controller.Start();
+  std::cerr << fmt::format("cdnlab realnet controller: policy {}, reports on {}, DNS on {}:{}\n", policy->name,
+                           s.realnet.controller.ToString(), s.realnet.dns.address.ToString(), controller.DnsPort());
+  RunUntilStopped(io, clock, o.for_s, [&] {
+    if (!o.state_out.empty()) {
+      std::ofstream(o.state_out, std::ios::trunc) << controller.StateJson().dump(2) << '\n';
+    }
+    controller.Stop();
+  });
+  std::cerr << fmt::format("cdnlab realnet controller: {} reports accepted, {} rejected, mapping version {}\n",
+                           controller.ReportsAccepted(), controller.ReportsRejected(), controller.Table().Version());
+  if (updates) {
+    std::cerr << fmt::format("cdnlab realnet controller: {} RFC 2136 updates accepted, {} failed{}\n",
+                             updates->UpdatesAccepted(), updates->UpdatesFailed(),
+                             updates->LastError().empty() ? "" : " (last: " + updates->LastError() + ")");
+  }
+}
+
+void RunProbeAgent(const ServiceOptions& o) {
+  const Scenario s = LoadScenarioFile(o.scenario);
+  boost::asio::io_context io;
+  AsioClock clock(io);
+  AsioDatagramTransport transport(io);
+  NullMetricsSink metrics;
+  ProbeAgentService agent(s, o.name, io, clock, transport, metrics,
+                          o.method == "icmp" ? ProbeMethod::kIcmp : ProbeMethod::kUdp);
+  if (!agent.FallbackReason().empty()) {
+    std::cerr << "cdnlab realnet probe-agent: " << agent.FallbackReason() << "; probing with UDP instead\n";
+  }
+  agent.Start();
+  std::cerr << fmt::format("cdnlab realnet probe-agent: PoP {} probing with {}, reporting to {}\n", o.name,
+                           agent.Method() == ProbeMethod::kIcmp ? "ICMP echo" : "UDP", s.realnet.controller.ToString());
+  RunUntilStopped(io, clock, o.for_s, [&] { agent.Stop(); });
+  std::cerr << fmt::format("cdnlab realnet probe-agent: {} reports sent\n", agent.ReportsSent());
+}
+
+void RunResponder(const ServiceOptions& o) {
+  const Scenario s = LoadScenarioFile(o.scenario);
+  std::optional<Ipv4Address> address;
+  for (const auto& [id, a] : s.realnet.groups) {
+    if (id == o.name) address = a;
+  }
+  if (!address) throw CLI::ValidationError("--group", "the scenario's realnet section has no group '" + o.name + "'");
+  boost::asio::io_context io;
+  AsioClock clock(io);
+  AsioDatagramTransport transport(io);
+  ProbeResponder responder(Endpoint{*address, s.realnet.responder_port}, transport);
+  responder.Start();
+  std::cerr << fmt::format("cdnlab realnet responder: group {} on {}:{}\n", o.name, address->ToString(),
+                           s.realnet.responder_port);
+  RunUntilStopped(io, clock, o.for_s, [&] { responder.Stop(); });
+  std::cerr << fmt::format("cdnlab realnet responder: {} probes echoed\n", responder.Echoed());
+}
+
+// Registers one scenario-driven service subcommand.
+void AddService(CLI::App* parent, const std::string& name, const std::string& help, const std::string& name_flag,
+                const std::string& name_help, void (*run)(const ServiceOptions&)) {
+  auto options = std::make_shared<ServiceOptions>();
+  CLI::App* cmd = parent->add_subcommand(name, help);
+  cmd->add_option("scenario", options->scenario, "Scenario YAML with a realnet section")->required()->check(CLI::ExistingFile);
+  cmd->add_option(name_flag, options->name, name_help)->required();
+  if (name == "controller") {
+    cmd->add_option("--state-out", options->state_out, "Write the final mapping and measurements here (JSON)");
+    cmd->add_option("--rfc2136", options->rfc2136, "Also push the mapping to this primary (IPV4:PORT) by RFC 2136");
+    cmd->add_option("--tsig", options->tsig, "TSIG key for --rfc2136 as NAME:BASE64SECRET (hmac-sha256)");
+  }
+  if (name == "probe-agent") {
+    cmd->add_option("--method", options->method, "udp (to cdnlab responders) or icmp (echo, where permitted)")
+        ->check(CLI::IsMember({"udp", "icmp"}))
+        ->capture_default_str();
+  }
+  cmd->add_option("--for", options->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->callback([options, run, name] {
+    ExitOnServiceError(name, [&] { run(*options); });
+  });
+}
+
+void RunDns(const DnsOptions& options) {
+  const StaticMappingConfig config = LoadStaticMappingFile(options.config);
+  const Endpoint listen = ParseListen(options.listen);
+  AuthoritativeAnswerer answerer(config.catalog, config.dns);
+  MappingTable table;
+  answerer.ApplyDiff(table.Replace(config.rows));
+
+  boost::asio::io_context io;
+  RealDnsServer server(io, answerer, listen);
+  server.Start();
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    server.Stop();
+    io.stop();
+  });
+  std::cerr << fmt::format("cdnlab realnet dns: {} on {}:{} (UDP and TCP), {} mapping rows\n", config.dns.hostname,
+                           listen.address.ToString(), server.Port(), config.rows.size());
+  io.run();
+  const auto& s = server.Stats();
+  std::cerr << fmt::format("cdnlab realnet dns: stopped after {} UDP and {} TCP queries ({} errors sent, {} dropped)\n",
+                           s.udp_queries, s.tcp_queries, s.errors_sent, s.dropped);
+}
+
+}  // namespace
+
+void AddRealnetCommand(CLI::App& app) {
+  CLI::App* realnet = app.add_subcommand("realnet", "Run cdnlab's policies on real sockets and real DNS");
+  realnet->require_subcommand(1);
+  auto options = std::make_shared<DnsOptions>();
+  CLI::App* dns = realnet->add_subcommand("dns", "Serve the CDN hostname from a mapping (EDNS Client Subnet aware)");
+  dns->add_option("config", options->config, "Static mapping YAML (zone, hostname, ttl_s, pops, mapping)")->required();
+  dns->add_option("--listen", options->listen, "IPV4:PORT to serve on (UDP and TCP)")->capture_default_str();
+  AddService(realnet, "controller", "Mapping controller: probe reports in, mapping out to its own DNS server",
+             "--policy", "Policy from the scenario: measured, geo or random", RunController);
+  AddService(realnet, "probe-agent", "Probe client groups from one PoP's servers and report to the controller", "--pop",
+             "PoP id", RunProbeAgent);
+  AddService(realnet, "responder", "Echo probes for one client group", "--group", "Client group id", RunResponder);
+  AddFederationCommands(realnet);
+  AddStreamingCommands(realnet);
+  AddRumCommands(realnet);
+  dns->callback([options] {
+    ExitOnServiceError("dns", [&] { RunDns(*options); });
+  });
+}
+
+}  // namespace cdnlab::cli

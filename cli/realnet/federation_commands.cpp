@@ -1,0 +1,125 @@
+#include "cli/realnet/federation_commands.h"
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+
+#include "realnet/federation/bearer_token_authority.h"
+#include "realnet/net/service_runner.h"
+#include "realnet/federation/agent_service.h"
+#include "realnet/federation/gateway_service.h"
+#include "scenarios/federation/from_scenario.h"
+#include "scenarios/core/scenario_error.h"
+#include "scenarios/loader/scenario_loader.h"
+#include "cli/user_errors.h"
+
+namespace cdnlab::cli {
+namespace {
+
+struct FederationOptions {
+  std::string scenario;
+  std::string platform;    // federation-gateway
+  std::string journal;     // federation-gateway
+  std::string server;      // federation-agent
+  std::string cache_dir;   // federation-agent
+  std::string origin_dir;  // federation-agent
+  std::string as;          // federation-token
+  long ttl_s = 3600;       // federation-token
+  double for_s = 0;        // 0: until SIGINT/SIGTERM
+};
+
+// Loads a scenario that must have a federation section.
+Scenario LoadFederationScenario(const std::string& file) {
+  Scenario s = LoadScenarioFile(file);
+  if (!s.federation.present) throw std::invalid_argument(file + ": the scenario has no 'federation' section");
+  return s;
+}
+
+void RunGateway(const FederationOptions& o) {
+  const Scenario s = LoadFederationScenario(o.scenario);
+  boost::asio::io_context io;
+  const std::string who = "federation-gateway " + o.platform;
+  FederationGatewayService gateway(s, o.platform, o.journal, io, LineLogger(who));
+  gateway.Start();
+  std::cerr << fmt::format("cdnlab realnet {}: HTTP API on {}/triggers, journal {}\n", who, gateway.HttpBaseUrl(),
+                           o.journal);
+  RunUntilSignalled(io, o.for_s, [&] { gateway.Stop(); });
+  std::cerr << fmt::format("cdnlab realnet {}: stopped with {} commands known\n", who,
+                           gateway.Gateway().StatusIds().size());
+}
+
+void RunAgent(const FederationOptions& o) {
+  const Scenario s = LoadFederationScenario(o.scenario);
+  boost::asio::io_context io;
+  const std::string who = "federation-agent " + o.server;
+  FederationAgentService agent(s, o.server, o.cache_dir, o.origin_dir, io, LineLogger(who));
+  agent.Start();
+  std::cerr << fmt::format("cdnlab realnet {}: cache {}, origin {}\n", who, o.cache_dir, o.origin_dir);
+  RunUntilSignalled(io, o.for_s, [&] { agent.Stop(); });
+  std::cerr << fmt::format("cdnlab realnet {}: stopped after {} commands applied\n", who,
+                           agent.Agent().AppliedCommands().size());
+}
+
+void RunToken(const FederationOptions& o) {
+  const Scenario s = LoadFederationScenario(o.scenario);
+  const FederationIdentity identity = BuildFederationIdentity(s);
+  const BearerTokenAuthority tokens(identity);
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto token = tokens.Issue(o.as, now + o.ttl_s);
+  if (!token) throw std::invalid_argument("--as: the scenario has no participant '" + o.as + "'");
+  std::cout << *token << '\n';
+}
+
+// Registers one subcommand; every failure to start is one clear line and exit status 1.
+CLI::App* AddJob(CLI::App* parent, const std::string& name, const std::string& help,
+                 const std::shared_ptr<FederationOptions>& options, void (*run)(const FederationOptions&)) {
+  CLI::App* cmd = parent->add_subcommand(name, help);
+  cmd->add_option("scenario", options->scenario, "Scenario YAML with a federation section and a realnet section")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->callback([options, run, name] {
+    ExitOnServiceError(name, [&] { run(*options); });
+  });
+  return cmd;
+}
+
+}  // namespace
+
+void AddFederationCommands(CLI::App* realnet) {
+  {
+    auto o = std::make_shared<FederationOptions>();
+    CLI::App* cmd = AddJob(realnet, "federation-gateway",
+                           "One platform's command invocation system with its RFC 8007 HTTP API", o, RunGateway);
+    cmd->add_option("--platform", o->platform, "Platform id")->required();
+    cmd->add_option("--journal", o->journal, "SQLite file keeping its commands across restarts")->required();
+    cmd->add_option("--for", o->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
+        ->check(CLI::NonNegativeNumber);
+  }
+  {
+    auto o = std::make_shared<FederationOptions>();
+    CLI::App* cmd = AddJob(realnet, "federation-agent", "One server's command agent over a cache directory", o,
+                           RunAgent);
+    cmd->add_option("--server", o->server, "Server id")->required();
+    cmd->add_option("--cache-dir", o->cache_dir, "The server's cache: <dir>/<host>/<escaped path>")->required();
+    cmd->add_option("--origin-dir", o->origin_dir, "Where prepositioned objects come from (same layout)")
+        ->required()
+        ->check(CLI::ExistingDirectory);
+    cmd->add_option("--for", o->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
+        ->check(CLI::NonNegativeNumber);
+  }
+  {
+    auto o = std::make_shared<FederationOptions>();
+    CLI::App* cmd = AddJob(realnet, "federation-token",
+                           "Print a bearer token for the HTTP API, signed with a participant's key", o, RunToken);
+    cmd->add_option("--as", o->as, "Participant id (a content provider or a platform)")->required();
+    cmd->add_option("--ttl-s", o->ttl_s, "Seconds until it expires")->check(CLI::PositiveNumber)->capture_default_str();
+  }
+}
+
+}  // namespace cdnlab::cli

@@ -1,0 +1,120 @@
+#include "cli/realnet/rum_commands.h"
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+
+#include "realnet/net/asio_clock.h"
+#include "realnet/net/service_runner.h"
+#include "realnet/rum/collector_service.h"
+#include "realnet/rum/object_server.h"
+#include "scenarios/core/ipv4_text.h"
+#include "scenarios/core/scenario_error.h"
+#include "scenarios/loader/scenario_loader.h"
+#include "cli/user_errors.h"
+
+namespace cdnlab::cli {
+namespace {
+
+struct RumOptions {
+  std::string scenario;
+  std::string policy = "rum";
+  std::string listen;
+  int object_port = 0;
+  double for_s = 0;  // 0: until SIGINT/SIGTERM
+  std::string state_out;
+  double rate_per_s = 2;
+  double burst = 10;
+  int delay_ms = 0;
+  std::size_t object_bytes = 10000;
+};
+
+void RunCollector(const RumOptions& o) {
+  const Scenario s = LoadScenarioFile(o.scenario);
+  const PolicySpec* policy = nullptr;
+  for (const auto& p : s.policies) {
+    if (p.ResultLabel() == o.policy) policy = &p;
+  }
+  if (policy == nullptr) throw CLI::ValidationError("--policy", "the scenario lists no policy '" + o.policy + "'");
+  RumCollectorConfig config;
+  config.listen = ParseEndpointFlag(o.listen, "--listen");
+  config.object_port = static_cast<std::uint16_t>(o.object_port);
+  config.collector.rate_per_client_per_s = o.rate_per_s;
+  config.collector.burst_per_client = o.burst;
+  boost::asio::io_context io;
+  AsioClock clock(io);
+  NullMetricsSink metrics;
+  RumCollectorService collector(s, *policy, io, clock, metrics, config);
+  collector.SetLog([](const std::string& line) { std::cerr << "cdnlab realnet rum-collector: " << line << std::endl; });
+  collector.Start();
+  std::cerr << fmt::format("cdnlab realnet rum-collector: policy {}, page at http://{}:{}/, test objects on port {}",
+                           policy->ResultLabel(), config.listen.address.ToString(), collector.Port(), o.object_port)
+            << std::endl;
+  RunUntilSignalled(io, o.for_s, [&] {
+    if (!o.state_out.empty()) std::ofstream(o.state_out, std::ios::trunc) << collector.StateJson().dump(2) << '\n';
+    collector.Stop();
+  });
+}
+
+void RunObjectServer(const RumOptions& o) {
+  RumObjectServerConfig config;
+  config.listen = ParseEndpointFlag(o.listen, "--listen");
+  config.delay = std::chrono::milliseconds(o.delay_ms);
+  config.object_bytes = o.object_bytes;
+  boost::asio::io_context io;
+  RumObjectServer server(io, config);
+  server.Start();
+  std::cerr << fmt::format("cdnlab realnet rum-object-server: on {}:{}, {} bytes after {} ms",
+                           config.listen.address.ToString(), server.Port(), o.object_bytes, o.delay_ms)
+            << std::endl;
+  RunUntilSignalled(io, o.for_s, [&] { server.Stop(); });
+  std::cerr << fmt::format("cdnlab realnet rum-object-server: {} objects served", server.ObjectsServed()) << std::endl;
+}
+
+}  // namespace
+
+void AddRumCommands(CLI::App* realnet) {
+  auto c = std::make_shared<RumOptions>();
+  CLI::App* collector = realnet->add_subcommand(
+      "rum-collector", "Serve the page carrying the measurement tag and collect its beacons into the mapping");
+  collector->add_option("scenario", c->scenario, "Scenario YAML with a realnet section")
+      ->required()
+      ->check(CLI::ExistingFile);
+  collector->add_option("--policy", c->policy, "Measured policy (label) from the scenario")->capture_default_str();
+  collector->add_option("--listen", c->listen, "IPV4:PORT for the page, the beacons and /rum/state")->required();
+  collector->add_option("--object-port", c->object_port, "Port of the rum-object-server on every PoP server address")
+      ->required()
+      ->check(CLI::Range(1, 65535));
+  collector->add_option("--rate", c->rate_per_s, "Beacons per second per client address (token bucket)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  collector->add_option("--burst", c->burst, "Token bucket size per client address")
+      ->check(CLI::Range(1.0, 1e6))
+      ->capture_default_str();
+  collector->add_option("--state-out", c->state_out, "Write the final state (JSON) here");
+  collector->add_option("--for", c->for_s, "Stop after this many seconds (default: until SIGINT/SIGTERM)")
+      ->check(CLI::NonNegativeNumber);
+  collector->callback([c] { ExitOnServiceError("rum-collector", [&] { RunCollector(*c); }); });
+
+  auto o = std::make_shared<RumOptions>();
+  CLI::App* object = realnet->add_subcommand(
+      "rum-object-server", "Serve the measurement tag's test object (CORS and Timing-Allow-Origin), optionally delayed");
+  object->add_option("--listen", o->listen, "IPV4:PORT to serve on")->required();
+  object->add_option("--delay-ms", o->delay_ms, "Wait this long before each response")
+      ->check(CLI::Range(0, 60000))
+      ->capture_default_str();
+  object->add_option("--bytes", o->object_bytes, "Size of the test object")
+      ->check(CLI::Range(1, 10 * 1024 * 1024))
+      ->capture_default_str();
+  object->add_option("--for", o->for_s, "Stop after this many seconds (default: until SIGINT/SIGTERM)")
+      ->check(CLI::NonNegativeNumber);
+  object->callback([o] { ExitOnServiceError("rum-object-server", [&] { RunObjectServer(*o); }); });
+}
+
+}  // namespace cdnlab::cli

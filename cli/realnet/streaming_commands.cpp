@@ -1,0 +1,240 @@
+#include "cli/realnet/streaming_commands.h"
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+
+#include "realnet/net/asio_clock.h"
+#include "realnet/net/asio_datagram_transport.h"
+#include "realnet/net/service_runner.h"
+#include "realnet/streaming/balancer_service.h"
+#include "realnet/streaming/cache_service.h"
+#include "realnet/streaming/ingest_service.h"
+#include "scenarios/core/ipv4_text.h"
+#include "cli/user_errors.h"
+
+namespace cdnlab::cli {
+namespace {
+
+struct StreamingOptions {
+  std::string id;
+  std::string listen;
+  double for_s = 0;  // 0: until SIGINT/SIGTERM
+  // stream-ingest
+  std::string health;
+  std::string announce_from;
+  std::string relays;
+  std::string register_at;
+  std::size_t window = 6;
+  std::size_t retained = 30;
+  double target_duration_s = 2;
+  double idle_end_s = 10;
+  // stream-balancer
+  std::string admin;
+  std::string balancing = "consistent_hash";
+  double health_interval_ms = 500;
+  double health_timeout_ms = 400;
+  int unhealthy_after = 3;
+  int healthy_after = 2;
+  // stream-cache
+  std::string tier;
+  std::string announce;
+  std::string parent;
+  std::string parent_announce;
+  std::uint64_t capacity_mb = 256;
+  std::string eviction = "lru";
+  double playlist_ttl_ms = 1000;
+  double segment_ttl_s = 300;
+};
+
+std::vector<Endpoint> ParseEndpointList(const std::string& text, const std::string& flag) {
+  std::vector<Endpoint> out;
+  std::size_t from = 0;
+  while (from <= text.size()) {
+    const auto comma = text.find(',', from);
+    out.push_back(ParseEndpointFlag(text.substr(from, comma == std::string::npos ? std::string::npos : comma - from),
+                                    flag));
+    if (comma == std::string::npos) break;
+    from = comma + 1;
+  }
+  return out;
+}
+
+void RunIngest(const StreamingOptions& o) {
+  IngestServiceConfig c;
+  c.id = o.id;
+  c.http = ParseEndpointFlag(o.listen, "--listen");
+  c.health = ParseEndpointFlag(o.health, "--health");
+  c.announce_from = ParseEndpointFlag(o.announce_from, "--announce-from");
+  c.relays = ParseEndpointList(o.relays, "--relay");
+  if (!o.register_at.empty()) c.register_at = ParseEndpointFlag(o.register_at, "--register");
+  c.ingest.window_segments = o.window;
+  c.ingest.retained_segments = std::max(o.retained, o.window);
+  c.ingest.target_duration = FromSeconds(o.target_duration_s);
+  c.publisher_idle = FromSeconds(o.idle_end_s);
+  // An ended stream stays announced (as stopped) for one playlist window.
+  c.announcer.stopped_linger = static_cast<Duration::rep>(o.window) * c.ingest.target_duration;
+  boost::asio::io_context io;
+  AsioClock clock(io);
+  AsioDatagramTransport transport(io);
+  NullMetricsSink metrics;
+  const std::string who = "stream-ingest " + o.id;
+  IngestService ingest(io, clock, transport, metrics, c, LineLogger(who));
+  ingest.Start();
+  std::cerr << fmt::format("cdnlab realnet {}: HTTP on {}:{}, health on {}, announcing to {} relay(s){}\n", who,
+                           c.http.address.ToString(), ingest.HttpPort(), c.health.ToString(), c.relays.size(),
+                           c.register_at ? ", registering with " + c.register_at->ToString() : "");
+  RunUntilSignalled(io, o.for_s, [&] { ingest.Stop(); });
+  std::cerr << fmt::format("cdnlab realnet {}: stopped after {} segments ingested\n", who, ingest.SegmentsAccepted());
+}
+
+void RunBalancer(const StreamingOptions& o) {
+  BalancerServiceConfig c;
+  c.vip = ParseEndpointFlag(o.listen, "--listen");
+  c.admin = ParseEndpointFlag(o.admin, "--admin");
+  c.mode = o.balancing == "least_load" ? IngestBalancing::kLeastLoad : IngestBalancing::kConsistentHash;
+  c.health.interval = FromMillis(o.health_interval_ms);
+  c.health.timeout = FromMillis(o.health_timeout_ms);
+  c.health.unhealthy_after = o.unhealthy_after;
+  c.health.healthy_after = o.healthy_after;
+  boost::asio::io_context io;
+  AsioClock clock(io);
+  AsioDatagramTransport transport(io);
+  BalancerService balancer(io, clock, transport, c, LineLogger("stream-balancer"));
+  balancer.Start();
+  std::cerr << fmt::format("cdnlab realnet stream-balancer: virtual address {}:{}, admin {}:{}, balancing {}\n",
+                           c.vip.address.ToString(), balancer.VipPort(), c.admin.address.ToString(),
+                           balancer.AdminPort(), o.balancing);
+  RunUntilSignalled(io, o.for_s, [&] { balancer.Stop(); });
+  std::cerr << fmt::format("cdnlab realnet stream-balancer: stopped; {} members, {} healthy sessions moved, {} "
+                           "uploads retried\n",
+                           balancer.Balancer().Members().size(), balancer.Balancer().HealthySessionsMoved(),
+                           balancer.Retries());
+}
+
+void RunCache(const StreamingOptions& o) {
+  CacheServiceConfig c;
+  c.id = o.id;
+  c.tier = o.tier == "mid" ? CacheTier::kMid : CacheTier::kEdge;
+  c.http = ParseEndpointFlag(o.listen, "--listen");
+  c.announce = ParseEndpointFlag(o.announce, "--announce");
+  if (!o.parent.empty()) c.parent = ParseEndpointFlag(o.parent, "--parent");
+  if (!o.parent_announce.empty()) c.parent_announce = ParseEndpointFlag(o.parent_announce, "--parent-announce");
+  if (c.tier == CacheTier::kEdge && (!c.parent || !c.parent_announce)) {
+    throw CLI::ValidationError("--parent", "an edge cache needs --parent and --parent-announce");
+  }
+  if (c.tier == CacheTier::kMid && (c.parent || c.parent_announce)) {
+    throw CLI::ValidationError("--parent", "a mid-tier cache fetches from ingests: no --parent/--parent-announce");
+  }
+  c.capacity_bytes = o.capacity_mb << 20;
+  c.eviction = o.eviction;
+  c.freshness.playlist_ttl = FromMillis(o.playlist_ttl_ms);
+  c.freshness.segment_ttl = FromSeconds(o.segment_ttl_s);
+  boost::asio::io_context io;
+  AsioClock clock(io);
+  AsioDatagramTransport transport(io);
+  NullMetricsSink metrics;
+  const std::string who = "stream-cache " + o.id;
+  CacheService cache(io, clock, transport, metrics, c, LineLogger(who));
+  cache.Start();
+  std::cerr << fmt::format("cdnlab realnet {}: {} tier, HTTP on {}:{}, announcements on {}{}, {} MB {}\n", who, o.tier,
+                           c.http.address.ToString(), cache.HttpPort(), c.announce.ToString(),
+                           c.parent ? ", parent " + c.parent->ToString() : "", o.capacity_mb, o.eviction);
+  RunUntilSignalled(io, o.for_s, [&] { cache.Stop(); });
+}
+
+// Registers one subcommand; every failure to start is one clear line and exit status 1.
+CLI::App* AddJob(CLI::App* parent, const std::string& name, const std::string& help,
+                 const std::shared_ptr<StreamingOptions>& options, void (*run)(const StreamingOptions&)) {
+  CLI::App* cmd = parent->add_subcommand(name, help);
+  cmd->add_option("--for", options->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->callback([options, run, name] {
+    ExitOnServiceError(name, [&] { run(*options); });
+  });
+  return cmd;
+}
+
+}  // namespace
+
+void AddStreamingCommands(CLI::App* realnet) {
+  {
+    auto o = std::make_shared<StreamingOptions>();
+    CLI::App* cmd = AddJob(realnet, "stream-ingest",
+                           "Ingest server: accepts HLS uploads (ffmpeg -method PUT), announces its streams, registers "
+                           "with the balancer",
+                           o, RunIngest);
+    cmd->add_option("--id", o->id, "Ingest id")->required();
+    cmd->add_option("--listen", o->listen, "IPV4:PORT for HTTP (uploads through the balancer, fetches by caches)")
+        ->required();
+    cmd->add_option("--health", o->health, "IPV4:PORT (UDP) answering the balancer's health probes")->required();
+    cmd->add_option("--announce-from", o->announce_from, "IPV4:PORT (UDP) announcements are sent from")->required();
+    cmd->add_option("--relay", o->relays, "IPV4:PORT[,IPV4:PORT...] (UDP) of the relays to announce to (mid-tiers)")
+        ->required();
+    cmd->add_option("--register", o->register_at, "IPV4:PORT of the balancer's admin endpoint to register with");
+    cmd->add_option("--window", o->window, "Segments listed in the playlist")->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--retained", o->retained, "Segments kept for late caches")->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--target-duration-s", o->target_duration_s, "EXT-X-TARGETDURATION of the served playlist")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--idle-end-s", o->idle_end_s, "A stream with no upload for this long has ended here")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+  }
+  {
+    auto o = std::make_shared<StreamingOptions>();
+    CLI::App* cmd = AddJob(realnet, "stream-balancer",
+                           "The ingest pool's virtual address: routes publisher uploads to healthy ingests", o,
+                           RunBalancer);
+    cmd->add_option("--listen", o->listen, "IPV4:PORT of the virtual address (HTTP)")->required();
+    cmd->add_option("--admin", o->admin, "IPV4:PORT of the admin endpoint (POST/GET /members)")->required();
+    cmd->add_option("--balancing", o->balancing, "consistent_hash or least_load")
+        ->check(CLI::IsMember({"consistent_hash", "least_load"}))
+        ->capture_default_str();
+    cmd->add_option("--health-interval-ms", o->health_interval_ms, "Health probe interval")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--health-timeout-ms", o->health_timeout_ms, "Health probe timeout")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--unhealthy-after", o->unhealthy_after, "Missed probes in a row before a member is unhealthy")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--healthy-after", o->healthy_after, "Answered probes in a row before it is healthy again")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+  }
+  {
+    auto o = std::make_shared<StreamingOptions>();
+    CLI::App* cmd = AddJob(realnet, "stream-cache", "Edge or mid-tier live cache serving HLS to real players", o,
+                           RunCache);
+    cmd->add_option("--id", o->id, "Cache node id")->required();
+    cmd->add_option("--tier", o->tier, "edge (fetches from --parent) or mid (fetches from ingests)")
+        ->required()
+        ->check(CLI::IsMember({"edge", "mid"}));
+    cmd->add_option("--listen", o->listen, "IPV4:PORT for HTTP")->required();
+    cmd->add_option("--announce", o->announce, "IPV4:PORT (UDP) of its announcement socket")->required();
+    cmd->add_option("--parent", o->parent, "Edge: IPV4:PORT (HTTP) of the parent cache");
+    cmd->add_option("--parent-announce", o->parent_announce,
+                    "Edge: IPV4:PORT (UDP) of the parent's announcement socket");
+    cmd->add_option("--capacity-mb", o->capacity_mb, "Cache size in MiB")->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--eviction", o->eviction, "lru or slru")->check(CLI::IsMember({"lru", "slru"}))
+        ->capture_default_str();
+    cmd->add_option("--playlist-ttl-ms", o->playlist_ttl_ms, "How long a cached playlist is fresh")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--segment-ttl-s", o->segment_ttl_s, "How long a cached segment is fresh")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+  }
+}
+
+}  // namespace cdnlab::cli

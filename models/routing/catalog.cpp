@@ -1,0 +1,26 @@
+#include "models/routing/catalog.h"
+
+#include <algorithm>
+
+namespace cdnlab {
+
+std::optional<PopIndex> RoutingCatalog::PopOfServer(Ipv4Address server) const {
+  for (PopIndex p = 0; p < pops.size(); ++p) {
+    const auto& s = pops[p].servers;
+    if (std::find(s.begin(), s.end(), server) != s.end()) return p;
+  }
+  return std::nullopt;
+}
+
+std::optional<GroupIndex> RoutingCatalog::GroupOfAddress(Ipv4Address address) const {
+  std::optional<GroupIndex> best;
+  for (GroupIndex g = 0; g < groups.size(); ++g) {
+    if (groups[g].prefix.Contains(address) &&
+        (!best || groups[g].prefix.length > groups[*best].prefix.length)) {
+      best = g;
+    }
+  }
+  return best;
+}
+
+}  // namespace cdnlab

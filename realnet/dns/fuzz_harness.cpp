@@ -1,0 +1,44 @@
+#include "realnet/dns/fuzz_harness.h"
+
+#include <cstdlib>
+
+#include <boost/asio/io_context.hpp>
+
+#include "models/routing/mapping_table.h"
+#include "realnet/dns/authoritative_server.h"
+
+namespace cdnlab {
+namespace {
+
+// Built once: the fuzzer calls us millions of times.
+struct FuzzWorld {
+  FuzzWorld() : answerer(catalog, AuthoritativeConfig{"example.net", "cdn.example.net", std::chrono::seconds(30)}) {
+    catalog.pops = {{"a", {}, {Ipv4Address{0xC000020A}}, 1}, {"b", {}, {Ipv4Address{0xC6336414}}, 1}};
+    MappingTable table;
+    answerer.ApplyDiff(table.Replace({{Ipv4Prefix{Ipv4Address{0x0A010000}, 24}, {0, 1}},
+                                      {Ipv4Prefix{Ipv4Address{0}, 0}, {1}}}));
+    server = std::make_unique<RealDnsServer>(io, answerer, Endpoint{Ipv4Address{0x7F000001}, 0});
+  }
+  RoutingCatalog catalog;
+  AuthoritativeAnswerer answerer;
+  boost::asio::io_context io;
+  std::unique_ptr<RealDnsServer> server;
+};
+
+void CheckReply(const Bytes& reply, const std::uint8_t* query, std::size_t size) {
+  if (reply.empty()) return;
+  // A reply must be a response with the query's id: anything else is a server bug.
+  if (reply.size() < 12 || (reply[2] & 0x80) == 0 || size < 2 || reply[0] != query[0] || reply[1] != query[1]) {
+    std::abort();
+  }
+}
+
+}  // namespace
+
+void FuzzDnsServerOnce(const std::uint8_t* data, std::size_t size) {
+  static FuzzWorld world;
+  CheckReply(world.server->Respond(data, size, Ipv4Address{0x0A010005}, true), data, size);
+  CheckReply(world.server->Respond(data, size, Ipv4Address{0x0A020005}, false), data, size);
+}
+
+}  // namespace cdnlab

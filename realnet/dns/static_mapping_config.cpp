@@ -1,0 +1,97 @@
+#include "realnet/dns/static_mapping_config.h"
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "scenarios/core/ipv4_text.h"
+#include "scenarios/core/yaml_field_reader.h"
+
+namespace cdnlab {
+namespace {
+
+std::vector<std::string> StringList(MapReader& m, const std::string& key, IssueLog& log) {
+  std::vector<std::string> out;
+  const auto items = m.Sequence(key, true, true);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].IsScalar()) {
+      log.Add(items[i].Mark(), fmt::format("{}[{}]", m.FieldPath(key), i), "expected a string");
+      continue;
+    }
+    out.push_back(items[i].Scalar());
+  }
+  return out;
+}
+
+}  // namespace
+
+StaticMappingConfig LoadStaticMappingText(const std::string& yaml, const std::string& source_name) {
+  IssueLog log(source_name);
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::Exception& e) {
+    log.Add(e.mark, "", "YAML syntax error: " + e.msg);
+    throw ScenarioError(log.Take());
+  }
+  StaticMappingConfig c;
+  MapReader top(root, "", log, {"zone", "hostname", "ttl_s", "pops", "mapping"});
+  if (auto v = top.String("zone", true)) c.dns.zone = *v;
+  if (auto v = top.String("hostname", true)) c.dns.hostname = *v;
+  if (auto v = top.Number("ttl_s", true, Range::Positive())) c.dns.ttl = FromSeconds(*v);
+
+  std::map<std::string, PopIndex> pop_index;
+  const auto pops = top.Sequence("pops", true, true);
+  for (std::size_t i = 0; i < pops.size(); ++i) {
+    MapReader m(pops[i], fmt::format("pops[{}]", i), log, {"id", "servers"});
+    if (!m.Valid()) continue;
+    PopInfo pop;
+    if (auto v = m.String("id", true)) pop.id = *v;
+    if (!pop_index.emplace(pop.id, c.catalog.pops.size()).second) m.Error("id", "PoP '" + pop.id + "' is listed twice");
+    for (const auto& text : StringList(m, "servers", log)) {
+      if (auto a = ParseIpv4Address(text)) {
+        pop.servers.push_back(*a);
+      } else {
+        m.Error("servers", fmt::format("expected IPv4 addresses, got '{}'", text));
+      }
+    }
+    c.catalog.pops.push_back(pop);
+  }
+  const auto rows = top.Sequence("mapping", true, true);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    MapReader m(rows[i], fmt::format("mapping[{}]", i), log, {"prefix", "pops"});
+    if (!m.Valid()) continue;
+    MappingEntry row;
+    if (auto v = m.String("prefix", true)) {
+      auto parsed = ParseIpv4Prefix(*v);
+      if (auto* problem = std::get_if<std::string>(&parsed)) {
+        m.Error("prefix", *problem);
+      } else {
+        row.prefix = std::get<Ipv4Prefix>(parsed);
+      }
+    }
+    for (const auto& id : StringList(m, "pops", log)) {
+      auto it = pop_index.find(id);
+      if (it == pop_index.end()) {
+        m.Error("pops", fmt::format("no PoP with id '{}' under 'pops'", id));
+      } else {
+        row.ranked_pops.push_back(it->second);
+      }
+    }
+    c.rows.push_back(row);
+  }
+  if (!log.Empty()) throw ScenarioError(log.Take());
+  return c;
+}
+
+StaticMappingConfig LoadStaticMappingFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ScenarioError({ScenarioIssue{path, 0, 0, "", "cannot open the file"}});
+  std::ostringstream text;
+  text << in.rdbuf();
+  return LoadStaticMappingText(text.str(), path);
+}
+
+}  // namespace cdnlab

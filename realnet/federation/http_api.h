@@ -1,0 +1,116 @@
+#pragma once
+// The RFC 8007 (CDNI Control Interface / Triggers) HTTP front of one platform's command
+// invocation system, on Boost.Beast (HTTP/1.1, keep-alive), sharing the gateway's io_context
+// thread so every call into the CommandInvocationSystem happens on the thread that owns it.
+//   POST   /triggers       application/cdni; ptype=ci-trigger-command: a trigger (201 Created,
+//                          Location, the status resource) or a cancel (200 when the named
+//                          triggers are final, 202 while some are still cancelling; body: a
+//                          collection of those whose cancellation began)
+//   GET    /triggers       the caller's triggers as a Trigger Collection ("triggers", ...);
+//          /triggers/{pending,active,complete,failed} the same, by status
+//   GET    /triggers/ID    the status resource, only to the participant that issued it
+//   DELETE /triggers/ID    gone from every collection (204); a trigger still running is cancelled
+//   HEAD   as GET, without the body
+// Every request carries "Authorization: Bearer <token>" (see bearer_token_authority.h).
+// Errors are {"error": "<json path>: <message>"} with 400 (bad JSON or shape), 401 (no or
+// bad token), 404, 405, 413 (body over the limit), 415 (wrong content type), 431 (header
+// over the limit). Slow or silent clients are cut off after a timeout; the number of open
+// connections is bounded.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "models/federation/command_invocation_system.h"
+#include "models/net/ipv4.h"
+#include "realnet/federation/bearer_token_authority.h"
+
+namespace cdnlab {
+
+struct FederationHttpLimits {
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = 16 * 1024;
+  std::chrono::milliseconds io_timeout{10000};  // to read one request, or to write one response
+  std::size_t max_connections = 256;
+  std::int64_t stale_resource_time_s = 86400;   // advertised: final resources are kept at least this long
+};
+
+class FederationHttpApi {
+ public:
+  using Log = std::function<void(const std::string& line)>;
+  using UnixNow = std::function<std::int64_t()>;
+  // Called when a final trigger is deleted, so the owner can drop it from durable storage.
+  using Forget = std::function<void(const std::string& status_id)>;
+
+  // `epoch_unix_s`: the Unix time of the CIS clock's zero (0 with UnixTimeClock).
+  FederationHttpApi(boost::asio::io_context& io, CommandInvocationSystem& cis, const BearerTokenAuthority& tokens,
+                    Endpoint listen, double epoch_unix_s, UnixNow unix_now, FederationHttpLimits limits = {});
+  ~FederationHttpApi();
+  FederationHttpApi(const FederationHttpApi&) = delete;
+  FederationHttpApi& operator=(const FederationHttpApi&) = delete;
+
+  void SetLog(Log log) { log_ = std::move(log); }
+  void SetForget(Forget forget) { forget_ = std::move(forget); }
+
+  // Binds and listens; throws std::runtime_error ("cannot listen on 127.0.0.1:8080: Address
+  // already in use"). Port 0 picks a free port (see Port()).
+  void Start();
+  // Closes the listener and every open connection.
+  void Stop();
+  std::uint16_t Port() const { return port_; }
+  // "http://127.0.0.1:8080": what Location headers and collection links start with.
+  std::string BaseUrl() const;
+
+  // What one request produced (exposed for the session; not a public protocol).
+  struct Reply {
+    unsigned status = 200;
+    std::string content_type;
+    std::string body;
+    std::string location;
+    std::string allow;
+    bool authenticate = false;  // add WWW-Authenticate: Bearer
+  };
+  class Session;
+  struct Link;
+
+ private:
+  friend class Session;
+  // Checks everything the header alone decides (route, method, token, content type, length).
+  // Returns a reply to send (and close) or, when the body should be read, nothing and the principal.
+  std::optional<Reply> Precheck(const std::string& method, const std::string& target,
+                                const std::string& authorization, const std::string& content_type,
+                                std::optional<std::uint64_t> content_length, std::string& principal) const;
+  Reply Handle(const std::string& method, const std::string& target, const std::string& principal,
+               const std::string& idempotency_key, const std::string& body);
+  Reply Submit(const std::string& principal, const std::string& idempotency_key, const std::string& body);
+  Reply Collection(const std::string& principal, const std::string& which) const;
+  Reply StatusOf(const std::string& principal, const std::string& id) const;
+  Reply Delete(const std::string& principal, const std::string& id);
+  const CommandRecord* Owned(const std::string& principal, const std::string& id) const;
+  void OnStatusChange(const CommandRecord& record);
+  std::string StatusUrl(const std::string& id) const;
+  void Accept();
+
+  boost::asio::io_context& io_;
+  CommandInvocationSystem& cis_;
+  const BearerTokenAuthority& tokens_;
+  Endpoint listen_;
+  double epoch_unix_s_;
+  UnixNow unix_now_;
+  FederationHttpLimits limits_;
+  Log log_;
+  Forget forget_;
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  std::shared_ptr<Link> link_;
+  std::uint16_t port_ = 0;
+  std::set<std::string> deleted_;            // hidden at once; kept by the CIS until it restarts
+  std::set<std::string> forget_when_final_;  // deleted while running: dropped from the journal when final
+};
+
+}  // namespace cdnlab

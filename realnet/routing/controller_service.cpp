@@ -1,0 +1,96 @@
+#include "realnet/routing/controller_service.h"
+
+#include <stdexcept>
+
+#include "models/routing/geo_policy.h"
+#include "models/routing/mapping_target.h"
+#include "models/routing/measured_policy.h"
+#include "models/routing/random_policy.h"
+#include "realnet/routing/probe_report_codec.h"
+#include "realnet/routing/catalog.h"
+
+namespace cdnlab {
+
+RoutingControllerService::RoutingControllerService(const Scenario& s, const PolicySpec& policy,
+                                                   boost::asio::io_context& io, AsioClock& clock,
+                                                   AsioDatagramTransport& transport, MetricsSink& metrics,
+                                                   ResolverConfigSink* extra_sink)
+    : catalog_(RealnetCatalog(s)),
+      listen_(s.realnet.controller),
+      clock_(clock),
+      transport_(transport),
+      metrics_(metrics),
+      store_(catalog_.groups.size(), catalog_.pops.size(),
+             MeasurementStoreConfig{policy.ewma_alpha, FromSeconds(policy.max_age_s)}),
+      random_(s.seed, /*stream=*/3),
+      answerer_(catalog_, AuthoritativeConfig{s.dns.zone, s.dns.hostname, FromSeconds(s.dns.ttl_s)}),
+      sink_(answerer_, extra_sink) {
+  if (policy.kind == PolicyKind::kProbe) {  // `probe`, or `measured` as older scenarios call it
+    policy_ = std::make_unique<MeasuredPolicy>(
+        store_, MeasuredPolicyConfig{policy.loss_penalty_ms, policy.hysteresis_ratio, policy.hysteresis_ms});
+  } else if (policy.name == "geo") {
+    policy_ = std::make_unique<GeoPolicy>(catalog_);
+  } else if (policy.name == "random") {
+    policy_ = std::make_unique<RandomPolicy>(catalog_, random_);
+  } else {
+    throw std::invalid_argument("policy '" + policy.name +
+                                "' cannot run on a real network (the oracle needs the simulator's ground truth)");
+  }
+  controller_ = std::make_unique<MappingController>(
+      BuildMappingTargets(catalog_), *policy_, sink_, clock_, clock_, metrics_,
+      MappingControllerConfig{FromSeconds(s.mapping.recompute_interval_s), static_cast<std::size_t>(s.mapping.ranked_pops)});
+  dns_ = std::make_unique<RealDnsServer>(io, answerer_, s.realnet.dns);
+}
+
+RoutingControllerService::~RoutingControllerService() { Stop(); }
+
+void RoutingControllerService::Start() {
+  if (running_) return;
+  transport_.Bind(listen_, [this](const Endpoint&, const Bytes& payload) { OnReport(payload); });
+  dns_->Start();
+  controller_->Start();
+  running_ = true;
+}
+
+void RoutingControllerService::Stop() {
+  if (!running_) return;
+  controller_->Stop();
+  dns_->Stop();
+  transport_.Unbind(listen_);
+  running_ = false;
+}
+
+nlohmann::ordered_json RoutingControllerService::StateJson() const {
+  nlohmann::ordered_json groups = nlohmann::ordered_json::array();
+  const SimTime now = clock_.Now();
+  for (GroupIndex g = 0; g < catalog_.groups.size(); ++g) {
+    nlohmann::ordered_json j;
+    j["group"] = catalog_.groups[g].id;
+    const MappingEntry* row = controller_->Table().Find(catalog_.groups[g].prefix);
+    j["pop"] = row != nullptr && !row->ranked_pops.empty() ? nlohmann::ordered_json(catalog_.pops[row->ranked_pops[0]].id)
+                                                           : nlohmann::ordered_json(nullptr);
+    nlohmann::ordered_json rtt = nlohmann::ordered_json::object();
+    for (PopIndex p = 0; p < catalog_.pops.size(); ++p) {
+      const auto v = store_.RttMs(g, p, now);
+      rtt[catalog_.pops[p].id] = v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+    }
+    j["rtt_ms"] = rtt;
+    groups.push_back(j);
+  }
+  return {{"reports_accepted", accepted_}, {"reports_rejected", rejected_},
+          {"mapping_version", controller_->Table().Version()}, {"groups", groups}};
+}
+
+void RoutingControllerService::OnReport(const Bytes& payload) {
+  const auto outcome = DecodeProbeReport(catalog_, payload);
+  if (!outcome) {
+    ++rejected_;
+    metrics_.Count("controller.reports_rejected", 1);
+    return;
+  }
+  ++accepted_;
+  // Sample time is the controller's own clock: agents' clocks are not comparable.
+  store_.AddSample(outcome->group, outcome->pop, clock_.Now(), outcome->rtt_ms, outcome->loss);
+}
+
+}  // namespace cdnlab

@@ -1,0 +1,74 @@
+#pragma once
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
+
+#include "models/core/seeded_random_source.h"
+#include "models/ports/metrics_sink.h"
+#include "models/routing/authoritative_answerer.h"
+#include "models/routing/mapping_controller.h"
+#include "models/routing/measurement_store.h"
+#include "realnet/net/asio_clock.h"
+#include "realnet/net/asio_datagram_transport.h"
+#include "realnet/dns/authoritative_server.h"
+#include "scenarios/core/scenario.h"
+
+namespace cdnlab {
+
+// The mapping controller on real sockets: probe reports arrive as JSON datagrams, feed the
+// same MeasurementStore and SelectionPolicy as in simulation, and the MappingController's
+// diffs go to cdnlab's own authoritative DNS server in this process (and to any extra sink,
+// e.g. a DnsUpdatePublisher for an operator's Knot or BIND).
+class RoutingControllerService {
+ public:
+  RoutingControllerService(const Scenario& scenario, const PolicySpec& policy, boost::asio::io_context& io,
+                           AsioClock& clock, AsioDatagramTransport& transport, MetricsSink& metrics,
+                           ResolverConfigSink* extra_sink = nullptr);
+  ~RoutingControllerService();
+  void Start();
+  void Stop();
+
+  const MappingTable& Table() const { return controller_->Table(); }
+  std::uint16_t DnsPort() const { return dns_->Port(); }
+  std::uint64_t ReportsAccepted() const { return accepted_; }
+  std::uint64_t ReportsRejected() const { return rejected_; }
+  // Per client group: the PoP its prefix is mapped to and the measured RTT to every PoP
+  // (what `compare-runtimes` compares with the simulation).
+  nlohmann::ordered_json StateJson() const;
+
+ private:
+  // Applies each diff to the local answerer's replica, then hands it on.
+  class LocalDnsSink final : public ResolverConfigSink {
+   public:
+    LocalDnsSink(AuthoritativeAnswerer& answerer, ResolverConfigSink* next) : answerer_(answerer), next_(next) {}
+    void Apply(const MappingDiff& diff) override {
+      answerer_.ApplyDiff(diff);
+      if (next_ != nullptr) next_->Apply(diff);
+    }
+
+   private:
+    AuthoritativeAnswerer& answerer_;
+    ResolverConfigSink* next_;
+  };
+
+  void OnReport(const Bytes& payload);
+
+  RoutingCatalog catalog_;
+  Endpoint listen_;
+  AsioClock& clock_;
+  AsioDatagramTransport& transport_;
+  MetricsSink& metrics_;
+  MeasurementStore store_;
+  SeededRandomSource random_;
+  std::unique_ptr<SelectionPolicy> policy_;
+  AuthoritativeAnswerer answerer_;
+  LocalDnsSink sink_;
+  std::unique_ptr<MappingController> controller_;
+  std::unique_ptr<RealDnsServer> dns_;
+  bool running_ = false;
+  std::uint64_t accepted_ = 0;
+  std::uint64_t rejected_ = 0;
+};
+
+}  // namespace cdnlab

@@ -1,0 +1,76 @@
+#include "realnet/routing/probe_agent_service.h"
+
+#include <stdexcept>
+
+#include "realnet/routing/probe_report_codec.h"
+#include "realnet/routing/catalog.h"
+#include "scenarios/routing/probe_scheduler_config.h"
+
+namespace cdnlab {
+
+ProbeAgentService::ProbeAgentService(const Scenario& s, const std::string& pop_id, boost::asio::io_context& io,
+                                     AsioClock& clock, AsioDatagramTransport& transport, MetricsSink& metrics,
+                                     ProbeMethod method)
+    : full_catalog_(RealnetCatalog(s)), controller_(s.realnet.controller), transport_(transport),
+      random_(s.seed, /*stream=*/100), method_(method) {
+  bool found = false;
+  for (PopIndex p = 0; p < full_catalog_.pops.size(); ++p) {
+    if (full_catalog_.pops[p].id == pop_id) {
+      pop_ = p;
+      found = true;
+    }
+  }
+  if (!found) throw std::invalid_argument("no PoP with id '" + pop_id + "' in " + s.source);
+  own_catalog_ = full_catalog_;
+  own_catalog_.pops = {full_catalog_.pops[pop_]};
+  std::vector<std::vector<ProbeTrainRunner*>> agents_by_pop(1);
+  if (method_ == ProbeMethod::kIcmp) {
+    try {
+      for (const auto& server : own_catalog_.pops[0].servers) {
+        icmp_agents_.push_back(std::make_unique<IcmpEchoAgent>(io, 0, server, clock, clock));
+        agents_by_pop[0].push_back(icmp_agents_.back().get());
+      }
+    } catch (const IcmpNotPermitted& e) {
+      fallback_reason_ = e.what();  // "when permitted": probe with UDP instead
+      icmp_agents_.clear();
+      agents_by_pop[0].clear();
+      method_ = ProbeMethod::kUdp;
+    }
+  }
+  if (method_ == ProbeMethod::kUdp) {
+    for (const auto& server : own_catalog_.pops[0].servers) {
+      agents_.push_back(std::make_unique<ProbeAgent>(0, Endpoint{server, s.realnet.agent_port}, transport, clock, clock));
+      agents_by_pop[0].push_back(agents_.back().get());
+    }
+  }
+  report_from_ = Endpoint{own_catalog_.pops[0].servers.at(0), static_cast<std::uint16_t>(s.realnet.agent_port + 1)};
+  const ProbeSchedulerConfig probing = ProbeSchedulerConfigFor(s.probing, s.realnet.responder_port);
+  scheduler_ = std::make_unique<ProbeScheduler>(
+      own_catalog_, agents_by_pop, clock, random_, metrics,
+      [this](ProbeOutcome o) {
+        o.pop = pop_;  // the scheduler only knows this PoP as index 0
+        transport_.Send(report_from_, controller_, EncodeProbeReport(full_catalog_, o));
+        ++reports_sent_;
+      },
+      probing);
+}
+
+ProbeAgentService::~ProbeAgentService() { Stop(); }
+
+void ProbeAgentService::Start() {
+  if (running_) return;
+  for (auto& a : agents_) a->Start();
+  transport_.Bind(report_from_, [](const Endpoint&, const Bytes&) {});  // send-only
+  scheduler_->Start();
+  running_ = true;
+}
+
+void ProbeAgentService::Stop() {
+  if (!running_) return;
+  scheduler_->Stop();
+  for (auto& a : agents_) a->Stop();
+  transport_.Unbind(report_from_);
+  running_ = false;
+}
+
+}  // namespace cdnlab

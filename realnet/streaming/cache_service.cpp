@@ -1,0 +1,88 @@
+#include "realnet/streaming/cache_service.h"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "realnet/streaming/http_paths.h"
+
+namespace cdnlab {
+namespace {
+
+std::unique_ptr<EvictionPolicy> EvictionOrThrow(const std::string& name) {
+  auto policy = MakeEvictionPolicy(name);
+  if (!policy) throw std::invalid_argument("unknown eviction policy '" + name + "' (lru or slru)");
+  return policy;
+}
+
+StreamDirectoryNode::Config DirectoryConfig(const CacheServiceConfig& c) {
+  StreamDirectoryNode::Config config;
+  config.node = c.id;
+  config.local = c.announce;
+  config.parent = c.parent_announce;
+  return config;
+}
+
+}  // namespace
+
+CacheService::CacheService(boost::asio::io_context& io, AsioClock& clock, DatagramTransport& transport,
+                           MetricsSink& metrics, CacheServiceConfig config, Log log)
+    : config_(std::move(config)),
+      log_(std::move(log)),
+      directory_(DirectoryConfig(config_), transport, clock, clock, metrics),
+      cache_(config_.capacity_bytes, config_.freshness, EvictionOrThrow(config_.eviction)),
+      fetcher_(io, StreamingHttpClientOptions{config_.fetch_timeout, 256 << 20}),
+      http_(io, config_.http, StreamingHttpLimits{64 * 1024}, "cdnlab-cache",
+            [this](const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
+              Handle(request, std::move(respond));
+            }),
+      playlist_cache_control_(StreamingCacheControl(config_.freshness.playlist_ttl)),
+      segment_cache_control_(StreamingCacheControl(config_.freshness.segment_ttl)) {
+  if (config_.tier == CacheTier::kEdge && (!config_.parent || !config_.parent_announce)) {
+    throw std::invalid_argument("an edge cache needs --parent and --parent-announce");
+  }
+  node_ = std::make_unique<LiveCacheNode>(config_.id, config_.tier, config_.parent, &directory_.Directory(), cache_,
+                                          fetcher_, clock, metrics);
+}
+
+CacheService::~CacheService() { Stop(); }
+
+void CacheService::Start() {
+  http_.Start();
+  directory_.Start();
+  running_ = true;
+}
+
+void CacheService::Stop() {
+  if (!running_) return;
+  running_ = false;
+  http_.Stop();
+  directory_.Stop();
+  const CacheNodeStats& s = node_->Stats();
+  log_(fmt::format("{} requests, {} hits, {} collapsed, {} upstream ({} failed), {} not found; {} entries, {} bytes, "
+                   "{} evictions",
+                   s.requests, s.hits, s.collapsed, s.upstream_requests, s.upstream_failures, s.not_found,
+                   cache_.Entries(), cache_.BytesUsed(), cache_.Evictions()));
+}
+
+void CacheService::Handle(const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
+  if (request.method != "GET" && request.method != "HEAD") {
+    auto reply = StreamingHttpReply::Text(405, "method not allowed");
+    reply.headers.emplace_back("Allow", "GET, HEAD");
+    return respond(std::move(reply));
+  }
+  const auto key = ContentKeyOfTarget(request.target);
+  if (!key) return respond(StreamingHttpReply::Text(400, kNotAStreamPath));
+  node_->Serve(*key, [this, playlist = key->playlist, respond = std::move(respond)](const ContentResponse& r) {
+    if (!r.found || !r.body) return respond(StreamingHttpReply::Text(404, "not found"));
+    StreamingHttpReply reply;
+    reply.content_type = StreamingContentType(ContentKey{"", playlist, 0});
+    reply.cache_control = playlist ? playlist_cache_control_ : segment_cache_control_;
+    reply.headers.emplace_back(kServedByHeader, config_.id);
+    reply.headers.emplace_back("X-Cache", r.from_cache ? "HIT" : "MISS");
+    reply.body = r.body;
+    respond(std::move(reply));
+  });
+}
+
+}  // namespace cdnlab

@@ -1,0 +1,178 @@
+#include "realnet/streaming/ingest_service.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "realnet/streaming/content_fetcher.h"
+#include "realnet/streaming/http_paths.h"
+#include "realnet/streaming/m3u8_reader.h"
+
+namespace cdnlab {
+
+IngestService::IngestService(boost::asio::io_context& io, AsioClock& clock, DatagramTransport& transport,
+                             MetricsSink& metrics, IngestServiceConfig config, Log log)
+    : clock_(clock),
+      transport_(transport),
+      metrics_(metrics),
+      config_(std::move(config)),
+      log_(std::move(log)),
+      http_(io, config_.http, UploadLimits(config_.max_upload_bytes), "cdnlab-ingest",
+            [this](const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
+              Handle(request, std::move(respond));
+            }),
+      client_(io, StreamingHttpClientOptions{std::chrono::milliseconds(2000)}),
+      health_(config_.health, transport),
+      // Bytes of segments not yet listed by a playlist count too: a generous bound.
+      store_(std::max(config_.ingest.retained_segments, config_.ingest.window_segments) + 32) {}
+
+IngestService::~IngestService() { Stop(); }
+
+void IngestService::Start() {
+  http_.Start();
+  const Endpoint content{config_.http.address, http_.Port()};
+  announcer_ = std::make_unique<StreamAnnouncer>(config_.id, config_.announce_from, content, config_.relays,
+                                                 config_.announcer, transport_, clock_, metrics_);
+  server_ = std::make_unique<IngestServer>(config_.id, config_.ingest, *announcer_, clock_, metrics_);
+  health_.Start();
+  announcer_->Start();
+  running_ = true;
+  if (config_.register_at) Register();
+}
+
+void IngestService::Stop() {
+  if (!running_) return;
+  running_ = false;
+  clock_.Cancel(register_timer_);
+  for (auto& [stream, upload] : uploads_) clock_.Cancel(upload.idle_timer);
+  http_.Stop();
+  health_.Stop();
+  announcer_->Stop();
+}
+
+void IngestService::Handle(const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
+  const auto key = ContentKeyOfTarget(request.target);
+  if (!key) return respond(StreamingHttpReply::Text(400, kNotAStreamPath));
+  if (request.method == "PUT") {
+    return respond(key->playlist ? PutPlaylist(*key, request.body) : PutSegment(*key, request.body));
+  }
+  if (request.method == "GET" || request.method == "HEAD") return respond(Get(*key));
+  auto reply = StreamingHttpReply::Text(405, "method not allowed");
+  reply.headers.emplace_back("Allow", "GET, HEAD, PUT");
+  respond(std::move(reply));
+}
+
+StreamingHttpReply IngestService::PutSegment(const ContentKey& key, std::string body) {
+  if (body.empty()) return StreamingHttpReply::Text(400, "empty segment");
+  const Upload& upload = uploads_[key.stream];
+  if (upload.last_accepted && key.sequence <= *upload.last_accepted) {
+    return StreamingHttpReply::Text(200, "segment already ingested");  // a resend: the first copy stays
+  }
+  store_.Put(key.stream, key.sequence, std::make_shared<const std::string>(std::move(body)));
+  AcceptListed(key.stream);
+  return StreamingHttpReply::Text(201, "segment stored");
+}
+
+StreamingHttpReply IngestService::PutPlaylist(const ContentKey& key, const std::string& body) {
+  auto playlist = ReadM3u8(body, key.stream);
+  if (!playlist) {
+    log_(fmt::format("{}: refused a playlist upload ({} bytes): not an HLS media playlist of seg-<n>.ts", key.stream,
+                     body.size()));
+    return StreamingHttpReply::Text(400, "not an HLS media playlist of seg-<n>.ts segments");
+  }
+  uploads_[key.stream].listed = std::move(playlist);
+  AcceptListed(key.stream);
+  return StreamingHttpReply::Text(204, "");
+}
+
+// Every segment the publisher's playlist lists as complete, newer than what was accepted and
+// whose bytes arrived here. Segments uploaded to another ingest (before a failover) are
+// skipped: this ingest's stream starts where its own uploads start.
+void IngestService::AcceptListed(const StreamId& stream) {
+  Upload& upload = uploads_[stream];
+  if (!upload.listed) return;
+  for (const SegmentInfo& listed : upload.listed->segments) {
+    if (upload.last_accepted && listed.sequence <= *upload.last_accepted) continue;
+    const auto body = store_.Get(stream, listed.sequence);
+    if (!body) continue;
+    SegmentInfo segment = listed;
+    segment.bytes = body->size();
+    if (!server_->Holds(stream) || upload.ended) {
+      log_(fmt::format("{}: stream starts here at segment {}", stream, segment.sequence));
+    }
+    upload.ended = false;
+    server_->AcceptSegment(stream, segment);
+    upload.last_accepted = segment.sequence;
+    ++segments_accepted_;
+    log_(fmt::format("{}: segment {} ingested ({} bytes, {:.3f} s)", stream, segment.sequence, segment.bytes,
+                     ToSeconds(segment.duration)));
+    clock_.Cancel(upload.idle_timer);
+    upload.idle_timer = clock_.ScheduleAfter(config_.publisher_idle, [this, stream] {
+      uploads_[stream].idle_timer = 0;
+      End(stream, fmt::format("no upload for {:.0f} s", ToSeconds(config_.publisher_idle)));
+    });
+  }
+  if (upload.last_accepted) {
+    const std::uint64_t keep = config_.ingest.retained_segments;
+    if (*upload.last_accepted + 1 > keep) store_.TrimBelow(stream, *upload.last_accepted + 1 - keep);
+  }
+  const auto last_listed = upload.listed->LastSequence();
+  if (upload.listed->ended && !upload.ended && (!last_listed || upload.last_accepted == last_listed)) {
+    End(stream, "EXT-X-ENDLIST");
+  }
+}
+
+void IngestService::End(const StreamId& stream, const std::string& why) {
+  Upload& upload = uploads_[stream];
+  clock_.Cancel(upload.idle_timer);
+  upload.idle_timer = 0;
+  if (upload.ended || !server_->Holds(stream)) return;
+  upload.ended = true;
+  server_->EndStream(stream);
+  log_(fmt::format("{}: stream ended here ({})", stream, why));
+}
+
+StreamingHttpReply IngestService::Get(const ContentKey& key) const {
+  if (!server_) return StreamingHttpReply::Text(503, "starting");
+  const ContentResponse response = server_->Serve(key);
+  std::shared_ptr<const std::string> body;
+  if (response.found && key.playlist) {
+    body = response.body ? response.body : std::make_shared<const std::string>(response.playlist->ToM3u8());
+  } else if (response.found) {
+    body = store_.Get(key.stream, key.sequence);
+  }
+  if (!body) return StreamingHttpReply::Text(404, "no such stream or segment here");
+  StreamingHttpReply reply;
+  reply.content_type = StreamingContentType(key);
+  // The origin of a live playlist: caches apply their own freshness, others must revalidate.
+  reply.cache_control = key.playlist ? "no-cache" : StreamingCacheControl(FromSeconds(300));
+  reply.headers.emplace_back(kServedByHeader, config_.id);
+  reply.body = std::move(body);
+  return reply;
+}
+
+void IngestService::Register() {
+  if (!running_) return;
+  const Endpoint http{config_.http.address, http_.Port()};
+  nlohmann::json member{{"id", config_.id}, {"http", http.ToString()}, {"health", config_.health.ToString()}};
+  client_.Request(*config_.register_at, "POST", "/members", member.dump(), "application/json",
+                  [this](const StreamingHttpResponse& r) {
+                    if (!running_) return;
+                    const bool ok = r.ok && r.status >= 200 && r.status < 300;
+                    if (ok && !registered_) {
+                      log_(fmt::format("registered with the balancer at {}", config_.register_at->ToString()));
+                    }
+                    if (!ok && !register_failing_) {
+                      log_(fmt::format("registration with {} failed ({}); retrying", config_.register_at->ToString(),
+                                       r.ok ? fmt::format("HTTP {}", r.status) : r.error));
+                    }
+                    registered_ = registered_ || ok;
+                    register_failing_ = !ok;
+                    // Soft state: refreshed, so a restarted balancer learns its members again.
+                    register_timer_ = clock_.ScheduleAfter(ok ? config_.register_refresh : config_.register_retry,
+                                                           [this] { Register(); });
+                  });
+}
+
+}  // namespace cdnlab

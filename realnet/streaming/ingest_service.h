@@ -1,0 +1,105 @@
+#pragma once
+// One ingest server on real sockets (`cdnlab realnet stream-ingest`):
+//  - HTTP: accepts a publisher's HLS upload as ffmpeg's HLS muxer sends it with -method PUT:
+//    PUT /<stream>/seg-<n>.ts keeps the bytes; PUT /<stream>/playlist.m3u8 tells which
+//    segments are complete and how long they are, and every listed segment whose bytes are
+//    here goes to IngestServer::AcceptSegment (in either arrival order: ffmpeg does not wait
+//    for one upload's answer before the next). EXT-X-ENDLIST ends the stream. GET serves the
+//    model's playlist (IngestServer::Serve -> ToM3u8) and the retained segments.
+//  - a HealthResponder for the balancer's health checks;
+//  - a StreamAnnouncer telling the relays (mid-tier caches) which streams are here;
+//  - registration with the balancer's admin endpoint (POST /members), retried until it
+//    answers and refreshed as soft state, so adding an ingest changes no other server's
+//    configuration.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "models/ports/datagram_transport.h"
+#include "models/ports/metrics_sink.h"
+#include "models/streaming/ingest_server.h"
+#include "models/streaming/member_health_checker.h"
+#include "models/streaming/stream_announcer.h"
+#include "realnet/net/asio_clock.h"
+#include "realnet/streaming/http_client.h"
+#include "realnet/net/http_server.h"
+#include "realnet/streaming/segment_store.h"
+
+namespace cdnlab {
+
+struct IngestServiceConfig {
+  std::string id;
+  Endpoint http;           // where publishers (through the balancer) and caches reach it
+  Endpoint health;         // UDP: answers health probes
+  Endpoint announce_from;  // UDP: announcements leave from here
+  std::vector<Endpoint> relays;
+  std::optional<Endpoint> register_at;  // the balancer's admin endpoint
+  IngestConfig ingest;
+  AnnouncerConfig announcer;
+  std::size_t max_upload_bytes = 64 << 20;
+  Duration register_retry = FromMillis(500);
+  Duration register_refresh = FromSeconds(5);
+  // A stream whose publisher uploaded nothing for this long has ended here (it moved to
+  // another ingest, or stopped without EXT-X-ENDLIST): the announcements say so.
+  Duration publisher_idle = FromSeconds(10);
+};
+
+class IngestService {
+ public:
+  using Log = std::function<void(const std::string& line)>;
+
+  IngestService(boost::asio::io_context& io, AsioClock& clock, DatagramTransport& transport, MetricsSink& metrics,
+                IngestServiceConfig config, Log log);
+  ~IngestService();
+
+  // Listens (throws std::runtime_error when a port is taken), answers health probes, starts
+  // announcing and registering.
+  void Start();
+  void Stop();
+  std::uint16_t HttpPort() const { return http_.Port(); }
+  bool Registered() const { return registered_; }
+  std::uint64_t SegmentsAccepted() const { return segments_accepted_; }
+  const IngestServer& Server() const { return *server_; }
+
+ private:
+  struct Upload {
+    std::optional<LivePlaylist> listed;  // the publisher's newest playlist
+    std::optional<std::uint64_t> last_accepted;
+    bool ended = false;
+    TimerId idle_timer = 0;
+  };
+  void Handle(const StreamingHttpRequest& request, StreamingHttpServer::Respond respond);
+  StreamingHttpReply PutSegment(const ContentKey& key, std::string body);
+  StreamingHttpReply PutPlaylist(const ContentKey& key, const std::string& body);
+  StreamingHttpReply Get(const ContentKey& key) const;
+  void AcceptListed(const StreamId& stream);
+  void End(const StreamId& stream, const std::string& why);
+  void Register();
+
+  AsioClock& clock_;
+  DatagramTransport& transport_;
+  MetricsSink& metrics_;
+  IngestServiceConfig config_;
+  Log log_;
+  StreamingHttpServer http_;
+  StreamingHttpClient client_;
+  HealthResponder health_;
+  StreamingSegmentStore store_;
+  // Built in Start(): the announcer names the HTTP port actually bound.
+  std::unique_ptr<StreamAnnouncer> announcer_;
+  std::unique_ptr<IngestServer> server_;
+  std::map<StreamId, Upload> uploads_;
+  bool running_ = false;
+  bool registered_ = false;
+  bool register_failing_ = false;
+  TimerId register_timer_ = 0;
+  std::uint64_t segments_accepted_ = 0;
+};
+
+}  // namespace cdnlab

@@ -1,0 +1,58 @@
+#include "scenarios/streaming/from_scenario.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace cdnlab {
+
+IngestBalancing StreamingBalancing(const StreamingSpec& spec) {
+  return spec.balancing == "least_load" ? IngestBalancing::kLeastLoad : IngestBalancing::kConsistentHash;
+}
+
+IngestConfig StreamingIngestConfig(const StreamingSpec& spec) {
+  IngestConfig c;
+  c.window_segments = static_cast<std::size_t>(spec.window_segments);
+  // Late caches may still ask for segments that just left the window.
+  c.retained_segments = std::max<std::size_t>(c.window_segments * 5, 30);
+  c.target_duration = FromSeconds(spec.segment_s);
+  return c;
+}
+
+CacheFreshness StreamingFreshness(const StreamingSpec& spec) {
+  CacheFreshness f;
+  f.playlist_ttl = FromSeconds(spec.playlist_ttl_s);
+  f.segment_ttl = FromSeconds(spec.segment_ttl_s);
+  return f;
+}
+
+AnnouncerConfig StreamingAnnouncerConfig(const StreamingSpec& spec) {
+  AnnouncerConfig c;
+  c.interval = FromSeconds(spec.announce_interval_s);
+  c.ttl = FromSeconds(spec.announce_ttl_s);
+  // An ended stream stays findable for one playlist window: its viewers read the ended
+  // playlist and fetch its last segments well within that.
+  c.stopped_linger = FromSeconds(spec.window_segments * spec.segment_s);
+  return c;
+}
+
+HealthCheckConfig StreamingHealthCheckConfig(const StreamingSpec& spec) {
+  HealthCheckConfig c;
+  c.interval = FromSeconds(spec.health_interval_s);
+  // A probe is answered or missed before the next one goes out.
+  c.timeout = FromSeconds(spec.health_interval_s * 0.8);
+  c.unhealthy_after = spec.health_unhealthy_after;
+  return c;
+}
+
+PublisherConfig StreamingPublisherConfig(const StreamingSpec& spec, const StreamingPublisherSpec& publisher) {
+  PublisherConfig c;
+  c.segment_duration = FromSeconds(spec.segment_s);
+  c.bitrate_bps = static_cast<std::uint64_t>(std::llround(publisher.bitrate_mbps * 1e6));
+  return c;
+}
+
+std::uint64_t StreamingSegmentBytes(const StreamingSpec& spec, const StreamingPublisherSpec& publisher) {
+  return static_cast<std::uint64_t>(std::llround(publisher.bitrate_mbps * 1e6 * spec.segment_s / 8));
+}
+
+}  // namespace cdnlab

@@ -1,0 +1,54 @@
+#include "sim/flow/datagram_transport.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include <ns3/simulator.h>
+
+namespace cdnlab {
+
+FlowDatagramTransport::FlowDatagramTransport(FlowNetwork& network, std::uint64_t seed, std::uint64_t stream)
+    : network_(network), random_(seed, stream) {}
+
+void FlowDatagramTransport::Bind(const Endpoint& local, ReceiveHandler handler) {
+  if (!network_.HasHost(local.address)) {
+    throw std::invalid_argument("no simulated host has address " + local.address.ToString());
+  }
+  if (!bindings_.emplace(Key(local), std::move(handler)).second) {
+    throw std::logic_error("endpoint bound twice: " + local.ToString());
+  }
+}
+
+void FlowDatagramTransport::Unbind(const Endpoint& local) { bindings_.erase(Key(local)); }
+
+void FlowDatagramTransport::Send(const Endpoint& from, const Endpoint& to, Bytes payload) {
+  if (bindings_.count(Key(from)) == 0) throw std::logic_error("send from unbound endpoint " + from.ToString());
+  if (!network_.HasHost(to.address) || network_.HostDown(from.address) || network_.HostDown(to.address)) {
+    ++dropped_;
+    return;
+  }
+  const PathMetrics path = network_.Path(from.address, to.address);
+  // Draw only on lossy paths: a lossless run then never touches the stream.
+  if (!path.reachable || (path.loss > 0 && random_.Uniform01() < path.loss)) {
+    ++dropped_;
+    return;
+  }
+  const double bits = 8.0 * (payload.size() + kHeaderBytes);
+  const double seconds = path.one_way_delay_ms / 1000 + bits / (path.bottleneck_mbps * 1e6);
+  ns3::Simulator::Schedule(ns3::NanoSeconds(static_cast<std::int64_t>(std::llround(seconds * 1e9))),
+                           [this, from, to, payload = std::move(payload)] { Deliver(from, to, payload); });
+}
+
+void FlowDatagramTransport::Deliver(const Endpoint& from, const Endpoint& to, const Bytes& payload) {
+  auto it = bindings_.find(Key(to));
+  // A PoP that failed while the datagram was in flight loses it, as its LAN would.
+  if (it == bindings_.end() || network_.HostDown(to.address)) {
+    ++dropped_;
+    return;
+  }
+  ++delivered_;
+  ReceiveHandler handler = it->second;  // the handler may unbind its own endpoint
+  handler(from, payload);
+}
+
+}  // namespace cdnlab

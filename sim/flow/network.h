@@ -1,0 +1,87 @@
+#pragma once
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "models/topology/graph.h"
+#include "scenarios/core/scenario.h"
+#include "sim/net/host_address_plan.h"
+#include "sim/net/network_controls.h"
+
+namespace cdnlab {
+
+// What a datagram or a flow between two hosts sees, one direction.
+struct PathMetrics {
+  static constexpr std::uint32_t kNoLink = std::numeric_limits<std::uint32_t>::max();
+  bool reachable = false;
+  double one_way_delay_ms = 0;
+  double loss = 0;            // 1 - product of (1 - loss) over the links
+  double bottleneck_mbps = 0;
+  std::uint32_t bottleneck_link = kNoLink;  // scenario link id; kNoLink when a LAN is narrowest
+};
+
+// The flow runtime's network: no ns-3 nodes, only the topology and where each host address
+// sits (HostAddressPlan, the same addresses as SimNetwork). Paths follow the routing metric
+// ns-3 global routing uses (RoutingMetricFor), so both fidelities take the same routes.
+//
+// Scale: a client group with a single link (the usual case) is never transit, so it is
+// modelled as an access link hanging off its neighbour; shortest-path trees cover only the
+// remaining "core" nodes and are computed lazily, one per root that is asked for, with
+// 12-byte cells. A path with an infrastructure end (PoP, server, resolver, DNS, controller)
+// is read from that end's tree, so trees stay O(infra nodes x core nodes).
+class FlowNetwork final : public NetworkControls {
+ public:
+  FlowNetwork(const Scenario& scenario, const TopologyGraph& graph);
+
+  const RoutingCatalog& Catalog() const override { return plan_.Catalog(); }
+  Ipv4Address DnsAddress() const { return plan_.DnsAddress(); }
+  Ipv4Address ControllerAddress() const { return plan_.ControllerAddress(); }
+  bool HasHost(Ipv4Address address) const { return host_index_.count(address.value) != 0; }
+  // True for a server of a failed PoP: it neither sends nor receives.
+  bool HostDown(Ipv4Address address) const;
+  // Throws std::invalid_argument for an address no host has.
+  PathMetrics Path(Ipv4Address from, Ipv4Address to);
+  const LinkParams& Link(TopologyGraph::LinkId id) const { return links_.at(id); }
+  std::size_t LinkCount() const { return links_.size(); }
+  std::size_t CachedTrees() const { return cached_trees_; }
+
+  void SetLinkParams(TopologyGraph::LinkId id, const LinkParams& params) override;
+  void SetPopServersUp(PopIndex pop, bool up) override;
+  void RecomputeRoutes() override;
+
+ private:
+  static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+  struct Host {
+    std::uint32_t core = 0;         // core node it reaches the network through
+    std::uint32_t access_link = kNone;  // a leaf group's own link to `core`
+    float lan_delay_ms = 0;         // servers and the controller: one LAN hop
+    std::int32_t pop = -1;          // servers: their PoP
+    bool infra = false;             // not a client group: its tree is worth caching
+  };
+  // From a tree's root to one core node.
+  struct Cell {
+    float delay_ms = std::numeric_limits<float>::infinity();
+    float survival = 1;  // product of (1 - loss)
+    std::uint32_t bottleneck_link = kNone;
+  };
+  using Tree = std::vector<Cell>;
+
+  const Host& HostOf(Ipv4Address address) const;
+  const Tree& TreeFrom(std::uint32_t root);
+  Tree ComputeTree(std::uint32_t root) const;
+
+  HostAddressPlan plan_;
+  std::vector<LinkParams> links_;  // current parameters, by scenario link id
+  // Core graph in CSR form: neighbours of core node c are adj_[offset_[c] .. offset_[c+1]).
+  std::vector<std::uint32_t> offset_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> adj_;  // (neighbour core node, link id)
+  std::unordered_map<std::uint32_t, std::uint32_t> host_index_;  // address -> hosts_ index
+  std::vector<Host> hosts_;
+  std::vector<std::unique_ptr<Tree>> trees_;  // by root core node, filled on demand
+  std::size_t cached_trees_ = 0;
+  std::vector<bool> pop_up_;
+};
+
+}  // namespace cdnlab

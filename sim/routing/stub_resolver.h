@@ -1,0 +1,41 @@
+#pragma once
+#include <map>
+#include <optional>
+
+#include "models/ports/datagram_transport.h"
+#include "models/ports/name_resolver.h"
+#include "models/ports/timer_scheduler.h"
+#include "models/routing/group_prefix_index.h"
+#include "models/routing/catalog.h"
+
+namespace cdnlab {
+
+// The stub resolver of every client host in the simulation: sends the query from the
+// client's host (port 5353) to the recursive resolver its group uses, and gives up after
+// `timeout`. One socket per client host, queries matched by id.
+class SimStubResolver final : public NameResolver {
+ public:
+  static constexpr std::uint16_t kPort = 5353;
+
+  SimStubResolver(const RoutingCatalog& catalog, DatagramTransport& transport, TimerScheduler& timers,
+                  Duration timeout = std::chrono::seconds(3));
+  ~SimStubResolver() override;
+  void Resolve(Ipv4Address client, const std::string& hostname, Done done) override;
+
+ private:
+  struct Pending {
+    Done done;
+    TimerId timer = 0;
+  };
+  void OnResponse(Ipv4Address client, const Bytes& payload);
+
+  const RoutingCatalog& catalog_;
+  GroupPrefixIndex groups_;  // client host -> its group (and so its resolver)
+  DatagramTransport& transport_;
+  TimerScheduler& timers_;
+  Duration timeout_;
+  std::map<Ipv4Address, std::map<std::uint16_t, Pending>> pending_;  // by client host, then id
+  std::uint16_t next_id_ = 1;
+};
+
+}  // namespace cdnlab

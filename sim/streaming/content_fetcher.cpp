@@ -1,0 +1,30 @@
+#include "sim/streaming/content_fetcher.h"
+
+namespace cdnlab {
+
+void Ns3ContentFetcher::Fetch(const std::string&, const Endpoint& to, const ContentKey& key, Done done) {
+  client_.Call(to, RpcMessage{kRequestBytes, key}, timeout_,
+               [this, done = std::move(done)](std::optional<RpcMessage> response) {
+                 if (!response) {
+                   ++failures_;
+                   done(ContentResponse{});
+                   return;
+                 }
+                 done(std::any_cast<const ContentResponse&>(response->payload));
+               });
+}
+
+StreamingContentService::StreamingContentService(StreamingRpcFabric& fabric, ns3::Ptr<ns3::Node> node,
+                                                 std::uint16_t port, Serve serve)
+    : serve_(std::move(serve)),
+      server_(fabric, node, port, [this](const RpcMessage& request, StreamingRpcServer::Respond respond) {
+        const auto& key = std::any_cast<const ContentKey&>(request.payload);
+        ++requests_;
+        if (!key.playlist) ++segment_requests_;
+        serve_(key, [respond = std::move(respond)](const ContentResponse& response) {
+          respond(RpcMessage{Ns3ContentFetcher::kResponseHeaderBytes + (response.found ? response.bytes : 0),
+                             response});
+        });
+      }) {}
+
+}  // namespace cdnlab

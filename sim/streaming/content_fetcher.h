@@ -1,0 +1,48 @@
+#pragma once
+// Playlists and segments over simulated TCP (StreamingRpcClient/Server): a GET of a fixed
+// request size goes to the serving node, whose model answers (LiveCacheNode::Serve or
+// IngestServer::Serve), and the response's `bytes` plus a header come back; `done` runs when
+// the last byte has arrived. Failure (refused, reset, timeout) is a not-found response.
+#include <cstdint>
+#include <functional>
+
+#include "models/streaming/content_fetcher.h"
+#include "sim/streaming/tcp_rpc.h"
+
+namespace cdnlab {
+
+// The client side, on one host (`from_node` is only a label: the host is the client's).
+class Ns3ContentFetcher final : public ContentFetcher {
+ public:
+  static constexpr std::uint64_t kRequestBytes = 200;         // "GET /news/seg-42.ts HTTP/1.1" and headers
+  static constexpr std::uint64_t kResponseHeaderBytes = 300;  // status line and headers
+
+  Ns3ContentFetcher(StreamingRpcClient& client, Duration timeout) : client_(client), timeout_(timeout) {}
+  void Fetch(const std::string& from_node, const Endpoint& to, const ContentKey& key, Done done) override;
+  std::uint64_t Failures() const { return failures_; }
+
+ private:
+  StreamingRpcClient& client_;
+  Duration timeout_;
+  std::uint64_t failures_ = 0;
+};
+
+// The server side: serves ContentKeys on (node, port) through `serve`.
+class StreamingContentService {
+ public:
+  using Serve = std::function<void(const ContentKey& key, ContentFetcher::Done done)>;
+
+  StreamingContentService(StreamingRpcFabric& fabric, ns3::Ptr<ns3::Node> node, std::uint16_t port, Serve serve);
+  void Start() { server_.Start(); }
+  void Stop() { server_.Stop(); }
+  std::uint64_t Requests() const { return requests_; }
+  std::uint64_t SegmentRequests() const { return segment_requests_; }
+
+ private:
+  Serve serve_;
+  StreamingRpcServer server_;
+  std::uint64_t requests_ = 0;
+  std::uint64_t segment_requests_ = 0;
+};
+
+}  // namespace cdnlab

@@ -1,0 +1,781 @@
+#include "sim/streaming/experiment.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <stdexcept>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "models/core/seeded_random_source.h"
+#include "models/streaming/eviction_policy.h"
+#include "models/streaming/ingest_balancer.h"
+#include "models/streaming/ingest_server.h"
+#include "models/streaming/live_cache.h"
+#include "models/streaming/live_cache_node.h"
+#include "models/streaming/live_player.h"
+#include "models/streaming/live_publisher.h"
+#include "models/streaming/member_health_checker.h"
+#include "models/streaming/stream_announcer.h"
+#include "models/streaming/stream_directory.h"
+#include "models/streaming/metric_names.h"
+#include "scenarios/streaming/from_scenario.h"
+#include "sim/net/ns3_clock.h"
+#include "sim/net/ns3_world_run.h"
+#include "sim/net/ns3_datagram_transport.h"
+#include "sim/streaming/content_fetcher.h"
+#include "sim/streaming/segment_uploader.h"
+#include "sim/streaming/network.h"
+#include "sim/streaming/tcp_rpc.h"
+
+namespace cdnlab {
+
+StreamingTimeouts StreamingTimeoutsFor(const StreamingSpec& spec) {
+  const Duration segment = FromSeconds(spec.segment_s);
+  StreamingTimeouts t;
+  t.forward = segment;
+  t.upload = 2 * segment;
+  t.mid_fetch = segment;
+  t.edge_fetch = segment + segment / 2;
+  t.viewer_fetch = 2 * segment;
+  return t;
+}
+
+namespace {
+
+// Random streams: one per viewer group (join times), by group index.
+constexpr std::uint64_t kViewerJoinStreamBase = 500;
+// How often a stalled viewer that already has new-ingest content is looked at again.
+constexpr double kResumePollMs = 20;
+// LivePlayer retries a failed playlist or segment fetch this long after the failure (a
+// constant of the model, not part of PlayerConfig).
+constexpr double kPlayerRetryDelayS = 0.5;
+
+std::string Describe(const Endpoint& e) { return e.ToString(); }
+
+// A ContentFetcher that tells the world what each of one viewer's fetches brought.
+class ObservedFetcher final : public ContentFetcher {
+ public:
+  using Observer = std::function<void(const ContentKey&, const ContentResponse&)>;
+  ObservedFetcher(ContentFetcher& inner, Observer observer) : inner_(inner), observer_(std::move(observer)) {}
+  void Fetch(const std::string& from_node, const Endpoint& to, const ContentKey& key, Done done) override {
+    inner_.Fetch(from_node, to, key, [observer = observer_, key, done = std::move(done)](const ContentResponse& r) {
+      done(r);  // the player first, so the observer sees its state after this segment
+      observer(key, r);
+    });
+  }
+
+ private:
+  ContentFetcher& inner_;
+  Observer observer_;
+};
+
+// A publisher's SegmentUploader that knows whether an upload is on its way, so the end of a
+// stopping publisher reaches the ingest after its last segment (as ffmpeg's final playlist
+// follows its last segment) and never before it: a segment landing after the end would
+// start the ended stream again.
+class TrackedUploader final : public SegmentUploader {
+ public:
+  explicit TrackedUploader(SegmentUploader& inner) : inner_(inner) {}
+  void Upload(const StreamId& stream, const SegmentInfo& segment, bool reconnect, Done done) override {
+    ++in_flight_;
+    inner_.Upload(stream, segment, reconnect, [this, done = std::move(done)](bool ok, const std::string& ingest) {
+      --in_flight_;
+      done(ok, ingest);
+      if (in_flight_ == 0 && when_idle_) std::exchange(when_idle_, nullptr)();
+    });
+  }
+  // Runs `then` once no upload is on its way: at once if none is.
+  void WhenIdle(std::function<void()> then) {
+    if (in_flight_ == 0) {
+      then();
+    } else {
+      when_idle_ = std::move(then);
+    }
+  }
+
+ private:
+  SegmentUploader& inner_;
+  int in_flight_ = 0;
+  std::function<void()> when_idle_;
+};
+
+class StreamingWorld {
+ public:
+  StreamingWorld(const Scenario& s, MetricsSink& metrics)
+      : s_(s),
+        st_(s.streaming),
+        metrics_(metrics),
+        timeouts_(StreamingTimeoutsFor(s.streaming)),
+        network_(s),
+        transport_(network_.Network()),
+        fabric_(StreamingSimNetwork::TcpSettings()),
+        balancer_(StreamingBalancing(s.streaming)) {
+    BuildLoadBalancer();
+    BuildCaches();
+    BuildIngests();
+    BuildPublishers();
+    BuildViewers();
+  }
+
+  void Start() {
+    for (auto& c : caches_) {
+      c->service->Start();
+      c->directory->Start();
+    }
+    // Ingests in the pool from the start join now, before the first health round.
+    for (std::size_t i = 0; i < ingests_.size(); ++i) {
+      if (ingests_[i]->spec.join_at_s <= 0) Join(i, /*scale_out=*/false);
+    }
+    front_->Start();
+    checker_->Start();
+    for (std::size_t i = 0; i < ingests_.size(); ++i) {
+      if (ingests_[i]->spec.join_at_s > 0) {
+        clock_.ScheduleAfter(FromSeconds(ingests_[i]->spec.join_at_s), [this, i] { Join(i, /*scale_out=*/true); });
+      }
+    }
+    for (auto& p : publishers_) {
+      PublisherNode* node = p.get();
+      clock_.ScheduleAfter(FromSeconds(node->spec.start_s), [node] { node->publisher->Start(); });
+      if (node->spec.stop_s > 0) clock_.ScheduleAfter(FromSeconds(node->spec.stop_s), [this, node] { StopPublisher(*node); });
+    }
+    for (std::size_t v = 0; v < viewers_.size(); ++v) {
+      clock_.ScheduleAfter(viewers_[v]->join_at, [this, v] { viewers_[v]->player->Join(); });
+    }
+    for (std::size_t e = 0; e < st_.events.size(); ++e) {
+      clock_.ScheduleAfter(FromSeconds(st_.events[e].at_s), [this, e] { Fail(e); });
+    }
+  }
+
+  StreamingRunResult Result() {
+    StreamingRunResult r;
+    r.balancing = st_.balancing;
+    const SimTime end = clock_.Now();
+    for (const auto& v : viewers_) r.viewers.push_back(ViewerResult(*v, end));
+    for (const auto& p : st_.publishers) r.availability.push_back(AvailabilityResult(p.stream));
+    for (const auto& c : caches_) r.caches.push_back(CacheResult(*c));
+    for (const auto& i : ingests_) r.ingests.push_back(IngestResult(*i));
+    for (const auto& p : publishers_) {
+      r.publishers.push_back({p->spec.stream, p->publisher->SegmentsPublished(), p->publisher->Reconnects(),
+                              p->publisher->SegmentsDropped(), p->publisher->CurrentIngest()});
+    }
+    for (auto& so : scale_outs_) {
+      if (!so.later_taken) {
+        so.result.sessions_later = balancer_.SessionsPerMember();
+        so.result.later_at_s = ToSeconds(end);
+      }
+      r.scale_outs.push_back(so.result);
+    }
+    for (auto& f : failures_) r.failures.push_back(FailureResult(f));
+    r.healthy_sessions_moved = balancer_.HealthySessionsMoved();
+    r.uploads_ok = uploads_ok_;
+    r.uploads_failed = uploads_failed_;
+    return r;
+  }
+
+ private:
+  struct IngestNode {
+    StreamingIngestSpec spec;
+    std::vector<Endpoint> relays;  // its configuration: where it announces
+    std::unique_ptr<StreamAnnouncer> announcer;
+    std::unique_ptr<IngestServer> server;
+    std::unique_ptr<HealthResponder> health;
+    std::unique_ptr<StreamingContentService> content;
+    std::unique_ptr<StreamingRpcServer> uploads;
+    bool joined = false;
+    std::optional<SimTime> failed_at;
+    std::uint64_t accepted = 0;
+    std::set<std::string> streams;
+  };
+  struct CacheNode {
+    StreamingCacheSpec spec;
+    CacheTier tier = CacheTier::kEdge;
+    std::optional<Endpoint> parent_content;   // its configuration: the cache it fills from
+    std::optional<Endpoint> parent_announce;  // ... and the relay it subscribes to
+    std::unique_ptr<StreamDirectoryNode> directory;
+    std::unique_ptr<LiveCache> cache;
+    std::unique_ptr<StreamingRpcClient> client;
+    std::unique_ptr<Ns3ContentFetcher> fetcher;
+    std::unique_ptr<LiveCacheNode> node;
+    std::unique_ptr<StreamingContentService> service;
+    std::map<StreamId, SimTime> first_seen;
+  };
+  struct PublisherNode {
+    StreamingPublisherSpec spec;
+    std::unique_ptr<StreamingRpcClient> client;
+    std::unique_ptr<Ns3SegmentUploader> uploader;
+    std::unique_ptr<TrackedUploader> tracked;
+    std::unique_ptr<LivePublisher> publisher;
+  };
+  struct ViewerGroup {
+    StreamingViewerGroupSpec spec;
+    std::unique_ptr<StreamingRpcClient> client;
+    std::unique_ptr<Ns3ContentFetcher> fetcher;
+  };
+  struct Viewer {
+    std::size_t group = 0;
+    std::string id;
+    Duration join_at{0};
+    std::unique_ptr<ObservedFetcher> fetcher;
+    std::unique_ptr<LivePlayer> player;
+    std::optional<std::size_t> failure;      // the failure that hit it while playing
+    std::uint64_t stalls_at_failure = 0;
+    Duration stall_at_failure{0};
+    std::optional<SimTime> resumed_at;
+    bool polling = false;
+  };
+  struct ScaleOut {
+    std::size_t ingest = 0;
+    StreamingScaleOutResult result;
+    bool later_taken = false;
+  };
+  struct Failure {
+    std::size_t event = 0;
+    SimTime at{0};
+    std::optional<std::size_t> ingest;
+    std::vector<std::string> streams;
+    std::optional<SimTime> detected_at;
+    std::map<std::string, SimTime> reconnected_at;
+    std::map<std::string, std::string> new_ingest;
+    std::map<std::string, std::uint64_t> first_new_sequence;
+    std::vector<std::size_t> viewers;
+  };
+
+  // --- building ---
+
+  void BuildLoadBalancer() {
+    const std::string& lb = network_.LoadBalancer();
+    checker_ = std::make_unique<MemberHealthChecker>(
+        network_.At(lb, StreamingSimNetwork::kHealthPort), StreamingHealthCheckConfig(st_), transport_, clock_, clock_,
+        [this](const std::string& member, bool healthy) { OnHealthChange(member, healthy); });
+    front_ = std::make_unique<IngestFront>(
+        fabric_, network_.Hosts().NodeOf(lb), network_.AddressOf(lb), StreamingSimNetwork::kUploadPort, clock_,
+        balancer_,
+        [this](const std::string& ingest) -> std::optional<Endpoint> {
+          if (!ingest_index_.count(ingest)) return std::nullopt;
+          return network_.At(ingest, StreamingSimNetwork::kUploadPort);
+        },
+        timeouts_.forward,
+        [this](const SegmentUpload&, const std::string&, bool ok) { ++(ok ? uploads_ok_ : uploads_failed_); });
+  }
+
+  void BuildCaches() {
+    std::map<std::string, std::size_t> mid_index;
+    for (const auto& m : st_.mids) {
+      mid_index[m.id] = caches_.size();
+      caches_.push_back(MakeCache(m, CacheTier::kMid));
+    }
+    for (const auto& e : st_.edges) {
+      auto c = MakeCache(e, CacheTier::kEdge);
+      if (!e.parent.empty()) {
+        c->parent_content = network_.At(e.parent, StreamingSimNetwork::kContentPort);
+        c->parent_announce = network_.At(e.parent, StreamingSimNetwork::kAnnouncePort);
+      }
+      caches_.push_back(std::move(c));
+    }
+    for (std::size_t i = 0; i < caches_.size(); ++i) {
+      CacheNode& c = *caches_[i];
+      const std::string& id = c.spec.id;
+      cache_index_[id] = i;
+      StreamDirectoryNode::Config config;
+      config.node = id;
+      config.local = network_.At(id, StreamingSimNetwork::kAnnouncePort);
+      config.parent = c.parent_announce;
+      // Subscriptions are soft state like announcements: refreshed as often, living as long.
+      config.subscribe_interval = FromSeconds(st_.announce_interval_s);
+      config.subscribe_ttl = FromSeconds(st_.announce_ttl_s);
+      c.directory = std::make_unique<StreamDirectoryNode>(config, transport_, clock_, clock_, metrics_);
+      c.directory->OnChange([this, i](const StreamAnnouncement&) { OnDirectoryChange(i); });
+      c.cache = std::make_unique<LiveCache>(c.spec.capacity_mb << 20, StreamingFreshness(st_),
+                                            MakeEvictionPolicy(st_.eviction));
+      c.client = std::make_unique<StreamingRpcClient>(fabric_, network_.Hosts().NodeOf(id), network_.AddressOf(id),
+                                                      clock_);
+      const bool from_ingest = !c.parent_content.has_value();
+      c.fetcher = std::make_unique<Ns3ContentFetcher>(*c.client, from_ingest ? timeouts_.mid_fetch : timeouts_.edge_fetch);
+      c.node = std::make_unique<LiveCacheNode>(id, c.tier, c.parent_content, &c.directory->Directory(), *c.cache,
+                                               *c.fetcher, clock_, metrics_);
+      LiveCacheNode* node = c.node.get();
+      c.service = std::make_unique<StreamingContentService>(
+          fabric_, network_.Hosts().NodeOf(id), StreamingSimNetwork::kContentPort,
+          [node](const ContentKey& key, ContentFetcher::Done done) { node->Serve(key, std::move(done)); });
+    }
+  }
+
+  std::unique_ptr<CacheNode> MakeCache(const StreamingCacheSpec& spec, CacheTier tier) {
+    auto c = std::make_unique<CacheNode>();
+    c->spec = spec;
+    c->tier = tier;
+    return c;
+  }
+
+  void BuildIngests() {
+    // An ingest's configuration names its relays: the mid-tier caches, and the edges that have
+    // no mid-tier to relay for them. Never the other ingests, never the edges behind a mid.
+    std::vector<Endpoint> relays;
+    for (const auto& c : caches_) {
+      if (c->tier == CacheTier::kMid || !c->parent_announce) {
+        relays.push_back(network_.At(c->spec.id, StreamingSimNetwork::kAnnouncePort));
+      }
+    }
+    for (std::size_t i = 0; i < st_.ingests.size(); ++i) {
+      auto n = std::make_unique<IngestNode>();
+      n->spec = st_.ingests[i];
+      n->relays = relays;
+      const std::string& id = n->spec.id;
+      ingest_index_[id] = i;
+      n->announcer = std::make_unique<StreamAnnouncer>(
+          id, network_.At(id, StreamingSimNetwork::kAnnouncePort), network_.At(id, StreamingSimNetwork::kContentPort),
+          n->relays, StreamingAnnouncerConfig(st_), transport_, clock_, metrics_);
+      n->server = std::make_unique<IngestServer>(id, StreamingIngestConfig(st_), *n->announcer, clock_, metrics_);
+      n->health = std::make_unique<HealthResponder>(network_.At(id, StreamingSimNetwork::kHealthPort), transport_);
+      IngestServer* server = n->server.get();
+      n->content = std::make_unique<StreamingContentService>(
+          fabric_, network_.Hosts().NodeOf(id), StreamingSimNetwork::kContentPort,
+          [server](const ContentKey& key, ContentFetcher::Done done) { done(server->Serve(key)); });
+      n->uploads = std::make_unique<StreamingRpcServer>(
+          fabric_, network_.Hosts().NodeOf(id), StreamingSimNetwork::kUploadPort,
+          [this, i](const RpcMessage& request, StreamingRpcServer::Respond respond) {
+            const auto& upload = std::any_cast<const SegmentUpload&>(request.payload);
+            OnSegmentAccepted(i, upload);
+            respond(RpcMessage{kUploadAckBytes, SegmentUploadAck{true, ingests_[i]->spec.id}});
+          });
+      ingests_.push_back(std::move(n));
+    }
+  }
+
+  void BuildPublishers() {
+    const Endpoint virtual_address = network_.At(network_.LoadBalancer(), StreamingSimNetwork::kUploadPort);
+    for (const auto& spec : st_.publishers) {
+      auto p = std::make_unique<PublisherNode>();
+      p->spec = spec;
+      const std::string host = network_.PublisherHost(spec.stream);
+      p->client = std::make_unique<StreamingRpcClient>(fabric_, network_.Hosts().NodeOf(host), network_.AddressOf(host),
+                                                       clock_);
+      p->uploader = std::make_unique<Ns3SegmentUploader>(*p->client, virtual_address, timeouts_.upload);
+      p->tracked = std::make_unique<TrackedUploader>(*p->uploader);
+      p->publisher = std::make_unique<LivePublisher>(spec.stream, StreamingPublisherConfig(st_, spec), *p->tracked,
+                                                     clock_, clock_, metrics_);
+      publishers_.push_back(std::move(p));
+    }
+  }
+
+  void BuildViewers() {
+    for (std::size_t g = 0; g < st_.viewers.size(); ++g) {
+      auto group = std::make_unique<ViewerGroup>();
+      group->spec = st_.viewers[g];
+      const std::string& host = group->spec.id;
+      group->client = std::make_unique<StreamingRpcClient>(fabric_, network_.Hosts().NodeOf(host),
+                                                           network_.AddressOf(host), clock_);
+      group->fetcher = std::make_unique<Ns3ContentFetcher>(*group->client, timeouts_.viewer_fetch);
+      SeededRandomSource random(s_.seed, kViewerJoinStreamBase + g);
+      const Endpoint edge = network_.At(group->spec.edge, StreamingSimNetwork::kContentPort);
+      for (int n = 0; n < group->spec.count; ++n) {
+        auto v = std::make_unique<Viewer>();
+        v->group = g;
+        v->id = fmt::format("{}-{}", host, n);
+        v->join_at = FromSeconds(group->spec.join_s + group->spec.spread_s * random.Uniform01());
+        const std::size_t index = viewers_.size();
+        v->fetcher = std::make_unique<ObservedFetcher>(
+            *group->fetcher, [this, index](const ContentKey& key, const ContentResponse& r) { OnViewerFetch(index, key, r); });
+        v->player = std::make_unique<LivePlayer>(v->id, group->spec.edge, edge, group->spec.stream, PlayerConfig{},
+                                                 *v->fetcher, clock_, clock_, metrics_);
+        viewers_.push_back(std::move(v));
+      }
+      groups_.push_back(std::move(group));
+    }
+  }
+
+  // --- configuration snapshots (what each existing server was configured with) ---
+
+  std::map<std::string, std::string> ConfigurationSnapshot() const {
+    std::map<std::string, std::string> out;
+    for (const auto& i : ingests_) {
+      if (!i->joined) continue;
+      std::string relays;
+      for (const auto& r : i->relays) relays += (relays.empty() ? "" : ",") + Describe(r);
+      out["ingest " + i->spec.id] = "relays=" + relays;
+    }
+    for (const auto& c : caches_) {
+      out[(c->tier == CacheTier::kMid ? "mid " : "edge ") + c->spec.id] =
+          "parent=" + (c->parent_content ? Describe(*c->parent_content) : "-") +
+          " announce_parent=" + (c->parent_announce ? Describe(*c->parent_announce) : "-");
+    }
+    return out;
+  }
+
+  // --- the timeline ---
+
+  void Join(std::size_t index, bool scale_out) {
+    IngestNode& n = *ingests_[index];
+    const std::string& id = n.spec.id;
+    ScaleOut so;
+    if (scale_out) {
+      so.ingest = index;
+      so.result.ingest = id;
+      so.result.at_s = ToSeconds(clock_.Now());
+      so.result.sessions_before = balancer_.SessionsPerMember();
+      snapshot_before_ = ConfigurationSnapshot();
+    }
+    n.joined = true;
+    n.content->Start();
+    n.uploads->Start();
+    n.health->Start();
+    n.announcer->Start();
+    // The only change a scale-out makes: the load balancer learns a new member.
+    balancer_.AddMember(id);
+    checker_->AddMember(id, network_.At(id, StreamingSimNetwork::kHealthPort));
+    if (!scale_out) return;
+    so.result.sessions_just_after = balancer_.SessionsPerMember();
+    const auto after = ConfigurationSnapshot();
+    for (const auto& [server, config] : snapshot_before_) {
+      ++so.result.servers_compared;
+      auto it = after.find(server);
+      if (it == after.end() || it->second != config) {
+        ++so.result.config_changes;
+        so.result.changed_servers.push_back(server);
+      }
+    }
+    scale_outs_.push_back(so);
+  }
+
+  void StopPublisher(PublisherNode& p) {
+    p.publisher->Stop();
+    // What the publisher's last upload (EXT-X-ENDLIST) does, once its last segment has landed:
+    // the session ends at the balancer and the ingest ends the stream (the SegmentUploader
+    // port has no "end" of its own).
+    p.tracked->WhenIdle([this, &p] {
+      const auto ingest = balancer_.IngestOf(p.spec.stream);
+      balancer_.EndSession(p.spec.stream);
+      if (ingest && ingest_index_.count(*ingest)) {
+        IngestNode& n = *ingests_[ingest_index_.at(*ingest)];
+        if (!n.failed_at) n.server->EndStream(p.spec.stream);
+      }
+    });
+  }
+
+  void Fail(std::size_t event) {
+    const StreamingEventSpec& e = st_.events[event];
+    Failure f;
+    f.event = event;
+    f.at = clock_.Now();
+    for (auto& so : scale_outs_) {
+      if (so.later_taken) continue;
+      so.result.sessions_later = balancer_.SessionsPerMember();
+      so.result.later_at_s = ToSeconds(f.at);
+      so.later_taken = true;
+    }
+    std::optional<std::string> victim = e.ingest.empty() ? balancer_.IngestOf(e.stream) : std::optional(e.ingest);
+    if (victim && ingest_index_.count(*victim) && !ingests_[ingest_index_.at(*victim)]->failed_at) {
+      const std::size_t index = ingest_index_.at(*victim);
+      IngestNode& n = *ingests_[index];
+      f.ingest = index;
+      for (const auto& p : st_.publishers) {
+        if (balancer_.IngestOf(p.stream) == *victim) f.streams.push_back(p.stream);
+      }
+      // A crash: it stops answering health probes, announcing and serving, and its access
+      // link drops everything, so open connections to it time out.
+      n.failed_at = f.at;
+      n.announcer->Stop();
+      n.health->Stop();
+      n.content->Stop();
+      n.uploads->Stop();
+      network_.Hosts().SetReachable(*victim, false);
+      const std::set<std::string> streams(f.streams.begin(), f.streams.end());
+      for (std::size_t v = 0; v < viewers_.size(); ++v) {
+        Viewer& viewer = *viewers_[v];
+        if (viewer.failure || !streams.count(groups_[viewer.group]->spec.stream)) continue;
+        if (!viewer.player->Stats().startup_delay) continue;  // not playing yet
+        viewer.failure = failures_.size();
+        viewer.stalls_at_failure = viewer.player->Stats().stalls;
+        viewer.stall_at_failure = StallTime(viewer.player->Stats(), f.at);
+        f.viewers.push_back(v);
+      }
+    }
+    failures_.push_back(std::move(f));
+  }
+
+  // --- observations ---
+
+  void OnHealthChange(const std::string& member, bool healthy) {
+    balancer_.SetHealthy(member, healthy);
+    if (healthy) return;
+    for (auto& f : failures_) {
+      if (f.ingest && ingests_[*f.ingest]->spec.id == member && !f.detected_at) f.detected_at = clock_.Now();
+    }
+  }
+
+  void OnSegmentAccepted(std::size_t index, const SegmentUpload& upload) {
+    IngestNode& n = *ingests_[index];
+    const SimTime now = clock_.Now();
+    n.server->AcceptSegment(upload.stream, upload.segment);
+    ++n.accepted;
+    const bool new_here = n.streams.insert(upload.stream).second;
+    first_segment_.emplace(upload.stream, now);
+    for (auto& f : failures_) {
+      if (!f.ingest || *f.ingest == index || f.reconnected_at.count(upload.stream)) continue;
+      if (std::find(f.streams.begin(), f.streams.end(), upload.stream) == f.streams.end()) continue;
+      f.reconnected_at[upload.stream] = now;
+      f.new_ingest[upload.stream] = n.spec.id;
+      f.first_new_sequence[upload.stream] = upload.segment.sequence;
+    }
+    if (!new_here) return;
+    for (auto& so : scale_outs_) {
+      if (so.ingest == index && !so.later_taken) so.result.streams_taken.push_back(upload.stream);
+    }
+  }
+
+  void OnDirectoryChange(std::size_t index) {
+    CacheNode& c = *caches_[index];
+    const SimTime now = clock_.Now();
+    for (const auto& stream : c.directory->Directory().LiveStreams(now)) {
+      if (!c.first_seen.emplace(stream, now).second) continue;
+      auto first = first_segment_.find(stream);
+      if (first == first_segment_.end()) continue;
+      metrics_.Sample(streaming_metrics::kStreamAvailable, now, ToMillis(now - first->second),
+                      {{"stream", stream}, {"node", c.spec.id}});
+    }
+  }
+
+  void OnViewerFetch(std::size_t index, const ContentKey& key, const ContentResponse& response) {
+    Viewer& v = *viewers_[index];
+    if (!v.failure || v.resumed_at || v.polling || key.playlist || !response.found) return;
+    const Failure& f = failures_[*v.failure];
+    const std::string& stream = groups_[v.group]->spec.stream;
+    auto first_new = f.first_new_sequence.find(stream);
+    if (first_new == f.first_new_sequence.end() || key.sequence < first_new->second) return;
+    CheckResumed(index);
+  }
+
+  // Played again: playing (not stalled) with a segment of the new ingest in hand.
+  void CheckResumed(std::size_t index) {
+    Viewer& v = *viewers_[index];
+    if (!v.player->Stats().stalled_since) {
+      v.polling = false;
+      v.resumed_at = clock_.Now();
+      return;
+    }
+    v.polling = true;
+    clock_.ScheduleAfter(FromMillis(kResumePollMs), [this, index] { CheckResumed(index); });
+  }
+
+  // --- results ---
+
+  // Time spent stalled up to `now`, the stall in progress included.
+  static Duration StallTime(const PlayerStats& stats, SimTime now) {
+    return stats.stall_time + (stats.stalled_since ? now - *stats.stalled_since : Duration{0});
+  }
+
+  StreamingViewerResult ViewerResult(const Viewer& v, SimTime end) const {
+    const PlayerStats& stats = v.player->Stats();
+    StreamingViewerResult r;
+    const auto& group = groups_[v.group]->spec;
+    r.viewer = v.id;
+    r.group = group.id;
+    r.edge = group.edge;
+    r.stream = group.stream;
+    r.join_s = ToSeconds(v.join_at);
+    if (stats.startup_delay) r.startup_ms = ToMillis(*stats.startup_delay);
+    r.failed_start = !stats.startup_delay && !stats.ended_at && end - v.join_at >= PlayerConfig{}.give_up_after;
+    if (stats.ended_at) r.ended_s = ToSeconds(*stats.ended_at);
+    r.stalls = stats.stalls;
+    r.stall_ms = ToMillis(StallTime(stats, end));  // a stall still going at the end included
+    r.played_s = ToSeconds(stats.played);
+    r.segments_fetched = stats.segments_fetched;
+    r.fetch_failures = stats.fetch_failures;
+    r.affected = v.failure.has_value();
+    if (v.failure) {
+      r.stalls_after_failure = stats.stalls - v.stalls_at_failure;
+      r.stall_ms_after_failure = ToMillis(StallTime(stats, end) - v.stall_at_failure);
+      if (v.resumed_at) r.resumed_after_s = ToSeconds(*v.resumed_at - failures_[*v.failure].at);
+    }
+    return r;
+  }
+
+  StreamingAvailabilityResult AvailabilityResult(const StreamId& stream) const {
+    StreamingAvailabilityResult r;
+    r.stream = stream;
+    auto first = first_segment_.find(stream);
+    if (first != first_segment_.end()) r.first_segment_s = ToSeconds(first->second);
+    for (const auto& c : caches_) {
+      auto& into = c->tier == CacheTier::kEdge ? r.edges_ms : r.mids_ms;
+      auto seen = c->first_seen.find(stream);
+      into[c->spec.id] = std::nullopt;
+      if (seen != c->first_seen.end() && first != first_segment_.end()) {
+        into[c->spec.id] = ToMillis(seen->second - first->second);
+      }
+    }
+    return r;
+  }
+
+  StreamingCacheResult CacheResult(const CacheNode& c) const {
+    StreamingCacheResult r;
+    const CacheNodeStats& stats = c.node->Stats();
+    r.node = c.spec.id;
+    r.tier = c.tier == CacheTier::kEdge ? "edge" : "mid";
+    r.requests = stats.requests;
+    r.hits = stats.hits;
+    r.collapsed = stats.collapsed;
+    r.upstream_requests = stats.upstream_requests;
+    r.upstream_failures = stats.upstream_failures;
+    r.not_found = stats.not_found;
+    r.segment_requests = c.service->SegmentRequests();
+    for (const auto& [key, count] : c.node->UpstreamPerSegment()) {
+      ++r.segments_fetched;
+      r.segment_upstream_requests += count;
+      r.upstream_per_segment_max = std::max(r.upstream_per_segment_max, count);
+    }
+    r.upstream_per_segment_mean =
+        r.segments_fetched ? static_cast<double>(r.segment_upstream_requests) / r.segments_fetched : 0;
+    r.evictions = c.cache->Evictions();
+    r.bytes_cached = c.cache->BytesUsed();
+    return r;
+  }
+
+  StreamingIngestResult IngestResult(const IngestNode& n) const {
+    StreamingIngestResult r;
+    r.id = n.spec.id;
+    r.join_at_s = n.spec.join_at_s;
+    if (n.failed_at) r.failed_at_s = ToSeconds(*n.failed_at);
+    r.segments_accepted = n.accepted;
+    r.requests_served = n.content->Requests();
+    r.segment_requests_served = n.content->SegmentRequests();
+    r.streams_held.assign(n.streams.begin(), n.streams.end());
+    return r;
+  }
+
+  // Time to move `bytes` from host a to host b over a connection that may be new: a
+  // handshake, slow start from the initial window to the whole transfer, the last round,
+  // and serialization at the slower access link.
+  double TransferBound(const std::string& a, const std::string& b, std::uint64_t bytes) const {
+    const double rtt = 2 * ToSeconds(network_.Hosts().Latency(a, b));
+    const auto& graph = network_.Hosts().Graph();
+    const double rate_bps = 1e6 * std::min(graph.Link(network_.Hosts().AccessLink(a)).bandwidth_mbps,
+                                           graph.Link(network_.Hosts().AccessLink(b)).bandwidth_mbps);
+    const auto settings = StreamingSimNetwork::TcpSettings();
+    const double window = static_cast<double>(settings.segment_size) * settings.initial_cwnd;
+    const double rounds = std::ceil(std::log2(static_cast<double>(bytes) / window + 1));
+    return rtt * (2 + rounds) + static_cast<double>(bytes) * 8 / rate_bps;
+  }
+
+  StreamingRecoveryBound Bound(const Failure& f) const {
+    StreamingRecoveryBound b;
+    const HealthCheckConfig health = StreamingHealthCheckConfig(st_);
+    b.detection_s = health.unhealthy_after * ToSeconds(health.interval) + ToSeconds(health.timeout);
+    const PublisherConfig publisher{};
+    b.playlist_refresh_s = st_.segment_s + 2 * st_.playlist_ttl_s;
+    double upload = 0, announce = 0, segment = 0, cache_timeout = 0;
+    for (const auto& stream : f.streams) {
+      const auto& pub = *std::find_if(st_.publishers.begin(), st_.publishers.end(),
+                                      [&](const StreamingPublisherSpec& p) { return p.stream == stream; });
+      const std::uint64_t bytes = StreamingSegmentBytes(st_, pub);
+      // The new ingest: the one that took the stream, else the worst of the healthy ones.
+      std::vector<std::string> candidates;
+      auto taken = f.new_ingest.find(stream);
+      if (taken != f.new_ingest.end()) {
+        candidates.push_back(taken->second);
+      } else {
+        for (const auto& i : ingests_) {
+          if (i->joined && !i->failed_at) candidates.push_back(i->spec.id);
+        }
+      }
+      const std::string pub_host = network_.PublisherHost(stream);
+      const std::string& lb = network_.LoadBalancer();
+      for (const auto& ingest : candidates) {
+        upload = std::max(upload, TransferBound(pub_host, lb, bytes) + TransferBound(lb, ingest, bytes));
+        for (const auto& g : groups_) {
+          if (g->spec.stream != stream) continue;
+          const CacheNode& edge = *caches_[cache_index_.at(g->spec.edge)];
+          const std::string& edge_id = edge.spec.id;
+          double a = 0, s = 0, t = ToSeconds(timeouts_.mid_fetch);
+          if (edge.parent_content) {
+            const std::string& mid = edge.spec.parent;
+            a = ToSeconds(network_.Hosts().Latency(ingest, mid) + network_.Hosts().Latency(mid, edge_id));
+            s = TransferBound(ingest, mid, bytes) + TransferBound(mid, edge_id, bytes);
+          } else {
+            a = ToSeconds(network_.Hosts().Latency(ingest, edge_id));
+            s = TransferBound(ingest, edge_id, bytes);
+          }
+          s += TransferBound(edge_id, g->spec.id, bytes);
+          announce = std::max(announce, a);
+          segment = std::max(segment, s);
+          cache_timeout = std::max(cache_timeout, t);
+        }
+      }
+    }
+    b.reconnect_s = ToSeconds(timeouts_.forward) + ToSeconds(publisher.reconnect_delay) + upload;
+    b.switch_s = announce + cache_timeout + kPlayerRetryDelayS;
+    b.segment_s = st_.segment_s + segment;
+    b.total_s = b.detection_s + b.reconnect_s + b.switch_s + b.playlist_refresh_s + b.segment_s;
+    return b;
+  }
+
+  StreamingFailureResult FailureResult(const Failure& f) const {
+    StreamingFailureResult r;
+    const auto& e = st_.events[f.event];
+    r.at_s = ToSeconds(f.at);
+    r.requested = e.ingest.empty() ? "stream " + e.stream : e.ingest;
+    if (!f.ingest) return r;
+    r.ingest = ingests_[*f.ingest]->spec.id;
+    r.streams = f.streams;
+    if (f.detected_at) r.detection_s = ToSeconds(*f.detected_at - f.at);
+    for (const auto& stream : f.streams) {
+      auto it = f.reconnected_at.find(stream);
+      r.publisher_reconnect_s[stream] =
+          it == f.reconnected_at.end() ? std::nullopt : std::optional<double>(ToSeconds(it->second - f.at));
+      auto ni = f.new_ingest.find(stream);
+      r.new_ingest[stream] = ni == f.new_ingest.end() ? "" : ni->second;
+    }
+    r.affected_viewers = f.viewers.size();
+    double worst = 0;
+    for (std::size_t index : f.viewers) {
+      const Viewer& v = *viewers_[index];
+      if (v.player->Stats().stalls > v.stalls_at_failure) ++r.viewers_stalled;
+      r.max_stalled_s =
+          std::max(r.max_stalled_s, ToSeconds(StallTime(v.player->Stats(), clock_.Now()) - v.stall_at_failure));
+      if (!v.resumed_at) continue;
+      ++r.viewers_resumed;
+      worst = std::max(worst, ToSeconds(*v.resumed_at - f.at));
+    }
+    if (r.viewers_resumed == r.affected_viewers) r.recovery_s = worst;
+    r.bound = Bound(f);
+    return r;
+  }
+
+  const Scenario& s_;
+  const StreamingSpec& st_;
+  MetricsSink& metrics_;
+  StreamingTimeouts timeouts_;
+  Ns3Clock clock_;
+  StreamingSimNetwork network_;
+  Ns3DatagramTransport transport_;
+  StreamingRpcFabric fabric_;
+  IngestBalancer balancer_;
+  std::unique_ptr<MemberHealthChecker> checker_;
+  std::unique_ptr<IngestFront> front_;
+  std::vector<std::unique_ptr<CacheNode>> caches_;      // mids, then edges
+  std::vector<std::unique_ptr<IngestNode>> ingests_;
+  std::vector<std::unique_ptr<PublisherNode>> publishers_;
+  std::vector<std::unique_ptr<ViewerGroup>> groups_;
+  std::vector<std::unique_ptr<Viewer>> viewers_;
+  std::map<std::string, std::size_t> ingest_index_;
+  std::map<std::string, std::size_t> cache_index_;
+  std::map<StreamId, SimTime> first_segment_;
+  std::map<std::string, std::string> snapshot_before_;
+  std::vector<ScaleOut> scale_outs_;
+  std::vector<Failure> failures_;
+  std::uint64_t uploads_ok_ = 0;
+  std::uint64_t uploads_failed_ = 0;
+};
+
+}  // namespace
+
+StreamingRunResult RunStreamingExperiment(const Scenario& scenario, MetricsSink& metrics) {
+  if (!scenario.streaming.present) throw std::invalid_argument("the scenario has no streaming section");
+  return RunNs3World<StreamingWorld>(scenario.seed, scenario.duration_s, scenario, metrics);
+}
+
+}  // namespace cdnlab

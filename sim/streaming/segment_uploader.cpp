@@ -1,0 +1,47 @@
+#include "sim/streaming/segment_uploader.h"
+
+namespace cdnlab {
+
+void Ns3SegmentUploader::Upload(const StreamId& stream, const SegmentInfo& segment, bool reconnect, Done done) {
+  RpcMessage request{kUploadHeaderBytes + segment.bytes, SegmentUpload{stream, segment, reconnect}};
+  client_.Call(virtual_address_, std::move(request), timeout_,
+               [done = std::move(done)](std::optional<RpcMessage> response) {
+                 if (!response) {
+                   done(false, "");
+                   return;
+                 }
+                 const auto& ack = std::any_cast<const SegmentUploadAck&>(response->payload);
+                 done(ack.ok, ack.ingest);
+               });
+}
+
+IngestFront::IngestFront(StreamingRpcFabric& fabric, ns3::Ptr<ns3::Node> node, Ipv4Address address,
+                         std::uint16_t port, TimerScheduler& timers, IngestBalancer& balancer,
+                         UploadEndpointOf upload_endpoint_of, Duration forward_timeout, Observer observer)
+    : balancer_(balancer),
+      upload_endpoint_of_(std::move(upload_endpoint_of)),
+      forward_timeout_(forward_timeout),
+      observer_(std::move(observer)),
+      client_(fabric, node, address, timers),
+      server_(fabric, node, port, [this](const RpcMessage& request, StreamingRpcServer::Respond respond) {
+        OnUpload(std::any_cast<const SegmentUpload&>(request.payload), request.bytes, std::move(respond));
+      }) {}
+
+void IngestFront::OnUpload(const SegmentUpload& upload, std::uint64_t bytes, StreamingRpcServer::Respond respond) {
+  // Route: the session's ingest while healthy, else a new choice among the healthy members.
+  const auto ingest = balancer_.Route(upload.stream);
+  const auto endpoint = ingest ? upload_endpoint_of_(*ingest) : std::nullopt;
+  if (!endpoint) {
+    if (observer_) observer_(upload, ingest.value_or(""), false);
+    respond(RpcMessage{kUploadAckBytes, SegmentUploadAck{false, ingest.value_or("")}});
+    return;
+  }
+  client_.Call(*endpoint, RpcMessage{bytes, upload}, forward_timeout_,
+               [this, upload, name = *ingest, respond = std::move(respond)](std::optional<RpcMessage> response) {
+                 const bool ok = response && std::any_cast<const SegmentUploadAck&>(response->payload).ok;
+                 if (observer_) observer_(upload, name, ok);
+                 respond(RpcMessage{kUploadAckBytes, SegmentUploadAck{ok, name}});
+               });
+}
+
+}  // namespace cdnlab

@@ -1,0 +1,71 @@
+#pragma once
+// Publishing over simulated TCP through the ingest pool's virtual address:
+//  - Ns3SegmentUploader (the publisher's SegmentUploader): each segment goes up as one
+//    exchange with the load balancer host (header + the segment's bytes);
+//  - IngestFront (the load balancer on the virtual address): routes the upload with the
+//    IngestBalancer (the session's ingest while it is healthy, else a new choice) and
+//    forwards the segment's bytes over TCP to that ingest's upload port, then tells the
+//    publisher which ingest took it, or that it failed (the ingest is dead or unreachable:
+//    the forward times out), so the publisher reconnects;
+//  - the ingest end is a StreamingRpcServer whose handler accepts a SegmentUpload.
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "models/streaming/ingest_balancer.h"
+#include "models/streaming/live_publisher.h"
+#include "sim/streaming/tcp_rpc.h"
+
+namespace cdnlab {
+
+// The meaning of an upload exchange, and of its answer.
+struct SegmentUpload {
+  StreamId stream;
+  SegmentInfo segment;
+  bool reconnect = false;
+};
+struct SegmentUploadAck {
+  bool ok = false;
+  std::string ingest;  // who took it (or who failed to)
+};
+
+inline constexpr std::uint64_t kUploadHeaderBytes = 300;  // "PUT /news/seg-42.ts" and headers
+inline constexpr std::uint64_t kUploadAckBytes = 100;
+
+class Ns3SegmentUploader final : public SegmentUploader {
+ public:
+  Ns3SegmentUploader(StreamingRpcClient& client, Endpoint virtual_address, Duration timeout)
+      : client_(client), virtual_address_(virtual_address), timeout_(timeout) {}
+  void Upload(const StreamId& stream, const SegmentInfo& segment, bool reconnect, Done done) override;
+
+ private:
+  StreamingRpcClient& client_;
+  Endpoint virtual_address_;
+  Duration timeout_;
+};
+
+class IngestFront {
+ public:
+  // Where an ingest takes uploads (nullopt: unknown member).
+  using UploadEndpointOf = std::function<std::optional<Endpoint>(const std::string& ingest)>;
+  // Every routing decision and its outcome, for the experiment's log.
+  using Observer = std::function<void(const SegmentUpload& upload, const std::string& ingest, bool ok)>;
+
+  IngestFront(StreamingRpcFabric& fabric, ns3::Ptr<ns3::Node> node, Ipv4Address address, std::uint16_t port,
+              TimerScheduler& timers, IngestBalancer& balancer, UploadEndpointOf upload_endpoint_of,
+              Duration forward_timeout, Observer observer = nullptr);
+  void Start() { server_.Start(); }
+  void Stop() { server_.Stop(); }
+
+ private:
+  void OnUpload(const SegmentUpload& upload, std::uint64_t bytes, StreamingRpcServer::Respond respond);
+
+  IngestBalancer& balancer_;
+  UploadEndpointOf upload_endpoint_of_;
+  Duration forward_timeout_;
+  Observer observer_;
+  StreamingRpcClient client_;
+  StreamingRpcServer server_;
+};
+
+}  // namespace cdnlab

@@ -1,0 +1,132 @@
+#include "models/routing/download_workload.h"
+
+#include <gtest/gtest.h>
+
+#include "models/core/seeded_random_source.h"
+#include "models/routing/metric_names.h"
+#include "tests/support/manual_runtime.h"
+#include "tests/support/recording_metrics_sink.h"
+#include "tests/support/routing_fixtures.h"
+
+namespace cdnlab {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// Answers every name with PoP 1's first server after 5 ms, or fails when told to.
+class FakeResolver final : public NameResolver {
+ public:
+  FakeResolver(TimerScheduler& timers, Ipv4Address answer) : timers_(timers), answer_(answer) {}
+  void Resolve(Ipv4Address client, const std::string& hostname, Done done) override {
+    ++queries;
+    last_client = client;
+    last_name = hostname;
+    timers_.ScheduleAfter(milliseconds(5), [this, done] {
+      ResolveResult r;
+      r.rcode = fail ? DnsRcode::kServFail : DnsRcode::kNoError;
+      if (!fail) r.addresses = {answer_};
+      done(r);
+    });
+  }
+  bool fail = false;
+  int queries = 0;
+  Ipv4Address last_client;
+  std::string last_name;
+
+ private:
+  TimerScheduler& timers_;
+  Ipv4Address answer_;
+};
+
+// Takes 40 ms per download, or fails when told to.
+class FakeFetcher final : public ObjectFetcher {
+ public:
+  explicit FakeFetcher(TimerScheduler& timers) : timers_(timers) {}
+  void Fetch(Ipv4Address, const Endpoint& server, std::uint64_t bytes, Done done) override {
+    last_server = server;
+    timers_.ScheduleAfter(milliseconds(40), [this, bytes, done] {
+      FetchResult r;
+      r.ok = !fail;
+      r.bytes = bytes;
+      r.elapsed = milliseconds(40);
+      done(r);
+    });
+  }
+  bool fail = false;
+  Endpoint last_server;
+
+ private:
+  TimerScheduler& timers_;
+};
+
+class DownloadWorkloadTest : public ::testing::Test {
+ protected:
+  DownloadWorkloadTest()
+      : catalog_(testing::ThreePopCatalog()), random_(3), resolver_(runtime_, catalog_.pops[1].servers[0]), fetcher_(runtime_) {}
+  std::unique_ptr<DownloadWorkload> Make(double per_min, SimTime start, SimTime stop) {
+    DownloadWorkloadConfig c;
+    c.hostname = "cdn.example.net";
+    c.object_bytes = 1000;
+    c.downloads_per_group_per_min = per_min;
+    c.server_port = 8080;
+    c.start_at = start;
+    c.stop_at = stop;
+    return std::make_unique<DownloadWorkload>(catalog_, resolver_, fetcher_, runtime_, runtime_, random_, metrics_, c);
+  }
+
+  RoutingCatalog catalog_;
+  testing::ManualRuntime runtime_;
+  testing::RecordingMetricsSink metrics_;
+  SeededRandomSource random_;
+  FakeResolver resolver_;
+  FakeFetcher fetcher_;
+};
+
+TEST_F(DownloadWorkloadTest, ArrivalsFollowTheRateWithinTheWindow) {
+  auto w = Make(60, seconds(10), seconds(1010));  // 1 per second per group for 1000 s
+  w->Start();
+  runtime_.RunUntil(seconds(2000));
+  EXPECT_NEAR(static_cast<double>(w->Started()), 3000, 200);
+  EXPECT_EQ(w->Completed(), w->Started());
+  const auto samples = metrics_.SamplesNamed(metric::kDownloadMs);
+  ASSERT_EQ(samples.size(), w->Completed());
+  for (const auto& s : samples) {
+    EXPECT_GE(s.at, seconds(10));
+    EXPECT_LT(s.at, seconds(1011));
+    EXPECT_DOUBLE_EQ(s.value, 40.0);
+    EXPECT_EQ(s.labels[1].second, "lon");
+  }
+  EXPECT_EQ(fetcher_.last_server.port, 8080);
+  EXPECT_EQ(resolver_.last_name, "cdn.example.net");
+}
+
+TEST_F(DownloadWorkloadTest, FailuresAreCounted) {
+  resolver_.fail = true;
+  auto w = Make(60, seconds(0), seconds(100));
+  w->Start();
+  runtime_.RunUntil(seconds(200));
+  EXPECT_GT(metrics_.Counter(metric::kDnsFailed), 200);
+  EXPECT_EQ(w->Failed(), w->Started());
+  resolver_.fail = false;
+  fetcher_.fail = true;
+  auto w2 = Make(60, seconds(200), seconds(300));
+  w2->Start();
+  runtime_.RunUntil(seconds(400));
+  EXPECT_EQ(metrics_.Counter(metric::kDownloadFailed), static_cast<double>(w2->Failed()));
+  EXPECT_GT(w2->Failed(), 200u);
+}
+
+TEST_F(DownloadWorkloadTest, StopSilencesCallbacksInFlight) {
+  auto w = Make(600, seconds(0), seconds(100));
+  w->Start();
+  runtime_.RunUntil(seconds(5));
+  w->Stop();
+  const auto completed = w->Completed();
+  runtime_.RunUntil(seconds(10));
+  EXPECT_EQ(w->Completed(), completed);
+  EXPECT_EQ(runtime_.PendingEvents(), 0u);
+}
+
+}  // namespace
+}  // namespace cdnlab

@@ -1,0 +1,251 @@
+// The live caches' HTTP front, in process on loopback: an ingest (fed by PUTs as ffmpeg
+// sends them) announcing to a mid-tier cache, and an edge below the mid. Status codes,
+// media types and Cache-Control of the edge and the mid, hits after misses, HEAD, the
+// ingest's own answers to uploads it cannot take, and a stream whose publisher ends it.
+#include "realnet/streaming/cache_service.h"
+
+#include <chrono>
+#include <future>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <gtest/gtest.h>
+
+#include "realnet/net/asio_clock.h"
+#include "realnet/net/asio_datagram_transport.h"
+#include "realnet/streaming/ingest_service.h"
+#include "realnet/streaming/m3u8_reader.h"
+#include "tests/realnet/streaming/test_support.h"
+
+namespace cdnlab {
+namespace {
+
+using testing::Eventually;
+using testing::Http;
+using testing::Loopback;
+using testing::RawHttp;
+
+std::string SegmentBytes(int n) { return std::string(1000 + n, static_cast<char>('a' + n)) + std::string(1, '\0'); }
+
+std::string FfmpegPlaylist(int first, int count, bool ended = false) {
+  std::string out = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:" +
+                    std::to_string(first) + "\n";
+  for (int n = first; n < first + count; ++n) out += "#EXTINF:1.000000,\nseg-" + std::to_string(n) + ".ts\n";
+  return out + (ended ? "#EXT-X-ENDLIST\n" : "");
+}
+
+class StreamingCacheServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const Endpoint mid_announce = Loopback(testing::FreeUdpPort());
+    IngestServiceConfig ic;
+    ic.id = "ingest-1";
+    ic.http = Loopback(0);
+    ic.health = Loopback(testing::FreeUdpPort());
+    ic.announce_from = Loopback(0);  // (one port-0 binding per transport)
+    ic.relays = {mid_announce};
+    ic.ingest.target_duration = FromSeconds(1);
+    ic.publisher_idle = FromSeconds(2);
+    ingest_ = std::make_unique<IngestService>(io_, clock_, transport_, metrics_, ic, Log());
+    ingest_->Start();
+
+    CacheServiceConfig mc;
+    mc.id = "mid-1";
+    mc.tier = CacheTier::kMid;
+    mc.http = Loopback(0);
+    mc.announce = mid_announce;
+    mid_ = std::make_unique<CacheService>(io_, clock_, transport_, metrics_, mc, Log());
+    mid_->Start();
+
+    CacheServiceConfig ec;
+    ec.id = "edge-1";
+    ec.tier = CacheTier::kEdge;
+    ec.http = Loopback(0);
+    ec.announce = Loopback(testing::FreeUdpPort());
+    ec.parent = Loopback(mid_->HttpPort());
+    ec.parent_announce = mid_announce;
+    edge_ = std::make_unique<CacheService>(io_, clock_, transport_, metrics_, ec, Log());
+    edge_->Start();
+    loop_ = std::thread([this] { io_.run(); });
+  }
+
+  void TearDown() override {
+    if (!loop_.joinable()) return;
+    boost::asio::post(io_, [this] {
+      edge_->Stop();
+      mid_->Stop();
+      ingest_->Stop();
+      work_.reset();
+      io_.stop();
+    });
+    loop_.join();
+  }
+
+  static CacheService::Log Log() {
+    return [](const std::string& line) { std::cerr << line << std::endl; };
+  }
+
+  // Uploads segments [0, count) and a playlist listing them, as ffmpeg would.
+  void Publish(int count) {
+    for (int n = 0; n < count; ++n) {
+      const std::string target = "/news/seg-" + std::to_string(n) + ".ts";
+      ASSERT_EQ(Http(ingest_->HttpPort(), "PUT", target, SegmentBytes(n)).status, 201);
+    }
+    ASSERT_EQ(Http(ingest_->HttpPort(), "PUT", "/news/playlist.m3u8", FfmpegPlaylist(0, count)).status, 204);
+  }
+
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
+      boost::asio::make_work_guard(io_);
+  AsioClock clock_{io_};
+  AsioDatagramTransport transport_{io_};
+  NullMetricsSink metrics_;
+  std::unique_ptr<IngestService> ingest_;
+  std::unique_ptr<CacheService> mid_;
+  std::unique_ptr<CacheService> edge_;
+  std::thread loop_;
+};
+
+TEST_F(StreamingCacheServiceTest, ServesPlaylistsAndSegmentsThroughBothTiers) {
+  Publish(3);
+  const std::uint16_t edge = edge_->HttpPort();
+  ASSERT_TRUE(Eventually([&] { return Http(edge, "GET", "/news/playlist.m3u8").status == 200; }));
+
+  const auto playlist = Http(edge, "GET", "/news/playlist.m3u8");
+  EXPECT_EQ(playlist.Header("Content-Type"), "application/vnd.apple.mpegurl");
+  EXPECT_EQ(playlist.Header("Cache-Control"), "public, max-age=1");
+  EXPECT_EQ(playlist.Header("X-Served-By"), "edge-1");
+  const auto read = ReadM3u8(playlist.body, "news");
+  ASSERT_TRUE(read) << playlist.body;
+  ASSERT_EQ(read->segments.size(), 3u);
+  EXPECT_EQ(read->segments[2].sequence, 2u);
+
+  const auto miss = Http(edge, "GET", "/news/seg-1.ts");
+  EXPECT_EQ(miss.status, 200);
+  EXPECT_EQ(miss.body, SegmentBytes(1));
+  EXPECT_EQ(miss.Header("Content-Type"), "video/mp2t");
+  EXPECT_EQ(miss.Header("Cache-Control"), "public, max-age=300");
+  EXPECT_EQ(miss.Header("X-Cache"), "MISS");
+  const auto hit = Http(edge, "GET", "/news/seg-1.ts?viewer=7");  // a query string changes nothing
+  EXPECT_EQ(hit.status, 200);
+  EXPECT_EQ(hit.body, SegmentBytes(1));
+  EXPECT_EQ(hit.Header("X-Cache"), "HIT");
+
+  const auto head = Http(edge, "HEAD", "/news/seg-2.ts");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("Content-Length"), std::to_string(SegmentBytes(2).size()));
+  EXPECT_TRUE(head.body.empty());
+
+  // The mid-tier answers the same way, from the ingest it learned from the announcement.
+  const auto from_mid = Http(mid_->HttpPort(), "GET", "/news/seg-0.ts");
+  EXPECT_EQ(from_mid.status, 200);
+  EXPECT_EQ(from_mid.body, SegmentBytes(0));
+  EXPECT_EQ(from_mid.Header("X-Served-By"), "mid-1");
+
+  // Keep-alive: two requests on one connection.
+  const std::string two = "GET /news/seg-1.ts HTTP/1.1\r\nHost: x\r\n\r\nGET /news/seg-1.ts HTTP/1.1\r\nHost: x\r\n"
+                          "Connection: close\r\n\r\n";
+  EXPECT_EQ(RawHttp(edge, two).status, 200);
+}
+
+TEST_F(StreamingCacheServiceTest, AnswersNotFoundBadRequestAndMethodNotAllowed) {
+  Publish(2);
+  const std::uint16_t edge = edge_->HttpPort();
+  ASSERT_TRUE(Eventually([&] { return Http(edge, "GET", "/news/playlist.m3u8").status == 200; }));
+
+  EXPECT_EQ(Http(edge, "GET", "/news/seg-999.ts").status, 404);     // not (yet) published
+  EXPECT_EQ(Http(edge, "GET", "/other/playlist.m3u8").status, 404);  // no such stream
+  EXPECT_EQ(Http(mid_->HttpPort(), "GET", "/other/seg-0.ts").status, 404);
+  for (const char* target : {"/", "/news", "/news/", "/news/seg-abc.ts", "/news/seg-01.ts", "/news/seg--1.ts",
+                             "/news/x.mp4", "/news/playlist.m3u", "/../news/seg-1.ts", "/a/b/seg-1.ts",
+                             "/%6Eews/seg-1.ts", "/news/seg-99999999999999999999.ts", "*"}) {
+    EXPECT_EQ(Http(edge, "GET", target).status, 400) << target;
+  }
+  const auto put = Http(edge, "PUT", "/news/seg-1.ts", "x");
+  EXPECT_EQ(put.status, 405);
+  EXPECT_EQ(put.Header("Allow"), "GET, HEAD");
+  EXPECT_EQ(Http(edge, "DELETE", "/news/seg-1.ts").status, 405);
+  EXPECT_EQ(RawHttp(edge, "NOT HTTP AT ALL\r\n\r\n").status, 400);
+  const std::string huge_header = "X: " + std::string(20000, 'a') + "\r\n";
+  EXPECT_EQ(RawHttp(edge, "GET /news/seg-1.ts HTTP/1.1\r\nHost: x\r\n" + huge_header + "\r\n").status, 431);
+  // Still serving.
+  EXPECT_EQ(Http(edge, "GET", "/news/seg-1.ts").status, 200);
+}
+
+TEST_F(StreamingCacheServiceTest, IngestTakesSegmentsInEitherOrderAndRefusesWhatItCannotServe) {
+  const std::uint16_t ingest = ingest_->HttpPort();
+  // The playlist naming segment 0 arrives before its bytes (ffmpeg does not wait for answers).
+  EXPECT_EQ(Http(ingest, "PUT", "/live/playlist.m3u8", FfmpegPlaylist(0, 1)).status, 204);
+  EXPECT_EQ(Http(ingest, "GET", "/live/playlist.m3u8").status, 404);
+  EXPECT_EQ(Http(ingest, "PUT", "/live/seg-0.ts", SegmentBytes(0)).status, 201);
+  const auto playlist = Http(ingest, "GET", "/live/playlist.m3u8");
+  EXPECT_EQ(playlist.status, 200);
+  EXPECT_EQ(playlist.Header("X-Served-By"), "ingest-1");
+  EXPECT_EQ(Http(ingest, "GET", "/live/seg-0.ts").body, SegmentBytes(0));
+  // Bytes without a playlist yet are not served.
+  EXPECT_EQ(Http(ingest, "PUT", "/live/seg-1.ts", SegmentBytes(1)).status, 201);
+  EXPECT_EQ(Http(ingest, "GET", "/live/seg-1.ts").status, 404);
+  EXPECT_EQ(Http(ingest, "PUT", "/live/playlist.m3u8", FfmpegPlaylist(0, 2, true)).status, 204);
+  EXPECT_EQ(Http(ingest, "GET", "/live/seg-1.ts").status, 200);
+  EXPECT_NE(Http(ingest, "GET", "/live/playlist.m3u8").body.find("#EXT-X-ENDLIST"), std::string::npos);
+
+  EXPECT_EQ(Http(ingest, "PUT", "/live/playlist.m3u8", "<html>").status, 400);
+  EXPECT_EQ(Http(ingest, "PUT", "/live/playlist.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nx.ts\n").status,
+            400);
+  EXPECT_EQ(Http(ingest, "PUT", "/live/seg-5.ts", "").status, 400);
+  EXPECT_EQ(Http(ingest, "PUT", "/live/other.mp4", "x").status, 400);
+  EXPECT_EQ(Http(ingest, "POST", "/live/seg-5.ts", "x").status, 405);
+  EXPECT_EQ(ingest_->SegmentsAccepted(), 2u);
+}
+
+TEST_F(StreamingCacheServiceTest, AnEndedStreamStaysServedWithEndlistThroughBothTiers) {
+  Publish(3);
+  const std::uint16_t edge = edge_->HttpPort();
+  ASSERT_TRUE(Eventually([&] { return Http(edge, "GET", "/news/playlist.m3u8").status == 200; }));
+  // ffmpeg's last upload: the final playlist, with EXT-X-ENDLIST. The ingest ends the stream
+  // and announces it stopped; the caches must go on finding it, not answer 404.
+  ASSERT_EQ(Http(ingest_->HttpPort(), "PUT", "/news/playlist.m3u8", FfmpegPlaylist(0, 3, true)).status, 204);
+  ASSERT_TRUE(Eventually([&] {
+    return Http(edge, "GET", "/news/playlist.m3u8").body.find("#EXT-X-ENDLIST") != std::string::npos;
+  }));
+  ASSERT_TRUE(Eventually([&] {
+    std::promise<bool> stopped;  // the directory lives on the event loop's thread
+    boost::asio::post(io_, [&] {
+      const auto at = mid_->Directory().Locate("news", clock_.Now());
+      stopped.set_value(at && at->state == StreamState::kStopped);
+    });
+    return stopped.get_future().get();
+  }));
+  // Past both tiers' playlist freshness (1 s): fetched again from the ingest, still ended.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  const auto playlist = Http(edge, "GET", "/news/playlist.m3u8");
+  EXPECT_EQ(playlist.status, 200);
+  const auto read = ReadM3u8(playlist.body, "news");
+  ASSERT_TRUE(read) << playlist.body;
+  EXPECT_TRUE(read->ended);
+  EXPECT_EQ(read->LastSequence(), 2u);
+  const auto last = Http(edge, "GET", "/news/seg-2.ts");
+  EXPECT_EQ(last.status, 200);
+  EXPECT_EQ(last.body, SegmentBytes(2));
+}
+
+TEST_F(StreamingCacheServiceTest, AStreamWhosePublisherWentQuietEndsAtTheIngest) {
+  Publish(2);
+  const std::uint16_t ingest = ingest_->HttpPort();
+  EXPECT_EQ(Http(ingest, "GET", "/news/playlist.m3u8").body.find("#EXT-X-ENDLIST"), std::string::npos);
+  // No upload for publisher_idle (2 s): the ingest ends the stream (and announces it stopped).
+  ASSERT_TRUE(Eventually(
+      [&] { return Http(ingest, "GET", "/news/playlist.m3u8").body.find("#EXT-X-ENDLIST") != std::string::npos; }));
+  // A later upload with newer segments starts it again.
+  ASSERT_EQ(Http(ingest, "PUT", "/news/seg-2.ts", SegmentBytes(2)).status, 201);
+  ASSERT_EQ(Http(ingest, "PUT", "/news/playlist.m3u8", FfmpegPlaylist(1, 2)).status, 204);
+  const auto again = Http(ingest, "GET", "/news/playlist.m3u8");
+  EXPECT_EQ(again.body.find("#EXT-X-ENDLIST"), std::string::npos) << again.body;
+  EXPECT_NE(again.body.find("seg-2.ts"), std::string::npos) << again.body;
+}
+
+}  // namespace
+}  // namespace cdnlab
