@@ -13,11 +13,12 @@ DownloadWorkload::DownloadWorkload(const RoutingCatalog& catalog, NameResolver& 
       resolver_(resolver),
       fetcher_(fetcher),
       clock_(clock),
-      timers_(timers),
       random_(random),
       metrics_(metrics),
       config_(std::move(config)),
-      next_(catalog.groups.size()) {}
+      arrivals_(catalog.groups.size(),
+                GroupArrivalsConfig{config_.downloads_per_group_per_min, config_.start_at, config_.stop_at}, clock,
+                timers, random, [this](GroupIndex g) { Begin(g); }) {}
 
 DownloadWorkload::~DownloadWorkload() { Stop(); }
 
@@ -25,28 +26,13 @@ void DownloadWorkload::Start() {
   if (running_ || config_.downloads_per_group_per_min <= 0) return;
   running_ = true;
   alive_ = std::make_shared<bool>(true);
-  for (GroupIndex g = 0; g < catalog_.groups.size(); ++g) ScheduleNext(g);
+  arrivals_.Start();
 }
 
 void DownloadWorkload::Stop() {
   running_ = false;
   if (alive_) *alive_ = false;  // downloads in flight report to nobody
-  for (auto& t : next_) {
-    if (t) timers_.Cancel(*t);
-    t.reset();
-  }
-}
-
-void DownloadWorkload::ScheduleNext(GroupIndex g) {
-  const double mean_gap_s = 60.0 / config_.downloads_per_group_per_min;
-  SimTime at = clock_.Now() + FromSeconds(random_.Exponential(mean_gap_s));
-  if (clock_.Now() < config_.start_at) at = config_.start_at + FromSeconds(random_.Exponential(mean_gap_s));
-  if (at >= config_.stop_at) return;
-  next_[g] = timers_.ScheduleAfter(at - clock_.Now(), [this, g] {
-    next_[g].reset();
-    Begin(g);
-    ScheduleNext(g);
-  });
+  arrivals_.Stop();
 }
 
 void DownloadWorkload::Begin(GroupIndex g) {

@@ -12,6 +12,7 @@
 #include "models/ports/random_source.h"
 #include "models/ports/timer_scheduler.h"
 #include "models/routing/catalog.h"
+#include "models/routing/group_arrivals.h"
 
 namespace cdnlab {
 
@@ -24,7 +25,7 @@ struct DownloadWorkloadConfig {
   SimTime stop_at = std::chrono::seconds(300);  // no new downloads start after this
 };
 
-// The users of each client group: at Poisson times a client on the group's representative
+// The users of each client group: at Poisson times (GroupArrivals) a client on the group's representative
 // host resolves the CDN hostname through its resolver and downloads one object from the
 // answered server. Emits download.ms samples (labels group, pop) and download.failed /
 // dns.failed counters.
@@ -42,18 +43,16 @@ class DownloadWorkload {
   std::uint64_t Failed() const { return failed_; }
 
  private:
-  void ScheduleNext(GroupIndex g);
   void Begin(GroupIndex g);
 
   const RoutingCatalog& catalog_;
   NameResolver& resolver_;
   ObjectFetcher& fetcher_;
   Clock& clock_;
-  TimerScheduler& timers_;
   RandomSource& random_;
   MetricsSink& metrics_;
   DownloadWorkloadConfig config_;
-  std::vector<std::optional<TimerId>> next_;
+  GroupArrivals arrivals_;
   bool running_ = false;
   // Shared with callbacks of resolutions and downloads in flight, which may arrive after Stop.
   std::shared_ptr<bool> alive_;

@@ -17,11 +17,12 @@ RumWorkload::RumWorkload(const RoutingCatalog& catalog, NameResolver& resolver, 
       transport_(transport),
       chooser_(chooser),
       clock_(clock),
-      timers_(timers),
       random_(random),
       metrics_(metrics),
       config_(std::move(config)),
-      next_(catalog.groups.size()) {}
+      arrivals_(catalog.groups.size(),
+                GroupArrivalsConfig{config_.page_views_per_group_per_min, config_.start_at, config_.stop_at}, clock,
+                timers, random, [this](GroupIndex g) { Begin(g); }) {}
 
 RumWorkload::~RumWorkload() { Stop(); }
 
@@ -33,30 +34,15 @@ void RumWorkload::Start() {
     // Beacons are fire-and-forget: nothing comes back to this socket.
     transport_.Bind(Endpoint{g.representative, config_.page.beacon_port}, [](const Endpoint&, const Bytes&) {});
   }
-  for (GroupIndex g = 0; g < catalog_.groups.size(); ++g) ScheduleNext(g);
+  arrivals_.Start();
 }
 
 void RumWorkload::Stop() {
   if (!running_) return;
   running_ = false;
   *alive_ = false;  // page views in flight report to nobody
-  for (auto& t : next_) {
-    if (t) timers_.Cancel(*t);
-    t.reset();
-  }
+  arrivals_.Stop();
   for (const auto& g : catalog_.groups) transport_.Unbind(Endpoint{g.representative, config_.page.beacon_port});
-}
-
-void RumWorkload::ScheduleNext(GroupIndex g) {
-  const double mean_gap_s = 60.0 / config_.page_views_per_group_per_min;
-  const SimTime from = std::max(clock_.Now(), config_.start_at);
-  const SimTime at = from + FromSeconds(random_.Exponential(mean_gap_s));
-  if (at >= config_.stop_at) return;
-  next_[g] = timers_.ScheduleAfter(at - clock_.Now(), [this, g] {
-    next_[g].reset();
-    Begin(g);
-    ScheduleNext(g);
-  });
 }
 
 std::string RumWorkload::NextPageViewId() {

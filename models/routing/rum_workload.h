@@ -1,6 +1,6 @@
 #pragma once
 // The users of every client group viewing pages that carry the RUM tool: Poisson page views per
-// group, each told which PoPs to test by the CandidateChooser when its page is served.
+// group (GroupArrivals), each told which PoPs to test by the CandidateChooser when its page is served.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -14,6 +14,7 @@
 #include "models/ports/random_source.h"
 #include "models/ports/timer_scheduler.h"
 #include "models/routing/candidate_chooser.h"
+#include "models/routing/group_arrivals.h"
 #include "models/routing/rum_page_view.h"
 
 namespace cdnlab {
@@ -43,7 +44,6 @@ class RumWorkload {
   std::uint64_t BeaconsSent() const { return beacons_sent_; }
 
  private:
-  void ScheduleNext(GroupIndex g);
   void Begin(GroupIndex g);
   void OnPageViewDone(const RumPageViewReport& report);
   std::string NextPageViewId();
@@ -54,11 +54,10 @@ class RumWorkload {
   DatagramTransport& transport_;
   CandidateChooser& chooser_;
   Clock& clock_;
-  TimerScheduler& timers_;
   RandomSource& random_;
   MetricsSink& metrics_;
   RumWorkloadConfig config_;
-  std::vector<std::optional<TimerId>> next_;
+  GroupArrivals arrivals_;
   bool running_ = false;
   // Shared with page views in flight, which may finish after Stop.
   std::shared_ptr<bool> alive_;
