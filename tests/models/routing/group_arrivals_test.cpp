@@ -11,6 +11,8 @@
 namespace cdnlab {
 namespace {
 
+using testing::ManualRuntime;
+
 using std::chrono::seconds;
 
 struct Arrival {
