@@ -16,6 +16,8 @@ packages=(
   libsqlite3-dev sqlite3 curl
   # real peers the realnet tests start on loopback: Knot DNS, kdig/knsupdate, dig
   knot knot-dnsutils dnsutils dnsperf
+  # a real resolver in front of cdnlab's DNS (qname minimisation, ECS through its subnetcache module)
+  unbound
   # live streaming: ffmpeg publishes (HLS PUT) and plays in the realnet test; nginx serves
   # the same files as the edge benchmark's baseline, wrk is its load generator
   ffmpeg nginx-light wrk

@@ -5,6 +5,9 @@
 namespace cdnlab {
 namespace {
 
+constexpr std::uint16_t kAxfr = 252;
+constexpr std::uint16_t kIxfr = 251;
+
 bool InZone(const std::string& name, const std::string& zone) {
   return name == zone || (name.size() > zone.size() && name.compare(name.size() - zone.size(), zone.size(), zone) == 0 &&
                           name[name.size() - zone.size() - 1] == '.');
@@ -21,6 +24,11 @@ AuthoritativeAnswerer::AuthoritativeAnswerer(const RoutingCatalog& catalog, Auth
     : catalog_(catalog), config_(std::move(config)) {
   config_.zone = CanonicalDnsName(config_.zone);
   config_.hostname = CanonicalDnsName(config_.hostname);
+  ZoneApex& apex = config_.apex;
+  if (apex.name_servers.empty()) apex.name_servers.push_back(ZoneNameServer{"ns1." + config_.zone, {}});
+  for (auto& ns : apex.name_servers) ns.name = CanonicalDnsName(ns.name);
+  apex.mname = apex.mname.empty() ? apex.name_servers.front().name : CanonicalDnsName(apex.mname);
+  apex.rname = apex.rname.empty() ? "hostmaster." + config_.zone : CanonicalDnsName(apex.rname);
 }
 
 bool AuthoritativeAnswerer::ApplyDiff(const MappingDiff& diff) { return table_.Apply(diff); }
@@ -28,8 +36,23 @@ bool AuthoritativeAnswerer::ApplyDiff(const MappingDiff& diff) { return table_.A
 DnsAnswer AuthoritativeAnswerer::Answer(const DnsQuestion& question) const {
   DnsAnswer answer;
   const std::string name = CanonicalDnsName(question.qname);
-  if (!InZone(name, config_.zone)) {
+  const auto qtype = static_cast<DnsType>(question.qtype);
+  if (!InZone(name, config_.zone) || question.qtype == kAxfr || question.qtype == kIxfr) {
     answer.rcode = DnsRcode::kRefused;
+    return answer;
+  }
+  // Answers below do not depend on the client's subnet: scope 0 (RFC 7871 7.2.1).
+  if (question.client_subnet && name != config_.hostname) answer.scope_prefix_length = 0;
+  if (name == config_.zone) {
+    answer.ttl = std::chrono::seconds(config_.apex.ttl_s);
+    if (qtype == DnsType::kSoa || qtype == DnsType::kAny) answer.data = DnsAnswerData::kApexSoa;
+    if (qtype == DnsType::kNs) answer.data = DnsAnswerData::kApexNs;
+    return answer;  // other types: NODATA
+  }
+  for (const auto& ns : config_.apex.name_servers) {
+    if (name != ns.name) continue;
+    answer.ttl = std::chrono::seconds(config_.apex.ttl_s);
+    if (qtype == DnsType::kA || qtype == DnsType::kAny) answer.addresses = ns.glue;
     return answer;
   }
   if (name != config_.hostname) {
@@ -37,7 +60,6 @@ DnsAnswer AuthoritativeAnswerer::Answer(const DnsQuestion& question) const {
     answer.ttl = config_.ttl;
     return answer;
   }
-  const auto qtype = static_cast<DnsType>(question.qtype);
   if (qtype != DnsType::kA && qtype != DnsType::kAny) {
     answer.ttl = config_.ttl;  // NODATA
     return answer;

@@ -6,6 +6,27 @@
 
 namespace cdnlab {
 
+// A name server of the zone, with its addresses when the name lies inside the zone (glue: a
+// resolver could not find them otherwise).
+struct ZoneNameServer {
+  std::string name;
+  std::vector<Ipv4Address> glue;
+};
+
+// The zone's apex (RFC 1035 3.3.13, RFC 2308): the SOA every negative answer carries and
+// the NS set delegations point at. The serial is the mapping version, so `dig SOA` tells
+// which mapping a server answers from.
+struct ZoneApex {
+  std::string mname;       // primary name server; empty = the first name server
+  std::string rname;       // mailbox as a name; empty = "hostmaster.<zone>"
+  std::uint32_t refresh_s = 3600;
+  std::uint32_t retry_s = 600;
+  std::uint32_t expire_s = 86400;
+  std::uint32_t minimum_s = 30;   // negative-caching TTL (RFC 2308 section 5)
+  std::uint32_t ttl_s = 3600;     // TTL of the SOA and NS RRsets themselves
+  std::vector<ZoneNameServer> name_servers;  // empty = ns1.<zone>, without glue
+};
+
 struct AuthoritativeConfig {
   std::string zone = "example.net";          // the zone this server is authoritative for
   std::string hostname = "cdn.example.net";  // the CDN name answered from the mapping
@@ -14,6 +35,7 @@ struct AuthoritativeConfig {
   // resolver's row, and the response's scope is 0 (RFC 7871 7.2.1: the answer does not depend
   // on the client's subnet, so the resolver may reuse it for all its clients).
   bool use_client_subnet = true;
+  ZoneApex apex;
 };
 
 // The decision part of the CDN's authoritative DNS: keeps a replica of the mapping
@@ -24,7 +46,12 @@ struct AuthoritativeConfig {
 //    scope 0 when the query carried a subnet. The server inside the PoP is picked by a
 //    hash of the subnet/resolver so one client keeps hitting one server.
 //  - qname == hostname, other qtype: NOERROR with no data.
-//  - other names inside the zone: NXDOMAIN; names outside the zone: REFUSED.
+//  - qname == zone: SOA (and ANY: the SOA, RFC 8482) or NS from the apex config; other types NODATA.
+//  - qname == an in-zone name server: its glue for A, else NODATA.
+//  - other names inside the zone: NXDOMAIN; names outside the zone: REFUSED; zone transfers
+//    (AXFR, IXFR) are not served: REFUSED.
+//  Answers that do not depend on the client's subnet (everything but the CDN name's
+//  addresses) carry scope 0 when the question had a subnet (RFC 7871 7.2.1).
 //  - no row matches at all: SERVFAIL.
 // Names compare case-insensitively, with or without the trailing dot.
 class AuthoritativeAnswerer {
@@ -36,6 +63,7 @@ class AuthoritativeAnswerer {
   DnsAnswer Answer(const DnsQuestion& question) const;
 
   const MappingTable& Table() const { return table_; }
+  // With the apex filled in (mname, rname, name servers), names canonical (lower case, no final dot).
   const AuthoritativeConfig& Config() const { return config_; }
 
  private:

@@ -21,8 +21,14 @@ struct DnsQuestion {
   std::optional<Ipv4Prefix> client_subnet;  // EDNS Client Subnet source prefix, if sent
 };
 
+// Which RRset a positive answer carries: A records (the CDN name, or an in-zone name server's
+// glue), or the zone's own SOA or NS set at its apex. NODATA and NXDOMAIN carry none; the
+// wire format adds the SOA to their authority section (RFC 2308).
+enum class DnsAnswerData : std::uint8_t { kAddresses, kApexSoa, kApexNs };
+
 struct DnsAnswer {
   DnsRcode rcode = DnsRcode::kNoError;
+  DnsAnswerData data = DnsAnswerData::kAddresses;
   std::vector<Ipv4Address> addresses;           // A records (empty for NODATA/errors)
   Duration ttl{0};
   std::optional<std::uint8_t> scope_prefix_length;  // set when the question carried a client subnet

@@ -114,16 +114,14 @@ Bytes RealDnsServer::Respond(const std::uint8_t* data, std::size_t size, Ipv4Add
       return {};
     case QueryVerdict::kError:
       ++stats_.errors_sent;
-      return BuildDnsError(data, size, parsed.error_rcode);
+      return BuildDnsError(parsed);
     case QueryVerdict::kAnswer:
       break;
   }
   parsed.query.question.source = peer;
   const DnsAnswer answer = answerer_.Answer(parsed.query.question);
-  const AuthoritativeConfig& config = answerer_.Config();
-  const ZoneInfo zone{config.zone, config.hostname, static_cast<std::uint32_t>(answerer_.Table().Version()),
-                      static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(config.ttl).count())};
-  Bytes reply = BuildDnsResponse(parsed.query, answer, zone, over_udp);
+  Bytes reply = BuildDnsResponse(parsed.query, answer, answerer_.Config(),
+                                 static_cast<std::uint32_t>(answerer_.Table().Version()), over_udp);
   if (reply.size() > 3 && (reply[2] & 0x02) != 0) ++stats_.truncated;
   return reply;
 }

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "realnet/dns/wire_codec.h"
 #include "scenarios/core/ipv4_text.h"
 #include "scenarios/core/yaml_field_reader.h"
 
@@ -25,6 +26,50 @@ std::vector<std::string> StringList(MapReader& m, const std::string& key, IssueL
   return out;
 }
 
+// A DNS name an operator wrote: labels of 1..63 octets, 255 in all.
+std::optional<std::string> DnsName(MapReader& m, const std::string& key, bool required) {
+  auto v = m.String(key, required);
+  if (v && EncodeDnsName(*v).empty()) {
+    m.Error(key, fmt::format("'{}' is not a domain name (labels of 1 to 63 octets, 255 in all)", *v));
+    return std::nullopt;
+  }
+  return v;
+}
+
+// name_servers and soa: the zone's apex.
+void ReadApex(MapReader& top, IssueLog& log, AuthoritativeConfig& dns) {
+  const auto servers = top.Sequence("name_servers", false, true);
+  for (std::size_t i = 0; i < servers.size(); ++i) {
+    MapReader m(servers[i], fmt::format("name_servers[{}]", i), log, {"name", "addresses"});
+    if (!m.Valid()) continue;
+    ZoneNameServer ns;
+    if (auto v = DnsName(m, "name", true)) ns.name = *v;
+    for (const auto& text : StringList(m, "addresses", log)) {
+      if (auto a = ParseIpv4Address(text)) {
+        ns.glue.push_back(*a);
+      } else {
+        m.Error("addresses", fmt::format("expected IPv4 addresses, got '{}'", text));
+      }
+    }
+    dns.apex.name_servers.push_back(ns);
+  }
+  if (auto soa = top.Mapping("soa", false)) {
+    MapReader m(*soa, "soa", log, {"mname", "rname", "refresh_s", "retry_s", "expire_s", "minimum_s", "ttl_s"});
+    if (!m.Valid()) return;
+    if (auto v = DnsName(m, "mname", false)) dns.apex.mname = *v;
+    if (auto v = DnsName(m, "rname", false)) dns.apex.rname = *v;
+    const std::int64_t max = 2147483647;  // RFC 2181 8: TTLs and timers are 31-bit
+    auto timer = [&](const char* key, std::uint32_t& out) {
+      if (auto v = m.Integer(key, false, 0, max)) out = static_cast<std::uint32_t>(*v);
+    };
+    timer("refresh_s", dns.apex.refresh_s);
+    timer("retry_s", dns.apex.retry_s);
+    timer("expire_s", dns.apex.expire_s);
+    timer("minimum_s", dns.apex.minimum_s);
+    timer("ttl_s", dns.apex.ttl_s);
+  }
+}
+
 }  // namespace
 
 StaticMappingConfig LoadStaticMappingText(const std::string& yaml, const std::string& source_name) {
@@ -37,10 +82,11 @@ StaticMappingConfig LoadStaticMappingText(const std::string& yaml, const std::st
     throw ScenarioError(log.Take());
   }
   StaticMappingConfig c;
-  MapReader top(root, "", log, {"zone", "hostname", "ttl_s", "pops", "mapping"});
+  MapReader top(root, "", log, {"zone", "hostname", "ttl_s", "pops", "mapping", "name_servers", "soa"});
   if (auto v = top.String("zone", true)) c.dns.zone = *v;
   if (auto v = top.String("hostname", true)) c.dns.hostname = *v;
   if (auto v = top.Number("ttl_s", true, Range::Positive())) c.dns.ttl = FromSeconds(*v);
+  ReadApex(top, log, c.dns);
 
   std::map<std::string, PopIndex> pop_index;
   const auto pops = top.Sequence("pops", true, true);

@@ -15,6 +15,10 @@ namespace cdnlab {
 //   ttl_s: 20
 //   pops:    [{id: pop-a, servers: [192.0.2.10, 192.0.2.11]}, ...]
 //   mapping: [{prefix: 10.1.0.0/24, pops: [pop-a, pop-b]}, {prefix: 0.0.0.0/0, pops: [pop-b]}]
+//   # optional, the zone's apex (defaults: ns1.<zone> without glue, hostmaster.<zone>, 3600 600 86400 30, TTL 3600)
+//   name_servers: [{name: ns1.example.net, addresses: [192.0.2.53]}, {name: ns.other.org}]
+//   soa: {mname: ns1.example.net, rname: hostmaster.example.net, refresh_s: 3600, retry_s: 600,
+//         expire_s: 86400, minimum_s: 30, ttl_s: 3600}
 struct StaticMappingConfig {
   AuthoritativeConfig dns;
   RoutingCatalog catalog;  // pops only
