@@ -21,6 +21,7 @@
 #include "scenarios/loader/scenario_loader.h"
 #include "realnet/net/asio_clock.h"
 #include "realnet/net/asio_datagram_transport.h"
+#include "realnet/net/service_runner.h"
 #include "realnet/dns/static_mapping_config.h"
 #include "scenarios/core/ipv4_text.h"
 #include "scenarios/core/scenario_error.h"
@@ -31,7 +32,8 @@ namespace {
 
 struct DnsOptions {
   std::string config;
-  std::string listen = "127.0.0.1:5300";
+  std::vector<std::string> listen{"127.0.0.1:5300"};
+  int udp_threads = 0;
 };
 
 Endpoint ParseListen(const std::string& text, const std::string& flag = "--listen") {
@@ -186,23 +188,24 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
 
 void RunDns(const DnsOptions& options) {
   const StaticMappingConfig config = LoadStaticMappingFile(options.config);
-  const Endpoint listen = ParseListen(options.listen);
+  std::vector<boost::asio::ip::udp::endpoint> listen;
+  for (const auto& text : options.listen) listen.push_back(ParseListenFlag(text, "--listen"));
   AuthoritativeAnswerer answerer(config.catalog, config.dns);
   MappingTable table;
   answerer.ApplyDiff(table.Replace(config.rows));
 
   boost::asio::io_context io;
-  RealDnsServer server(io, answerer, listen);
+  RealDnsServer server(io, answerer, listen, DnsServerOptions{options.udp_threads});
   server.Start();
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int) {
-    server.Stop();
-    io.stop();
-  });
-  std::cerr << fmt::format("cdnlab realnet dns: {} on {}:{} (UDP and TCP), {} mapping rows\n", config.dns.hostname,
-                           listen.address.ToString(), server.Port(), config.rows.size());
-  io.run();
-  const auto& s = server.Stats();
+  std::string where;
+  for (const auto& at : listen) {
+    where += (where.empty() ? "" : ", ") + (at.address().is_v6() ? "[" + at.address().to_string() + "]"
+                                                                   : at.address().to_string());
+  }
+  std::cerr << fmt::format("cdnlab realnet dns: {} on {} port {} (UDP and TCP), {} mapping rows\n", config.dns.hostname,
+                           where, server.Port(), config.rows.size());
+  RunUntilSignalled(io, 0, [&] { server.Stop(); });
+  const auto s = server.Stats();
   std::cerr << fmt::format("cdnlab realnet dns: stopped after {} UDP and {} TCP queries ({} errors sent, {} dropped)\n",
                            s.udp_queries, s.tcp_queries, s.errors_sent, s.dropped);
 }
@@ -215,7 +218,12 @@ void AddRealnetCommand(CLI::App& app) {
   auto options = std::make_shared<DnsOptions>();
   CLI::App* dns = realnet->add_subcommand("dns", "Serve the CDN hostname from a mapping (EDNS Client Subnet aware)");
   dns->add_option("config", options->config, "Static mapping YAML (zone, hostname, ttl_s, pops, mapping)")->required();
-  dns->add_option("--listen", options->listen, "IPV4:PORT to serve on (UDP and TCP)")->capture_default_str();
+  dns->add_option("--listen", options->listen,
+                  "IPV4:PORT or [IPV6]:PORT to serve on (UDP and TCP); repeat for several addresses")
+      ->capture_default_str();
+  dns->add_option("--udp-threads", options->udp_threads, "Threads answering UDP per address (0 = one per core)")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
   AddService(realnet, "controller", "Mapping controller: probe reports in, mapping out to its own DNS server",
              "--policy", "Policy from the scenario: measured, geo or random", RunController);
   AddService(realnet, "probe-agent", "Probe client groups from one PoP's servers and report to the controller", "--pop",

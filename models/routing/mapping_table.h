@@ -1,6 +1,8 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <map>
+#include <unordered_map>
 #include <vector>
 
 #include "models/routing/mapping_diff.h"
@@ -9,8 +11,16 @@ namespace cdnlab {
 
 // Client prefix -> ranked PoPs, versioned. The controller owns the master copy and
 // replaces its contents each recomputation; DNS nodes keep replicas fed by diffs.
+// Lookups touch no mutable state, so any number of threads may read one table at once
+// (realnet's DNS workers each read a published copy).
 class MappingTable {
  public:
+  MappingTable() = default;
+  MappingTable(const MappingTable& other);
+  MappingTable& operator=(const MappingTable& other);
+  MappingTable(MappingTable&&) = default;
+  MappingTable& operator=(MappingTable&&) = default;
+
   std::uint64_t Version() const { return version_; }
   std::size_t Size() const { return rows_.size(); }
 
@@ -22,16 +32,22 @@ class MappingTable {
   // the diff does not start at this table's version.
   bool Apply(const MappingDiff& diff);
 
-  // Longest-prefix match; nullptr when no row covers the address.
-  // The returned pointer is valid until the next Lookup/Find or change of the table.
+  // Longest-prefix match; nullptr when no row covers the address. One hash probe per prefix
+  // length in use. Pointers stay valid until the table changes.
   const MappingEntry* Lookup(Ipv4Address address) const;
   const MappingEntry* Find(const Ipv4Prefix& prefix) const;
   std::vector<MappingEntry> Entries() const;  // ordered by prefix
 
  private:
-  std::map<Ipv4Prefix, std::vector<PopIndex>> rows_;
+  void Index(const MappingEntry& row);
+  void Unindex(const Ipv4Prefix& prefix);
+  void RebuildIndex();
+
+  std::map<Ipv4Prefix, MappingEntry> rows_;
+  // Per prefix length, network -> row; and the lengths in use, longest first.
+  std::array<std::unordered_map<std::uint32_t, const MappingEntry*>, 33> by_length_;
+  std::vector<std::uint8_t> lengths_in_use_;
   std::uint64_t version_ = 0;
-  mutable MappingEntry lookup_cache_;  // what Lookup/Find point at
 };
 
 }  // namespace cdnlab

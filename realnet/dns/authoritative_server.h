@@ -1,12 +1,15 @@
 #pragma once
-#include <functional>
+#include <atomic>
 #include <memory>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 
 #include "models/routing/authoritative_answerer.h"
+#include "realnet/dns/published_answerer.h"
+#include "realnet/dns/udp_workers.h"
 #include "realnet/dns/wire_codec.h"
 
 namespace cdnlab {
@@ -14,40 +17,62 @@ namespace cdnlab {
 struct DnsServerStats {
   std::uint64_t udp_queries = 0;
   std::uint64_t tcp_queries = 0;
-  std::uint64_t errors_sent = 0;   // FORMERR / NOTIMP / REFUSED for unusable queries
-  std::uint64_t dropped = 0;       // too short to answer, or responses
+  std::uint64_t errors_sent = 0;   // FORMERR / NOTIMP / REFUSED / BADVERS for unusable queries
+  std::uint64_t dropped = 0;       // too short to answer, responses, or over 4 KiB over UDP
   std::uint64_t truncated = 0;
+  std::uint64_t send_errors = 0;   // UDP replies the kernel would not take
 };
 
-// cdnlab's own authoritative DNS server on real sockets (UDP and TCP on one port): every
-// well-formed query is answered by the AuthoritativeAnswerer from the live mapping, by
-// EDNS Client Subnet when present, else by the resolver's address.
+struct DnsServerOptions {
+  int udp_threads = 0;  // threads serving each UDP socket; 0 = one per core
+};
+
+// cdnlab's own authoritative DNS server on real sockets, UDP and TCP on one port, on any
+// number of IPv4 and IPv6 addresses: every well-formed query is answered by the
+// AuthoritativeAnswerer, by EDNS Client Subnet when present, else by the resolver's address
+// (an IPv6 resolver has no IPv4 row: it gets the default row).
+//  - UDP: a pool of threads per socket (UdpWorkers), batching with recvmmsg/sendmmsg.
+//  - TCP: on the io_context's thread (RFC 7766: several queries per connection, idle close).
+// Workers read a published copy of the answerer; after applying a diff to the live one, call
+// Refresh() (on the thread that owns it) so answers follow.
 class RealDnsServer {
  public:
-  RealDnsServer(boost::asio::io_context& io, const AuthoritativeAnswerer& answerer, Endpoint listen);
+  RealDnsServer(boost::asio::io_context& io, const AuthoritativeAnswerer& answerer, Endpoint listen,
+                DnsServerOptions options = {});
+  RealDnsServer(boost::asio::io_context& io, const AuthoritativeAnswerer& answerer,
+                std::vector<boost::asio::ip::udp::endpoint> listen, DnsServerOptions options = {});
   ~RealDnsServer();
-  void Start();  // binds UDP and TCP; throws std::runtime_error when the port is taken
+  void Start();  // binds UDP and TCP on every address; throws std::runtime_error when a port is taken
   void Stop();
+  void Refresh();
   std::uint16_t Port() const { return port_; }
-  const DnsServerStats& Stats() const { return stats_; }
+  DnsServerStats Stats() const;
 
   // The reply to one message from `peer` ({} = send nothing). Public for tests and fuzzing.
   Bytes Respond(const std::uint8_t* data, std::size_t size, Ipv4Address peer, bool over_udp);
 
  private:
   class TcpSession;
-  void ReceiveUdp();
-  void Accept();
+  struct Listener;
+  void RespondInto(const AuthoritativeAnswerer& answerer, const std::uint8_t* data, std::size_t size,
+                   Ipv4Address peer, bool over_udp, Bytes& out);
+  void Accept(Listener& listener);
 
+  boost::asio::io_context& io_;
   const AuthoritativeAnswerer& answerer_;
-  Endpoint listen_;
+  PublishedAnswerer published_;
+  std::vector<boost::asio::ip::udp::endpoint> listen_;
+  DnsServerOptions options_;
   std::uint16_t port_ = 0;
-  boost::asio::ip::udp::socket udp_;
-  boost::asio::ip::tcp::acceptor tcp_;
-  std::array<std::uint8_t, 65536> udp_buffer_{};
-  boost::asio::ip::udp::endpoint udp_peer_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
   bool running_ = false;
-  DnsServerStats stats_;
+  std::atomic<std::uint64_t> tcp_queries_{0};
+  std::atomic<std::uint64_t> errors_sent_{0};
+  std::atomic<std::uint64_t> dropped_{0};
+  std::atomic<std::uint64_t> truncated_{0};
+  std::uint64_t udp_total_ = 0;  // of listeners already stopped
+  std::uint64_t udp_dropped_total_ = 0;
+  std::uint64_t send_errors_total_ = 0;
 };
 
 }  // namespace cdnlab

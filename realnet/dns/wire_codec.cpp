@@ -333,15 +333,20 @@ ParsedQuery ParseDnsQuery(const std::uint8_t* data, std::size_t size) {
 
 Bytes BuildDnsResponse(const WireQuery& query, const DnsAnswer& answer, const AuthoritativeConfig& zone,
                        std::uint32_t serial, bool over_udp) {
+  Bytes out;
+  out.reserve(512);
+  WriteDnsResponse(query, answer, zone, serial, over_udp, out);
+  return out;
+}
+
+void WriteDnsResponse(const WireQuery& query, const DnsAnswer& answer, const AuthoritativeConfig& zone,
+                      std::uint32_t serial, bool over_udp, Bytes& out) {
   const std::size_t limit = over_udp ? (query.has_edns ? query.udp_payload_size : 512) : 65535;
   const auto rcode = static_cast<std::uint16_t>(answer.rcode);
   const bool authoritative = answer.rcode != DnsRcode::kRefused;
-  Bytes out;
-  out.reserve(512);
   ResponseWriter w(out);
   w.Header(query.id, Flags1(query, authoritative, false), Flags2(query, rcode));
   w.Question(query);
-  const std::size_t after_question = w.Size();
 
   const auto ttl = static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(answer.ttl).count());
   const std::uint32_t negative_ttl = std::min(zone.apex.ttl_s, zone.apex.minimum_s);  // RFC 2308 section 3
@@ -372,26 +377,26 @@ Bytes BuildDnsResponse(const WireQuery& query, const DnsAnswer& answer, const Au
   }
   if (negative) WriteSoa(w, zone, serial, negative_ttl, kAuthority);
   if (query.has_edns) WriteOpt(w, query, rcode, answer.scope_prefix_length);
-  if (w.Size() <= limit) return out;
+  if (w.Size() <= limit) return;
 
   // Too large for the client's UDP buffer: header, question and OPT only, TC set (RFC 2181 9).
-  Bytes truncated;
-  ResponseWriter t(truncated);
-  t.Header(query.id, Flags1(query, authoritative, true), Flags2(query, rcode));
-  t.Question(query);
-  (void)after_question;
-  if (query.has_edns) WriteOpt(t, query, rcode, answer.scope_prefix_length);
-  return truncated;
+  w.Header(query.id, Flags1(query, authoritative, true), Flags2(query, rcode));
+  w.Question(query);
+  if (query.has_edns) WriteOpt(w, query, rcode, answer.scope_prefix_length);
 }
 
 Bytes BuildDnsError(const ParsedQuery& parsed) {
-  const WireQuery& q = parsed.query;
   Bytes out;
+  WriteDnsError(parsed, out);
+  return out;
+}
+
+void WriteDnsError(const ParsedQuery& parsed, Bytes& out) {
+  const WireQuery& q = parsed.query;
   ResponseWriter w(out);
   w.Header(q.id, Flags1(q, false, false), Flags2(q, parsed.error_rcode));
   if (q.question_size > 0) w.Question(q);
   if (q.has_edns) WriteOpt(w, q, parsed.error_rcode, std::nullopt);
-  return out;
 }
 
 }  // namespace cdnlab

@@ -70,8 +70,12 @@ ParsedQuery ParseDnsQuery(const std::uint8_t* data, std::size_t size);
 // only the question and the OPT kept, so the client retries over TCP.
 Bytes BuildDnsResponse(const WireQuery& query, const DnsAnswer& answer, const AuthoritativeConfig& zone,
                        std::uint32_t serial, bool over_udp);
+// The same into `out` (its capacity reused: the server's workers allocate nothing per query).
+void WriteDnsResponse(const WireQuery& query, const DnsAnswer& answer, const AuthoritativeConfig& zone,
+                      std::uint32_t serial, bool over_udp, Bytes& out);
 // The response to a query that ParseDnsQuery refused (verdict kError).
 Bytes BuildDnsError(const ParsedQuery& parsed);
+void WriteDnsError(const ParsedQuery& parsed, Bytes& out);
 
 // A domain name in presentation form as DNS wire format ("a.example.net" -> 1a7example3net0).
 // Empty when a label is empty or over 63 octets, or the name over 255.

@@ -44,6 +44,27 @@ Endpoint ParseEndpointFlag(const std::string& text, const std::string& flag) {
   return Endpoint{*address, static_cast<std::uint16_t>(port)};
 }
 
+boost::asio::ip::udp::endpoint ParseListenFlag(const std::string& text, const std::string& flag) {
+  const auto fail = [&] {
+    return CLI::ValidationError(flag, "expected IPV4:PORT like 127.0.0.1:5300 or [IPV6]:PORT like [::1]:5300, got '" +
+                                          text + "'");
+  };
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 >= text.size() || text.size() - colon - 1 > 5 ||
+      text.find_first_not_of("0123456789", colon + 1) != std::string::npos) {
+    throw fail();
+  }
+  const int port = std::stoi(text.substr(colon + 1));
+  std::string host = text.substr(0, colon);
+  const bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
+  if (bracketed) host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(host, ec);
+  // IPv6 must be bracketed (its own colons), IPv4 must not.
+  if (ec || port > 65535 || address.is_v6() != bracketed) throw fail();
+  return {address, static_cast<std::uint16_t>(port)};
+}
+
 std::function<void(const std::string&)> LineLogger(const std::string& who) {
   return [who](const std::string& line) { std::cerr << "cdnlab realnet " << who << ": " << line << std::endl; };
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
 
 #include "models/net/ipv4.h"
 
@@ -15,6 +16,10 @@ void RunUntilSignalled(boost::asio::io_context& io, double for_s, const std::fun
 
 // "127.0.0.1:8080" -> Endpoint; anything else (or 0.0.0.0) is a CLI::ValidationError naming `flag`.
 Endpoint ParseEndpointFlag(const std::string& text, const std::string& flag);
+
+// "127.0.0.1:53", "[::1]:53" or "[::]:53" -> an address to listen on (either family); anything
+// else is a CLI::ValidationError naming `flag`.
+boost::asio::ip::udp::endpoint ParseListenFlag(const std::string& text, const std::string& flag);
 
 // One stderr line per event, prefixed with who speaks (flushed: tests read these logs live).
 std::function<void(const std::string&)> LineLogger(const std::string& who);

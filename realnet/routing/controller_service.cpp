@@ -40,6 +40,7 @@ RoutingControllerService::RoutingControllerService(const Scenario& s, const Poli
       BuildMappingTargets(catalog_), *policy_, sink_, clock_, clock_, metrics_,
       MappingControllerConfig{FromSeconds(s.mapping.recompute_interval_s), static_cast<std::size_t>(s.mapping.ranked_pops)});
   dns_ = std::make_unique<RealDnsServer>(io, answerer_, s.realnet.dns);
+  sink_.Serve(dns_.get());
 }
 
 RoutingControllerService::~RoutingControllerService() { Stop(); }

@@ -38,18 +38,22 @@ class RoutingControllerService {
   nlohmann::ordered_json StateJson() const;
 
  private:
-  // Applies each diff to the local answerer's replica, then hands it on.
+  // Applies each diff to the local answerer's replica, has the DNS server answer from it,
+  // then hands the diff on.
   class LocalDnsSink final : public ResolverConfigSink {
    public:
     LocalDnsSink(AuthoritativeAnswerer& answerer, ResolverConfigSink* next) : answerer_(answerer), next_(next) {}
+    void Serve(RealDnsServer* dns) { dns_ = dns; }
     void Apply(const MappingDiff& diff) override {
       answerer_.ApplyDiff(diff);
+      if (dns_ != nullptr) dns_->Refresh();
       if (next_ != nullptr) next_->Apply(diff);
     }
 
    private:
     AuthoritativeAnswerer& answerer_;
     ResolverConfigSink* next_;
+    RealDnsServer* dns_ = nullptr;
   };
 
   void OnReport(const Bytes& payload);

@@ -1,5 +1,7 @@
 #include "models/routing/mapping_table.h"
 
+#include <memory>
+
 #include <gtest/gtest.h>
 
 #include "tests/support/routing_fixtures.h"
@@ -61,6 +63,35 @@ TEST(MappingTable, LookupIsLongestPrefixMatch) {
   EXPECT_EQ(t.Lookup(Addr(192, 0, 2, 1))->ranked_pops, (std::vector<PopIndex>{2}));
   MappingTable empty;
   EXPECT_EQ(empty.Lookup(Addr(10, 1, 0, 1)), nullptr);
+}
+
+// A copy answers on its own: the lookup index points into the copy's rows, so changing or
+// destroying the original leaves it intact (realnet's DNS workers read such copies).
+TEST(MappingTable, CopiesLookUpIndependentlyOfTheOriginal) {
+  auto original = std::make_unique<MappingTable>();
+  original->Replace({{kA, {0}}, {kWide, {1}}, {kDefault, {2}}});
+  const MappingTable copy = *original;
+  original->Replace({{kA, {2}}});
+  original.reset();
+  ASSERT_NE(copy.Lookup(Addr(10, 1, 0, 9)), nullptr);
+  EXPECT_EQ(copy.Lookup(Addr(10, 1, 0, 9))->ranked_pops, (std::vector<PopIndex>{0}));
+  EXPECT_EQ(copy.Lookup(Addr(10, 9, 0, 1))->ranked_pops, (std::vector<PopIndex>{1}));
+  EXPECT_EQ(copy.Lookup(Addr(192, 0, 2, 1))->ranked_pops, (std::vector<PopIndex>{2}));
+  EXPECT_EQ(copy.Version(), 1u);
+}
+
+// Removing the only row of a prefix length stops lookups probing that length; re-adding works.
+TEST(MappingTable, RemovedLengthsAreNotMatchedAndComeBack) {
+  MappingTable t;
+  MappingTable replica;
+  replica.Apply(t.Replace({{kA, {0}}, {kDefault, {1}}}));
+  replica.Apply(t.Replace({{kDefault, {1}}}));
+  EXPECT_EQ(replica.Lookup(Addr(10, 1, 0, 1))->ranked_pops, (std::vector<PopIndex>{1}));
+  replica.Apply(t.Replace({{kA, {2}}, {kDefault, {1}}}));
+  EXPECT_EQ(replica.Lookup(Addr(10, 1, 0, 1))->ranked_pops, (std::vector<PopIndex>{2}));
+  replica.Apply(t.Replace({{kA, {0}}, {kDefault, {1}}}));  // an existing row changed in place
+  EXPECT_EQ(replica.Lookup(Addr(10, 1, 0, 1))->ranked_pops, (std::vector<PopIndex>{0}));
+  EXPECT_EQ(replica.Entries(), t.Entries());
 }
 
 }  // namespace

@@ -43,10 +43,11 @@ def free_port():
 class Server:
     """`cdnlab realnet dns ZONE --listen 127.0.0.1:PORT`, stopped on exit."""
 
-    def __init__(self, binary, zone):
+    def __init__(self, binary, zone, also_ipv6=False):
         self.port = free_port()
         self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen([binary, "realnet", "dns", zone, "--listen", f"127.0.0.1:{self.port}"],
+        listen = ["--listen", f"127.0.0.1:{self.port}"] + (["--listen", f"[::1]:{self.port}"] if also_ipv6 else [])
+        self.proc = subprocess.Popen([binary, "realnet", "dns", zone] + listen,
                                      stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 10
         while time.time() < deadline:
@@ -114,8 +115,8 @@ class Reply:
         return [r for r in self.sections.get(section, []) if rtype is None or (len(r) > 3 and r[3] == rtype)]
 
 
-def kdig(server, *args):
-    cmd = ["kdig", "@127.0.0.1", "-p", str(server.port), "+time=2", "+retry=1"] + list(args)
+def kdig(server, *args, at="127.0.0.1"):
+    cmd = ["kdig", "@" + at, "-p", str(server.port), "+time=2", "+retry=1"] + list(args)
     out = subprocess.run(cmd, capture_output=True, text=True)
     return Reply(out.stdout + out.stderr)
 
@@ -210,6 +211,21 @@ def tcp_answers_like_udp(server):
     t = kdig(server, "+tcp", "A", "cdn.example.net", "+subnet=10.2.3.0/24")
     expect(u.records("ANSWER", "A") == t.records("ANSWER", "A") and t.client_subnet == u.client_subnet,
            "TCP and UDP answers differ", u.text + t.text)
+
+
+@case
+def ipv6_transport(server):
+    """Served over IPv6 as over IPv4, UDP and TCP (`--listen [::1]:PORT` beside 127.0.0.1)."""
+    with Server(server.binary, server.zone, also_ipv6=True) as both:
+        for transport in ([], ["+tcp"]):
+            r6 = kdig(both, *transport, "+subnet=10.2.3.0/24", "A", "cdn.example.net", at="::1")
+            r4 = kdig(both, *transport, "+subnet=10.2.3.0/24", "A", "cdn.example.net")
+            expect(r6.status == "NOERROR" and r6.records("ANSWER", "A") == r4.records("ANSWER", "A"),
+                   f"over IPv6 {transport}: not the IPv4 answer", r6.text + r4.text)
+            expect(r6.client_subnet == "10.2.3.0/24/16", "ECS over IPv6", r6.text)
+        # An IPv6 resolver without ECS has no IPv4 row: the default row answers it.
+        r = kdig(both, "A", "cdn.example.net", at="::1")
+        expect([rr[4] for rr in r.records("ANSWER", "A")] == ["192.0.2.10"], "IPv6 resolver: default row", r.text)
 
 
 # --- RFC 6891: EDNS ------------------------------------------------------------------------
