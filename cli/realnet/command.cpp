@@ -22,7 +22,11 @@
 #include "realnet/net/asio_clock.h"
 #include "realnet/net/asio_datagram_transport.h"
 #include "realnet/net/service_runner.h"
+#include "realnet/dns/snapshot_follower.h"
+#include "realnet/dns/snapshot_publisher.h"
 #include "realnet/dns/static_mapping_config.h"
+#include "models/federation/identity.h"
+#include "models/routing/resolver_config_fan_out.h"
 #include "scenarios/core/ipv4_text.h"
 #include "scenarios/core/scenario_error.h"
 #include "cli/user_errors.h"
@@ -34,6 +38,9 @@ struct DnsOptions {
   std::string config;
   std::vector<std::string> listen{"127.0.0.1:5300"};
   int udp_threads = 0;
+  std::string follow;              // IPV4:PORT of a controller's snapshot publisher
+  std::string snapshot_public_key; // hex Ed25519 public key of its signer
+  std::string state_dir;           // where the last good snapshot is kept
 };
 
 Endpoint ParseListen(const std::string& text, const std::string& flag = "--listen") {
@@ -63,7 +70,23 @@ struct ServiceOptions {
   std::string rfc2136;    // controller only: SERVER:PORT of a primary to update (RFC 2136)
   std::string tsig;       // controller only: NAME:BASE64SECRET for those updates (hmac-sha256)
   std::string method = "udp";  // probe-agent only: udp or icmp
+  std::string publish_snapshots;  // controller only: IPV4:PORT to serve signed mapping snapshots on
+  std::string snapshot_secret_file;  // controller only: the secret the snapshots' Ed25519 key derives from
 };
+
+// The secret in a file (whitespace around it ignored): what a snapshot signing key derives from.
+std::string ReadSecretFile(const std::string& path, const std::string& flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CLI::ValidationError(flag, "cannot read " + path);
+  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto first = secret.find_first_not_of(" \t\r\n");
+  const auto last = secret.find_last_not_of(" \t\r\n");
+  secret = first == std::string::npos ? "" : secret.substr(first, last - first + 1);
+  if (secret.size() < 16) throw CLI::ValidationError(flag, path + ": the secret must be at least 16 bytes");
+  return secret;
+}
+
+constexpr const char* kSnapshotSigner = "controller";
 
 // Runs `io` until a signal arrives or `for_s` seconds pass (when > 0).
 void RunUntilStopped(boost::asio::io_context& io, AsioClock& clock, double for_s, const std::function<void()>& stop) {
@@ -107,8 +130,28 @@ void RunController(const ServiceOptions& o) {
     target.ttl = std::chrono::seconds(static_cast<long>(s.dns.ttl_s));
     updates = std::make_unique<DnsUpdatePublisher>(RealnetCatalog(s), target, metrics);
   }
-  RoutingControllerService controller(s, *policy, io, clock, transport, metrics, updates.get());
+  std::unique_ptr<SnapshotPublisher> snapshots;
+  if (!o.publish_snapshots.empty()) {
+    if (o.snapshot_secret_file.empty()) {
+      throw CLI::ValidationError("--snapshot-secret-file", "needed with --publish-snapshots (snapshots are signed)");
+    }
+    FederationIdentity identity;
+    identity.AddParticipant(kSnapshotSigner, ReadSecretFile(o.snapshot_secret_file, "--snapshot-secret-file"));
+    snapshots = std::make_unique<SnapshotPublisher>(
+        io, RealnetCatalog(s), AuthoritativeConfig{s.dns.zone, s.dns.hostname, FromSeconds(s.dns.ttl_s)}, identity,
+        kSnapshotSigner, ParseListen(o.publish_snapshots, "--publish-snapshots"));
+    snapshots->Start();
+  }
+  ResolverConfigFanOut downstream;
+  downstream.Add(updates.get());
+  downstream.Add(snapshots.get());
+  RoutingControllerService controller(s, *policy, io, clock, transport, metrics, &downstream);
   controller.Start();
+  if (snapshots) {
+    std::cerr << fmt::format("cdnlab realnet controller: signed mapping snapshots on {}:{}\n",
+                             ParseListen(o.publish_snapshots, "--publish-snapshots").address.ToString(),
+                             snapshots->Port());
+  }
   std::cerr << fmt::format("cdnlab realnet controller: policy {}, reports on {}, DNS on {}:{}\n", policy->name,
                            s.realnet.controller.ToString(), s.realnet.dns.address.ToString(), controller.DnsPort());
   RunUntilStopped(io, clock, o.for_s, [&] {
@@ -116,6 +159,7 @@ void RunController(const ServiceOptions& o) {
       std::ofstream(o.state_out, std::ios::trunc) << controller.StateJson().dump(2) << '\n';
     }
     controller.Stop();
+    if (snapshots) snapshots->Stop();
   });
   std::cerr << fmt::format("cdnlab realnet controller: {} reports accepted, {} rejected, mapping version {}\n",
                            controller.ReportsAccepted(), controller.ReportsRejected(), controller.Table().Version());
@@ -173,6 +217,10 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
     cmd->add_option("--state-out", options->state_out, "Write the final mapping and measurements here (JSON)");
     cmd->add_option("--rfc2136", options->rfc2136, "Also push the mapping to this primary (IPV4:PORT) by RFC 2136");
     cmd->add_option("--tsig", options->tsig, "TSIG key for --rfc2136 as NAME:BASE64SECRET (hmac-sha256)");
+    cmd->add_option("--publish-snapshots", options->publish_snapshots,
+                    "Serve each mapping version as a signed snapshot on IPV4:PORT (for `realnet dns --follow`)");
+    cmd->add_option("--snapshot-secret-file", options->snapshot_secret_file,
+                    "File with the secret (16+ bytes) the snapshots' Ed25519 signing key derives from");
   }
   if (name == "probe-agent") {
     cmd->add_option("--method", options->method, "udp (to cdnlab responders) or icmp (echo, where permitted)")
@@ -186,28 +234,67 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
   });
 }
 
+// Serves a static mapping file, or follows a controller's signed snapshots (--follow).
 void RunDns(const DnsOptions& options) {
-  const StaticMappingConfig config = LoadStaticMappingFile(options.config);
+  if (options.config.empty() == options.follow.empty()) {
+    throw CLI::ValidationError("config", "give either a static mapping file or --follow (not both)");
+  }
   std::vector<boost::asio::ip::udp::endpoint> listen;
   for (const auto& text : options.listen) listen.push_back(ParseListenFlag(text, "--listen"));
-  AuthoritativeAnswerer answerer(config.catalog, config.dns);
-  MappingTable table;
-  answerer.ApplyDiff(table.Replace(config.rows));
+  const auto log = LineLogger("dns");
+  // Until a snapshot arrives a follower is authoritative for nothing: every query is REFUSED.
+  AuthoritativeAnswerer answerer(RoutingCatalog{}, AuthoritativeConfig{"not-loaded.invalid", "not-loaded.invalid"});
+  std::string source = "snapshots from " + options.follow;
+  if (!options.config.empty()) {
+    const StaticMappingConfig config = LoadStaticMappingFile(options.config);
+    answerer = AuthoritativeAnswerer(config.catalog, config.dns);
+    MappingTable table;
+    answerer.ApplyDiff(table.Replace(config.rows));
+    source = fmt::format("{} ({} mapping rows)", options.config, config.rows.size());
+  }
 
   boost::asio::io_context io;
   RealDnsServer server(io, answerer, listen, DnsServerOptions{options.udp_threads});
+  std::unique_ptr<SnapshotFollower> follower;
+  if (!options.follow.empty()) {
+    if (options.snapshot_public_key.empty()) {
+      throw CLI::ValidationError("--snapshot-public-key", "needed with --follow (snapshots are checked)");
+    }
+    SnapshotFollowerConfig config;
+    config.source = ParseListen(options.follow, "--follow");
+    config.state_dir = options.state_dir;
+    try {
+      config.identity.AddPublicKey(kSnapshotSigner, options.snapshot_public_key);
+    } catch (const std::invalid_argument& e) {
+      throw CLI::ValidationError("--snapshot-public-key", e.what());
+    }
+    follower = std::make_unique<SnapshotFollower>(io, answerer, server, config, log);
+    follower->LoadKept();
+  }
   server.Start();
+  if (follower) follower->Start();
   std::string where;
   for (const auto& at : listen) {
     where += (where.empty() ? "" : ", ") + (at.address().is_v6() ? "[" + at.address().to_string() + "]"
                                                                    : at.address().to_string());
   }
-  std::cerr << fmt::format("cdnlab realnet dns: {} on {} port {} (UDP and TCP), {} mapping rows\n", config.dns.hostname,
-                           where, server.Port(), config.rows.size());
-  RunUntilSignalled(io, 0, [&] { server.Stop(); });
+  const bool loaded = answerer.Table().Version() > 0;
+  log(fmt::format("{} on {} port {} (UDP and TCP), answering from {}", loaded ? answerer.Config().hostname : "no zone yet",
+                  where, server.Port(), loaded ? source : source + " (REFUSED until a snapshot arrives)"));
+  RunUntilSignalled(io, 0, [&] {
+    if (follower) follower->Stop();
+    server.Stop();
+  });
   const auto s = server.Stats();
-  std::cerr << fmt::format("cdnlab realnet dns: stopped after {} UDP and {} TCP queries ({} errors sent, {} dropped)\n",
-                           s.udp_queries, s.tcp_queries, s.errors_sent, s.dropped);
+  log(fmt::format("stopped after {} UDP and {} TCP queries ({} errors sent, {} dropped), mapping version {}",
+                  s.udp_queries, s.tcp_queries, s.errors_sent, s.dropped, answerer.Table().Version()));
+}
+
+// Prints the public key of a snapshot signing secret (what `dns --snapshot-public-key` takes).
+void RunSnapshotKey(const std::string& secret_file) {
+  FederationIdentity identity;
+  identity.AddParticipant(kSnapshotSigner, ReadSecretFile(secret_file, "--secret-file"));
+  std::cout << *identity.PublicKeyHex(kSnapshotSigner) << std::endl;
 }
 
 }  // namespace
@@ -217,7 +304,13 @@ void AddRealnetCommand(CLI::App& app) {
   realnet->require_subcommand(1);
   auto options = std::make_shared<DnsOptions>();
   CLI::App* dns = realnet->add_subcommand("dns", "Serve the CDN hostname from a mapping (EDNS Client Subnet aware)");
-  dns->add_option("config", options->config, "Static mapping YAML (zone, hostname, ttl_s, pops, mapping)")->required();
+  dns->add_option("config", options->config, "Static mapping YAML (zone, hostname, ttl_s, pops, mapping)");
+  dns->add_option("--follow", options->follow,
+                  "Follow a controller's signed mapping snapshots at IPV4:PORT (its --publish-snapshots)");
+  dns->add_option("--snapshot-public-key", options->snapshot_public_key,
+                  "Hex Ed25519 public key snapshots must be signed with (`realnet snapshot-key`)");
+  dns->add_option("--state-dir", options->state_dir,
+                  "Keep the last good snapshot here and answer from it at start (while the controller is away)");
   dns->add_option("--listen", options->listen,
                   "IPV4:PORT or [IPV6]:PORT to serve on (UDP and TCP); repeat for several addresses")
       ->capture_default_str();
@@ -232,6 +325,10 @@ void AddRealnetCommand(CLI::App& app) {
   AddFederationCommands(realnet);
   AddStreamingCommands(realnet);
   AddRumCommands(realnet);
+  auto secret_file = std::make_shared<std::string>();
+  CLI::App* key = realnet->add_subcommand("snapshot-key", "Print the public key of a snapshot signing secret");
+  key->add_option("--secret-file", *secret_file, "The controller's --snapshot-secret-file")->required();
+  key->callback([secret_file] { ExitOnServiceError("snapshot-key", [&] { RunSnapshotKey(*secret_file); }); });
   dns->callback([options] {
     ExitOnServiceError("dns", [&] { RunDns(*options); });
   });

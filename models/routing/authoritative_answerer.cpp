@@ -21,7 +21,8 @@ std::size_t ServerSlot(Ipv4Address key, std::size_t servers) {
 }  // namespace
 
 AuthoritativeAnswerer::AuthoritativeAnswerer(const RoutingCatalog& catalog, AuthoritativeConfig config)
-    : catalog_(catalog), config_(std::move(config)) {
+    : config_(std::move(config)) {
+  for (const auto& pop : catalog.pops) pop_servers_.push_back(pop.servers);
   config_.zone = CanonicalDnsName(config_.zone);
   config_.hostname = CanonicalDnsName(config_.hostname);
   ZoneApex& apex = config_.apex;
@@ -96,7 +97,11 @@ DnsAnswer AuthoritativeAnswerer::Answer(const DnsQuestion& question) const {
     return answer;
   }
   const PopIndex pop = chosen->ranked_pops.front();
-  const auto& servers = catalog_.pops.at(pop).servers;
+  if (pop >= pop_servers_.size() || pop_servers_[pop].empty()) {  // a row naming no PoP this answerer knows
+    answer.rcode = DnsRcode::kServFail;
+    return answer;
+  }
+  const auto& servers = pop_servers_[pop];
   if (servers.empty()) {
     answer.rcode = DnsRcode::kServFail;
     return answer;

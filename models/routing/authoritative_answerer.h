@@ -66,8 +66,13 @@ class AuthoritativeAnswerer {
   // With the apex filled in (mname, rname, name servers), names canonical (lower case, no final dot).
   const AuthoritativeConfig& Config() const { return config_; }
 
+  // The servers of every PoP, by PoP index (what answers are made of).
+  const std::vector<std::vector<Ipv4Address>>& PopServers() const { return pop_servers_; }
+
  private:
-  const RoutingCatalog& catalog_;
+  // Copied, not referenced: a copy of the answerer (realnet publishes copies to its DNS
+  // threads, a snapshot follower replaces it whole) never outlives what it answers from.
+  std::vector<std::vector<Ipv4Address>> pop_servers_;
   AuthoritativeConfig config_;
   MappingTable table_;
 };

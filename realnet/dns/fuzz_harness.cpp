@@ -11,9 +11,16 @@ namespace cdnlab {
 namespace {
 
 // Built once: the fuzzer calls us millions of times.
+RoutingCatalog TwoPops() {
+  RoutingCatalog catalog;
+  catalog.pops = {{"a", {}, {Ipv4Address{0xC000020A}}, 1}, {"b", {}, {Ipv4Address{0xC6336414}}, 1}};
+  return catalog;
+}
+
 struct FuzzWorld {
-  FuzzWorld() : answerer(catalog, AuthoritativeConfig{"example.net", "cdn.example.net", std::chrono::seconds(30)}) {
-    catalog.pops = {{"a", {}, {Ipv4Address{0xC000020A}}, 1}, {"b", {}, {Ipv4Address{0xC6336414}}, 1}};
+  FuzzWorld()
+      : catalog(TwoPops()),
+        answerer(catalog, AuthoritativeConfig{"example.net", "cdn.example.net", std::chrono::seconds(30)}) {
     MappingTable table;
     answerer.ApplyDiff(table.Replace({{Ipv4Prefix{Ipv4Address{0x0A010000}, 24}, {0, 1}},
                                       {Ipv4Prefix{Ipv4Address{0}, 0}, {1}}}));

@@ -25,7 +25,7 @@
 #include "models/streaming/ingest_balancer.h"
 #include "models/streaming/member_health_checker.h"
 #include "realnet/net/asio_clock.h"
-#include "realnet/streaming/http_client.h"
+#include "realnet/net/http_client.h"
 #include "realnet/net/http_server.h"
 
 namespace cdnlab {

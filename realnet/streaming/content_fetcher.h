@@ -10,7 +10,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "models/streaming/content_fetcher.h"
-#include "realnet/streaming/http_client.h"
+#include "realnet/net/http_client.h"
 
 namespace cdnlab {
 

@@ -27,7 +27,7 @@
 #include "models/streaming/member_health_checker.h"
 #include "models/streaming/stream_announcer.h"
 #include "realnet/net/asio_clock.h"
-#include "realnet/streaming/http_client.h"
+#include "realnet/net/http_client.h"
 #include "realnet/net/http_server.h"
 #include "realnet/streaming/segment_store.h"
 

@@ -1,4 +1,4 @@
-#include "realnet/streaming/http_client.h"
+#include "realnet/net/http_client.h"
 
 #include <algorithm>
 #include <cctype>

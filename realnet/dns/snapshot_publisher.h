@@ -1,0 +1,62 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "models/federation/identity.h"
+#include "models/ports/resolver_config_sink.h"
+#include "models/routing/mapping_table.h"
+#include "realnet/dns/mapping_snapshot.h"
+#include "realnet/net/http_server.h"
+
+namespace cdnlab {
+
+// The controller's side of "many DNS servers": each mapping version becomes one signed
+// snapshot (MappingSnapshot), served over HTTP to any number of followers:
+//   GET /mapping/snapshot              the newest snapshot (503 before the first version)
+//   GET /mapping/snapshot?after=N      long poll: the newest at once if newer than N, else
+//                                      held until a newer version or `hold` (then 204)
+//   GET /healthz                       "ok <version>"
+// Replies carry X-Cdnlab-Mapping-Version. Followers verify the signature, so the channel
+// itself needs no trust (HTTPS arrives with the control-plane TLS work).
+class SnapshotPublisher final : public ResolverConfigSink {
+ public:
+  SnapshotPublisher(boost::asio::io_context& io, const RoutingCatalog& catalog, AuthoritativeConfig dns,
+                    FederationIdentity identity, std::string signer, Endpoint listen,
+                    std::chrono::milliseconds hold = std::chrono::seconds(25));
+  ~SnapshotPublisher() override;
+  void Start();  // throws std::runtime_error when the address is taken
+  void Stop();
+  std::uint16_t Port() const { return http_.Port(); }
+
+  void Apply(const MappingDiff& diff) override;
+  std::uint64_t Version() const { return table_.Version(); }
+  std::uint64_t SnapshotsServed() const { return served_; }
+
+ private:
+  struct Waiter {
+    std::uint64_t after;
+    StreamingHttpServer::Respond respond;
+    std::unique_ptr<boost::asio::steady_timer> timer;
+  };
+  void Handle(const StreamingHttpRequest& request, StreamingHttpServer::Respond respond);
+  StreamingHttpReply Current();
+
+  boost::asio::io_context& io_;
+  std::vector<PopInfo> pops_;
+  AuthoritativeConfig dns_;
+  FederationIdentity identity_;
+  std::string signer_;
+  std::chrono::milliseconds hold_;
+  MappingTable table_;  // replica of the controller's
+  std::shared_ptr<const std::string> signed_;
+  std::vector<std::shared_ptr<Waiter>> waiters_;
+  std::uint64_t served_ = 0;
+  StreamingHttpServer http_;
+};
+
+}  // namespace cdnlab
