@@ -16,6 +16,9 @@ packages=(
   libsqlite3-dev sqlite3 curl
   # real peers the realnet tests start on loopback: Knot DNS, kdig/knsupdate, dig
   knot knot-dnsutils dnsutils dnsperf
+  # Knot as the DNS data plane: its geoip module answers per client subnet from the file the
+  # controller writes (realnet/dns/knot_geoip_writer.h)
+  knot-module-geoip
   # a real resolver in front of cdnlab's DNS (qname minimisation, ECS through its subnetcache module)
   unbound
   # live streaming: ffmpeg publishes (HLS PUT) and plays in the realnet test; nginx serves

@@ -13,6 +13,7 @@
 #include "cli/realnet/federation_commands.h"
 #include "cli/realnet/streaming_commands.h"
 #include "cli/realnet/rum_commands.h"
+#include "realnet/dns/knot_geoip_writer.h"
 #include "realnet/dns/update_publisher.h"
 #include "realnet/routing/probe_agent_service.h"
 #include "realnet/routing/catalog.h"
@@ -26,7 +27,6 @@
 #include "realnet/dns/snapshot_publisher.h"
 #include "realnet/dns/static_mapping_config.h"
 #include "models/federation/identity.h"
-#include "models/routing/resolver_config_fan_out.h"
 #include "scenarios/core/ipv4_text.h"
 #include "scenarios/core/scenario_error.h"
 #include "cli/user_errors.h"
@@ -69,6 +69,8 @@ struct ServiceOptions {
   std::string state_out;  // controller only: where to write its final state (JSON)
   std::string rfc2136;    // controller only: SERVER:PORT of a primary to update (RFC 2136)
   std::string tsig;       // controller only: NAME:BASE64SECRET for those updates (hmac-sha256)
+  std::string knot_geoip_config;  // controller only: Knot's mod-geoip config file to write
+  std::string knotc_socket;       // controller only: Knot's control socket, for the reloads
   std::string method = "udp";  // probe-agent only: udp or icmp
   std::string publish_snapshots;  // controller only: IPV4:PORT to serve signed mapping snapshots on
   std::string snapshot_secret_file;  // controller only: the secret the snapshots' Ed25519 key derives from
@@ -142,10 +144,22 @@ void RunController(const ServiceOptions& o) {
         kSnapshotSigner, ParseListen(o.publish_snapshots, "--publish-snapshots"));
     snapshots->Start();
   }
-  ResolverConfigFanOut downstream;
-  downstream.Add(updates.get());
-  downstream.Add(snapshots.get());
-  RoutingControllerService controller(s, *policy, io, clock, transport, metrics, &downstream);
+  std::unique_ptr<KnotGeoipWriter> knot;
+  if (o.knot_geoip_config.empty() != o.knotc_socket.empty()) {
+    throw CLI::ValidationError("--knot-geoip-config", "goes with --knotc-socket (both or neither)");
+  }
+  if (!o.knot_geoip_config.empty()) {
+    KnotGeoipTarget target;
+    target.config_path = o.knot_geoip_config;
+    target.knotc_socket = o.knotc_socket;
+    target.zone = s.dns.zone;
+    target.hostname = s.dns.hostname;
+    knot = std::make_unique<KnotGeoipWriter>(RealnetCatalog(s), target, metrics, LineLogger("controller"));
+  }
+  // Knot first: it carries the per-subnet answers; the RFC 2136 update only the default row;
+  // then the snapshot followers.
+  RoutingControllerService controller(s, *policy, io, clock, transport, metrics,
+                                      {knot.get(), updates.get(), snapshots.get()});
   controller.Start();
   if (snapshots) {
     std::cerr << fmt::format("cdnlab realnet controller: signed mapping snapshots on {}:{}\n",
@@ -167,6 +181,12 @@ void RunController(const ServiceOptions& o) {
     std::cerr << fmt::format("cdnlab realnet controller: {} RFC 2136 updates accepted, {} failed{}\n",
                              updates->UpdatesAccepted(), updates->UpdatesFailed(),
                              updates->LastError().empty() ? "" : " (last: " + updates->LastError() + ")");
+  }
+  if (knot) {
+    std::cerr << fmt::format("cdnlab realnet controller: Knot geoip: {} reloads confirmed, {} failed, Knot answers "
+                             "mapping version {}{}\n",
+                             knot->ReloadsConfirmed(), knot->ReloadsFailed(), knot->ConfirmedVersion(),
+                             knot->LastError().empty() ? "" : " (last: " + knot->LastError() + ")");
   }
 }
 
@@ -215,12 +235,19 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
   cmd->add_option(name_flag, options->name, name_help)->required();
   if (name == "controller") {
     cmd->add_option("--state-out", options->state_out, "Write the final mapping and measurements here (JSON)");
-    cmd->add_option("--rfc2136", options->rfc2136, "Also push the mapping to this primary (IPV4:PORT) by RFC 2136");
+    cmd->add_option("--rfc2136", options->rfc2136,
+                    "Keep the default row as the zone's plain record on this primary (IPV4:PORT), by RFC 2136");
     cmd->add_option("--tsig", options->tsig, "TSIG key for --rfc2136 as NAME:BASE64SECRET (hmac-sha256)");
     cmd->add_option("--publish-snapshots", options->publish_snapshots,
                     "Serve each mapping version as a signed snapshot on IPV4:PORT (for `realnet dns --follow`)");
     cmd->add_option("--snapshot-secret-file", options->snapshot_secret_file,
                     "File with the secret (16+ bytes) the snapshots' Ed25519 signing key derives from");
+    cmd->add_option("--knot-geoip-config", options->knot_geoip_config,
+                    "Knot as the DNS data plane: write the mapping to this file, the config-file of a mod-geoip "
+                    "(mode: subnet) attached to the scenario's zone, at every version (needs --knotc-socket)");
+    cmd->add_option("--knotc-socket", options->knotc_socket,
+                    "Knot's control socket: `knotc -f zone-reload ZONE` after each write, then TXT "
+                    "_cdnlab-mapping.<zone> must show the new version");
   }
   if (name == "probe-agent") {
     cmd->add_option("--method", options->method, "udp (to cdnlab responders) or icmp (echo, where permitted)")

@@ -1,6 +1,7 @@
 #include "models/routing/authoritative_answerer.h"
 
 #include "models/routing/resolver_cache.h"
+#include "models/routing/server_slot.h"
 
 namespace cdnlab {
 namespace {
@@ -11,11 +12,6 @@ constexpr std::uint16_t kIxfr = 251;
 bool InZone(const std::string& name, const std::string& zone) {
   return name == zone || (name.size() > zone.size() && name.compare(name.size() - zone.size(), zone.size(), zone) == 0 &&
                           name[name.size() - zone.size() - 1] == '.');
-}
-
-// A stable spread of clients over a PoP's servers (Knuth multiplicative hash).
-std::size_t ServerSlot(Ipv4Address key, std::size_t servers) {
-  return static_cast<std::size_t>((key.value * 2654435761u) >> 8) % servers;
 }
 
 }  // namespace

@@ -40,22 +40,21 @@ void PushDeleteRrset(ldns_rr_list* list, const std::string& owner) {
 DnsUpdatePublisher::DnsUpdatePublisher(RoutingCatalog catalog, DnsUpdateTarget target, MetricsSink& metrics)
     : catalog_(std::move(catalog)), target_(std::move(target)), metrics_(metrics) {}
 
-std::string DnsUpdatePublisher::NameFor(const Ipv4Prefix& prefix) const {
-  if (prefix.length == 0) return target_.hostname + ".";
-  const std::uint32_t v = prefix.network.value;
-  return fmt::format("{}-{}-{}-{}-{}.map.{}.", v >> 24, (v >> 16) & 0xFF, (v >> 8) & 0xFF, v & 0xFF, prefix.length,
-                     target_.zone);
-}
-
 void DnsUpdatePublisher::Apply(const MappingDiff& diff) {
-  if (diff.Empty()) return;
+  const Ipv4Prefix everything{Ipv4Address{0}, 0};
+  const MappingEntry* row = nullptr;
+  for (const auto& upsert : diff.upserts) {
+    if (upsert.prefix == everything) row = &upsert;
+  }
+  bool removed = false;
+  for (const auto& prefix : diff.removals) removed = removed || prefix == everything;
+  if (row == nullptr && !removed) return;  // the default row did not change
+
+  const std::string owner = target_.hostname + ".";
   LdnsPtr<ldns_rr_list> updates(ldns_rr_list_new());
-  for (const auto& removed : diff.removals) PushDeleteRrset(updates.get(), NameFor(removed));
-  for (const auto& row : diff.upserts) {
-    const std::string owner = NameFor(row.prefix);
-    PushDeleteRrset(updates.get(), owner);
-    if (row.ranked_pops.empty()) continue;
-    for (const auto& server : catalog_.pops.at(row.ranked_pops.front()).servers) {
+  PushDeleteRrset(updates.get(), owner);
+  if (row != nullptr && !row->ranked_pops.empty()) {
+    for (const auto& server : catalog_.pops.at(row->ranked_pops.front()).servers) {
       PushRr(updates.get(), fmt::format("{} {} IN A {}", owner, target_.ttl.count(), server.ToString()));
     }
   }

@@ -20,13 +20,17 @@ struct DnsUpdateTarget {
   std::chrono::seconds timeout{3};
 };
 
-// Makes an existing authoritative server follow the mapping through RFC 2136 dynamic
-// updates signed with TSIG (RFC 8945), for operators who keep their DNS. A plain zone
-// cannot answer per client subnet, so each mapping row becomes its own name:
-//   the default row (0.0.0.0/0)  -> <hostname>            A <servers of its top PoP>
-//   a row for 10.1.0.0/24        -> 10-1-0-0-24.map.<zone> A <servers of its top PoP>
-// (a view/geo module or a CNAME chain can then select among them). Each changed row is
-// replaced (delete RRset, add) in one signed update over TCP; the reply's TSIG is verified.
+// Keeps the CDN name's plain record in an operator's zone on the mapping's default row
+// (0.0.0.0/0 -> <hostname> A <servers of its top PoP>) through RFC 2136 dynamic updates signed
+// with TSIG (RFC 8945), one signed update over TCP (delete RRset, add) per change of that row;
+// the reply's TSIG is verified. Diffs that leave the default row alone send nothing.
+//
+// Only the default row: a plain zone cannot answer per client subnet, and the names this used
+// to write per row (10-1-0-0-24.map.<zone>) were reached by no query. Per-subnet answers come
+// from cdnlab's own server or from Knot's geoip module (KnotGeoipWriter). The plain record still
+// serves: it is what clients outside every subnet get where the module is not loaded, it is the
+// default RRset Knot's geoip docs require in the zone (DNSSEC denial), and unlike a module's
+// file it travels to secondaries by zone transfer.
 class DnsUpdatePublisher final : public ResolverConfigSink {
  public:
   DnsUpdatePublisher(RoutingCatalog catalog, DnsUpdateTarget target, MetricsSink& metrics);
@@ -35,9 +39,6 @@ class DnsUpdatePublisher final : public ResolverConfigSink {
   std::uint64_t UpdatesAccepted() const { return accepted_; }
   std::uint64_t UpdatesFailed() const { return failed_; }
   const std::string& LastError() const { return last_error_; }
-
-  // The owner name a mapping row is published under.
-  std::string NameFor(const Ipv4Prefix& prefix) const;
 
  private:
   RoutingCatalog catalog_;  // a copy: the publisher often outlives the catalog it was built from

@@ -14,7 +14,7 @@ namespace cdnlab {
 RoutingControllerService::RoutingControllerService(const Scenario& s, const PolicySpec& policy,
                                                    boost::asio::io_context& io, AsioClock& clock,
                                                    AsioDatagramTransport& transport, MetricsSink& metrics,
-                                                   ResolverConfigSink* extra_sink)
+                                                   std::vector<ResolverConfigSink*> extra_sinks)
     : catalog_(RealnetCatalog(s)),
       listen_(s.realnet.controller),
       clock_(clock),
@@ -24,7 +24,7 @@ RoutingControllerService::RoutingControllerService(const Scenario& s, const Poli
              MeasurementStoreConfig{policy.ewma_alpha, FromSeconds(policy.max_age_s)}),
       random_(s.seed, /*stream=*/3),
       answerer_(catalog_, AuthoritativeConfig{s.dns.zone, s.dns.hostname, FromSeconds(s.dns.ttl_s)}),
-      sink_(answerer_, extra_sink) {
+      sink_(answerer_, std::move(extra_sinks)) {
   if (policy.kind == PolicyKind::kProbe) {  // `probe`, or `measured` as older scenarios call it
     policy_ = std::make_unique<MeasuredPolicy>(
         store_, MeasuredPolicyConfig{policy.loss_penalty_ms, policy.hysteresis_ratio, policy.hysteresis_ms});

@@ -1,5 +1,6 @@
 #pragma once
 #include <memory>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
@@ -18,13 +19,14 @@ namespace cdnlab {
 
 // The mapping controller on real sockets: probe reports arrive as JSON datagrams, feed the
 // same MeasurementStore and SelectionPolicy as in simulation, and the MappingController's
-// diffs go to cdnlab's own authoritative DNS server in this process (and to any extra sink,
-// e.g. a DnsUpdatePublisher for an operator's Knot or BIND).
+// diffs go to cdnlab's own authoritative DNS server in this process and then, in order, to the
+// extra sinks (e.g. a KnotGeoipWriter for Knot as the data plane, a DnsUpdatePublisher for the
+// default row in an operator's zone).
 class RoutingControllerService {
  public:
   RoutingControllerService(const Scenario& scenario, const PolicySpec& policy, boost::asio::io_context& io,
                            AsioClock& clock, AsioDatagramTransport& transport, MetricsSink& metrics,
-                           ResolverConfigSink* extra_sink = nullptr);
+                           std::vector<ResolverConfigSink*> extra_sinks = {});
   ~RoutingControllerService();
   void Start();
   void Stop();
@@ -42,17 +44,20 @@ class RoutingControllerService {
   // then hands the diff on.
   class LocalDnsSink final : public ResolverConfigSink {
    public:
-    LocalDnsSink(AuthoritativeAnswerer& answerer, ResolverConfigSink* next) : answerer_(answerer), next_(next) {}
+    LocalDnsSink(AuthoritativeAnswerer& answerer, std::vector<ResolverConfigSink*> next)
+        : answerer_(answerer), next_(std::move(next)) {}
     void Serve(RealDnsServer* dns) { dns_ = dns; }
     void Apply(const MappingDiff& diff) override {
       answerer_.ApplyDiff(diff);
       if (dns_ != nullptr) dns_->Refresh();
-      if (next_ != nullptr) next_->Apply(diff);
+      for (ResolverConfigSink* sink : next_) {
+        if (sink != nullptr) sink->Apply(diff);
+      }
     }
 
    private:
     AuthoritativeAnswerer& answerer_;
-    ResolverConfigSink* next_;
+    std::vector<ResolverConfigSink*> next_;
     RealDnsServer* dns_ = nullptr;
   };
 

@@ -1,6 +1,7 @@
 #pragma once
 // A real Knot DNS server for tests: zone, key and config written to a fresh temp dir,
 // knotd started on 127.0.0.1 at a free port, stopped (and the dir removed) on destruction.
+// Tests may add configuration (KnotExtraConfig), e.g. a module attached to the zone.
 #include <signal.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -10,9 +11,12 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
@@ -23,11 +27,22 @@ extern char** environ;
 
 namespace cdnlab::testing {
 
+// Configuration a test adds to the server's knot.conf; `{dir}` in it becomes the server's
+// temp dir (e.g. a module's config file kept there).
+struct KnotExtraConfig {
+  std::string server;    // lines under `server:`, 4-space indented ("    edns-client-subnet: on\n")
+  std::string sections;  // whole top-level sections placed before `zone:` (a `mod-geoip:` list)
+  std::string zone;      // lines under the zone, 4-space indented ("    module: mod-geoip/cdn\n")
+  // Files (name in the temp dir, content) written before knotd starts: knotd refuses to start
+  // when a module's config file is missing.
+  std::vector<std::pair<std::string, std::string>> files;
+};
+
 class KnotServer {
  public:
   // `zone_records` are extra lines for the zone file (owner names relative to the zone).
   KnotServer(const std::string& zone, const std::string& key_name, const std::string& key_secret,
-             const std::string& zone_records) {
+             const std::string& zone_records, KnotExtraConfig extra = {}) {
     dir_ = std::filesystem::temp_directory_path() / ("cdnlab-knot-" + std::to_string(getpid()) + "-" +
                                                      std::to_string(counter_++));
     std::filesystem::remove_all(dir_);
@@ -40,14 +55,18 @@ class KnotServer {
     std::ofstream(dir_ / "knot.conf") << "server:\n    rundir: \"" << dir_.string() << "\"\n"
                                       << "    listen: 127.0.0.1@" << port_ << "\n"
                                       << "    user: root:root\n"
+                                      << InDir(extra.server)
                                       << "database:\n    storage: \"" << dir_.string() << "\"\n"
                                       << "log:\n  - target: stderr\n    any: warning\n"
                                       << "key:\n  - id: " << key_name << "\n    algorithm: hmac-sha256\n"
                                       << "    secret: " << key_secret << "\n"
                                       << "acl:\n  - id: updaters\n    key: " << key_name << "\n    action: update\n"
+                                      << InDir(extra.sections)
                                       << "zone:\n  - domain: " << zone << "\n    storage: \"" << dir_.string()
                                       << "\"\n    file: " << zone << ".zone\n    acl: updaters\n"
-                                      << "    zonefile-sync: -1\n    journal-content: changes\n";
+                                      << "    zonefile-sync: -1\n    journal-content: changes\n"
+                                      << InDir(extra.zone);
+    for (const auto& [name, content] : extra.files) std::ofstream(dir_ / name) << content;
     const std::string conf = (dir_ / "knot.conf").string();
     const std::string log = (dir_ / "knotd.log").string();
     posix_spawn_file_actions_t actions;
@@ -58,13 +77,26 @@ class KnotServer {
     const int rc = posix_spawnp(&pid_, "knotd", &actions, nullptr, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) throw std::runtime_error("cannot start knotd (is the knot package installed?)");
-    // Ready when it answers for its zone; give up after 10 s.
-    for (int i = 0; i < 100; ++i) {
-      if (Kdig(zone + " SOA +short").output.find("hostmaster") != std::string::npos) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    // Ready when it answers for its zone; give up after 10 s, or at once when knotd exits
+    // (e.g. it refuses its configuration). Its control socket appears once it serves, so no
+    // query is sent (and lost, costing kdig's 2 s timeout) before.
+    for (int i = 0; i < 500; ++i) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        break;
+      }
+      if (std::filesystem::exists(ControlSocket()) &&
+          Kdig(zone + " SOA +short").output.find("hostmaster") != std::string::npos) {
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     Stop();
-    throw std::runtime_error("knotd did not come up; log in " + log);
+    const std::string why = Log();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+    throw std::runtime_error("knotd did not come up:\n" + why);
   }
   ~KnotServer() {
     Stop();
@@ -75,6 +107,14 @@ class KnotServer {
   KnotServer& operator=(const KnotServer&) = delete;
 
   std::uint16_t Port() const { return port_; }
+  const std::filesystem::path& Dir() const { return dir_; }
+  // Where knotd listens for knotc (its rundir).
+  std::string ControlSocket() const { return (dir_ / "knot.sock").string(); }
+  // knotd's own log (warnings and errors), for failure messages.
+  std::string Log() const {
+    std::ifstream in(dir_ / "knotd.log");
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
   ShellResult Kdig(const std::string& args) const {
     return RunShell("kdig @127.0.0.1 -p " + std::to_string(port_) + " +time=2 +retry=0 " + args);
   }
@@ -86,6 +126,12 @@ class KnotServer {
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;
+  }
+  std::string InDir(std::string text) const {
+    for (auto at = text.find("{dir}"); at != std::string::npos; at = text.find("{dir}", at)) {
+      text.replace(at, 5, dir_.string());
+    }
+    return text;
   }
   static std::uint16_t FreePort() {
     boost::asio::io_context io;
