@@ -1,5 +1,7 @@
 #include "scenarios/core/yaml_field_reader.h"
 
+#include <map>
+
 #include <charconv>
 #include <cmath>
 
@@ -42,11 +44,18 @@ MapReader::MapReader(const YAML::Node& node, std::string path, IssueLog& log, st
     return;
   }
   valid_ = true;
+  std::map<std::string, YAML::Mark> seen;
   for (const auto& kv : node_) {
     const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
     if (allowed_keys.count(key) == 0) {
       log_.Add(kv.first.Mark(), FieldPath(key),
                fmt::format("unknown key '{}'; expected one of: {}", key, JoinKeys(allowed_keys)));
+    }
+    // yaml-cpp keeps one of two equal keys without a word: the other one's value would be lost.
+    const auto [first, inserted] = seen.emplace(key, kv.first.Mark());
+    if (!inserted) {
+      log_.Add(kv.first.Mark(), FieldPath(key),
+               fmt::format("key '{}' is given twice (first on line {})", key, first->second.line + 1));
     }
   }
 }

@@ -137,6 +137,13 @@ TEST(ScenarioLoader, UnknownKeyNested) {
   EXPECT_ISSUE("ttl_s: 30}", "ttl_s: 30, ttl: 5}", "ttl:", "dns.ttl", "unknown key 'ttl'");
 }
 
+// yaml-cpp keeps the first of two equal keys without a word; the loader must not.
+TEST(ScenarioLoader, KeyGivenTwice) {
+  EXPECT_MENTIONS(ErrorOf(std::string(kValid) + "seed: 4\n"),
+                  "bad.yaml:26:1: field 'seed': key 'seed' is given twice (first on line");
+  EXPECT_ISSUE("servers: 2,", "servers: 2, servers: 3,", "servers: 3", "pops[0].servers", "key 'servers' is given twice");
+}
+
 TEST(ScenarioLoader, NumberExpected) {
   EXPECT_ISSUE("duration_s: 100", "duration_s: long", "long", "duration_s", "expected a number > 0, got 'long'");
   EXPECT_ISSUE("capacity_rps: 100", "capacity_rps: fast", "fast", "pops[0].capacity_rps",
