@@ -6,6 +6,7 @@
 
 #include "models/core/sim_time.h"
 #include "models/net/ipv4.h"
+#include "models/net/ipv6.h"
 #include "models/ports/name_resolver.h"
 #include "models/routing/catalog.h"
 
@@ -18,7 +19,8 @@ struct DnsQuestion {
   std::string qname;
   std::uint16_t qtype = static_cast<std::uint16_t>(DnsType::kA);
   Ipv4Address source;                       // the querying resolver
-  std::optional<Ipv4Prefix> client_subnet;  // EDNS Client Subnet source prefix, if sent
+  std::optional<Ipv4Prefix> client_subnet;  // EDNS Client Subnet source prefix, if sent (family 1)
+  std::optional<Ipv6Prefix> client_subnet6; // the same for family 2 (no IPv6 mapping rows yet: read, not mapped)
 };
 
 // Which RRset a positive answer carries: A records (the CDN name, or an in-zone name server's

@@ -104,6 +104,10 @@ const char* ReadClientSubnet(const std::uint8_t* d, std::size_t n, WireQuery& q)
     std::uint32_t v = 0;
     for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | ecs.address[i];
     q.question.client_subnet = Ipv4Prefix{Ipv4Address{v}, ecs.source_prefix_length};
+  } else {
+    Ipv6Address a;
+    std::copy(ecs.address.begin(), ecs.address.end(), a.bytes.begin());
+    q.question.client_subnet6 = Ipv6Prefix{a, ecs.source_prefix_length};
   }
   q.client_subnet = ecs;
   return nullptr;
@@ -313,11 +317,13 @@ ParsedQuery ParseDnsQuery(const std::uint8_t* data, std::size_t size) {
       if (q.has_edns) {
         q.client_subnet.reset();
         q.question.client_subnet.reset();
+        q.question.client_subnet6.reset();
         return Refuse(p, kFormErr, "more than one OPT record");  // RFC 6891 6.1.1
       }
       if (const char* problem = ReadOpt(data + at, owner, fixed + 10, rdlen, q)) {
         q.client_subnet.reset();
         q.question.client_subnet.reset();
+        q.question.client_subnet6.reset();
         return Refuse(p, kFormErr, problem);
       }
     }

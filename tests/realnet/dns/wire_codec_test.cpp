@@ -97,6 +97,8 @@ TEST(DnsWireCodec, ReadsClientSubnet) {
   ASSERT_EQ(v6.verdict, QueryVerdict::kAnswer) << v6.why;
   EXPECT_FALSE(v6.query.question.client_subnet.has_value()) << "IPv6 subnets are echoed, not mapped";
   EXPECT_TRUE(v6.query.client_subnet.has_value());
+  ASSERT_TRUE(v6.query.question.client_subnet6.has_value());
+  EXPECT_EQ(v6.query.question.client_subnet6->ToString(), "2001:db8:1::/48");
 }
 
 TEST(DnsWireCodec, TruncatedPacketsNeverParse) {
