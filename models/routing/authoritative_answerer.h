@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <utility>
 
 #include "models/routing/dns_question.h"
 #include "models/routing/mapping_table.h"
@@ -28,6 +29,10 @@ struct ZoneApex {
 };
 
 struct AuthoritativeConfig {
+  AuthoritativeConfig() = default;
+  AuthoritativeConfig(std::string zone_name, std::string cdn_hostname, Duration answer_ttl = std::chrono::seconds(20))
+      : zone(std::move(zone_name)), hostname(std::move(cdn_hostname)), ttl(answer_ttl) {}
+
   std::string zone = "example.net";          // the zone this server is authoritative for
   std::string hostname = "cdn.example.net";  // the CDN name answered from the mapping
   Duration ttl = std::chrono::seconds(20);
