@@ -98,6 +98,8 @@ struct RoutingPolicySummary {
   std::string policy;      // the policy's label (results are keyed by it)
   std::string kind;        // probe | rum | hybrid | anycast | geo | random | oracle ("" if unknown)
   std::string map_by;      // client_subnet | resolver ("" if unknown)
+  // Runs whose authoritative honours ECS: whether answers carried the widest true scope.
+  std::optional<bool> scope_aggregation;
   double dns_ttl_s = 0;    // the TTL this run answered with (0 if unknown)
   Quantiles regret_ms;     // population-weighted over groups and sample times
   // The same split by the groups' resolver, when the scenario has public resolvers.
@@ -110,6 +112,10 @@ struct RoutingPolicySummary {
   double dns_update_rows = 0;  // rows in those diffs
   double dns_queries_answered = 0;
   double dns_queries_per_min = 0;  // at the authoritative, over the whole run
+  // Runs mapped by client subnet that have a run of the same kind mapped by resolver (see
+  // CompareEcsWithResolverMapping): that run's label, and this run's query rate over its.
+  std::string resolver_mapped_policy;
+  std::optional<double> ecs_query_rate_over_resolver;
   double probe_packets = 0;
   double probe_bytes = 0;
   double probe_trains = 0;

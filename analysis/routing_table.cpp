@@ -80,6 +80,15 @@ std::string FormatRoutingTable(const std::vector<RoutingPolicySummary>& policies
                                Num(p.overhead.bytes_per_group_per_min / 1000, 2), Beacons(p.rum), Load(p.overload)});
   }
   out += kLegend;
+  // What ECS costs in queries, next to the by-resolver run it is compared with.
+  std::string ratios;
+  for (const auto& p : policies) {
+    if (!p.ecs_query_rate_over_resolver) continue;
+    const double ratio = *p.ecs_query_rate_over_resolver;
+    ratios += fmt::format("{}{} {} ({})", ratios.empty() ? "" : ", ", p.policy,
+                          std::isfinite(ratio) ? Num(ratio, 2) + "x" : std::string("-"), p.resolver_mapped_policy);
+  }
+  if (!ratios.empty()) out += "dnsq/m with ECS over mapping by resolver: " + ratios + "\n";
   const bool events = std::any_of(policies.begin(), policies.end(), [](const auto& p) { return !p.events.empty(); });
   if (!events) return out;
   out += "settle time / remapped groups per timeline event:\n";

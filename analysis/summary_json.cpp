@@ -91,6 +91,7 @@ nlohmann::ordered_json RoutingSummaryJson(const RunInfo& run, const std::vector<
     nlohmann::ordered_json j;
     j["policy"] = p.kind;
     j["map_by"] = p.map_by;
+    if (p.scope_aggregation) j["scope_aggregation"] = *p.scope_aggregation;
     j["dns_ttl_s"] = Rounded(p.dns_ttl_s);
     j["regret_ms"] = QuantilesJson(p.regret_ms);
     if (p.regret_public_ms) j["regret_public_resolver_users_ms"] = QuantilesJson(*p.regret_public_ms);
@@ -100,6 +101,10 @@ nlohmann::ordered_json RoutingSummaryJson(const RunInfo& run, const std::vector<
     j["flaps"] = FlapsJson(p.flaps);
     j["dns_queries"] = Rounded(p.dns_queries_answered);
     j["dns_queries_per_min"] = Rounded(p.dns_queries_per_min);
+    if (p.ecs_query_rate_over_resolver) {
+      j["ecs_query_rate_over_resolver"] = Rounded(*p.ecs_query_rate_over_resolver);
+      j["resolver_mapped_policy"] = p.resolver_mapped_policy;
+    }
     j["dns_failures"] = Rounded(p.dns_failures);
     j["dns_updates"] = Rounded(p.dns_updates);
     j["dns_update_rows"] = Rounded(p.dns_update_rows);

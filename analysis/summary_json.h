@@ -17,10 +17,12 @@ struct RunInfo {
   std::string fidelity = "packet";  // packet | flow; only "flow" is written (packet files stay as they were)
 };
 
-// summary.json: run info, then routing.<label>.{policy, map_by, dns_ttl_s, regret_ms,
-// regret_public_resolver_users_ms / regret_isp_resolver_users_ms (scenarios with public
-// resolvers), download_ms, flaps{per_group_per_hour, max_group_per_hour, ...},
-// dns_queries_per_min, measurement_overhead{packets_per_group_per_min,
+// summary.json: run info, then routing.<label>.{policy, map_by, scope_aggregation (runs that
+// honour ECS), dns_ttl_s, regret_ms, regret_public_resolver_users_ms /
+// regret_isp_resolver_users_ms (scenarios with public resolvers), download_ms,
+// flaps{per_group_per_hour, max_group_per_hour, ...}, dns_queries_per_min,
+// ecs_query_rate_over_resolver and resolver_mapped_policy (ECS runs with a by-resolver
+// counterpart, see CompareEcsWithResolverMapping), measurement_overhead{packets_per_group_per_min,
 // bytes_per_group_per_min, ...}, rum{beacons_accepted, beacons_rejected, ...},
 // overload{peak_ratio, pops{...}}, events[i].settle_s, ...}. Keys keep insertion order and numbers are rounded
 // to microsecond/millisecond-scale precision, so equal runs give byte-identical files.

@@ -15,6 +15,7 @@
 #include "analysis/federation_table.h"
 #include "analysis/metrics_recorder.h"
 #include "analysis/progress_bar.h"
+#include "analysis/resolver_mapping_comparison.h"
 #include "analysis/routing_csv_writer.h"
 #include "analysis/routing_summary.h"
 #include "analysis/routing_table.h"
@@ -113,6 +114,10 @@ std::string RunRouting(const Scenario& scenario, const RunOptions& options, cons
     RoutingPolicySummary summary_row = summaries.Summarize(label, recorder, Totals(run));
     summary_row.kind = PolicyKindName(policy.kind);
     summary_row.map_by = policy.kind == PolicyKind::kAnycast ? "" : MapByName(policy.map_by);
+    // Anycast answers go through the ECS-honouring authoritative too (see experiment.cpp).
+    if (policy.kind == PolicyKind::kAnycast || policy.map_by == MapBy::kClientSubnet) {
+      summary_row.scope_aggregation = policy.scope_aggregation;
+    }
     summary_row.dns_ttl_s = policy.dns_ttl_s.value_or(scenario.dns.ttl_s);
     results.push_back(summary_row);
     csv.Append(label, recorder);
@@ -124,6 +129,7 @@ std::string RunRouting(const Scenario& scenario, const RunOptions& options, cons
       std::cerr << fmt::format(" done in {:.1f} s\n", wall.count());
     }
   }
+  CompareEcsWithResolverMapping(results);
   summary = RoutingSummaryJson(info, results);
   return FormatRoutingTable(results);
 }

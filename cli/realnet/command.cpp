@@ -139,9 +139,11 @@ void RunController(const ServiceOptions& o) {
     }
     FederationIdentity identity;
     identity.AddParticipant(kSnapshotSigner, ReadSecretFile(o.snapshot_secret_file, "--snapshot-secret-file"));
-    snapshots = std::make_unique<SnapshotPublisher>(
-        io, RealnetCatalog(s), AuthoritativeConfig{s.dns.zone, s.dns.hostname, FromSeconds(s.dns.ttl_s)}, identity,
-        kSnapshotSigner, ParseListen(o.publish_snapshots, "--publish-snapshots"));
+    // Followers must answer as the controller's own server does: same zone, TTL and scope rules.
+    AuthoritativeConfig answers(s.dns.zone, s.dns.hostname, FromSeconds(s.dns.ttl_s));
+    answers.scope_aggregation = policy->scope_aggregation;
+    snapshots = std::make_unique<SnapshotPublisher>(io, RealnetCatalog(s), answers, identity, kSnapshotSigner,
+                                                    ParseListen(o.publish_snapshots, "--publish-snapshots"));
     snapshots->Start();
   }
   std::unique_ptr<KnotGeoipWriter> knot;

@@ -28,7 +28,12 @@ AuthoritativeAnswerer::AuthoritativeAnswerer(const RoutingCatalog& catalog, Auth
   apex.rname = apex.rname.empty() ? "hostmaster." + config_.zone : CanonicalDnsName(apex.rname);
 }
 
-bool AuthoritativeAnswerer::ApplyDiff(const MappingDiff& diff) { return table_.Apply(diff); }
+bool AuthoritativeAnswerer::ApplyDiff(const MappingDiff& diff) {
+  if (!table_.Apply(diff)) return false;
+  // Per mapping version, not per query; Answer() only reads it.
+  if (config_.use_client_subnet && config_.scope_aggregation) scopes_.Rebuild(table_);
+  return true;
+}
 
 DnsAnswer AuthoritativeAnswerer::Answer(const DnsQuestion& question) const {
   DnsAnswer answer;
@@ -76,6 +81,14 @@ DnsAnswer AuthoritativeAnswerer::Answer(const DnsQuestion& question) const {
   if (row != nullptr) {
     chosen = *row;
     answer.scope_prefix_length = row->prefix.length;
+    if (config_.scope_aggregation) {
+      // The widest scope that is still true; the server is hashed from it so that every
+      // subnet inside the scope gets this very answer (same PoP, same server).
+      if (const std::optional<Ipv4Prefix> widest = scopes_.WidestScope(key)) {
+        answer.scope_prefix_length = widest->length;
+        key = widest->network;
+      }
+    }
   } else {
     const MappingEntry* by_resolver = table_.Lookup(question.source);
     if (by_resolver != nullptr) chosen = *by_resolver;

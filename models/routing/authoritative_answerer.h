@@ -4,6 +4,7 @@
 
 #include "models/routing/dns_question.h"
 #include "models/routing/mapping_table.h"
+#include "models/routing/scope_aggregation_index.h"
 
 namespace cdnlab {
 
@@ -40,6 +41,10 @@ struct AuthoritativeConfig {
   // resolver's row, and the response's scope is 0 (RFC 7871 7.2.1: the answer does not depend
   // on the client's subnet, so the resolver may reuse it for all its clients).
   bool use_client_subnet = true;
+  // True = answer a client subnet with the widest true scope (ScopeAggregationIndex): adjacent
+  // and nested rows with the same PoP share one scope, so resolvers cache one answer for all of
+  // them. False = the matching row's own prefix length (what cdnlab did before issue 14).
+  bool scope_aggregation = true;
   ZoneApex apex;
 };
 
@@ -50,6 +55,10 @@ struct AuthoritativeConfig {
 //    resolver's address (then 0.0.0.0/0's row); with use_client_subnet=false always the latter,
 //    scope 0 when the query carried a subnet. The server inside the PoP is picked by a
 //    hash of the subnet/resolver so one client keeps hitting one server.
+//    With scope_aggregation the scope is the widest prefix around the subnet whose addresses
+//    all match rows with the same first PoP (never wider: the resolver hands the answer to every
+//    client inside it), and the server is hashed from that prefix's network, not the subnet's,
+//    so every subnet inside the scope really gets the same answer.
 //  - qname == hostname, other qtype: NOERROR with no data.
 //  - qname == zone: SOA (and ANY: the SOA, RFC 8482) or NS from the apex config; other types NODATA.
 //  - qname == an in-zone name server: its glue for A, else NODATA.
@@ -80,6 +89,7 @@ class AuthoritativeAnswerer {
   std::vector<std::vector<Ipv4Address>> pop_servers_;
   AuthoritativeConfig config_;
   MappingTable table_;
+  ScopeAggregationIndex scopes_;  // rebuilt with every applied diff when aggregating
 };
 
 }  // namespace cdnlab

@@ -37,6 +37,12 @@ class MappingTable {
   const MappingEntry* Lookup(Ipv4Address address) const;
   const MappingEntry* Find(const Ipv4Prefix& prefix) const;
   std::vector<MappingEntry> Entries() const;  // ordered by prefix
+  // Calls visit(const MappingEntry&) for every row, ordered by prefix (network, then length:
+  // a prefix comes before the prefixes nested in it), without copying them.
+  template <typename Visit>
+  void ForEachRow(Visit&& visit) const {
+    for (const auto& entry : rows_) visit(entry.second);
+  }
 
  private:
   void Index(const MappingEntry& row);

@@ -63,6 +63,7 @@ json BodyOf(const MappingSnapshot& s) {
           {"hostname", s.dns.hostname},
           {"ttl_ms", std::chrono::duration_cast<std::chrono::milliseconds>(s.dns.ttl).count()},
           {"use_client_subnet", s.dns.use_client_subnet},
+          {"scope_aggregation", s.dns.scope_aggregation},
           {"apex",
            {{"mname", apex.mname}, {"rname", apex.rname}, {"refresh_s", apex.refresh_s}, {"retry_s", apex.retry_s},
             {"expire_s", apex.expire_s}, {"minimum_s", apex.minimum_s}, {"ttl_s", apex.ttl_s},
@@ -72,7 +73,8 @@ json BodyOf(const MappingSnapshot& s) {
 }
 
 MappingSnapshot ReadBody(const json& b) {
-  jw::RequireObject(b, "", {"version", "zone", "hostname", "ttl_ms", "use_client_subnet", "apex", "pops", "rows"});
+  jw::RequireObject(b, "", {"version", "zone", "hostname", "ttl_ms", "use_client_subnet", "scope_aggregation", "apex",
+                            "pops", "rows"});
   MappingSnapshot s;
   const std::uint64_t max32 = std::numeric_limits<std::uint32_t>::max() >> 1;  // RFC 2181 8: 31-bit TTLs
   s.version = Unsigned(jw::Required(b, "", "version"), "version", std::numeric_limits<std::uint32_t>::max());
@@ -83,6 +85,9 @@ MappingSnapshot ReadBody(const json& b) {
   const json& ecs = jw::Required(b, "", "use_client_subnet");
   if (!ecs.is_boolean()) jw::Fail("use_client_subnet", "expected true or false");
   s.dns.use_client_subnet = ecs.get<bool>();
+  const json& aggregation = jw::Required(b, "", "scope_aggregation");
+  if (!aggregation.is_boolean()) jw::Fail("scope_aggregation", "expected true or false");
+  s.dns.scope_aggregation = aggregation.get<bool>();
 
   const json& apex = jw::Required(b, "", "apex");
   jw::RequireObject(apex, "apex", {"mname", "rname", "refresh_s", "retry_s", "expire_s", "minimum_s", "ttl_s", "name_servers"});

@@ -4,7 +4,7 @@
 //   {"format": "cdnlab-mapping-snapshot/1", "signer": "controller",
 //    "body": "<JSON text of the snapshot>", "signature": "<hex Ed25519 over the body's bytes>"}
 // The body carries everything a DNS server answers from: version, zone, hostname, TTL,
-// whether ECS is honoured, the apex, the PoPs' servers and every mapping row. Opening checks
+// whether ECS is honoured and scopes aggregated, the apex, the PoPs' servers and every row. Opening checks
 // the signature before reading anything, then reads the body strictly: a snapshot is taken
 // whole or refused with the reason, never half-applied.
 #include <cstdint>

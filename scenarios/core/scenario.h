@@ -108,6 +108,9 @@ struct PolicySpec {
   PolicyKind kind = PolicyKind::kProbe;
   std::string label;  // unique per scenario, default = name; what results are keyed by
   MapBy map_by = MapBy::kClientSubnet;
+  // Client-subnet answers carry the widest true scope (adjacent rows with one PoP share it), so
+  // resolvers cache fewer subnets; false = each row's own prefix (to compare the two).
+  bool scope_aggregation = true;
   std::optional<double> dns_ttl_s;  // overrides dns.ttl_s for this policy's run
   double min_dwell_s = 0;           // 0 = off; a row's first PoP is kept at least this long unless unusable
   bool capacity_spill = false;      // respect PoP capacity_rps, spill overload to the next-best PoP

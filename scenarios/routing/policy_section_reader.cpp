@@ -38,6 +38,7 @@ const std::map<std::string, OptionScope>& Options() {
       {"min_dwell_s", {all, "every policy"}},
       {"capacity_spill", {all, "every policy"}},
       {"map_by", {{K::kProbe, K::kRum, K::kHybrid, K::kGeo, K::kRandom, K::kOracle}, "every policy but anycast"}},
+      {"scope_aggregation", {all, "every policy"}},
       {"ewma_alpha", {measured, "probe, rum, hybrid"}},
       {"max_age_s", {measured, "probe, rum, hybrid"}},
       {"loss_penalty_ms", {measured, "probe, rum, hybrid"}},
@@ -129,6 +130,14 @@ class PolicyReader {
         p.map_by = MapBy::kResolver;
       } else {
         m.Error("map_by", fmt::format("unknown map_by '{}'; expected client_subnet or resolver", *v));
+      }
+    }
+    if (auto v = m.Bool("scope_aggregation", false)) {
+      p.scope_aggregation = *v;
+      // By resolver every answer has scope 0 already: there is nothing to aggregate.
+      if (p.map_by == MapBy::kResolver) {
+        m.Error("scope_aggregation", "'scope_aggregation' needs map_by: client_subnet (mapping by resolver answers "
+                                     "with scope 0)");
       }
     }
     if (m.Has("dns_ttl_s")) p.dns_ttl_s = m.Number("dns_ttl_s", false, Range::Positive());

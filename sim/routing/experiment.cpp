@@ -105,6 +105,7 @@ class WithdrawingAnycastPolicy final : public SelectionPolicy {
 AuthoritativeConfig AuthoritativeConfigFor(const Scenario& s, const PolicySpec& policy) {
   AuthoritativeConfig config{s.dns.zone, s.dns.hostname, FromSeconds(policy.dns_ttl_s.value_or(s.dns.ttl_s))};
   config.use_client_subnet = policy.kind == PolicyKind::kAnycast || policy.map_by == MapBy::kClientSubnet;
+  config.scope_aggregation = policy.scope_aggregation;
   return config;
 }
 

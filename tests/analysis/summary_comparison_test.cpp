@@ -140,6 +140,9 @@ TEST(SummaryComparison, DirectionRules) {
 
   EXPECT_EQ(DirectionForMetric("scenario.name"), MetricDirection::kMustEqual);
   EXPECT_EQ(DirectionForMetric("routing.probe.policy"), MetricDirection::kMustEqual);
+  EXPECT_EQ(DirectionForMetric("routing.probe.scope_aggregation"), MetricDirection::kMustEqual);
+  EXPECT_EQ(DirectionForMetric("routing.probe.resolver_mapped_policy"), MetricDirection::kMustEqual);
+  EXPECT_EQ(DirectionForMetric("routing.probe.ecs_query_rate_over_resolver"), MetricDirection::kLowerIsBetter);
 
   // Sample counts, inputs and unknown metrics are never judged.
   EXPECT_EQ(DirectionForMetric("routing.probe.regret_ms.samples"), MetricDirection::kNotCompared);

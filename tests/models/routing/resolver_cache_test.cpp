@@ -26,6 +26,18 @@ TEST(ResolverCache, ScopedAnswersServeOnlyTheirSubnet) {
   EXPECT_EQ(c.Misses(), 1u);
 }
 
+// Scope aggregation (issue 14): one answer scoped to a /18 serves every /24 inside it, so the
+// resolver asks once for all of them.
+TEST(ResolverCache, AWideScopeServesEverySubnetInsideIt) {
+  ResolverCache c;
+  c.Insert("cdn.example.net", Ipv4Prefix{Addr(10, 2, 0, 0), 18}, AnswerWith(Addr(1, 1, 1, 1), 20), seconds(0));
+  for (std::uint8_t third = 0; third < 64; ++third) {
+    EXPECT_TRUE(c.Lookup("cdn.example.net", Addr(10, 2, third, 1), seconds(1)).has_value()) << int(third);
+  }
+  EXPECT_FALSE(c.Lookup("cdn.example.net", Addr(10, 2, 64, 1), seconds(1)).has_value());
+  EXPECT_EQ(c.Size(), 1u);
+}
+
 TEST(ResolverCache, MostSpecificEntryWins) {
   ResolverCache c;
   c.Insert("cdn.example.net", std::nullopt, AnswerWith(Addr(9, 9, 9, 9), 20), seconds(0));

@@ -61,6 +61,24 @@ TEST_F(RealDnsServerTest, TwoSubnetsGetTheirOwnPopWithTheRightScope) {
   EXPECT_EQ(b.find("192.0.2.10"), std::string::npos) << b;
 }
 
+// Adjacent rows on one PoP: the answer carries the /23 they make together, so a resolver may
+// reuse it for both /24s; it is the same answer (same server) for both.
+TEST_F(RealDnsServerTest, AdjacentSubnetsOnOnePopShareTheirWidestScope) {
+  const std::string a = Kdig("cdn.example.net A +subnet=10.3.0.0/24");
+  EXPECT_NE(a.find("CLIENT-SUBNET: 10.3.0.0/24/23"), std::string::npos) << a;
+  EXPECT_NE(a.find("198.51.100.20"), std::string::npos) << a;
+  const std::string b = Kdig("cdn.example.net A +subnet=10.3.1.0/24");
+  EXPECT_NE(b.find("CLIENT-SUBNET: 10.3.1.0/24/23"), std::string::npos) << b;
+  EXPECT_NE(b.find("198.51.100.20"), std::string::npos) << b;
+}
+
+TEST(StaticMappingConfig, ScopeAggregationCanBeTurnedOff) {
+  const std::string base = "zone: example.net\nhostname: cdn.example.net\nttl_s: 30\n"
+                           "pops: [{id: a, servers: [192.0.2.10]}]\nmapping: [{prefix: 10.3.0.0/24, pops: [a]}]\n";
+  EXPECT_TRUE(LoadStaticMappingText(base, "m.yaml").dns.scope_aggregation);
+  EXPECT_FALSE(LoadStaticMappingText(base + "scope_aggregation: false\n", "m.yaml").dns.scope_aggregation);
+}
+
 TEST_F(RealDnsServerTest, TcpAnswersTheSame) {
   const std::string b = Kdig("+tcp cdn.example.net A +subnet=10.2.7.0/24");
   EXPECT_NE(b.find("198.51.100.20"), std::string::npos) << b;

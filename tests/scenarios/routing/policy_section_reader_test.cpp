@@ -93,7 +93,7 @@ TEST(PolicyLoader, ReadsEveryOption) {
       "  - {name: probe, label: probe-ttl300, map_by: resolver, dns_ttl_s: 300, min_dwell_s: 60, "
       "capacity_spill: true, probe_candidates: 2, ewma_alpha: 0.5}\n"
       "  - {name: hybrid, label: h.1, probe_candidates: 0, page_views_per_group_per_min: 4.5, rum_candidates: 2, "
-      "test_object_bytes: 20000}\n");
+      "test_object_bytes: 20000, scope_aggregation: false}\n");
   const PolicySpec& p = s.policies[0];
   EXPECT_EQ(p.label, "probe-ttl300");
   EXPECT_EQ(p.map_by, MapBy::kResolver);
@@ -108,6 +108,8 @@ TEST(PolicyLoader, ReadsEveryOption) {
   EXPECT_EQ(h.page_views_per_group_per_min, 4.5);
   EXPECT_EQ(h.rum_candidates, 2);
   EXPECT_EQ(h.test_object_bytes, 20000u);
+  EXPECT_FALSE(h.scope_aggregation);
+  EXPECT_TRUE(p.scope_aggregation) << "on unless written";
   EXPECT_EQ(MapByName(p.map_by), "resolver");
 }
 
@@ -160,6 +162,14 @@ TEST(PolicyLoader, OptionsThatDoNotApplyToTheKind) {
                       "'ewma_alpha' does not apply to policy 'oracle' (it applies to probe, rum, hybrid)");
   EXPECT_POLICY_ISSUE("{name: geo}", "{name: geo, colour: red}", "colour", "policies[1].colour",
                       "unknown key 'colour'; expected one of: ");
+}
+
+TEST(PolicyLoader, ScopeAggregationNeedsClientSubnets) {
+  EXPECT_POLICY_ISSUE("{name: probe}", "{name: probe, map_by: resolver, scope_aggregation: false}", "aggregation: ^false",
+                      "policies[0].scope_aggregation",
+                      "'scope_aggregation' needs map_by: client_subnet (mapping by resolver answers with scope 0)");
+  EXPECT_POLICY_ISSUE("{name: geo}", "{name: geo, scope_aggregation: 1}", "aggregation: ^1", "policies[1].scope_aggregation",
+                      "expected true or false");
 }
 
 TEST(PolicyLoader, MapByTypo) {
