@@ -197,8 +197,7 @@ constexpr std::size_t kAuthority = 8;
 constexpr std::size_t kAdditional = 10;
 
 void WriteOpt(ResponseWriter& w, const WireQuery& q, std::uint16_t rcode, std::optional<std::uint8_t> scope) {
-  w.Put16(0x0000);  // root owner (one zero octet) and the type's high octet
-  w.Out().pop_back();
+  w.Out().push_back(0);  // the owner: the root name
   w.Put16(kTypeOpt);
   w.Put16(kResponseUdpSize);
   // TTL: extended rcode (upper 8 of 12 bits), version 0, DO echoed (RFC 3225).
