@@ -18,7 +18,10 @@ bool InZone(const std::string& name, const std::string& zone) {
 
 AuthoritativeAnswerer::AuthoritativeAnswerer(const RoutingCatalog& catalog, AuthoritativeConfig config)
     : config_(std::move(config)) {
-  for (const auto& pop : catalog.pops) pop_servers_.push_back(pop.servers);
+  for (const auto& pop : catalog.pops) {
+    pop_servers_.push_back(pop.servers);
+    pop_servers6_.push_back(pop.servers6);
+  }
   config_.zone = CanonicalDnsName(config_.zone);
   config_.hostname = CanonicalDnsName(config_.hostname);
   ZoneApex& apex = config_.apex;
@@ -62,7 +65,7 @@ DnsAnswer AuthoritativeAnswerer::Answer(const DnsQuestion& question) const {
     answer.ttl = config_.ttl;
     return answer;
   }
-  if (qtype != DnsType::kA && qtype != DnsType::kAny) {
+  if (qtype != DnsType::kA && qtype != DnsType::kAaaa && qtype != DnsType::kAny) {
     answer.ttl = config_.ttl;  // NODATA
     return answer;
   }
@@ -106,18 +109,21 @@ DnsAnswer AuthoritativeAnswerer::Answer(const DnsQuestion& question) const {
     return answer;
   }
   const PopIndex pop = chosen->ranked_pops.front();
-  if (pop >= pop_servers_.size() || pop_servers_[pop].empty()) {  // a row naming no PoP this answerer knows
+  // A row naming no PoP this answerer knows, or a PoP without servers: nothing to answer with.
+  if (pop >= pop_servers_.size() || (pop_servers_[pop].empty() && pop_servers6_[pop].empty())) {
     answer.rcode = DnsRcode::kServFail;
     return answer;
   }
   const auto& servers = pop_servers_[pop];
-  if (servers.empty()) {
-    answer.rcode = DnsRcode::kServFail;
-    return answer;
-  }
-  answer.addresses.push_back(servers[ServerSlot(key, servers.size())]);
   answer.ttl = config_.ttl;
   answer.pop = pop;
+  if (qtype == DnsType::kAaaa) {
+    // The same PoP and server slot as the A answer; NODATA when the PoP has no IPv6.
+    const auto& servers6 = pop_servers6_[pop];
+    if (!servers6.empty()) answer.addresses6.push_back(servers6[ServerSlot(key, servers6.size())]);
+    return answer;
+  }
+  if (!servers.empty()) answer.addresses.push_back(servers[ServerSlot(key, servers.size())]);  // else NODATA
   return answer;
 }
 

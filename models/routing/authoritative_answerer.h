@@ -59,6 +59,8 @@ struct AuthoritativeConfig {
 //    all match rows with the same first PoP (never wider: the resolver hands the answer to every
 //    client inside it), and the server is hashed from that prefix's network, not the subnet's,
 //    so every subnet inside the scope really gets the same answer.
+//  - qname == hostname, AAAA: the same row and PoP as A, one of the PoP's IPv6 addresses
+//    (same server slot); NODATA when that PoP has none (the scope still that of the row).
 //  - qname == hostname, other qtype: NOERROR with no data.
 //  - qname == zone: SOA (and ANY: the SOA, RFC 8482) or NS from the apex config; other types NODATA.
 //  - qname == an in-zone name server: its glue for A, else NODATA.
@@ -82,11 +84,13 @@ class AuthoritativeAnswerer {
 
   // The servers of every PoP, by PoP index (what answers are made of).
   const std::vector<std::vector<Ipv4Address>>& PopServers() const { return pop_servers_; }
+  const std::vector<std::vector<Ipv6Address>>& PopServers6() const { return pop_servers6_; }
 
  private:
   // Copied, not referenced: a copy of the answerer (realnet publishes copies to its DNS
   // threads, a snapshot follower replaces it whole) never outlives what it answers from.
   std::vector<std::vector<Ipv4Address>> pop_servers_;
+  std::vector<std::vector<Ipv6Address>> pop_servers6_;
   AuthoritativeConfig config_;
   MappingTable table_;
   ScopeAggregationIndex scopes_;  // rebuilt with every applied diff when aggregating

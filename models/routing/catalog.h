@@ -10,6 +10,7 @@
 
 #include "models/geo/point.h"
 #include "models/net/ipv4.h"
+#include "models/net/ipv6.h"
 
 namespace cdnlab {
 
@@ -22,6 +23,7 @@ struct PopInfo {
   GeoPoint location;
   std::vector<Ipv4Address> servers;  // one address per server host
   double capacity_rps = 0;           // requests per second the PoP is sized for
+  std::vector<Ipv6Address> servers6 = {};  // the IPv6 addresses its servers answer AAAA with, if any
 };
 
 struct ClientGroupInfo {

@@ -32,6 +32,7 @@ struct DnsAnswer {
   DnsRcode rcode = DnsRcode::kNoError;
   DnsAnswerData data = DnsAnswerData::kAddresses;
   std::vector<Ipv4Address> addresses;           // A records (empty for NODATA/errors)
+  std::vector<Ipv6Address> addresses6;          // AAAA records, from the same ranking as A
   Duration ttl{0};
   std::optional<std::uint8_t> scope_prefix_length;  // set when the question carried a client subnet
   std::optional<PopIndex> pop;                  // which PoP was answered (for metrics)

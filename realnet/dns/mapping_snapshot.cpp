@@ -9,6 +9,7 @@
 #include "models/core/json_walk.h"
 #include "realnet/dns/wire_codec.h"
 #include "scenarios/core/ipv4_text.h"
+#include "scenarios/core/ipv6_text.h"
 
 namespace cdnlab {
 namespace {
@@ -55,7 +56,11 @@ json BodyOf(const MappingSnapshot& s) {
   json name_servers = json::array();
   for (const auto& ns : apex.name_servers) name_servers.push_back({{"name", ns.name}, {"addresses", Addresses(ns.glue)}});
   json pops = json::array();
-  for (const auto& p : s.pops) pops.push_back({{"id", p.id}, {"servers", Addresses(p.servers)}});
+  for (const auto& p : s.pops) {
+    json servers6 = json::array();
+    for (const auto& a : p.servers6) servers6.push_back(a.ToString());
+    pops.push_back({{"id", p.id}, {"servers", Addresses(p.servers)}, {"servers6", servers6}});
+  }
   json rows = json::array();
   for (const auto& r : s.rows) rows.push_back({{"prefix", r.prefix.ToString()}, {"pops", r.ranked_pops}});
   return {{"version", s.version},
@@ -112,10 +117,17 @@ MappingSnapshot ReadBody(const json& b) {
   if (!pops.is_array()) jw::Fail("pops", "expected an array");
   for (std::size_t i = 0; i < pops.size(); ++i) {
     const std::string path = jw::At("pops", i);
-    jw::RequireObject(pops[i], path, {"id", "servers"});
+    jw::RequireObject(pops[i], path, {"id", "servers", "servers6"});
     PopInfo pop;
     pop.id = Text(jw::Required(pops[i], path, "id"), path + ".id");
     pop.servers = ReadAddresses(jw::Required(pops[i], path, "servers"), path + ".servers");
+    const json& servers6 = jw::Required(pops[i], path, "servers6");
+    if (!servers6.is_array()) jw::Fail(path + ".servers6", "expected an array of IPv6 addresses");
+    for (std::size_t k = 0; k < servers6.size(); ++k) {
+      const auto a = ParseIpv6Address(Text(servers6[k], jw::At(path + ".servers6", k)));
+      if (!a) jw::Fail(jw::At(path + ".servers6", k), "not an IPv6 address");
+      pop.servers6.push_back(*a);
+    }
     s.pops.push_back(pop);
   }
   const json& rows = jw::Required(b, "", "rows");

@@ -8,6 +8,7 @@
 
 #include "realnet/dns/wire_codec.h"
 #include "scenarios/core/ipv4_text.h"
+#include "scenarios/core/ipv6_text.h"
 #include "scenarios/core/yaml_field_reader.h"
 
 namespace cdnlab {
@@ -98,11 +99,14 @@ StaticMappingConfig LoadStaticMappingText(const std::string& yaml, const std::st
     PopInfo pop;
     if (auto v = m.String("id", true)) pop.id = *v;
     if (!pop_index.emplace(pop.id, c.catalog.pops.size()).second) m.Error("id", "PoP '" + pop.id + "' is listed twice");
+    // A server listed by address of either family: A answers take the IPv4 ones, AAAA the IPv6.
     for (const auto& text : StringList(m, "servers", log)) {
       if (auto a = ParseIpv4Address(text)) {
         pop.servers.push_back(*a);
+      } else if (auto a6 = ParseIpv6Address(text)) {
+        pop.servers6.push_back(*a6);
       } else {
-        m.Error("servers", fmt::format("expected IPv4 addresses, got '{}'", text));
+        m.Error("servers", fmt::format("expected IPv4 or IPv6 addresses, got '{}'", text));
       }
     }
     c.catalog.pops.push_back(pop);

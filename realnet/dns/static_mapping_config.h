@@ -14,7 +14,7 @@ namespace cdnlab {
 //   hostname: cdn.example.net
 //   ttl_s: 20
 //   scope_aggregation: true   # optional: false = ECS scope is each row's own prefix
-//   pops:    [{id: pop-a, servers: [192.0.2.10, 192.0.2.11]}, ...]
+//   pops:    [{id: pop-a, servers: [192.0.2.10, 192.0.2.11, 2001:db8::10]}, ...]  (A and AAAA)
 //   mapping: [{prefix: 10.1.0.0/24, pops: [pop-a, pop-b]}, {prefix: 0.0.0.0/0, pops: [pop-b]}]
 //   # optional, the zone's apex (defaults: ns1.<zone> without glue, hostmaster.<zone>, 3600 600 86400 30, TTL 3600)
 //   name_servers: [{name: ns1.example.net, addresses: [192.0.2.53]}, {name: ns.other.org}]

@@ -10,6 +10,7 @@ constexpr std::uint16_t kTypeOpt = 41;
 constexpr std::uint16_t kTypeA = 1;
 constexpr std::uint16_t kTypeNs = 2;
 constexpr std::uint16_t kTypeSoa = 6;
+constexpr std::uint16_t kTypeAaaa = 28;
 constexpr std::uint16_t kClassIn = 1;
 constexpr std::uint16_t kEdnsClientSubnet = 8;    // RFC 7871 option code
 constexpr std::uint16_t kResponseUdpSize = 1232;  // the DNS flag day 2020 recommendation
@@ -360,7 +361,14 @@ void WriteDnsResponse(const WireQuery& query, const DnsAnswer& answer, const Aut
     switch (answer.data) {
       case DnsAnswerData::kAddresses:
         for (const auto& a : answer.addresses) WriteA(w, nullptr, a, ttl, kAnswer);
-        negative = answer.addresses.empty();
+        for (const auto& a : answer.addresses6) {
+          w.QuestionNamePointer();
+          const std::size_t at = w.RrFixed(kTypeAaaa, kClassIn, ttl);
+          w.Out().insert(w.Out().end(), a.bytes.begin(), a.bytes.end());
+          w.PatchLength(at);
+          w.Count(kAnswer);
+        }
+        negative = answer.addresses.empty() && answer.addresses6.empty();
         break;
       case DnsAnswerData::kApexSoa:
         WriteSoa(w, zone, serial, ttl, kAnswer);

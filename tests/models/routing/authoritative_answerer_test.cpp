@@ -219,5 +219,37 @@ TEST_F(AnswererTest, RandomTablesEveryAddressInsideTheScopeGetsTheSameAnswer) {
   EXPECT_GT(checked, 10000);
 }
 
+// AAAA comes from the same row and PoP as A; a PoP of one family only answers the other
+// family with NODATA (never SERVFAIL: it has servers), and one with none at all is SERVFAIL.
+TEST(AnswererFamilies, AaaaFollowsTheSameRankingAndMissingFamiliesAreNodata) {
+  RoutingCatalog catalog;
+  Ipv6Address v6;
+  v6.bytes = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};
+  catalog.pops = {{"dual", {}, {Addr(192, 0, 2, 10)}, 0, {v6}}, {"v6-only", {}, {}, 0, {v6}}, {"none", {}, {}, 0}};
+  AuthoritativeAnswerer answerer(catalog, AuthoritativeConfig{"example.net", "cdn.example.net"});
+  MappingTable master;
+  answerer.ApplyDiff(master.Replace({{Ipv4Prefix{Addr(10, 1, 0, 0), 24}, {0}},
+                                     {Ipv4Prefix{Addr(10, 2, 0, 0), 24}, {1}},
+                                     {Ipv4Prefix{Addr(10, 3, 0, 0), 24}, {2}}}));
+  auto ask = [&](std::uint16_t qtype, Ipv4Address subnet) {
+    DnsQuestion q;
+    q.qname = "cdn.example.net";
+    q.qtype = qtype;
+    q.client_subnet = Ipv4Prefix{subnet, 24};
+    return answerer.Answer(q);
+  };
+  const DnsAnswer dual6 = ask(28, Addr(10, 1, 0, 0));
+  ASSERT_EQ(dual6.addresses6.size(), 1u);
+  EXPECT_EQ(dual6.addresses6[0], v6);
+  EXPECT_TRUE(dual6.addresses.empty());
+  EXPECT_EQ(ask(1, Addr(10, 1, 0, 0)).addresses.size(), 1u);
+  const DnsAnswer only6_a = ask(1, Addr(10, 2, 0, 0));
+  EXPECT_EQ(only6_a.rcode, DnsRcode::kNoError);
+  EXPECT_TRUE(only6_a.addresses.empty()) << "NODATA";
+  EXPECT_EQ(only6_a.scope_prefix_length, std::optional<std::uint8_t>(24)) << "the NODATA depends on the subnet";
+  EXPECT_EQ(ask(28, Addr(10, 2, 0, 0)).addresses6.size(), 1u);
+  EXPECT_EQ(ask(28, Addr(10, 3, 0, 0)).rcode, DnsRcode::kServFail);
+}
+
 }  // namespace
 }  // namespace cdnlab

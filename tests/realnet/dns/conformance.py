@@ -165,7 +165,7 @@ def apex_ns_with_glue(server):
 @case
 def nodata_at_apex_and_hostname(server):
     """RFC 2308 2.2: a name that exists without the asked type is NOERROR, no answer, the SOA in authority."""
-    for qtype, name in (("TXT", "example.net"), ("AAAA", "cdn.example.net"), ("MX", "cdn.example.net")):
+    for qtype, name in (("TXT", "example.net"), ("AAAA", "example.net"), ("MX", "cdn.example.net")):
         r = kdig(server, qtype, name)
         expect(r.status == "NOERROR" and "aa" in r.flags, f"{qtype} {name}: not NOERROR", r.text)
         expect(r.counts["ANSWER"] == 0, f"{qtype} {name}: NODATA must have no answer", r.text)
@@ -226,6 +226,25 @@ def ipv6_transport(server):
         # An IPv6 resolver without ECS has no IPv4 row: the default row answers it.
         r = kdig(both, "A", "cdn.example.net", at="::1")
         expect([rr[4] for rr in r.records("ANSWER", "A")] == ["192.0.2.10"], "IPv6 resolver: default row", r.text)
+
+
+@case
+def aaaa_from_the_same_ranking(server):
+    """RFC 3596: AAAA for the CDN name, from the same mapping row and PoP as A (and with the
+    same ECS scope); NODATA with the SOA, still scoped to the row, where that PoP has no IPv6."""
+    for subnet, a, aaaa, scope in (("10.1.0.0/24", "192.0.2.10", "2001:db8:a::10", "24"),
+                                   ("10.2.3.0/24", "198.51.100.20", "2001:db8:b::20", "16")):
+        r4 = kdig(server, "+subnet=" + subnet, "A", "cdn.example.net")
+        r6 = kdig(server, "+subnet=" + subnet, "AAAA", "cdn.example.net")
+        expect([rr[4] for rr in r4.records("ANSWER", "A")] == [a], f"{subnet}: A", r4.text)
+        expect([rr[4] for rr in r6.records("ANSWER", "AAAA")] == [aaaa], f"{subnet}: AAAA from the same PoP", r6.text)
+        expect(r6.client_subnet == f"{subnet}/{scope}", f"{subnet}: AAAA scoped like A", r6.text)
+    r = kdig(server, "+subnet=10.3.0.0/24", "AAAA", "cdn.example.net")
+    expect(r.status == "NOERROR" and r.counts["ANSWER"] == 0 and len(r.records("AUTHORITY", "SOA")) == 1,
+           "a PoP without IPv6: NODATA with the SOA", r.text)
+    expect(r.client_subnet == "10.3.0.0/24/24", "that NODATA depends on the subnet: the row's scope", r.text)
+    t = kdig(server, "+tcp", "AAAA", "cdn.example.net")
+    expect([rr[4] for rr in t.records("ANSWER", "AAAA")] == ["2001:db8:a::10"], "AAAA by resolver over TCP", t.text)
 
 
 # --- RFC 6891: EDNS ------------------------------------------------------------------------
@@ -344,7 +363,7 @@ def ecs_scope_rules(server):
     # this subnet only (cdnlab's choice: scope = source, never 0, so it is not reused wider).
     r = kdig(server, "+subnet=172.16.5.0/24", "A", "cdn.example.net")
     expect(r.client_subnet == "172.16.5.0/24/24", "unmapped subnet: scope = source", r.text)
-    for args in (["SOA", "example.net"], ["NS", "example.net"], ["AAAA", "cdn.example.net"],
+    for args in (["SOA", "example.net"], ["NS", "example.net"], ["MX", "cdn.example.net"],
                  ["A", "nope.example.net"], ["A", "ns1.example.net"]):
         r = kdig(server, "+subnet=10.1.0.0/24", *args)
         expect(r.client_subnet == "10.1.0.0/24/0", f"{args}: does not depend on the subnet: scope 0", r.text)
