@@ -15,25 +15,16 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <ldns/ldns.h>
 
 #include "models/routing/disjoint_blocks.h"
 #include "models/routing/server_slot.h"
 #include "scenarios/core/ipv4_text.h"
+#include "realnet/dns/ldns_ptr.h"
 
 extern char** environ;
 
 namespace cdnlab {
 namespace {
-
-struct LdnsDeleter {
-  void operator()(ldns_resolver* r) const { ldns_resolver_deep_free(r); }
-  void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
-  void operator()(ldns_rr_list* l) const { ldns_rr_list_deep_free(l); }
-  void operator()(ldns_rdf* d) const { ldns_rdf_deep_free(d); }
-};
-template <typename T>
-using LdnsPtr = std::unique_ptr<T, LdnsDeleter>;
 
 std::string Absolute(const std::string& name) { return !name.empty() && name.back() == '.' ? name : name + "."; }
 

@@ -1,22 +1,13 @@
 #include "realnet/dns/update_publisher.h"
 
-#include <ldns/ldns.h>
-
 #include <memory>
 
 #include <fmt/format.h>
 
+#include "realnet/dns/ldns_ptr.h"
+
 namespace cdnlab {
 namespace {
-
-struct LdnsDeleter {
-  void operator()(ldns_resolver* r) const { ldns_resolver_deep_free(r); }
-  void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
-  void operator()(ldns_rr_list* l) const { ldns_rr_list_deep_free(l); }
-  void operator()(ldns_rdf* d) const { ldns_rdf_deep_free(d); }
-};
-template <typename T>
-using LdnsPtr = std::unique_ptr<T, LdnsDeleter>;
 
 bool PushRr(ldns_rr_list* list, const std::string& text) {
   ldns_rr* rr = nullptr;
