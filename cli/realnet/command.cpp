@@ -133,6 +133,7 @@ void RunController(const ServiceOptions& o) {
     updates = std::make_unique<DnsUpdatePublisher>(RealnetCatalog(s), target, metrics);
   }
   std::unique_ptr<SnapshotPublisher> snapshots;
+  Endpoint snapshots_at;
   if (!o.publish_snapshots.empty()) {
     if (o.snapshot_secret_file.empty()) {
       throw CLI::ValidationError("--snapshot-secret-file", "needed with --publish-snapshots (snapshots are signed)");
@@ -140,10 +141,9 @@ void RunController(const ServiceOptions& o) {
     FederationIdentity identity;
     identity.AddParticipant(kSnapshotSigner, ReadSecretFile(o.snapshot_secret_file, "--snapshot-secret-file"));
     // Followers must answer as the controller's own server does: same zone, TTL and scope rules.
-    AuthoritativeConfig answers(s.dns.zone, s.dns.hostname, FromSeconds(s.dns.ttl_s));
-    answers.scope_aggregation = policy->scope_aggregation;
-    snapshots = std::make_unique<SnapshotPublisher>(io, RealnetCatalog(s), answers, identity, kSnapshotSigner,
-                                                    ParseListen(o.publish_snapshots, "--publish-snapshots"));
+    snapshots_at = ParseListen(o.publish_snapshots, "--publish-snapshots");
+    snapshots = std::make_unique<SnapshotPublisher>(io, RealnetCatalog(s), ControllerAnswererConfig(s, *policy),
+                                                    identity, kSnapshotSigner, snapshots_at);
     snapshots->Start();
   }
   std::unique_ptr<KnotGeoipWriter> knot;
@@ -165,8 +165,7 @@ void RunController(const ServiceOptions& o) {
   controller.Start();
   if (snapshots) {
     std::cerr << fmt::format("cdnlab realnet controller: signed mapping snapshots on {}:{}\n",
-                             ParseListen(o.publish_snapshots, "--publish-snapshots").address.ToString(),
-                             snapshots->Port());
+                             snapshots_at.address.ToString(), snapshots->Port());
   }
   std::cerr << fmt::format("cdnlab realnet controller: policy {}, reports on {}, DNS on {}:{}\n", policy->name,
                            s.realnet.controller.ToString(), s.realnet.dns.address.ToString(), controller.DnsPort());

@@ -16,19 +16,23 @@ bool InZone(const std::string& name, const std::string& zone) {
 
 }  // namespace
 
+AuthoritativeConfig WithApexDefaults(AuthoritativeConfig config) {
+  config.zone = CanonicalDnsName(config.zone);
+  config.hostname = CanonicalDnsName(config.hostname);
+  ZoneApex& apex = config.apex;
+  if (apex.name_servers.empty()) apex.name_servers.push_back(ZoneNameServer{"ns1." + config.zone, {}});
+  for (auto& ns : apex.name_servers) ns.name = CanonicalDnsName(ns.name);
+  apex.mname = apex.mname.empty() ? apex.name_servers.front().name : CanonicalDnsName(apex.mname);
+  apex.rname = apex.rname.empty() ? "hostmaster." + config.zone : CanonicalDnsName(apex.rname);
+  return config;
+}
+
 AuthoritativeAnswerer::AuthoritativeAnswerer(const RoutingCatalog& catalog, AuthoritativeConfig config)
-    : config_(std::move(config)) {
+    : config_(WithApexDefaults(std::move(config))) {
   for (const auto& pop : catalog.pops) {
     pop_servers_.push_back(pop.servers);
     pop_servers6_.push_back(pop.servers6);
   }
-  config_.zone = CanonicalDnsName(config_.zone);
-  config_.hostname = CanonicalDnsName(config_.hostname);
-  ZoneApex& apex = config_.apex;
-  if (apex.name_servers.empty()) apex.name_servers.push_back(ZoneNameServer{"ns1." + config_.zone, {}});
-  for (auto& ns : apex.name_servers) ns.name = CanonicalDnsName(ns.name);
-  apex.mname = apex.mname.empty() ? apex.name_servers.front().name : CanonicalDnsName(apex.mname);
-  apex.rname = apex.rname.empty() ? "hostmaster." + config_.zone : CanonicalDnsName(apex.rname);
 }
 
 bool AuthoritativeAnswerer::ApplyDiff(const MappingDiff& diff) {

@@ -48,6 +48,10 @@ struct AuthoritativeConfig {
   ZoneApex apex;
 };
 
+// The config as every server of the zone must see it: names canonical (lower case, no final
+// dot), the apex filled in (name servers: ns1.<zone>; mname: the first; rname: hostmaster.<zone>).
+AuthoritativeConfig WithApexDefaults(AuthoritativeConfig config);
+
 // The decision part of the CDN's authoritative DNS: keeps a replica of the mapping
 // (fed by diffs) and answers the CDN hostname for a querying resolver or client subnet.
 //  - qname == hostname, qtype A/ANY: one server of the top-ranked PoP of the longest-matching
@@ -79,7 +83,7 @@ class AuthoritativeAnswerer {
   DnsAnswer Answer(const DnsQuestion& question) const;
 
   const MappingTable& Table() const { return table_; }
-  // With the apex filled in (mname, rname, name servers), names canonical (lower case, no final dot).
+  // WithApexDefaults of the config it was given.
   const AuthoritativeConfig& Config() const { return config_; }
 
   // The servers of every PoP, by PoP index (what answers are made of).

@@ -25,8 +25,7 @@ SnapshotPublisher::SnapshotPublisher(boost::asio::io_context& io, const RoutingC
                                      Endpoint listen, std::chrono::milliseconds hold)
     : io_(io),
       pops_(catalog.pops),
-      // The answerer completes the apex (mname, rname, name servers) as every server must see it.
-      dns_(AuthoritativeAnswerer(catalog, std::move(dns)).Config()),
+      dns_(WithApexDefaults(std::move(dns))),
       identity_(std::move(identity)),
       signer_(std::move(signer)),
       hold_(hold),

@@ -10,16 +10,12 @@
 #include "realnet/routing/catalog.h"
 
 namespace cdnlab {
-namespace {
 
-// The scenario's DNS section, with the policy's choice of ECS scopes (as the simulator does).
-AuthoritativeConfig AnswererConfig(const Scenario& s, const PolicySpec& policy) {
+AuthoritativeConfig ControllerAnswererConfig(const Scenario& s, const PolicySpec& policy) {
   AuthoritativeConfig config{s.dns.zone, s.dns.hostname, FromSeconds(s.dns.ttl_s)};
   config.scope_aggregation = policy.scope_aggregation;
   return config;
 }
-
-}  // namespace
 
 RoutingControllerService::RoutingControllerService(const Scenario& s, const PolicySpec& policy,
                                                    boost::asio::io_context& io, AsioClock& clock,
@@ -33,7 +29,7 @@ RoutingControllerService::RoutingControllerService(const Scenario& s, const Poli
       store_(catalog_.groups.size(), catalog_.pops.size(),
              MeasurementStoreConfig{policy.ewma_alpha, FromSeconds(policy.max_age_s)}),
       random_(s.seed, /*stream=*/3),
-      answerer_(catalog_, AnswererConfig(s, policy)),
+      answerer_(catalog_, ControllerAnswererConfig(s, policy)),
       sink_(answerer_, std::move(extra_sinks)) {
   if (policy.kind == PolicyKind::kProbe) {  // `probe`, or `measured` as older scenarios call it
     policy_ = std::make_unique<MeasuredPolicy>(

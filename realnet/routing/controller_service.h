@@ -17,6 +17,10 @@
 
 namespace cdnlab {
 
+// How the controller's DNS answers: the scenario's DNS section, with the policy's choice of ECS
+// scopes (as the simulator does). Whatever else serves its mapping (snapshot followers) uses it too.
+AuthoritativeConfig ControllerAnswererConfig(const Scenario& scenario, const PolicySpec& policy);
+
 // The mapping controller on real sockets: probe reports arrive as JSON datagrams, feed the
 // same MeasurementStore and SelectionPolicy as in simulation, and the MappingController's
 // diffs go to cdnlab's own authoritative DNS server in this process and then, in order, to the

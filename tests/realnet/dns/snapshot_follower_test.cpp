@@ -17,8 +17,7 @@ constexpr const char* kSecret = "the controller's snapshot secret";
 MappingSnapshot Snapshot(std::uint64_t version, PopIndex pop_for_subnet = 0, const std::string& zone = "example.net") {
   MappingSnapshot s;
   s.version = version;
-  s.dns = AuthoritativeAnswerer(RoutingCatalog{}, AuthoritativeConfig{zone, "cdn." + zone, std::chrono::seconds(20)})
-              .Config();
+  s.dns = WithApexDefaults(AuthoritativeConfig{zone, "cdn." + zone, std::chrono::seconds(20)});
   s.pops = {{"pop-a", {}, {Ipv4Address{0xC000020A}}, 0}, {"pop-b", {}, {Ipv4Address{0xC6336414}}, 0}};
   s.rows = {{Ipv4Prefix{Ipv4Address{0x0A010000}, 24}, {pop_for_subnet}}, {Ipv4Prefix{Ipv4Address{0}, 0}, {0}}};
   return s;

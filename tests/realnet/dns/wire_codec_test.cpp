@@ -42,11 +42,9 @@ Bytes Ecs(std::uint16_t family, std::uint8_t source, std::uint8_t scope, const B
 
 ParsedQuery Parse(const Bytes& b) { return ParseDnsQuery(b.data(), b.size()); }
 
-// The zone as the answerer completes it (apex defaults filled in).
+// The zone as every server sees it (apex defaults filled in).
 AuthoritativeConfig Zone() {
-  RoutingCatalog catalog;
-  return AuthoritativeAnswerer(catalog, AuthoritativeConfig{"example.net", "cdn.example.net", std::chrono::seconds(30)})
-      .Config();
+  return WithApexDefaults(AuthoritativeConfig{"example.net", "cdn.example.net", std::chrono::seconds(30)});
 }
 
 // Where the OPT record starts in a reply (the last record), or 0 without one.
