@@ -77,27 +77,31 @@ DnsAnswer AuthoritativeAnswerer::Answer(const DnsQuestion& question) const {
   // Client subnet first (RFC 7871), then the resolver's own address (which also reaches the
   // default row). The scope tells the resolver how widely it may reuse the answer. Mapping by
   // resolver ignores the subnet altogether (and says so with scope 0 below).
+  // An IPv6 subnet (ECS family 2) is matched by IPv6 rows only, an IPv4 one by IPv4 rows.
   const MappingEntry* row = nullptr;
-  Ipv4Address key = question.source;
+  IpAddress key = question.source;
   if (question.client_subnet && config_.use_client_subnet) {
-    row = table_.Lookup(question.client_subnet->network);
-    key = question.client_subnet->network;
-    if (row != nullptr && row->prefix.length == 0) row = nullptr;  // only a real subnet row counts
+    row = table_.Lookup(question.client_subnet->Network());
+    key = question.client_subnet->Network();
+    if (row != nullptr && row->prefix.Length() == 0) row = nullptr;  // only a real subnet row counts
   }
   std::optional<MappingEntry> chosen;
   if (row != nullptr) {
     chosen = *row;
-    answer.scope_prefix_length = row->prefix.length;
+    answer.scope_prefix_length = row->prefix.Length();
     if (config_.scope_aggregation) {
       // The widest scope that is still true; the server is hashed from it so that every
       // subnet inside the scope gets this very answer (same PoP, same server).
-      if (const std::optional<Ipv4Prefix> widest = scopes_.WidestScope(key)) {
-        answer.scope_prefix_length = widest->length;
-        key = widest->network;
+      if (const std::optional<IpPrefix> widest = scopes_.WidestScope(key)) {
+        answer.scope_prefix_length = widest->Length();
+        key = widest->Network();
       }
     }
   } else {
     const MappingEntry* by_resolver = table_.Lookup(question.source);
+    // The default row 0.0.0.0/0 stands for every client: also a resolver asking over IPv6 that
+    // no IPv6 row covers.
+    if (by_resolver == nullptr) by_resolver = table_.Find(IpPrefix{});
     if (by_resolver != nullptr) chosen = *by_resolver;
     key = question.source;
     if (question.client_subnet) {
@@ -105,7 +109,7 @@ DnsAnswer AuthoritativeAnswerer::Answer(const DnsQuestion& question) const {
       // (scope 0, RFC 7871 7.2.1). Mapping by subnet, but this subnet has no row (yet): the
       // answer still depends on the subnet (other subnets have rows), so it may be reused only
       // for this very subnet; scope 0 would let the resolver hand it to all its clients.
-      answer.scope_prefix_length = config_.use_client_subnet ? question.client_subnet->length : 0;
+      answer.scope_prefix_length = config_.use_client_subnet ? question.client_subnet->Length() : 0;
     }
   }
   if (!chosen || chosen->ranked_pops.empty()) {

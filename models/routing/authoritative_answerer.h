@@ -55,8 +55,9 @@ AuthoritativeConfig WithApexDefaults(AuthoritativeConfig config);
 // The decision part of the CDN's authoritative DNS: keeps a replica of the mapping
 // (fed by diffs) and answers the CDN hostname for a querying resolver or client subnet.
 //  - qname == hostname, qtype A/ANY: one server of the top-ranked PoP of the longest-matching
-//    row for the client subnet (RFC 7871; scope = that row's prefix length), else for the
-//    resolver's address (then 0.0.0.0/0's row); with use_client_subnet=false always the latter,
+//    row for the client subnet (RFC 7871; scope = that row's prefix length; an IPv6 subnet,
+//    ECS family 2, matches IPv6 rows only), else for the resolver's address of either family
+//    (then 0.0.0.0/0's row, which stands for everyone); with use_client_subnet=false always the latter,
 //    scope 0 when the query carried a subnet. The server inside the PoP is picked by a
 //    hash of the subnet/resolver so one client keeps hitting one server.
 //    With scope_aggregation the scope is the widest prefix around the subnet whose addresses

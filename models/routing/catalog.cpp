@@ -12,6 +12,13 @@ std::optional<PopIndex> RoutingCatalog::PopOfServer(Ipv4Address server) const {
   return std::nullopt;
 }
 
+std::optional<Ipv6Address> ClientGroupInfo::Representative6() const {
+  if (!prefix6) return std::nullopt;
+  Ipv6Address host = prefix6->network;
+  host.bytes[15] |= 1;
+  return host;
+}
+
 std::optional<GroupIndex> RoutingCatalog::GroupOfAddress(Ipv4Address address) const {
   std::optional<GroupIndex> best;
   for (GroupIndex g = 0; g < groups.size(); ++g) {

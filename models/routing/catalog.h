@@ -34,6 +34,18 @@ struct ClientGroupInfo {
   double population = 0;
   ResolverIndex resolver = 0;
   double demand_rps = 0;  // requests per second its users send the CDN (PoP capacity planning)
+  // A dual-stack group's IPv6 prefix: its users' IPv6 addresses, mapped by their own row (the
+  // same measurements and ranking as the IPv4 prefix: one access network, two families).
+  std::optional<Ipv6Prefix> prefix6 = std::nullopt;
+  // With prefix6: the share of its users' requests made over IPv6 (RFC 8305: dual-stack hosts
+  // prefer it). Ignored without prefix6.
+  double ipv6_share = 1.0;
+
+  // The address probes and evaluation use for its IPv6 users: prefix6's first host (nullopt
+  // for an IPv4-only group).
+  std::optional<Ipv6Address> Representative6() const;
+  // The share of its requests made over each family.
+  double Ipv6Share() const { return prefix6 ? ipv6_share : 0.0; }
 };
 
 struct ResolverInfo {

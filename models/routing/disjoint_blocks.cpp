@@ -7,34 +7,37 @@ namespace {
 
 using Rows = std::vector<MappingEntry>;
 
-Rows::const_iterator LowerBound(const Rows& rows, const Ipv4Prefix& p) {
+Rows::const_iterator LowerBound(const Rows& rows, const IpPrefix& p) {
   return std::lower_bound(rows.begin(), rows.end(), p,
-                          [](const MappingEntry& e, const Ipv4Prefix& key) { return e.prefix < key; });
+                          [](const MappingEntry& e, const IpPrefix& key) { return e.prefix < key; });
 }
 
-const MappingEntry* Find(const Rows& rows, const Ipv4Prefix& p) {
+const MappingEntry* Find(const Rows& rows, const IpPrefix& p) {
   const auto it = LowerBound(rows, p);
   return it != rows.end() && it->prefix == p ? &*it : nullptr;
 }
 
 // Rows are ordered by (network, length), so the first row after (p.network, p.length) is the
 // only candidate needed: some row lies inside p exactly when that one's network does.
-bool HasRowInside(const Rows& rows, const Ipv4Prefix& p) {
-  if (p.length == 32) return false;
-  const auto it = LowerBound(rows, Ipv4Prefix{p.network, static_cast<std::uint8_t>(p.length + 1)});
-  return it != rows.end() && p.Contains(it->prefix.network);
+bool HasRowInside(const Rows& rows, const IpPrefix& p) {
+  if (p.Length() == p.Network().Width()) return false;
+  const auto it = LowerBound(rows, IpPrefix::Of(p.Network(), static_cast<std::uint8_t>(p.Length() + 1)));
+  return it != rows.end() && p.Contains(it->prefix.Network());
 }
 
 // Emits `p` whole when no row lies strictly inside it, else splits it in halves; a half that is
-// itself a row takes over from `owner`. Depth is at most 32, work O(32 log n) per row.
-void Split(const Rows& rows, const Ipv4Prefix& p, const MappingEntry* owner, std::vector<MappingBlock>& out) {
+// itself a row takes over from `owner`. Depth is at most the address width (32 or 128), work
+// O(width log n) per row.
+void Split(const Rows& rows, const IpPrefix& p, const MappingEntry* owner, std::vector<MappingBlock>& out) {
   if (!HasRowInside(rows, p)) {
     if (owner != nullptr) out.push_back({p, *owner});
     return;
   }
-  const auto length = static_cast<std::uint8_t>(p.length + 1);
-  for (std::uint32_t half = 0; half < 2; ++half) {
-    const Ipv4Prefix h{Ipv4Address{p.network.value | (half << (32 - length))}, length};
+  const auto length = static_cast<std::uint8_t>(p.Length() + 1);
+  const std::uint8_t width = p.Network().Width();
+  for (unsigned half = 0; half < 2; ++half) {
+    const AddressBits network = p.FirstBits() | (AddressBits{half} << (width - length));
+    const IpPrefix h = IpPrefix::Of(IpAddress::FromBits(p.Family(), network), length);
     const MappingEntry* exact = Find(rows, h);
     Split(rows, h, exact != nullptr ? exact : owner, out);
   }
@@ -43,9 +46,10 @@ void Split(const Rows& rows, const Ipv4Prefix& p, const MappingEntry* owner, std
 }  // namespace
 
 std::vector<MappingBlock> DisjointBlocks(const std::vector<MappingEntry>& rows) {
-  const Ipv4Prefix everything{Ipv4Address{0}, 0};
   std::vector<MappingBlock> out;
-  Split(rows, everything, Find(rows, everything), out);
+  for (const IpPrefix everything : {IpPrefix(Ipv4Prefix{}), IpPrefix(Ipv6Prefix{})}) {
+    Split(rows, everything, Find(rows, everything), out);
+  }
   return out;
 }
 

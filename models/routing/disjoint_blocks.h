@@ -7,12 +7,13 @@ namespace cdnlab {
 
 // A piece of the address space and the mapping row that answers for all of it.
 struct MappingBlock {
-  Ipv4Prefix block;
+  IpPrefix block;
   MappingEntry row;  // the longest-matching row for every address in `block`
 };
 
 // The mapping as non-overlapping prefixes: each row minus the more specific rows inside it,
-// written as the fewest whole prefixes (at most 32 per more specific row), in address order.
+// written as the fewest whole prefixes (at most 32, IPv6: 128, per more specific row), in
+// address order (IPv4 blocks first).
 // Addresses no row covers get no block.
 //
 // Why: an answerer that can only match prefixes (Knot's geoip module) reports the matched

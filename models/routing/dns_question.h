@@ -5,8 +5,7 @@
 #include <vector>
 
 #include "models/core/sim_time.h"
-#include "models/net/ipv4.h"
-#include "models/net/ipv6.h"
+#include "models/net/ip_address.h"
 #include "models/ports/name_resolver.h"
 #include "models/routing/catalog.h"
 
@@ -18,9 +17,8 @@ enum class DnsType : std::uint16_t { kA = 1, kNs = 2, kSoa = 6, kAaaa = 28, kAny
 struct DnsQuestion {
   std::string qname;
   std::uint16_t qtype = static_cast<std::uint16_t>(DnsType::kA);
-  Ipv4Address source;                       // the querying resolver
-  std::optional<Ipv4Prefix> client_subnet;  // EDNS Client Subnet source prefix, if sent (family 1)
-  std::optional<Ipv6Prefix> client_subnet6; // the same for family 2 (no IPv6 mapping rows yet: read, not mapped)
+  IpAddress source;                        // the querying resolver (either family)
+  std::optional<IpPrefix> client_subnet;   // EDNS Client Subnet source prefix, if sent (family 1 or 2)
 };
 
 // Which RRset a positive answer carries: A records (the CDN name, or an in-zone name server's

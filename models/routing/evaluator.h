@@ -12,9 +12,9 @@
 
 namespace cdnlab {
 
-// What group g's resolver would answer its users from its cache right now (nullopt: nothing
-// cached for them, so their query would reach the authoritative).
-using CachedAnswerLookup = std::function<std::optional<DnsAnswer>(GroupIndex g)>;
+// What group g's resolver would answer its users of one family from its cache right now
+// (nullopt: nothing cached for them, so their query would reach the authoritative).
+using CachedAnswerLookup = std::function<std::optional<DnsAnswer>(GroupIndex g, IpFamily family)>;
 
 struct RoutingEvaluatorConfig {
   Duration sample_interval = std::chrono::seconds(1);
@@ -27,6 +27,8 @@ struct RoutingEvaluatorConfig {
 // it); and compares that PoP's true RTT with the best available one. Emits, per group:
 // routing.regret_ms and routing.chosen_rtt_ms samples (labels group, pop) and
 // routing.effective_change samples (value 1) whenever a group's answered PoP changes.
+// A dual-stack group is evaluated for each family: its IPv6 users ask with an IPv6 client
+// subnet (a /56 of prefix6), and their samples carry the label family=ipv6.
 class RoutingEvaluator {
  public:
   RoutingEvaluator(const RoutingCatalog& catalog, const AuthoritativeAnswerer& answerer, const GroundTruth& truth,
@@ -41,10 +43,16 @@ class RoutingEvaluator {
   // Without it (or with an empty lookup) every group gets the answerer's current answer.
   void UseResolverCaches(CachedAnswerLookup lookup) { cached_answer_ = std::move(lookup); }
 
-  // The PoP group g is answered with right now (nullopt: no answer).
-  std::optional<PopIndex> EffectivePop(GroupIndex g) const;
+  // The PoP group g's users of `family` are answered with right now (nullopt: no answer, or
+  // an IPv6 question for a group without IPv6).
+  std::optional<PopIndex> EffectivePop(GroupIndex g, IpFamily family = IpFamily::kV4) const;
   // The same from the authoritative's current mapping alone, caches aside.
-  std::optional<PopIndex> AuthoritativePop(GroupIndex g) const;
+  std::optional<PopIndex> AuthoritativePop(GroupIndex g, IpFamily family = IpFamily::kV4) const;
+
+  // The client subnets a resolver that sends ECS forwards for its clients (RFC 7871 11.1
+  // recommends /24 and /56).
+  static constexpr std::uint8_t kClientSubnetLength = 24;
+  static constexpr std::uint8_t kClientSubnetLength6 = 56;
 
  private:
   const RoutingCatalog& catalog_;
@@ -55,7 +63,10 @@ class RoutingEvaluator {
   MetricsSink& metrics_;
   RoutingEvaluatorConfig config_;
   CachedAnswerLookup cached_answer_;
+  void SampleGroup(GroupIndex g, IpFamily family, SimTime now);
+
   std::vector<std::optional<PopIndex>> last_;
+  std::vector<std::optional<PopIndex>> last6_;
   bool sampled_ = false;  // no change is reported on the very first sample
   std::optional<TimerId> timer_;
 };

@@ -2,14 +2,15 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/net/ipv4.h"
+#include "models/net/ip_address.h"
 #include "models/routing/catalog.h"
 
 namespace cdnlab {
 
 // One row of the mapping: who asks from this prefix is answered with these PoPs, best first.
+// Rows of both families live in one table; an address only ever matches rows of its own family.
 struct MappingEntry {
-  Ipv4Prefix prefix;
+  IpPrefix prefix;
   std::vector<PopIndex> ranked_pops;
 
   friend bool operator==(const MappingEntry& a, const MappingEntry& b) {
@@ -22,7 +23,7 @@ struct MappingDiff {
   std::uint64_t from_version = 0;
   std::uint64_t to_version = 0;
   std::vector<MappingEntry> upserts;   // new or changed rows, ordered by prefix
-  std::vector<Ipv4Prefix> removals;    // rows that no longer exist, ordered
+  std::vector<IpPrefix> removals;      // rows that no longer exist, ordered
 
   bool Empty() const { return upserts.empty() && removals.empty(); }
 };

@@ -17,29 +17,54 @@ MappingTable& MappingTable::operator=(const MappingTable& other) {
   return *this;
 }
 
+template <typename Key, std::size_t kLengths>
+void MappingTable::LengthIndex<Key, kLengths>::Add(std::uint8_t length, Key network, const MappingEntry* row) {
+  auto& index = by_length[length];
+  if (index.empty()) {
+    lengths_in_use.push_back(length);
+    std::sort(lengths_in_use.begin(), lengths_in_use.end(), std::greater<>());
+  }
+  index[network] = row;
+}
+
+template <typename Key, std::size_t kLengths>
+void MappingTable::LengthIndex<Key, kLengths>::Remove(std::uint8_t length, Key network) {
+  auto& index = by_length[length];
+  index.erase(network);
+  if (index.empty()) lengths_in_use.erase(std::find(lengths_in_use.begin(), lengths_in_use.end(), length));
+}
+
+template <typename Key, std::size_t kLengths>
+void MappingTable::LengthIndex<Key, kLengths>::Clear() {
+  for (auto& index : by_length) index.clear();
+  lengths_in_use.clear();
+}
+
 void MappingTable::RebuildIndex() {
-  for (auto& index : by_length_) index.clear();
-  lengths_in_use_.clear();
+  v4_.Clear();
+  v6_.Clear();
   for (const auto& [prefix, row] : rows_) Index(row);
 }
 
 void MappingTable::Index(const MappingEntry& row) {
-  auto& index = by_length_[row.prefix.length];
-  if (index.empty()) {
-    lengths_in_use_.push_back(row.prefix.length);
-    std::sort(lengths_in_use_.begin(), lengths_in_use_.end(), std::greater<>());
+  const IpPrefix& p = row.prefix;
+  if (p.IsV4()) {
+    v4_.Add(p.Length(), p.V4().network.value, &row);
+  } else {
+    v6_.Add(p.Length(), p.FirstBits(), &row);
   }
-  index[row.prefix.network.value] = &row;
 }
 
-void MappingTable::Unindex(const Ipv4Prefix& prefix) {
-  auto& index = by_length_[prefix.length];
-  index.erase(prefix.network.value);
-  if (index.empty()) lengths_in_use_.erase(std::find(lengths_in_use_.begin(), lengths_in_use_.end(), prefix.length));
+void MappingTable::Unindex(const IpPrefix& prefix) {
+  if (prefix.IsV4()) {
+    v4_.Remove(prefix.Length(), prefix.V4().network.value);
+  } else {
+    v6_.Remove(prefix.Length(), prefix.FirstBits());
+  }
 }
 
 MappingDiff MappingTable::Replace(const std::vector<MappingEntry>& entries) {
-  std::map<Ipv4Prefix, MappingEntry> next;
+  std::map<IpPrefix, MappingEntry> next;
   for (const auto& e : entries) next[e.prefix] = e;
 
   MappingDiff diff;
@@ -74,15 +99,26 @@ bool MappingTable::Apply(const MappingDiff& diff) {
 }
 
 const MappingEntry* MappingTable::Lookup(Ipv4Address address) const {
-  for (const std::uint8_t len : lengths_in_use_) {
-    const auto& index = by_length_[len];
+  for (const std::uint8_t len : v4_.lengths_in_use) {
+    const auto& index = v4_.by_length[len];
     auto it = index.find(Ipv4Prefix::Of(address, len).network.value);
     if (it != index.end()) return it->second;
   }
   return nullptr;
 }
 
-const MappingEntry* MappingTable::Find(const Ipv4Prefix& prefix) const {
+const MappingEntry* MappingTable::Lookup(const IpAddress& address) const {
+  if (address.IsV4()) return Lookup(address.V4());
+  const AddressBits bits = address.Bits();
+  for (const std::uint8_t len : v6_.lengths_in_use) {
+    const auto& index = v6_.by_length[len];
+    auto it = index.find(bits & PrefixMaskBits(128, len));
+    if (it != index.end()) return it->second;
+  }
+  return nullptr;
+}
+
+const MappingEntry* MappingTable::Find(const IpPrefix& prefix) const {
   auto it = rows_.find(prefix);
   return it == rows_.end() ? nullptr : &it->second;
 }

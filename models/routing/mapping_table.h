@@ -11,6 +11,7 @@ namespace cdnlab {
 
 // Client prefix -> ranked PoPs, versioned. The controller owns the master copy and
 // replaces its contents each recomputation; DNS nodes keep replicas fed by diffs.
+// Rows may be IPv4 or IPv6; a lookup matches only rows of the address's own family.
 // Lookups touch no mutable state, so any number of threads may read one table at once
 // (realnet's DNS workers each read a published copy).
 class MappingTable {
@@ -32,27 +33,47 @@ class MappingTable {
   // the diff does not start at this table's version.
   bool Apply(const MappingDiff& diff);
 
-  // Longest-prefix match; nullptr when no row covers the address. One hash probe per prefix
-  // length in use. Pointers stay valid until the table changes.
+  // Longest-prefix match among the rows of the address's family; nullptr when none covers it.
+  // One hash probe per prefix length in use. Pointers stay valid until the table changes.
   const MappingEntry* Lookup(Ipv4Address address) const;
-  const MappingEntry* Find(const Ipv4Prefix& prefix) const;
-  std::vector<MappingEntry> Entries() const;  // ordered by prefix
-  // Calls visit(const MappingEntry&) for every row, ordered by prefix (network, then length:
-  // a prefix comes before the prefixes nested in it), without copying them.
+  const MappingEntry* Lookup(const IpAddress& address) const;
+  const MappingEntry* Find(const IpPrefix& prefix) const;
+  std::vector<MappingEntry> Entries() const;  // ordered by prefix: IPv4 rows, then IPv6
+  // Calls visit(const MappingEntry&) for every row, ordered by prefix (IPv4 first; then
+  // network, then length: a prefix comes before the prefixes nested in it), without copying.
   template <typename Visit>
   void ForEachRow(Visit&& visit) const {
     for (const auto& entry : rows_) visit(entry.second);
   }
 
  private:
+  // One family's rows by prefix length: network -> row, and the lengths in use, longest first.
+  template <typename Key, std::size_t kLengths>
+  struct LengthIndex {
+    struct KeyHash {
+      std::size_t operator()(Key k) const {
+        if constexpr (sizeof(Key) > sizeof(std::uint64_t)) {
+          return std::hash<std::uint64_t>{}(static_cast<std::uint64_t>(k) ^ static_cast<std::uint64_t>(k >> 64) * 31);
+        } else {
+          return std::hash<Key>{}(k);
+        }
+      }
+    };
+    std::array<std::unordered_map<Key, const MappingEntry*, KeyHash>, kLengths> by_length;
+    std::vector<std::uint8_t> lengths_in_use;
+
+    void Add(std::uint8_t length, Key network, const MappingEntry* row);
+    void Remove(std::uint8_t length, Key network);
+    void Clear();
+  };
+
   void Index(const MappingEntry& row);
-  void Unindex(const Ipv4Prefix& prefix);
+  void Unindex(const IpPrefix& prefix);
   void RebuildIndex();
 
-  std::map<Ipv4Prefix, MappingEntry> rows_;
-  // Per prefix length, network -> row; and the lengths in use, longest first.
-  std::array<std::unordered_map<std::uint32_t, const MappingEntry*>, 33> by_length_;
-  std::vector<std::uint8_t> lengths_in_use_;
+  std::map<IpPrefix, MappingEntry> rows_;
+  LengthIndex<std::uint32_t, 33> v4_;
+  LengthIndex<AddressBits, 129> v6_;
   std::uint64_t version_ = 0;
 };
 

@@ -49,6 +49,10 @@ std::vector<MappingTarget> BuildMappingTargets(const RoutingCatalog& catalog) {
     const GeoPoint centroid = Centroid(catalog, weighted);
     targets.push_back({Ipv4Prefix{Ipv4Address{0}, 0}, centroid, std::move(weighted)});
   }
+  for (GroupIndex g = 0; g < catalog.groups.size(); ++g) {
+    const ClientGroupInfo& group = catalog.groups[g];
+    if (group.prefix6) targets.push_back({*group.prefix6, group.location, {{g, 1.0}}});
+  }
   return targets;
 }
 

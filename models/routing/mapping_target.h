@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "models/geo/point.h"
-#include "models/net/ipv4.h"
+#include "models/net/ip_address.h"
 #include "models/routing/catalog.h"
 
 namespace cdnlab {
@@ -11,14 +11,16 @@ namespace cdnlab {
 // A row the controller computes: the prefix DNS matches on, where it is, and which client
 // groups' users it stands for (weights sum to 1). A client-group prefix stands for one
 // group; a resolver's /32 (queries without client subnet) stands for every group behind it;
-// the default 0.0.0.0/0 row stands for all groups.
+// the default 0.0.0.0/0 row stands for all groups. A dual-stack group's IPv6 prefix is a target
+// of its own, standing for the same group.
 struct MappingTarget {
-  Ipv4Prefix prefix;
+  IpPrefix prefix;
   GeoPoint location;
   std::vector<std::pair<GroupIndex, double>> groups;
 };
 
-// One target per client group, one per resolver, and the default row, weighted by population.
+// One target per client group, one per resolver, the default row, weighted by population; then
+// one per dual-stack group's IPv6 prefix (last, so IPv4-only scenarios keep their target order).
 std::vector<MappingTarget> BuildMappingTargets(const RoutingCatalog& catalog);
 
 }  // namespace cdnlab

@@ -28,5 +28,8 @@ inline constexpr const char* kRumRttMs = "rum.rtt_ms";             // sample (la
 inline constexpr const char* kLabelGroup = "group";
 inline constexpr const char* kLabelPop = "pop";
 inline constexpr const char* kLabelVerdict = "verdict";
+// On samples about a dual-stack group's IPv6 users only; IPv4 samples carry no family label.
+inline constexpr const char* kLabelFamily = "family";
+inline constexpr const char* kFamilyIpv6 = "ipv6";
 
 }  // namespace cdnlab::metric

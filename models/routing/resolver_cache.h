@@ -13,7 +13,8 @@
 namespace cdnlab {
 
 // The answer cache of a recursive resolver, with RFC 7871 scoping: an answer whose scope
-// is a /N serves only clients inside that /N; an answer without scope serves everyone.
+// is a /N serves only clients inside that /N (of the same family); an answer without scope
+// serves everyone.
 // Entries expire after their TTL.
 class ResolverCache {
  public:
@@ -22,11 +23,15 @@ class ResolverCache {
     Duration remaining_ttl{0};
   };
 
-  std::optional<Hit> Lookup(const std::string& qname, Ipv4Address client, SimTime now);
+  // Entries are per (name, qtype): an A answer never answers AAAA.
+  std::optional<Hit> Lookup(const std::string& qname, const IpAddress& client, SimTime now,
+                            std::uint16_t qtype = static_cast<std::uint16_t>(DnsType::kA));
   // What Lookup would answer, without counting a hit or miss (for observers like the evaluator).
-  std::optional<Hit> Peek(const std::string& qname, Ipv4Address client, SimTime now) const;
+  std::optional<Hit> Peek(const std::string& qname, const IpAddress& client, SimTime now,
+                          std::uint16_t qtype = static_cast<std::uint16_t>(DnsType::kA)) const;
   // `scope` is the client prefix the answer is valid for (nullopt = all clients).
-  void Insert(const std::string& qname, std::optional<Ipv4Prefix> scope, const DnsAnswer& answer, SimTime now);
+  void Insert(const std::string& qname, std::optional<IpPrefix> scope, const DnsAnswer& answer, SimTime now,
+              std::uint16_t qtype = static_cast<std::uint16_t>(DnsType::kA));
   // Drops expired entries; returns how many.
   std::size_t PurgeExpired(SimTime now);
 
@@ -37,10 +42,12 @@ class ResolverCache {
  private:
   struct Key {
     std::string qname;       // lower-case, no trailing dot
+    std::uint16_t qtype = 0;
     bool scoped = false;
-    Ipv4Prefix scope;
+    IpPrefix scope;
     friend bool operator<(const Key& a, const Key& b) {
       if (a.qname != b.qname) return a.qname < b.qname;
+      if (a.qtype != b.qtype) return a.qtype < b.qtype;
       if (a.scoped != b.scoped) return a.scoped < b.scoped;
       return a.scope < b.scope;
     }
@@ -59,12 +66,14 @@ class ResolverCache {
     bool operator()(const Expiry& a, const Expiry& b) const { return a.at > b.at; }
   };
   void Erase(std::map<Key, Entry>::iterator it);
+  std::uint32_t& ScopedCount(const IpPrefix& scope) { return scoped_by_length_[scope.IsV4() ? 0 : 1][scope.Length()]; }
 
   std::map<Key, Entry> entries_;
   std::priority_queue<Expiry, std::vector<Expiry>, ExpiresLater> expiry_;
   // How many scoped entries have each prefix length: a lookup tries only those lengths
   // (one find each) instead of walking every entry of the name (one per client subnet).
-  std::array<std::uint32_t, 33> scoped_by_length_{};
+  // Per family (IPv4, IPv6), then length.
+  std::array<std::array<std::uint32_t, 129>, 2> scoped_by_length_{};
   std::uint64_t hits_ = 0;
   std::uint64_t misses_ = 0;
 };

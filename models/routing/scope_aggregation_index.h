@@ -17,32 +17,36 @@ namespace cdnlab {
 // queries are answered by resolver, which is not a function of the subnet).
 //
 // Built once per mapping version (O(rows)): the address space is flattened into maximal runs of
-// addresses with the same top PoP. A query then costs one binary search plus at most 33 prefix
-// checks, reads nothing mutable, and the index is a plain vector: copyable for realnet's workers.
+// addresses with the same top PoP. A query then costs one binary search plus at most 33 (IPv6:
+// 129) prefix checks, reads nothing mutable, and the index is a plain vector: copyable for realnet's workers.
 class ScopeAggregationIndex {
  public:
-  // Rebuilds from every row of `table`.
+  // Rebuilds from every row of `table` (each family on its own).
   void Rebuild(const MappingTable& table);
 
   // The widest prefix containing `address` in which every address's longest-matching row is a
   // non-default row with `pop` first, where `pop` is that of `address`'s own row; nullopt when
-  // `address` has no such row (it falls to the default row, or its row ranks no PoP).
-  std::optional<Ipv4Prefix> WidestScope(Ipv4Address address) const;
+  // `address` has no such row (it falls to the default row, or its row ranks no PoP). Only rows
+  // of the address's family count: an IPv6 subnet is never aggregated with IPv4 rows.
+  std::optional<IpPrefix> WidestScope(const IpAddress& address) const;
 
-  std::size_t Runs() const { return runs_.size(); }
+  std::size_t Runs() const { return v4_.size() + v6_.size(); }
 
  private:
   static constexpr PopIndex kNoPop = std::numeric_limits<PopIndex>::max();
   // Addresses first..last (inclusive) all answer `pop`; consecutive runs differ in pop and
-  // together cover 0.0.0.0-255.255.255.255.
+  // together cover the family's whole address space.
   struct Run {
-    std::uint32_t first = 0;
-    std::uint32_t last = 0;
+    AddressBits first = 0;
+    AddressBits last = 0;
     PopIndex pop = kNoPop;
   };
-  void Append(std::uint64_t first, std::uint64_t last, PopIndex pop);
+  using RunList = std::vector<Run>;
+  static void Append(RunList& runs, AddressBits first, AddressBits last, PopIndex pop);
+  static void Sweep(const std::vector<const MappingEntry*>& rows, std::uint8_t width, RunList& runs);
 
-  std::vector<Run> runs_;
+  RunList v4_;
+  RunList v6_;
 };
 
 }  // namespace cdnlab

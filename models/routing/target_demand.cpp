@@ -6,13 +6,13 @@ namespace cdnlab {
 namespace {
 
 // The longest target prefix containing `address`; with skip_default, the 0.0.0.0/0 row does not count.
-std::optional<std::size_t> LongestMatch(const std::vector<MappingTarget>& targets, Ipv4Address address,
+std::optional<std::size_t> LongestMatch(const std::vector<MappingTarget>& targets, const IpAddress& address,
                                         bool skip_default) {
   std::optional<std::size_t> best;
   for (std::size_t i = 0; i < targets.size(); ++i) {
-    const Ipv4Prefix& prefix = targets[i].prefix;
-    if (skip_default && prefix.length == 0) continue;
-    if (prefix.Contains(address) && (!best || prefix.length > targets[*best].prefix.length)) best = i;
+    const IpPrefix& prefix = targets[i].prefix;
+    if (skip_default && prefix.Length() == 0) continue;
+    if (prefix.Contains(address) && (!best || prefix.Length() > targets[*best].prefix.Length())) best = i;
   }
   return best;
 }
@@ -26,14 +26,24 @@ std::vector<double> TargetDemandRps(const RoutingCatalog& catalog, const std::ve
     if (group.demand_rps <= 0) continue;
     const bool by_subnet = map_by_client_subnet && group.resolver < catalog.resolvers.size() &&
                            catalog.resolvers[group.resolver].sends_client_subnet;
-    std::optional<std::size_t> row;
     // Mirrors AuthoritativeAnswerer: a subnet row other than the default first, else the
-    // resolver's address (which may fall through to the default row).
-    if (by_subnet) row = LongestMatch(targets, group.prefix.network, /*skip_default=*/true);
-    if (!row && group.resolver < catalog.resolvers.size()) {
-      row = LongestMatch(targets, catalog.resolvers[group.resolver].address, /*skip_default=*/false);
+    // resolver's address (which may fall through to the default row). A dual-stack group's
+    // IPv6 requests are matched by its IPv6 subnet.
+    std::optional<std::size_t> by_resolver;
+    if (group.resolver < catalog.resolvers.size()) {
+      by_resolver = LongestMatch(targets, catalog.resolvers[group.resolver].address, /*skip_default=*/false);
     }
-    if (row) demand[*row] += group.demand_rps;
+    const double v6_share = group.Ipv6Share();
+    const std::pair<std::optional<IpAddress>, double> parts[] = {
+        {IpAddress(group.prefix.network), 1.0 - v6_share},
+        {group.prefix6 ? std::optional<IpAddress>(group.prefix6->network) : std::nullopt, v6_share}};
+    for (const auto& [subnet, share] : parts) {
+      if (!subnet || share <= 0) continue;
+      std::optional<std::size_t> row;
+      if (by_subnet) row = LongestMatch(targets, *subnet, /*skip_default=*/true);
+      if (!row) row = by_resolver;
+      if (row) demand[*row] += group.demand_rps * share;
+    }
   }
   return demand;
 }

@@ -21,21 +21,25 @@ using boost::asio::ip::udp;
 
 namespace {
 
-// The resolver's IPv4 address (also from a v4-mapped IPv6 peer); 0.0.0.0 for IPv6 peers,
-// which only the default row covers.
-Ipv4Address PeerV4(const boost::asio::ip::address& a) {
+// The resolver's address as the mapping matches it: a v4-mapped IPv6 peer (a dual-stack
+// socket's IPv4 client) is the IPv4 address it maps.
+IpAddress PeerAddress(const boost::asio::ip::address& a) {
   if (a.is_v4()) return Ipv4Address{a.to_v4().to_uint()};
-  if (a.to_v6().is_v4_mapped()) return Ipv4Address{boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a.to_v6()).to_uint()};
-  return Ipv4Address{0};
+  const auto v6 = a.to_v6();
+  if (v6.is_v4_mapped()) return Ipv4Address{boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6).to_uint()};
+  Ipv6Address out;
+  const auto bytes = v6.to_bytes();
+  std::copy(bytes.begin(), bytes.end(), out.bytes.begin());
+  return out;
 }
 
-Ipv4Address PeerV4(const sockaddr_storage& peer) {
+IpAddress PeerAddress(const sockaddr_storage& peer) {
   if (peer.ss_family == AF_INET) return Ipv4Address{ntohl(reinterpret_cast<const sockaddr_in&>(peer).sin_addr.s_addr)};
   if (peer.ss_family == AF_INET6) {
     const auto& a6 = reinterpret_cast<const sockaddr_in6&>(peer).sin6_addr;
     boost::asio::ip::address_v6::bytes_type bytes;
     std::memcpy(bytes.data(), a6.s6_addr, 16);
-    return PeerV4(boost::asio::ip::address(boost::asio::ip::address_v6(bytes)));
+    return PeerAddress(boost::asio::ip::address(boost::asio::ip::address_v6(bytes)));
   }
   return Ipv4Address{0};
 }
@@ -125,7 +129,7 @@ class RealDnsServer::TcpSession : public std::enable_shared_from_this<TcpSession
     if (ec) return Close();
     server_.tcp_queries_.fetch_add(1, std::memory_order_relaxed);
     Bytes reply;
-    server_.RespondInto(reader_.Get(), message_.data(), message_.size(), PeerV4(remote.address()), false, reply);
+    server_.RespondInto(reader_.Get(), message_.data(), message_.size(), PeerAddress(remote.address()), false, reply);
     if (reply.empty()) return Close();
     out_ = {static_cast<std::uint8_t>(reply.size() >> 8), static_cast<std::uint8_t>(reply.size() & 0xFF)};
     out_.insert(out_.end(), reply.begin(), reply.end());
@@ -190,7 +194,7 @@ void RealDnsServer::Start() {
         [this](const std::uint8_t* data, std::size_t size, const sockaddr_storage& peer, Bytes& reply) {
           // Worker threads live from Start to Stop of this server, so each keeps one reader.
           thread_local PublishedAnswerer::Reader reader(published_);
-          RespondInto(reader.Get(), data, size, PeerV4(peer), true, reply);
+          RespondInto(reader.Get(), data, size, PeerAddress(peer), true, reply);
         });
     Accept(*l);
   }
@@ -229,14 +233,14 @@ DnsServerStats RealDnsServer::Stats() const {
   return s;
 }
 
-Bytes RealDnsServer::Respond(const std::uint8_t* data, std::size_t size, Ipv4Address peer, bool over_udp) {
+Bytes RealDnsServer::Respond(const std::uint8_t* data, std::size_t size, const IpAddress& peer, bool over_udp) {
   Bytes reply;
   RespondInto(*published_.Current(), data, size, peer, over_udp, reply);
   return reply;
 }
 
 void RealDnsServer::RespondInto(const AuthoritativeAnswerer& answerer, const std::uint8_t* data, std::size_t size,
-                                Ipv4Address peer, bool over_udp, Bytes& out) {
+                                const IpAddress& peer, bool over_udp, Bytes& out) {
   out.clear();
   ParsedQuery parsed = ParseDnsQuery(data, size);
   switch (parsed.verdict) {

@@ -49,13 +49,13 @@ class RealDnsServer {
   DnsServerStats Stats() const;
 
   // The reply to one message from `peer` ({} = send nothing). Public for tests and fuzzing.
-  Bytes Respond(const std::uint8_t* data, std::size_t size, Ipv4Address peer, bool over_udp);
+  Bytes Respond(const std::uint8_t* data, std::size_t size, const IpAddress& peer, bool over_udp);
 
  private:
   class TcpSession;
   struct Listener;
   void RespondInto(const AuthoritativeAnswerer& answerer, const std::uint8_t* data, std::size_t size,
-                   Ipv4Address peer, bool over_udp, Bytes& out);
+                   const IpAddress& peer, bool over_udp, Bytes& out);
   void Accept(Listener& listener);
 
   boost::asio::io_context& io_;

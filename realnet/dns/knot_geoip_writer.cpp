@@ -1,5 +1,7 @@
 #include "realnet/dns/knot_geoip_writer.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -135,13 +137,36 @@ std::optional<std::string> QueryTxt(const Endpoint& server, const std::string& n
   return value;
 }
 
-// The server a row is answered with: one of its top PoP's servers, picked like cdnlab's own
-// answerer does for a subnet equal to the row; none when the PoP has no server.
-std::optional<Ipv4Address> AnsweringServer(const RoutingCatalog& catalog, const MappingEntry& row) {
-  if (row.ranked_pops.empty() || row.ranked_pops.front() >= catalog.pops.size()) return std::nullopt;
-  const auto& servers = catalog.pops[row.ranked_pops.front()].servers;
-  if (servers.empty()) return std::nullopt;
-  return servers[ServerSlot(row.prefix.network, servers.size())];
+// The servers a row is answered with: one of its top PoP's servers per family, picked like
+// cdnlab's own answerer does for a subnet equal to the row; empty when the PoP has none.
+struct AnsweringServers {
+  std::optional<Ipv4Address> v4;
+  std::optional<Ipv6Address> v6;
+  bool Any() const { return v4 || v6; }
+};
+
+AnsweringServers AnsweringServersOf(const RoutingCatalog& catalog, const MappingEntry& row) {
+  AnsweringServers out;
+  if (row.ranked_pops.empty() || row.ranked_pops.front() >= catalog.pops.size()) return out;
+  const PopInfo& pop = catalog.pops[row.ranked_pops.front()];
+  const IpAddress key = row.prefix.Network();
+  if (!pop.servers.empty()) out.v4 = pop.servers[ServerSlot(key, pop.servers.size())];
+  if (!pop.servers6.empty()) out.v6 = pop.servers6[ServerSlot(key, pop.servers6.size())];
+  return out;
+}
+
+// The rows Knot must see: the table's, with the default row 0.0.0.0/0 also standing for the
+// IPv6 space (as cdnlab's answerer treats it), so both families are split around their rows.
+std::vector<MappingEntry> RowsForKnot(const MappingTable& table) {
+  std::vector<MappingEntry> rows = table.Entries();
+  const MappingEntry* fallback = table.Find(Ipv4Prefix{});
+  if (fallback != nullptr && table.Find(Ipv6Prefix{}) == nullptr) {
+    MappingEntry everything6{Ipv6Prefix{}, fallback->ranked_pops};
+    rows.insert(std::lower_bound(rows.begin(), rows.end(), everything6,
+                                 [](const MappingEntry& a, const MappingEntry& b) { return a.prefix < b.prefix; }),
+                everything6);
+  }
+  return rows;
 }
 
 }  // namespace
@@ -161,15 +186,12 @@ std::string KnotGeoipWriter::ConfigText() const {
   out << "# Knot DNS mod-geoip config (mode: subnet), written by cdnlab for mapping version " << table_.Version()
       << ".\n# The whole file is replaced at every mapping version: edits are lost.\n";
   std::string views;
-  for (const auto& b : DisjointBlocks(table_.Entries())) {
-    if (const auto server = AnsweringServer(catalog_, b.row)) {
-      views += fmt::format("  - net: {}\n    A: {}\n", b.block.ToString(), server->ToString());
-    }
-  }
-  if (const MappingEntry* fallback = table_.Find(Ipv4Prefix{Ipv4Address{0}, 0})) {
-    if (const auto server = AnsweringServer(catalog_, *fallback)) {
-      views += fmt::format("  - net: ::/0\n    A: {}\n", server->ToString());
-    }
+  for (const auto& b : DisjointBlocks(RowsForKnot(table_))) {
+    const AnsweringServers servers = AnsweringServersOf(catalog_, b.row);
+    if (!servers.Any()) continue;
+    views += fmt::format("  - net: {}\n", b.block.ToString());
+    if (servers.v4) views += fmt::format("    A: {}\n", servers.v4->ToString());
+    if (servers.v6) views += fmt::format("    AAAA: {}\n", servers.v6->ToString());
   }
   if (!views.empty()) out << Absolute(target_.hostname) << ":\n" << views;
   out << VersionName() << ":\n  - net: 0.0.0.0/0\n    TXT: " << table_.Version() << "\n";
@@ -187,7 +209,7 @@ void KnotGeoipWriter::Apply(const MappingDiff& diff) {
 
 bool KnotGeoipWriter::Publish() {
   for (const auto& row : table_.Entries()) {
-    if (!AnsweringServer(catalog_, row)) {
+    if (!AnsweringServersOf(catalog_, row).Any()) {
       log_(fmt::format("row {} has no server to answer with; its clients get the zone's plain record",
                        row.prefix.ToString()));
       metrics_.Count("dns.knot_geoip_rows_without_server", 1);

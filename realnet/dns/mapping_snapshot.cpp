@@ -8,6 +8,7 @@
 
 #include "models/core/json_walk.h"
 #include "realnet/dns/wire_codec.h"
+#include "scenarios/core/ip_text.h"
 #include "scenarios/core/ipv4_text.h"
 #include "scenarios/core/ipv6_text.h"
 
@@ -136,9 +137,9 @@ MappingSnapshot ReadBody(const json& b) {
     const std::string path = jw::At("rows", i);
     jw::RequireObject(rows[i], path, {"prefix", "pops"});
     MappingEntry row;
-    auto prefix = ParseIpv4Prefix(Text(jw::Required(rows[i], path, "prefix"), path + ".prefix"));
+    auto prefix = ParseIpPrefix(Text(jw::Required(rows[i], path, "prefix"), path + ".prefix"));
     if (auto* problem = std::get_if<std::string>(&prefix)) jw::Fail(path + ".prefix", *problem);
-    row.prefix = std::get<Ipv4Prefix>(prefix);
+    row.prefix = std::get<IpPrefix>(prefix);
     const json& ranked = jw::Required(rows[i], path, "pops");
     if (!ranked.is_array()) jw::Fail(path + ".pops", "expected an array of PoP indices");
     for (std::size_t k = 0; k < ranked.size(); ++k) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "realnet/dns/wire_codec.h"
+#include "scenarios/core/ip_text.h"
 #include "scenarios/core/ipv4_text.h"
 #include "scenarios/core/ipv6_text.h"
 #include "scenarios/core/yaml_field_reader.h"
@@ -117,11 +118,11 @@ StaticMappingConfig LoadStaticMappingText(const std::string& yaml, const std::st
     if (!m.Valid()) continue;
     MappingEntry row;
     if (auto v = m.String("prefix", true)) {
-      auto parsed = ParseIpv4Prefix(*v);
+      auto parsed = ParseIpPrefix(*v);
       if (auto* problem = std::get_if<std::string>(&parsed)) {
         m.Error("prefix", *problem);
       } else {
-        row.prefix = std::get<Ipv4Prefix>(parsed);
+        row.prefix = std::get<IpPrefix>(parsed);
       }
     }
     for (const auto& id : StringList(m, "pops", log)) {

@@ -108,7 +108,7 @@ const char* ReadClientSubnet(const std::uint8_t* d, std::size_t n, WireQuery& q)
   } else {
     Ipv6Address a;
     std::copy(ecs.address.begin(), ecs.address.end(), a.bytes.begin());
-    q.question.client_subnet6 = Ipv6Prefix{a, ecs.source_prefix_length};
+    q.question.client_subnet = Ipv6Prefix{a, ecs.source_prefix_length};
   }
   q.client_subnet = ecs;
   return nullptr;
@@ -317,13 +317,11 @@ ParsedQuery ParseDnsQuery(const std::uint8_t* data, std::size_t size) {
       if (q.has_edns) {
         q.client_subnet.reset();
         q.question.client_subnet.reset();
-        q.question.client_subnet6.reset();
         return Refuse(p, kFormErr, "more than one OPT record");  // RFC 6891 6.1.1
       }
       if (const char* problem = ReadOpt(data + at, owner, fixed + 10, rdlen, q)) {
         q.client_subnet.reset();
         q.question.client_subnet.reset();
-        q.question.client_subnet6.reset();
         return Refuse(p, kFormErr, problem);
       }
     }

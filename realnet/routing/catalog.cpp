@@ -21,6 +21,7 @@ RoutingCatalog RealnetCatalog(const Scenario& s) {
     ClientGroupInfo info;
     info.id = g.id;
     info.prefix = g.prefix;
+    info.prefix6 = g.prefix6;
     info.location = g.location;
     info.population = g.population;
     info.demand_rps = GroupDemandRps(g, s.workload);

@@ -8,6 +8,7 @@
 
 #include "models/geo/point.h"
 #include "models/net/ipv4.h"
+#include "models/net/ipv6.h"
 
 namespace cdnlab {
 
@@ -26,6 +27,7 @@ struct PopSpec {
 struct ClientGroupSpec {
   std::string id;
   Ipv4Prefix prefix;
+  std::optional<Ipv6Prefix> prefix6;  // YAML `prefix6`: the group is dual-stack
   GeoPoint location;
   double population = 0;
   std::string resolver;  // id of a ResolverSpec

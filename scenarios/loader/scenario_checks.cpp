@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "models/net/ip_address.h"
+
 #include "scenarios/federation/checks.h"
 #include "scenarios/streaming/checks.h"
 #include "scenarios/core/topology_from_scenario.h"
@@ -67,30 +69,43 @@ class ScenarioChecker {
     CheckGroupPrefixesDisjoint();
   }
 
-  // Two prefixes overlap only when one contains the other. In (network, length) order a
+  // Two prefixes overlap only when one contains the other. In (family, network, length) order a
   // container comes before everything inside it, so one pass with a stack of the prefixes
   // still "open" finds every group inside another: O(n log n), which 100,000 groups need.
+  // IPv4 prefixes and dual-stack groups' IPv6 prefixes are checked alike (never across families).
   void CheckGroupPrefixesDisjoint() {
+    struct Owned {
+      IpPrefix prefix;
+      std::size_t group;
+      const char* field;
+    };
     const auto& groups = s_.client_groups;
-    std::vector<std::size_t> order(groups.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      const Ipv4Prefix& pa = groups[a].prefix;
-      const Ipv4Prefix& pb = groups[b].prefix;
-      return std::tie(pa.network.value, pa.length, a) < std::tie(pb.network.value, pb.length, b);
-    });
-    std::vector<std::size_t> open;
-    std::vector<std::pair<std::size_t, std::size_t>> overlaps;  // (later-listed group, earlier-listed)
-    for (const std::size_t i : order) {
-      while (!open.empty() && !groups[open.back()].prefix.Contains(groups[i].prefix.network)) open.pop_back();
-      if (!open.empty()) overlaps.push_back({std::max(i, open.back()), std::min(i, open.back())});
-      open.push_back(i);
+    std::vector<Owned> all;
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      all.push_back({groups[i].prefix, i, "prefix"});
+      if (groups[i].prefix6) all.push_back({*groups[i].prefix6, i, "prefix6"});
     }
-    std::sort(overlaps.begin(), overlaps.end());
-    for (const auto& [i, j] : overlaps) {
-      Error(fmt::format("client_groups[{}].prefix", i),
-            fmt::format("{} overlaps {} of client group '{}'", groups[i].prefix.ToString(), groups[j].prefix.ToString(),
-                        groups[j].id));
+    std::sort(all.begin(), all.end(), [](const Owned& a, const Owned& b) {
+      return a.prefix != b.prefix ? a.prefix < b.prefix : a.group < b.group;
+    });
+    std::vector<const Owned*> open;
+    std::vector<std::pair<const Owned*, const Owned*>> overlaps;  // (later-listed group, earlier-listed)
+    for (const Owned& o : all) {
+      while (!open.empty() && !open.back()->prefix.Contains(o.prefix.Network())) open.pop_back();
+      if (!open.empty()) {
+        const Owned* a = open.back();
+        overlaps.push_back(a->group > o.group ? std::make_pair(a, &o) : std::make_pair(&o, a));
+      }
+      open.push_back(&o);
+    }
+    std::sort(overlaps.begin(), overlaps.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.first->group, a.first->prefix, a.second->group) <
+             std::tie(b.first->group, b.first->prefix, b.second->group);
+    });
+    for (const auto& [later, earlier] : overlaps) {
+      Error(fmt::format("client_groups[{}].{}", later->group, later->field),
+            fmt::format("{} overlaps {} of client group '{}'", later->prefix.ToString(), earlier->prefix.ToString(),
+                        groups[earlier->group].id));
     }
   }
 

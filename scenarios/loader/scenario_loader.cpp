@@ -13,6 +13,7 @@
 #include "scenarios/core/fidelity_names.h"
 #include "scenarios/core/field_marks.h"
 #include "scenarios/core/ipv4_text.h"
+#include "scenarios/core/ipv6_text.h"
 #include "scenarios/routing/policy_section_reader.h"
 #include "scenarios/loader/scenario_checks.h"
 #include "scenarios/streaming/section_reader.h"
@@ -90,12 +91,21 @@ class ScenarioParser {
         marks_.Remember(path + ".prefix", m.MarkOf("prefix"));
         if (auto prefix = ParsePrefix(*v, m)) g.prefix = *prefix;
       }
+      if (auto v = m.String("prefix6", false)) {
+        marks_.Remember(path + ".prefix6", m.MarkOf("prefix6"));
+        auto parsed = ParseIpv6Prefix(*v, 16, 64);
+        if (auto* problem = std::get_if<std::string>(&parsed)) {
+          m.Error("prefix6", *problem);
+        } else {
+          g.prefix6 = std::get<Ipv6Prefix>(parsed);
+        }
+      }
       if (auto v = m.Number("population", true, Range::NonNegative())) g.population = *v;
       if (auto v = m.String("resolver", true)) g.resolver = *v;
       marks_.Remember(path + ".resolver", m.MarkOf("resolver"));
       if (m.Has("demand_rps")) g.demand_rps = m.Number("demand_rps", false, Range::NonNegative());
       s.client_groups.push_back(g);
-    }, {"id", "lat", "lon", "prefix", "population", "resolver", "demand_rps"});
+    }, {"id", "lat", "lon", "prefix", "prefix6", "population", "resolver", "demand_rps"});
     if (auto node = top.Mapping("dns", need("dns"))) ReadDns(*node, s.dns);
     // A federation- or streaming-only scenario may be a single router; routing needs links to
     // reach PoPs.

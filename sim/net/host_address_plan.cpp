@@ -80,6 +80,7 @@ HostAddressPlan::HostAddressPlan(const Scenario& scenario, const TopologyGraph& 
     ClientGroupInfo info;
     info.id = g.id;
     info.prefix = g.prefix;
+    info.prefix6 = g.prefix6;
     info.representative = host_address.at(g.id);
     info.location = g.location;
     info.population = g.population;

@@ -32,9 +32,9 @@ void CachingResolver::Stop() {
   running_ = false;
 }
 
-std::optional<DnsAnswer> CachingResolver::CachedAnswer(const std::string& qname, Ipv4Address client,
-                                                       SimTime now) const {
-  const auto hit = cache_.Peek(qname, client, now);
+std::optional<DnsAnswer> CachingResolver::CachedAnswer(const std::string& qname, const IpAddress& client,
+                                                       SimTime now, std::uint16_t qtype) const {
+  const auto hit = cache_.Peek(qname, client, now, qtype);
   if (!hit) return std::nullopt;
   return hit->answer;
 }
@@ -51,7 +51,7 @@ void CachingResolver::OnDatagram(const Endpoint& from, const Bytes& payload) {
 
 void CachingResolver::OnClientQuery(const Endpoint& from, const SimDnsQuery& query) {
   cache_.PurgeExpired(clock_.Now());
-  if (auto hit = cache_.Lookup(query.question.qname, from.address, clock_.Now())) {
+  if (auto hit = cache_.Lookup(query.question.qname, from.address, clock_.Now(), query.question.qtype)) {
     DnsAnswer answer = hit->answer;
     answer.ttl = hit->remaining_ttl;
     Reply(from, query.id, answer);
@@ -105,11 +105,11 @@ void CachingResolver::OnUpstreamResponse(const SimDnsResponse& response) {
   const DnsAnswer& answer = response.answer;
   if (answer.rcode == DnsRcode::kNoError || answer.rcode == DnsRcode::kNxDomain) {
     // Scope 0 (or no ECS at all) means the answer holds for every client of this resolver.
-    std::optional<Ipv4Prefix> scope;
+    std::optional<IpPrefix> scope;
     if (answer.scope_prefix_length && *answer.scope_prefix_length > 0) {
-      scope = Ipv4Prefix::Of(p.client.address, *answer.scope_prefix_length);
+      scope = IpPrefix::Of(p.client.address, *answer.scope_prefix_length);
     }
-    cache_.Insert(p.question.qname, scope, answer, clock_.Now());
+    cache_.Insert(p.question.qname, scope, answer, clock_.Now(), p.question.qtype);
   }
   Reply(p.client, p.client_id, answer);
 }

@@ -30,7 +30,8 @@ class CachingResolver {
   const ResolverCache& Cache() const { return cache_; }
   // The answer a client would get from the cache right now (its TTL not yet run out), without
   // touching the cache's statistics; nullopt when its query would go to the authoritative.
-  std::optional<DnsAnswer> CachedAnswer(const std::string& qname, Ipv4Address client, SimTime now) const;
+  std::optional<DnsAnswer> CachedAnswer(const std::string& qname, const IpAddress& client, SimTime now,
+                                        std::uint16_t qtype = static_cast<std::uint16_t>(DnsType::kA)) const;
   std::uint64_t UpstreamQueries() const { return upstream_queries_; }
 
  private:

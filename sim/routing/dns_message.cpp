@@ -9,21 +9,50 @@ enum Kind : std::uint8_t { kQuery = 1, kResponse = 2, kChunk = 3, kAck = 4 };
 
 constexpr std::size_t kChunkHeaderBytes = 1 + 8 + 8 + 2 + 2 + 2 + 2;
 
-std::size_t UpsertBytes(const MappingEntry& e) { return 4 + 1 + 1 + 2 * e.ranked_pops.size(); }
-constexpr std::size_t kRemovalBytes = 5;
+// IPv4 prefixes take 5 bytes; IPv6 ones (which IPv4-only scenarios never have) an escape
+// marker in the length byte, then their length and 16 bytes. IPv4 rows thus keep their size,
+// and packet-mode timings of IPv4-only scenarios their values.
+constexpr std::uint8_t kIpv6Marker = 0xFF;
+std::size_t PrefixBytes(const IpPrefix& p) { return p.IsV4() ? 5 : 5 + 1 + 16; }
+std::size_t UpsertBytes(const MappingEntry& e) { return PrefixBytes(e.prefix) + 1 + 2 * e.ranked_pops.size(); }
 
-void WritePrefix(ByteWriter& w, const Ipv4Prefix& p) {
-  w.U32(p.network.value);
-  w.U8(p.length);
+void WriteIpv6(ByteWriter& w, const Ipv6Address& a) {
+  for (std::uint8_t b : a.bytes) w.U8(b);
 }
 
-std::optional<Ipv4Prefix> ReadPrefix(ByteReader& r) {
+Ipv6Address ReadIpv6(ByteReader& r) {
+  Ipv6Address a;
+  for (auto& b : a.bytes) b = r.U8();
+  return a;
+}
+
+void WritePrefix(ByteWriter& w, const IpPrefix& p) {
+  if (p.IsV4()) {
+    w.U32(p.V4().network.value);
+    w.U8(p.Length());
+    return;
+  }
+  w.U32(0);
+  w.U8(kIpv6Marker);
+  w.U8(p.Length());
+  WriteIpv6(w, p.V6().network);
+}
+
+std::optional<IpPrefix> ReadPrefix(ByteReader& r) {
   const std::uint32_t network = r.U32();
   const std::uint8_t length = r.U8();
+  if (length == kIpv6Marker) {
+    const std::uint8_t length6 = r.U8();
+    const Ipv6Address network6 = ReadIpv6(r);
+    if (length6 > 128) return std::nullopt;
+    const Ipv6Prefix p = Ipv6Prefix::Of(network6, length6);
+    if (p.network != network6) return std::nullopt;  // host bits set: not something we wrote
+    return IpPrefix(p);
+  }
   if (length > 32) return std::nullopt;
   const Ipv4Prefix p = Ipv4Prefix::Of(Ipv4Address{network}, length);
   if (p.network.value != network) return std::nullopt;  // host bits set: not something we wrote
-  return p;
+  return IpPrefix(p);
 }
 
 struct Encoder {
@@ -32,9 +61,15 @@ struct Encoder {
     w.U8(kQuery);
     w.U16(q.id);
     w.U16(q.question.qtype);
-    w.U8(q.question.client_subnet ? 1 : 0);
-    w.U32(q.question.client_subnet ? q.question.client_subnet->network.value : 0);
-    w.U8(q.question.client_subnet ? q.question.client_subnet->length : 0);
+    // The client subnet: its ECS family (0 = none), address, length.
+    const auto& ecs = q.question.client_subnet;
+    w.U8(ecs ? static_cast<std::uint8_t>(ecs->Family()) : 0);
+    if (ecs && ecs->IsV6()) {
+      WriteIpv6(w, ecs->V6().network);
+    } else {
+      w.U32(ecs ? ecs->V4().network.value : 0);
+    }
+    w.U8(ecs ? ecs->Length() : 0);
     w.Str(q.question.qname);
   }
   void operator()(const SimDnsResponse& m) {
@@ -47,8 +82,10 @@ struct Encoder {
     w.U8(a.scope_prefix_length.value_or(0));
     w.U8(a.pop ? 1 : 0);
     w.U32(static_cast<std::uint32_t>(a.pop.value_or(0)));
-    w.U8(static_cast<std::uint8_t>(a.addresses.size()));
+    // How many A (low nibble) and AAAA (high nibble) records follow.
+    w.U8(static_cast<std::uint8_t>(a.addresses.size() | (a.addresses6.size() << 4)));
     for (const auto& addr : a.addresses) w.U32(addr.value);
+    for (const auto& addr : a.addresses6) WriteIpv6(w, addr);
   }
   void operator()(const MappingDiffChunk& c) {
     w.U8(kChunk);
@@ -75,12 +112,19 @@ std::optional<SimMessage> DecodeQuery(ByteReader& r) {
   SimDnsQuery q;
   q.id = r.U16();
   q.question.qtype = r.U16();
-  const bool has_ecs = r.U8() == 1;
-  const std::uint32_t network = r.U32();
-  const std::uint8_t length = r.U8();
+  const std::uint8_t family = r.U8();
+  if (family == static_cast<std::uint8_t>(IpFamily::kV6)) {
+    const Ipv6Address network = ReadIpv6(r);
+    const std::uint8_t length = r.U8();
+    if (length > 128) return std::nullopt;
+    q.question.client_subnet = Ipv6Prefix::Of(network, length);
+  } else {
+    const std::uint32_t network = r.U32();
+    const std::uint8_t length = r.U8();
+    if (family > 1 || length > 32) return std::nullopt;
+    if (family == 1) q.question.client_subnet = Ipv4Prefix::Of(Ipv4Address{network}, length);
+  }
   q.question.qname = r.Str();
-  if (length > 32) return std::nullopt;
-  if (has_ecs) q.question.client_subnet = Ipv4Prefix::Of(Ipv4Address{network}, length);
   return q;
 }
 
@@ -96,9 +140,10 @@ std::optional<SimMessage> DecodeResponse(ByteReader& r) {
   const std::uint32_t pop = r.U32();
   if (has_scope) m.answer.scope_prefix_length = scope;
   if (has_pop) m.answer.pop = pop;
-  const std::uint8_t count = r.U8();
-  for (int i = 0; i < count && r.Ok(); ++i) m.answer.addresses.push_back(Ipv4Address{r.U32()});
-  if (scope > 32 || rcode > 5) return std::nullopt;
+  const std::uint8_t counts = r.U8();
+  for (int i = 0; i < (counts & 0x0F) && r.Ok(); ++i) m.answer.addresses.push_back(Ipv4Address{r.U32()});
+  for (int i = 0; i < (counts >> 4) && r.Ok(); ++i) m.answer.addresses6.push_back(ReadIpv6(r));
+  if (scope > 128 || rcode > 5) return std::nullopt;
   return m;
 }
 
@@ -165,7 +210,7 @@ std::vector<MappingDiffChunk> SplitDiff(const MappingDiff& diff, std::size_t max
     chunks.back().upserts.push_back(e);
   }
   for (const auto& p : diff.removals) {
-    start_new_if_full(kRemovalBytes);
+    start_new_if_full(PrefixBytes(p));
     chunks.back().removals.push_back(p);
   }
   for (std::size_t i = 0; i < chunks.size(); ++i) {

@@ -3,12 +3,13 @@
 // to realnet/; inside ns-3 only the fields the models read matter, and sizes stay realistic.
 //
 // Layout (big endian), first byte = kind:
-//   1 query:    id u16, qtype u16, has_ecs u8, ecs_network u32, ecs_length u8, qname (u16 len + bytes)
+//   1 query:    id u16, qtype u16, ecs_family u8 (0 none, 1, 2), ecs_network (u32, or 16 bytes
+//               for family 2), ecs_length u8, qname (u16 len + bytes)
 //   2 response: id u16, rcode u8, ttl_ms u32, has_scope u8, scope u8, has_pop u8, pop u32,
-//               count u8, addresses u32 x count
+//               counts u8 (A low nibble, AAAA high), addresses u32 x A, 16 bytes x AAAA
 //   3 diff chunk: from u64, to u64, index u16, count u16,
-//               upserts u16 x (network u32, length u8, pops u8, pop u16 x pops),
-//               removals u16 x (network u32, length u8)
+//               upserts u16 x (prefix, pops u8, pop u16 x pops), removals u16 x prefix;
+//               prefix = network u32, length u8 (IPv4), or 0 u32, 0xFF u8, length u8, 16 bytes (IPv6)
 //   4 diff ack: version u64
 #include <cstdint>
 #include <optional>
@@ -37,7 +38,7 @@ struct MappingDiffChunk {
   std::uint16_t index = 0;
   std::uint16_t count = 1;
   std::vector<MappingEntry> upserts;
-  std::vector<Ipv4Prefix> removals;
+  std::vector<IpPrefix> removals;
 };
 
 struct MappingDiffAck {

@@ -158,9 +158,13 @@ class RoutingWorld {
                                           s.evaluation.unavailable_penalty_ms}) {
     timeline_.RefreshTruth();
     // Regret as users see it: a group keeps its resolver's cached answer until the TTL runs out.
-    evaluator_.UseResolverCaches([this](GroupIndex g) {
+    evaluator_.UseResolverCaches([this](GroupIndex g, IpFamily family) -> std::optional<DnsAnswer> {
       const ClientGroupInfo& group = catalog_.groups[g];
-      return resolvers_.at(group.resolver)->CachedAnswer(scenario_.dns.hostname, group.representative, clock_.Now());
+      const CachingResolver& resolver = *resolvers_.at(group.resolver);
+      if (family == IpFamily::kV4) return resolver.CachedAnswer(scenario_.dns.hostname, group.representative, clock_.Now());
+      const std::optional<Ipv6Address> host = group.Representative6();
+      if (!host) return std::nullopt;
+      return resolver.CachedAnswer(scenario_.dns.hostname, *host, clock_.Now(), static_cast<std::uint16_t>(DnsType::kAaaa));
     });
     policy_ = MakePolicy(policy);
     std::vector<MappingTarget> targets = BuildMappingTargets(catalog_);
