@@ -20,27 +20,37 @@ RoutingSummaryBuilder::RoutingSummaryBuilder(RoutingSummaryContext context) : co
 
 RoutingSummaryBuilder::RoutingSummaryBuilder(std::map<std::string, double> population_by_group,
                                              std::vector<EventWindow> events)
-    : RoutingSummaryBuilder(RoutingSummaryContext{std::move(population_by_group), {}, std::move(events), 0, 0}) {}
+    : RoutingSummaryBuilder(RoutingSummaryContext{std::move(population_by_group), {}, {}, std::move(events), 0, 0}) {}
 
-double RoutingSummaryBuilder::WeightOf(const MetricsRecorder::SampleRecord& sample) const {
+bool RoutingSummaryBuilder::IsIpv6(const MetricsRecorder::SampleRecord& sample) {
+  return sample.Label(metric::kLabelFamily) == metric::kFamilyIpv6;
+}
+
+double RoutingSummaryBuilder::WeightOf(const MetricsRecorder::SampleRecord& sample, Weighting weighting) const {
   const std::string& group = sample.Label(metric::kLabelGroup);
   auto it = context_.population_by_group.find(group);
   if (it == context_.population_by_group.end()) {
     // A sample from a group the scenario does not have is a wiring bug, not data to guess at.
     throw std::logic_error("metric sample '" + sample.Name() + "' names unknown group '" + group + "'");
   }
-  return it->second;
+  if (weighting == Weighting::kPopulation) return it->second;
+  const auto share = context_.ipv6_share_by_group.find(group);
+  if (share == context_.ipv6_share_by_group.end()) {
+    if (IsIpv6(sample)) throw std::logic_error("IPv6 sample '" + sample.Name() + "' of IPv4-only group '" + group + "'");
+    return it->second;
+  }
+  return it->second * (IsIpv6(sample) ? share->second : 1.0 - share->second);
 }
 
-Quantiles RoutingSummaryBuilder::WeightedQuantiles(
-    const std::vector<const MetricsRecorder::SampleRecord*>& samples) const {
+Quantiles RoutingSummaryBuilder::WeightedQuantiles(const std::vector<const MetricsRecorder::SampleRecord*>& samples,
+                                                   Weighting weighting) const {
   Quantiles q;
   std::vector<WeightedValue> values;
   values.reserve(samples.size());
   double weighted_sum = 0;
   double total_weight = 0;
   for (const auto* s : samples) {
-    const double w = WeightOf(*s);
+    const double w = WeightOf(*s, weighting);
     values.push_back({s->value, w});
     weighted_sum += w * s->value;
     total_weight += w;
@@ -52,6 +62,17 @@ Quantiles RoutingSummaryBuilder::WeightedQuantiles(
   return q;
 }
 
+void RoutingSummaryBuilder::SplitByFamily(const std::vector<const MetricsRecorder::SampleRecord*>& samples,
+                                          Weighting weighting, std::optional<Quantiles>& ipv4,
+                                          std::optional<Quantiles>& ipv6) const {
+  if (context_.ipv6_share_by_group.empty()) return;
+  std::vector<const MetricsRecorder::SampleRecord*> v4;
+  std::vector<const MetricsRecorder::SampleRecord*> v6;
+  for (const auto* r : samples) (IsIpv6(*r) ? v6 : v4).push_back(r);
+  ipv4 = WeightedQuantiles(v4, weighting);
+  ipv6 = WeightedQuantiles(v6, weighting);
+}
+
 void RoutingSummaryBuilder::SplitRegretByResolver(const std::vector<const MetricsRecorder::SampleRecord*>& regret,
                                                   RoutingPolicySummary& s) const {
   if (context_.public_resolver_groups.empty()) return;
@@ -61,8 +82,8 @@ void RoutingSummaryBuilder::SplitRegretByResolver(const std::vector<const Metric
     const bool is_public = context_.public_resolver_groups.count(r->Label(metric::kLabelGroup)) != 0;
     (is_public ? public_users : isp_users).push_back(r);
   }
-  s.regret_public_ms = WeightedQuantiles(public_users);
-  s.regret_isp_ms = WeightedQuantiles(isp_users);
+  s.regret_public_ms = WeightedQuantiles(public_users, Weighting::kPopulationByFamilyShare);
+  s.regret_isp_ms = WeightedQuantiles(isp_users, Weighting::kPopulationByFamilyShare);
 }
 
 std::vector<EventSettle> RoutingSummaryBuilder::Settles(
@@ -109,9 +130,14 @@ RoutingPolicySummary RoutingSummaryBuilder::Summarize(const std::string& label, 
   RoutingPolicySummary s;
   s.policy = label;
   const auto regret = recorder.SamplesNamed(metric::kRegretMs);
-  s.regret_ms = WeightedQuantiles(regret);
+  // Regret is sampled per group (and family), so a family's samples count by its share of the
+  // group's users; downloads are one sample per download, so they already come in that share.
+  s.regret_ms = WeightedQuantiles(regret, Weighting::kPopulationByFamilyShare);
   SplitRegretByResolver(regret, s);
-  s.download_ms = WeightedQuantiles(recorder.SamplesNamed(metric::kDownloadMs));
+  SplitByFamily(regret, Weighting::kPopulationByFamilyShare, s.regret_ipv4_ms, s.regret_ipv6_ms);
+  const auto downloads = recorder.SamplesNamed(metric::kDownloadMs);
+  s.download_ms = WeightedQuantiles(downloads);
+  SplitByFamily(downloads, Weighting::kPopulation, s.download_ipv4_ms, s.download_ipv6_ms);
   s.downloads_failed = recorder.Counter(metric::kDownloadFailed);
   s.dns_failures = recorder.Counter(metric::kDnsFailed);
   s.dns_updates = recorder.Counter(metric::kMappingUpdates);
@@ -131,7 +157,13 @@ RoutingPolicySummary RoutingSummaryBuilder::Summarize(const std::string& label, 
   std::vector<std::string> groups;
   for (const auto& entry : context_.population_by_group) groups.push_back(entry.first);
   const double evaluated_h = context_.duration_s > 0 ? (context_.duration_s - context_.warmup_s) / 3600 : 0;
-  s.flaps = CountFlaps(changes, groups, context_.warmup_s, evaluated_h);
+  // Flaps per group follow its IPv4 users' answers (a dual-stack group's IPv6 users get their
+  // own changes, which would count the same move twice); settle times count every change.
+  std::vector<const MetricsRecorder::SampleRecord*> ipv4_changes;
+  for (const auto* c : changes) {
+    if (!IsIpv6(*c)) ipv4_changes.push_back(c);
+  }
+  s.flaps = CountFlaps(ipv4_changes, groups, context_.warmup_s, evaluated_h);
   s.events = Settles(changes);
   return s;
 }

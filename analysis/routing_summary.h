@@ -38,6 +38,10 @@ struct RoutingSummaryContext {
   std::map<std::string, double> population_by_group;
   // Groups whose resolver is a public one; empty = the scenario has none, no public/ISP split.
   std::set<std::string> public_resolver_groups;
+  // Dual-stack groups: the share of their users' requests made over IPv6. Their regret samples
+  // come in pairs (IPv4 users, and IPv6 users labelled family=ipv6), weighted population x share.
+  // Empty = no dual-stack group, no per-family split.
+  std::map<std::string, double> ipv6_share_by_group;
   std::vector<EventWindow> events;
   double warmup_s = 0;    // flaps count from here on, like regret
   double duration_s = 0;  // 0 = unknown: per-minute and per-hour rates are NaN
@@ -105,6 +109,11 @@ struct RoutingPolicySummary {
   // The same split by the groups' resolver, when the scenario has public resolvers.
   std::optional<Quantiles> regret_public_ms;
   std::optional<Quantiles> regret_isp_ms;
+  // The same split by the users' address family, when the scenario has dual-stack groups.
+  std::optional<Quantiles> regret_ipv4_ms;
+  std::optional<Quantiles> regret_ipv6_ms;
+  std::optional<Quantiles> download_ipv4_ms;
+  std::optional<Quantiles> download_ipv6_ms;
   Quantiles download_ms;   // population-weighted over downloads
   double downloads_failed = 0;
   double dns_failures = 0;
@@ -140,10 +149,17 @@ class RoutingSummaryBuilder {
                                  const RoutingRunTotals& totals = {}) const;
 
  private:
-  Quantiles WeightedQuantiles(const std::vector<const MetricsRecorder::SampleRecord*>& samples) const;
-  double WeightOf(const MetricsRecorder::SampleRecord& sample) const;
+  // How each sample counts: its group's population; with per_user_family (samples taken per
+  // group and family, like regret), times the share of the group's requests in that family.
+  enum class Weighting { kPopulation, kPopulationByFamilyShare };
+  Quantiles WeightedQuantiles(const std::vector<const MetricsRecorder::SampleRecord*>& samples,
+                              Weighting weighting = Weighting::kPopulation) const;
+  double WeightOf(const MetricsRecorder::SampleRecord& sample, Weighting weighting) const;
+  void SplitByFamily(const std::vector<const MetricsRecorder::SampleRecord*>& samples, Weighting weighting,
+                     std::optional<Quantiles>& ipv4, std::optional<Quantiles>& ipv6) const;
   void SplitRegretByResolver(const std::vector<const MetricsRecorder::SampleRecord*>& regret,
                              RoutingPolicySummary& s) const;
+  static bool IsIpv6(const MetricsRecorder::SampleRecord& sample);
   std::vector<EventSettle> Settles(const std::vector<const MetricsRecorder::SampleRecord*>& changes) const;
   MeasurementOverhead Overhead(const MetricsRecorder& recorder, const RoutingRunTotals& totals) const;
   // total / (groups x run minutes); NaN when the duration is unknown.

@@ -32,16 +32,18 @@ std::string SettleList(const RoutingPolicySummary& p) {
 }
 
 // One row: the label column sized to the longest label, then fixed-width numbers; the
-// public/ISP columns only when some policy has the split.
+// public/ISP columns only when some policy has that split, the IPv4/IPv6 ones likewise.
 class TableRows {
  public:
-  TableRows(std::size_t label_width, bool split) : label_width_(label_width), split_(split) {}
+  TableRows(std::size_t label_width, bool split, bool split_family)
+      : label_width_(label_width), split_(split), split_family_(split_family) {}
 
   std::string Row(const std::string& label, const std::vector<std::string>& cells) const {
-    static constexpr int kWidths[] = {6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 6, 8, 4};
+    static constexpr int kWidths[] = {6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 6, 8, 4};
     std::string out = fmt::format("{:<{}}", label, label_width_);
     for (std::size_t i = 0; i < cells.size(); ++i) {
       if (!split_ && (i == 3 || i == 4)) continue;
+      if (!split_family_ && (i == 5 || i == 6)) continue;
       out += fmt::format(" {:>{}}", cells[i], kWidths[i]);
     }
     return out + "\n";
@@ -50,6 +52,7 @@ class TableRows {
  private:
   std::size_t label_width_;
   bool split_;
+  bool split_family_;
 };
 
 constexpr const char* kLegend =
@@ -64,22 +67,26 @@ constexpr const char* kLegend =
 std::string FormatRoutingTable(const std::vector<RoutingPolicySummary>& policies) {
   std::size_t label_width = 6;
   bool split = false;
+  bool split_family = false;
   for (const auto& p : policies) {
     label_width = std::max(label_width, p.policy.size());
     split = split || p.regret_public_ms.has_value();
+    split_family = split_family || p.regret_ipv6_ms.has_value();
   }
-  const TableRows rows(label_width, split);
-  std::string out = rows.Row("policy", {"rgt50", "rgt95", "rgtavg", "pub50", "isp50", "dl50", "dl95", "flap/h",
+  const TableRows rows(label_width, split, split_family);
+  std::string out = rows.Row("policy", {"rgt50", "rgt95", "rgtavg", "pub50", "isp50", "v4rg50", "v6rg50", "dl50", "dl95", "flap/h",
                                         "fl.max", "dnsq/m", "pkt/g/m", "kB/g/m", "beacons", "load"});
   for (const auto& p : policies) {
     out += rows.Row(p.policy, {Num(p.regret_ms.p50), Num(p.regret_ms.p95), Num(p.regret_ms.mean),
                                SplitP50(p.regret_public_ms),
-                               SplitP50(p.regret_isp_ms), Num(p.download_ms.p50), Num(p.download_ms.p95),
+                               SplitP50(p.regret_isp_ms), SplitP50(p.regret_ipv4_ms), SplitP50(p.regret_ipv6_ms),
+                               Num(p.download_ms.p50), Num(p.download_ms.p95),
                                Num(p.flaps.per_group_per_hour, 2), Num(p.flaps.max_group_per_hour, 2),
                                Num(p.dns_queries_per_min), Num(p.overhead.packets_per_group_per_min),
                                Num(p.overhead.bytes_per_group_per_min / 1000, 2), Beacons(p.rum), Load(p.overload)});
   }
   out += kLegend;
+  if (split_family) out += "v4rg50/v6rg50: rgt p50 of users over IPv4 / IPv6 (dual-stack groups count in both).\n";
   // What ECS costs in queries, next to the by-resolver run it is compared with.
   std::string ratios;
   for (const auto& p : policies) {

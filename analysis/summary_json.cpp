@@ -96,7 +96,11 @@ nlohmann::ordered_json RoutingSummaryJson(const RunInfo& run, const std::vector<
     j["regret_ms"] = QuantilesJson(p.regret_ms);
     if (p.regret_public_ms) j["regret_public_resolver_users_ms"] = QuantilesJson(*p.regret_public_ms);
     if (p.regret_isp_ms) j["regret_isp_resolver_users_ms"] = QuantilesJson(*p.regret_isp_ms);
+    if (p.regret_ipv4_ms) j["regret_ipv4_users_ms"] = QuantilesJson(*p.regret_ipv4_ms);
+    if (p.regret_ipv6_ms) j["regret_ipv6_users_ms"] = QuantilesJson(*p.regret_ipv6_ms);
     j["download_ms"] = QuantilesJson(p.download_ms);
+    if (p.download_ipv4_ms) j["download_ipv4_ms"] = QuantilesJson(*p.download_ipv4_ms);
+    if (p.download_ipv6_ms) j["download_ipv6_ms"] = QuantilesJson(*p.download_ipv6_ms);
     j["downloads_failed"] = Rounded(p.downloads_failed);
     j["flaps"] = FlapsJson(p.flaps);
     j["dns_queries"] = Rounded(p.dns_queries_answered);

@@ -14,6 +14,9 @@ RoutingCatalog RealnetCatalog(const Scenario& s) {
     for (const auto& [id, addresses] : s.realnet.servers) {
       if (id == p.id) info.servers = addresses;
     }
+    for (const auto& [id, addresses] : s.realnet.servers6) {
+      if (id == p.id) info.servers6 = addresses;
+    }
     c.pops.push_back(info);
   }
   for (const auto& r : s.resolvers) c.resolvers.push_back({r.id, Ipv4Address{0}, r.location, r.client_subnet, r.is_public});

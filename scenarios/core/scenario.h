@@ -165,6 +165,7 @@ struct RealnetSpec {
   Endpoint controller;                                     // probe reports go here
   Endpoint dns;                                            // cdnlab's authoritative server
   std::vector<std::pair<std::string, std::vector<Ipv4Address>>> servers;  // per PoP id
+  std::vector<std::pair<std::string, std::vector<Ipv6Address>>> servers6;  // the same list's IPv6 addresses
   std::vector<std::pair<std::string, Ipv4Address>> groups;                // responder address per group id
   std::uint16_t responder_port = 7007;
   std::uint16_t agent_port = 7000;

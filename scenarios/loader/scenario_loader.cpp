@@ -383,19 +383,27 @@ class ScenarioParser {
           const std::string pop = kv.first.Scalar();
           const std::string path = "realnet.servers." + pop;
           std::vector<Ipv4Address> addresses;
+          std::vector<Ipv6Address> addresses6;  // a dual-stack server's IPv6 address, for AAAA
           if (!kv.second.IsSequence()) {
-            log_.Add(kv.second.Mark(), path, "expected a list of IPv4 addresses");
+            log_.Add(kv.second.Mark(), path, "expected a list of IPv4 or IPv6 addresses");
             continue;
           }
           for (const auto& a : kv.second) {
             const auto parsed = a.IsScalar() ? ParseIpv4Address(a.Scalar()) : std::nullopt;
-            if (!parsed) {
-              log_.Add(a.Mark(), path, "expected an IPv4 address, got " + QuoteForMessage(a));
-            } else {
+            const auto parsed6 = a.IsScalar() && !parsed ? ParseIpv6Address(a.Scalar()) : std::nullopt;
+            if (parsed) {
               addresses.push_back(*parsed);
+            } else if (parsed6) {
+              addresses6.push_back(*parsed6);
+            } else {
+              log_.Add(a.Mark(), path, "expected an IPv4 or IPv6 address, got " + QuoteForMessage(a));
             }
           }
+          if (addresses.empty() && !addresses6.empty()) {
+            log_.Add(kv.second.Mark(), path, "needs at least one IPv4 address (probe agents run on IPv4)");
+          }
           marks_.Remember(path, kv.first.Mark());
+          s.realnet.servers6.emplace_back(pop, addresses6);
           s.realnet.servers.emplace_back(pop, addresses);
         }
       }

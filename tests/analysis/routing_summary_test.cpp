@@ -265,5 +265,46 @@ TEST_F(RoutingRatesTest, TableFitsIn120Columns) {
   }
 }
 
+// Dual-stack groups: regret is sampled per family, so each family's samples count by its share
+// of the group's users; the summary splits regret and downloads by family and says so in the table.
+TEST(RoutingSummaryFamilies, DualStackGroupsAreWeightedByTheirIpv6ShareAndSplit) {
+  RoutingSummaryContext c;
+  c.population_by_group = {{"v4only", 100}, {"dual", 100}};
+  c.ipv6_share_by_group = {{"dual", 0.75}};
+  const RoutingSummaryBuilder builder(c);
+  MetricsRecorder recorder;
+  const MetricLabels six{{metric::kLabelFamily, metric::kFamilyIpv6}};
+  auto regret = [&](const std::string& group, double ms, bool v6) {
+    MetricLabels labels{{metric::kLabelGroup, group}, {metric::kLabelPop, "p"}};
+    if (v6) labels.push_back(six[0]);
+    recorder.Sample(metric::kRegretMs, SimTime{0}, ms, labels);
+  };
+  regret("v4only", 0, false);
+  regret("dual", 40, false);  // its IPv4 users: a quarter of the group
+  regret("dual", 8, true);    // its IPv6 users: three quarters
+  recorder.Sample(metric::kDownloadMs, SimTime{0}, 100, {{metric::kLabelGroup, "dual"}});
+  recorder.Sample(metric::kDownloadMs, SimTime{0}, 50, {{metric::kLabelGroup, "dual"}, six[0]});
+  const auto s = builder.Summarize("probe", recorder);
+  EXPECT_DOUBLE_EQ(s.regret_ms.mean, (100 * 0 + 25 * 40 + 75 * 8) / 200.0);
+  ASSERT_TRUE(s.regret_ipv6_ms && s.regret_ipv4_ms);
+  EXPECT_DOUBLE_EQ(s.regret_ipv6_ms->mean, 8);
+  EXPECT_EQ(s.regret_ipv6_ms->count, 1u);
+  EXPECT_DOUBLE_EQ(s.regret_ipv4_ms->mean, (100 * 0 + 25 * 40) / 125.0);
+  ASSERT_TRUE(s.download_ipv6_ms.has_value());
+  EXPECT_DOUBLE_EQ(s.download_ipv6_ms->mean, 50);
+  EXPECT_DOUBLE_EQ(s.download_ms.mean, 75) << "downloads are one sample each: no share weighting";
+  const std::string table = FormatRoutingTable({s});
+  EXPECT_NE(table.find("v6rg50"), std::string::npos) << table;
+
+  // An IPv6 sample of a group without IPv6 is a wiring bug.
+  MetricsRecorder wrong;
+  wrong.Sample(metric::kRegretMs, SimTime{0}, 1, {{metric::kLabelGroup, "v4only"}, six[0]});
+  EXPECT_THROW(builder.Summarize("probe", wrong), std::logic_error);
+  // Without dual-stack groups: no split, and no columns for it.
+  const auto plain = RoutingSummaryBuilder({{"v4only", 1}}, {}).Summarize("geo", MetricsRecorder{});
+  EXPECT_FALSE(plain.regret_ipv6_ms.has_value());
+  EXPECT_EQ(FormatRoutingTable({plain}).find("v6rg50"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cdnlab

@@ -1,11 +1,26 @@
 #pragma once
 // Small hand-built worlds for unit tests of models/routing.
+#include <initializer_list>
+
 #include "models/routing/catalog.h"
 
 namespace cdnlab::testing {
 
 inline Ipv4Address Addr(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
   return Ipv4Address{(std::uint32_t{a} << 24) | (std::uint32_t{b} << 16) | (std::uint32_t{c} << 8) | d};
+}
+
+// An IPv6 address from its leading 16-bit groups (the rest zero): Addr6({0x2001, 0xdb8, 1}).
+inline Ipv6Address Addr6(std::initializer_list<std::uint16_t> groups, std::uint16_t last = 0) {
+  Ipv6Address a;
+  std::size_t i = 0;
+  for (std::uint16_t g : groups) {
+    a.bytes[i++] = static_cast<std::uint8_t>(g >> 8);
+    a.bytes[i++] = static_cast<std::uint8_t>(g & 0xFF);
+  }
+  a.bytes[14] = static_cast<std::uint8_t>(last >> 8);
+  a.bytes[15] = static_cast<std::uint8_t>(last & 0xFF);
+  return a;
 }
 
 // Three PoPs (New York, London, Tokyo; two servers each) and three groups near each,

@@ -182,7 +182,7 @@ TEST_F(AnswererTest, RandomTablesEveryAddressInsideTheScopeGetsTheSameAnswer) {
       const MappingEntry* best = nullptr;
       for (const auto& row : rows) {
         // ">=": of rows with one prefix, the table keeps the last
-        if (row.prefix.Contains(a) && (best == nullptr || row.prefix.length >= best->prefix.length)) best = &row;
+        if (row.prefix.Contains(a) && (best == nullptr || row.prefix.Length() >= best->prefix.Length())) best = &row;
       }
       return best;
     };
@@ -193,7 +193,7 @@ TEST_F(AnswererTest, RandomTablesEveryAddressInsideTheScopeGetsTheSameAnswer) {
       ASSERT_EQ(answer.rcode, DnsRcode::kNoError);
       ASSERT_TRUE(answer.scope_prefix_length.has_value());
       const Ipv4Prefix scope = Ipv4Prefix::Of(subnet.network, *answer.scope_prefix_length);
-      if (longest_match(subnet.network)->prefix.length == 0) {
+      if (longest_match(subnet.network)->prefix.Length() == 0) {
         EXPECT_EQ(scope.length, 24) << "answered by resolver: valid for this subnet alone";
         continue;
       }
@@ -203,7 +203,7 @@ TEST_F(AnswererTest, RandomTablesEveryAddressInsideTheScopeGetsTheSameAnswer) {
       for (int i = 0; i < 50; ++i) inside.push_back(Ipv4Address{scope.network.value + (static_cast<std::uint32_t>(random()) & size_minus_one)});
       for (const Ipv4Address a : inside) {
         const MappingEntry* row = longest_match(a);
-        ASSERT_TRUE(row != nullptr && row->prefix.length > 0) << a.ToString() << " in " << scope.ToString();
+        ASSERT_TRUE(row != nullptr && row->prefix.Length() > 0) << a.ToString() << " in " << scope.ToString();
         ASSERT_EQ(row->ranked_pops.front(), answer.pop) << a.ToString() << " in " << scope.ToString();
         for (const std::uint8_t source : {std::uint8_t{32}, std::uint8_t{24}}) {
           if (source < scope.length) continue;  // that subnet would reach outside the scope
@@ -249,6 +249,54 @@ TEST(AnswererFamilies, AaaaFollowsTheSameRankingAndMissingFamiliesAreNodata) {
   EXPECT_EQ(only6_a.scope_prefix_length, std::optional<std::uint8_t>(24)) << "the NODATA depends on the subnet";
   EXPECT_EQ(ask(28, Addr(10, 2, 0, 0)).addresses6.size(), 1u);
   EXPECT_EQ(ask(28, Addr(10, 3, 0, 0)).rcode, DnsRcode::kServFail);
+}
+
+// ECS family 2 (RFC 7871 6): an IPv6 client subnet is mapped by IPv6 rows, with their scope
+// (aggregated like IPv4), and A and AAAA come from that row's PoP.
+TEST(AnswererFamilies, AnIPv6ClientSubnetIsMappedByIPv6Rows) {
+  using testing::Addr6;
+  RoutingCatalog catalog = testing::ThreePopCatalog();
+  for (std::uint16_t p = 0; p < 3; ++p) catalog.pops[p].servers6 = {Addr6({0x2001, 0xdb8, 0xcd00, p}, 1)};
+  AuthoritativeAnswerer answerer(catalog, AuthoritativeConfig{"example.net", "cdn.example.net"});
+  MappingTable master;
+  answerer.ApplyDiff(master.Replace({
+      {Ipv4Prefix{Ipv4Address{0}, 0}, {1}},                            // default -> lon
+      {Ipv4Prefix{Addr(10, 1, 0, 0), 24}, {0}},                        // boston's IPv4 -> nyc
+      {Ipv6Prefix::Of(Addr6({0x2001, 0xdb8, 0x10}), 48), {2}},         // one site -> tyo
+      {Ipv6Prefix::Of(Addr6({0x2001, 0xdb8, 0x11}), 48), {2}},         // its neighbour -> tyo
+      {Ipv6Prefix::Of(Addr6({0x2001, 0xdb8, 0x12}), 48), {0}},         // the next -> nyc
+  }));
+  auto ask = [&](std::uint16_t qtype, std::optional<IpPrefix> subnet, IpAddress source) {
+    DnsQuestion q;
+    q.qname = "cdn.example.net";
+    q.qtype = qtype;
+    q.client_subnet = subnet;
+    q.source = source;
+    return answerer.Answer(q);
+  };
+  const Ipv4Address resolver = catalog.resolvers[0].address;
+  const IpPrefix site = Ipv6Prefix::Of(Addr6({0x2001, 0xdb8, 0x11, 0x4200}), 56);
+  const DnsAnswer aaaa = ask(28, site, resolver);
+  EXPECT_EQ(aaaa.pop, std::optional<PopIndex>(2));
+  ASSERT_EQ(aaaa.addresses6.size(), 1u);
+  EXPECT_EQ(aaaa.addresses6[0], catalog.pops[2].servers6[0]);
+  EXPECT_EQ(aaaa.scope_prefix_length, std::optional<std::uint8_t>(47)) << "two adjacent /48s on tyo";
+  const DnsAnswer a = ask(1, site, resolver);
+  EXPECT_EQ(a.pop, std::optional<PopIndex>(2)) << "A from the same IPv6 row";
+  EXPECT_EQ(a.scope_prefix_length, aaaa.scope_prefix_length);
+  EXPECT_EQ(ask(28, Ipv6Prefix::Of(Addr6({0x2001, 0xdb8, 0x12, 0x0100}), 56), resolver).pop,
+            std::optional<PopIndex>(0));
+  // No IPv6 row covers the subnet: answered by the resolver's row (here the default), valid for
+  // that subnet only (other IPv6 subnets have rows).
+  const DnsAnswer unmapped = ask(28, Ipv6Prefix::Of(Addr6({0x2001, 0xdb8, 0x99}), 56), resolver);
+  EXPECT_EQ(unmapped.pop, std::optional<PopIndex>(1));
+  EXPECT_EQ(unmapped.scope_prefix_length, std::optional<std::uint8_t>(56));
+  // An IPv4 subnet never matches an IPv6 row, nor the reverse.
+  EXPECT_EQ(ask(28, Ipv4Prefix{Addr(10, 1, 0, 0), 24}, resolver).pop, std::optional<PopIndex>(0));
+  // A resolver asking over IPv6 without ECS: no IPv6 row for it, so the default row answers.
+  const DnsAnswer v6_resolver = ask(28, std::nullopt, Addr6({0x2001, 0xdb8, 0xffff}, 53));
+  EXPECT_EQ(v6_resolver.rcode, DnsRcode::kNoError);
+  EXPECT_EQ(v6_resolver.pop, std::optional<PopIndex>(1));
 }
 
 }  // namespace

@@ -22,15 +22,16 @@ Ipv4Address Last(const Ipv4Prefix& p) { return Ipv4Address{static_cast<std::uint
 void ExpectExact(const MappingTable& table, const std::vector<MappingBlock>& blocks) {
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     const auto& b = blocks[i];
-    EXPECT_EQ(b.block, Ipv4Prefix::Of(b.block.network, b.block.length)) << "host bits are zero";
-    for (Ipv4Address a : {b.block.network, Last(b.block)}) {
+    const Ipv4Prefix block = b.block.V4();
+    EXPECT_EQ(block, Ipv4Prefix::Of(block.network, block.length)) << "host bits are zero";
+    for (Ipv4Address a : {block.network, Last(block)}) {
       const MappingEntry* match = table.Lookup(a);
       ASSERT_NE(match, nullptr) << b.block.ToString();
       EXPECT_EQ(match->prefix, b.row.prefix) << a.ToString() << " in " << b.block.ToString();
       EXPECT_EQ(match->ranked_pops, b.row.ranked_pops);
     }
     if (i > 0) {
-      EXPECT_LT(Last(blocks[i - 1].block).value, b.block.network.value) << "ordered, disjoint";
+      EXPECT_LT(Last(blocks[i - 1].block.V4()).value, block.network.value) << "ordered, disjoint";
     }
   }
 }
@@ -69,7 +70,7 @@ TEST(DisjointBlocks, NestedRowsWithoutDefaultCoverOnlyTheRows) {
   const auto blocks = DisjointBlocks(table.Entries());
   ExpectExact(table, blocks);
   std::uint64_t covered = 0;
-  for (const auto& b : blocks) covered += Size(b.block);
+  for (const auto& b : blocks) covered += Size(b.block.V4());
   EXPECT_EQ(covered, Size({Addr(10, 0, 0, 0), 8}) + Size({Addr(192, 168, 0, 0), 16})) << "exactly the rows";
   EXPECT_EQ(blocks.back().block, (Ipv4Prefix{Addr(192, 168, 0, 0), 16}));
 }
@@ -89,10 +90,36 @@ TEST(DisjointBlocks, RandomMappingsAreCoveredExactly) {
     const auto blocks = DisjointBlocks(table.Entries());
     ExpectExact(table, blocks);
     std::uint64_t covered = 0;
-    for (const auto& b : blocks) covered += Size(b.block);
+    for (const auto& b : blocks) covered += Size(b.block.V4());
     EXPECT_EQ(covered, Size(kDefault)) << "the default row leaves no hole";
     EXPECT_LE(blocks.size(), 32 * table.Size() + 1);
   }
+}
+
+TEST(DisjointBlocks, IPv6RowsAreSplitLikeIPv4OnesAfterThem) {
+  using testing::Addr6;
+  const Ipv6Prefix site = Ipv6Prefix::Of(Addr6({0x2001, 0xdb8, 1}), 48);
+  const Ipv6Prefix inner = Ipv6Prefix::Of(Addr6({0x2001, 0xdb8, 1, 0x4200}), 56);
+  MappingTable table;
+  table.Replace({{kDefault, {0}}, {site, {1}}, {inner, {2}}});
+  const auto blocks = DisjointBlocks(table.Entries());
+  ASSERT_FALSE(blocks.empty());
+  EXPECT_EQ(blocks.front().block, IpPrefix(kDefault)) << "no IPv4 row inside the default";
+  std::vector<MappingBlock> six;
+  for (const auto& b : blocks) {
+    if (b.block.IsV6()) six.push_back(b);
+  }
+  ASSERT_EQ(six.size(), 8u + 1u) << "the /48 minus a /56: 8 blocks, then the /56";
+  AddressBits covered = 0;
+  for (std::size_t i = 0; i < six.size(); ++i) {
+    const MappingEntry* match = table.Lookup(six[i].block.Network());
+    ASSERT_NE(match, nullptr);
+    EXPECT_EQ(match->prefix, six[i].row.prefix);
+    EXPECT_EQ(table.Lookup(IpAddress::FromBits(IpFamily::kV6, six[i].block.LastBits()))->prefix, six[i].row.prefix);
+    if (i > 0) EXPECT_LT(six[i - 1].block.LastBits(), six[i].block.FirstBits()) << "ordered, disjoint";
+    covered += six[i].block.LastBits() - six[i].block.FirstBits() + 1;
+  }
+  EXPECT_EQ(covered, IpPrefix(site).LastBits() - IpPrefix(site).FirstBits() + 1) << "exactly the /48";
 }
 
 }  // namespace

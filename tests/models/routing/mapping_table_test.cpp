@@ -94,5 +94,45 @@ TEST(MappingTable, RemovedLengthsAreNotMatchedAndComeBack) {
   EXPECT_EQ(replica.Entries(), t.Entries());
 }
 
+// IPv6 rows live beside IPv4 ones; an address matches only rows of its own family, so
+// 0.0.0.0/0 never answers an IPv6 address and ::/0 never an IPv4 one.
+TEST(MappingTable, RowsOfBothFamiliesMatchOnlyTheirOwn) {
+  using testing::Addr6;
+  const Ipv6Prefix site = Ipv6Prefix::Of(Addr6({0x2001, 0xdb8, 1}), 48);
+  const Ipv6Prefix subnet = Ipv6Prefix::Of(Addr6({0x2001, 0xdb8, 1, 0x4200}), 56);
+  MappingTable t;
+  t.Replace({{kDefault, {2}}, {site, {1}}, {subnet, {0}}, {kA, {0}}});
+  EXPECT_EQ(t.Lookup(IpAddress(Addr6({0x2001, 0xdb8, 1, 0x4217}, 9)))->prefix, IpPrefix(subnet));
+  EXPECT_EQ(t.Lookup(IpAddress(Addr6({0x2001, 0xdb8, 1, 0x9900})))->prefix, IpPrefix(site));
+  EXPECT_EQ(t.Lookup(IpAddress(Addr6({0x2001, 0xdb8, 2}))), nullptr) << "no IPv6 default row";
+  EXPECT_EQ(t.Lookup(IpAddress(Addr(10, 1, 0, 1)))->prefix, IpPrefix(kA));
+  EXPECT_EQ(t.Lookup(IpAddress(Addr(192, 0, 2, 1)))->prefix, IpPrefix(kDefault));
+  t.Replace({{kDefault, {2}}, {Ipv6Prefix{}, {1}}});
+  EXPECT_EQ(t.Lookup(IpAddress(Addr6({0x2001, 0xdb8, 2})))->ranked_pops, (std::vector<PopIndex>{1}));
+  EXPECT_EQ(t.Lookup(Addr(10, 1, 0, 1))->ranked_pops, (std::vector<PopIndex>{2}));
+  // Entries: IPv4 rows first, then IPv6.
+  EXPECT_TRUE(t.Entries().front().prefix.IsV4());
+  EXPECT_TRUE(t.Entries().back().prefix.IsV6());
+}
+
+TEST(MappingTable, IPv6RowsTravelInDiffsToReplicas) {
+  using testing::Addr6;
+  const Ipv6Prefix a = Ipv6Prefix::Of(Addr6({0x2001, 0xdb8, 1}), 48);
+  const Ipv6Prefix b = Ipv6Prefix::Of(Addr6({0x2001, 0xdb8, 2}), 48);
+  MappingTable master;
+  MappingTable replica;
+  ASSERT_TRUE(replica.Apply(master.Replace({{a, {0}}, {b, {1}}, {kA, {2}}})));
+  const MappingDiff d = master.Replace({{b, {2}}, {kA, {2}}});
+  ASSERT_EQ(d.removals, (std::vector<IpPrefix>{a}));
+  ASSERT_EQ(d.upserts.size(), 1u);
+  EXPECT_EQ(d.upserts[0].prefix, IpPrefix(b));
+  ASSERT_TRUE(replica.Apply(d));
+  EXPECT_EQ(replica.Lookup(IpAddress(Addr6({0x2001, 0xdb8, 1}, 1))), nullptr);
+  EXPECT_EQ(replica.Lookup(IpAddress(Addr6({0x2001, 0xdb8, 2}, 1)))->ranked_pops, (std::vector<PopIndex>{2}));
+  EXPECT_EQ(replica.Entries(), master.Entries());
+  const MappingTable copy = replica;
+  EXPECT_EQ(copy.Lookup(IpAddress(Addr6({0x2001, 0xdb8, 2}, 1)))->ranked_pops, (std::vector<PopIndex>{2}));
+}
+
 }  // namespace
 }  // namespace cdnlab

@@ -62,5 +62,26 @@ TEST(ResolverCache, CanonicalNames) {
   EXPECT_EQ(CanonicalDnsName("a"), "a");
 }
 
+TEST(ResolverCache, IPv6ScopesServeOnlyIPv6ClientsInside) {
+  using testing::Addr6;
+  ResolverCache cache;
+  const SimTime t0{0};
+  DnsAnswer six = AnswerWith(Addr(100, 64, 0, 1), 20);
+  six.addresses6 = {Addr6({0x2001, 0xdb8, 0xcd00}, 1)};
+  cache.Insert("cdn.example.net", IpPrefix(Ipv6Prefix::Of(Addr6({0x2001, 0xdb8, 1, 0x4217}), 56)), six, t0, 28);
+  EXPECT_TRUE(cache.Lookup("cdn.example.net", Addr6({0x2001, 0xdb8, 1, 0x42ff}, 7), t0, 28).has_value());
+  EXPECT_FALSE(cache.Lookup("cdn.example.net", Addr6({0x2001, 0xdb8, 1, 0x4300}, 7), t0, 28).has_value());
+  EXPECT_FALSE(cache.Lookup("cdn.example.net", Addr(10, 1, 0, 1), t0, 28).has_value()) << "another family";
+}
+
+TEST(ResolverCache, AAndAaaaAreCachedApart) {
+  ResolverCache cache;
+  const SimTime t0{0};
+  cache.Insert("cdn.example.net", std::nullopt, AnswerWith(Addr(100, 64, 0, 1), 20), t0);  // A, for everyone
+  EXPECT_TRUE(cache.Lookup("cdn.example.net", Addr(10, 1, 0, 1), t0).has_value());
+  EXPECT_FALSE(cache.Lookup("cdn.example.net", Addr(10, 1, 0, 1), t0, 28).has_value()) << "A does not answer AAAA";
+  EXPECT_EQ(cache.Size(), 1u);
+}
+
 }  // namespace
 }  // namespace cdnlab

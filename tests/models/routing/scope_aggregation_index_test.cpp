@@ -78,7 +78,7 @@ TEST(ScopeAggregationIndex, CoveringTheWholeSpaceWithoutTheDefaultRowGivesScopeZ
   const auto index = IndexOf({{P(Addr(0, 0, 0, 0), 1), {2}}, {P(Addr(128, 0, 0, 0), 1), {2}}});
   EXPECT_EQ(index.WidestScope(Addr(255, 255, 255, 255)), kDefault);
   EXPECT_EQ(index.WidestScope(Addr(0, 0, 0, 0)), kDefault);
-  EXPECT_EQ(index.Runs(), 1u);
+  EXPECT_EQ(index.Runs(), 2u) << "one run per family: all of IPv4 on PoP 2, all of IPv6 on none";
 }
 
 // The property: for random tables and every address of their universe (10.0.0.0/16), the
@@ -112,11 +112,11 @@ TEST(ScopeAggregationIndex, RandomTablesScopeIsTrueAndWidest) {
     std::vector<std::size_t> answer(kSize, kDefaultAnswer);
     std::vector<MappingEntry> by_length = table.Entries();
     std::stable_sort(by_length.begin(), by_length.end(),
-                     [](const MappingEntry& a, const MappingEntry& b) { return a.prefix.length < b.prefix.length; });
+                     [](const MappingEntry& a, const MappingEntry& b) { return a.prefix.Length() < b.prefix.Length(); });
     for (const auto& row : by_length) {
-      if (row.prefix.length == 0) continue;
-      const std::uint32_t first = row.prefix.network.value - kBase;
-      const std::uint32_t size = 1u << (32 - row.prefix.length);
+      if (row.prefix.Length() == 0) continue;
+      const std::uint32_t first = row.prefix.V4().network.value - kBase;
+      const std::uint32_t size = 1u << (32 - row.prefix.Length());
       for (std::uint32_t a = first; a < first + size; ++a) {
         answer[a] = row.ranked_pops.empty() ? kDefaultAnswer : row.ranked_pops.front();
       }
@@ -134,7 +134,8 @@ TEST(ScopeAggregationIndex, RandomTablesScopeIsTrueAndWidest) {
     };
     for (std::uint32_t a = 0; a < kSize; ++a) {
       const Ipv4Address address{kBase + a};
-      const std::optional<Ipv4Prefix> scope = index.WidestScope(address);
+      const std::optional<IpPrefix> found = index.WidestScope(address);
+      const std::optional<Ipv4Prefix> scope = found ? std::optional<Ipv4Prefix>(found->V4()) : std::nullopt;
       if (answer[a] == kDefaultAnswer) {
         ASSERT_EQ(scope, std::nullopt) << "round " << round << " " << address.ToString();
         continue;
@@ -150,6 +151,33 @@ TEST(ScopeAggregationIndex, RandomTablesScopeIsTrueAndWidest) {
       }
     }
   }
+}
+
+Ipv6Prefix P6(std::initializer_list<std::uint16_t> groups, std::uint8_t len) {
+  return Ipv6Prefix::Of(testing::Addr6(groups), len);
+}
+
+TEST(ScopeAggregationIndex, IPv6RowsAggregateLikeIPv4Ones) {
+  // Four /56s of one /54 -> PoP 0, the next /56 -> PoP 1.
+  std::vector<MappingEntry> rows{{kDefault, {0}}};
+  for (std::uint16_t n = 0; n < 4; ++n) rows.push_back({P6({0x2001, 0xdb8, 1, static_cast<std::uint16_t>(n << 8)}, 56), {0, 2}});
+  rows.push_back({P6({0x2001, 0xdb8, 1, 0x0400}, 56), {1}});
+  const auto index = IndexOf(rows);
+  EXPECT_EQ(index.WidestScope(IpAddress(testing::Addr6({0x2001, 0xdb8, 1, 0x0217}, 5))),
+            IpPrefix(P6({0x2001, 0xdb8, 1}, 54)));
+  EXPECT_EQ(index.WidestScope(IpAddress(testing::Addr6({0x2001, 0xdb8, 1, 0x0400}))),
+            IpPrefix(P6({0x2001, 0xdb8, 1, 0x0400}, 56)));
+  EXPECT_EQ(index.WidestScope(IpAddress(testing::Addr6({0x2001, 0xdb8, 1, 0x0500}))), std::nullopt)
+      << "no IPv6 row covers it";
+  EXPECT_EQ(index.WidestScope(Addr(10, 1, 0, 0)), std::nullopt) << "IPv6 rows answer no IPv4 address";
+}
+
+TEST(ScopeAggregationIndex, TheFamiliesNeverAggregateTogether) {
+  // The whole IPv4 space and all of 2001:db8::/32 on PoP 0: each family stops at its own rows.
+  const auto index = IndexOf({{P(Addr(0, 0, 0, 0), 1), {0}}, {P(Addr(128, 0, 0, 0), 1), {0}},
+                              {P6({0x2001, 0xdb8}, 32), {0}}});
+  EXPECT_EQ(index.WidestScope(Addr(10, 0, 0, 1)), IpPrefix(Ipv4Prefix{})) << "all of IPv4, none of IPv6";
+  EXPECT_EQ(index.WidestScope(IpAddress(testing::Addr6({0x2001, 0xdb8, 7}))), IpPrefix(P6({0x2001, 0xdb8}, 32)));
 }
 
 }  // namespace

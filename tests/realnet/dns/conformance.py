@@ -247,6 +247,29 @@ def aaaa_from_the_same_ranking(server):
     expect([rr[4] for rr in t.records("ANSWER", "AAAA")] == ["2001:db8:a::10"], "AAAA by resolver over TCP", t.text)
 
 
+@case
+def ecs_family_2_mapped_by_ipv6_rows(server):
+    """RFC 7871 6: FAMILY 2 is an IPv6 client subnet. It is mapped by the IPv6 rows (never by an
+    IPv4 one), A and AAAA come from that row's PoP, and the scope is the widest true one (two
+    adjacent /48s on one PoP: a /47). A subnet no IPv6 row covers is answered for the resolver,
+    valid for that subnet alone (7.2.1: the answer depends on it, other subnets have rows)."""
+    six = kdig(server, "+subnet=2001:db8:100:4200::/56", "AAAA", "cdn.example.net")
+    expect([rr[4] for rr in six.records("ANSWER", "AAAA")] == ["2001:db8:b::20"], "AAAA of the IPv6 row's PoP", six.text)
+    expect(six.client_subnet == "2001:db8:100:4200::/56/47", "scope: the two /48s aggregated", six.text)
+    four = kdig(server, "+subnet=2001:db8:101::/56", "A", "cdn.example.net")
+    expect([rr[4] for rr in four.records("ANSWER", "A")] == ["198.51.100.20"], "A from the same IPv6 row", four.text)
+    expect(four.client_subnet == "2001:db8:101::/56/47", "A scoped like AAAA", four.text)
+    nodata = kdig(server, "+subnet=2001:db8:102::/56", "AAAA", "cdn.example.net")
+    expect(nodata.status == "NOERROR" and nodata.counts["ANSWER"] == 0, "PoP without IPv6: NODATA", nodata.text)
+    expect(nodata.client_subnet == "2001:db8:102::/56/48", "that NODATA is the row's", nodata.text)
+    other = kdig(server, "+subnet=2001:db8:999::/56", "AAAA", "cdn.example.net")
+    expect([rr[4] for rr in other.records("ANSWER", "AAAA")] == ["2001:db8:a::10"],
+           "no IPv6 row: the resolver's (default) row", other.text)
+    expect(other.client_subnet == "2001:db8:999::/56/56", "valid for that subnet alone", other.text)
+    tcp = kdig(server, "+tcp", "+subnet=2001:db8:100::/56", "AAAA", "cdn.example.net")
+    expect(tcp.records("ANSWER", "AAAA") == six.records("ANSWER", "AAAA"), "the same over TCP", tcp.text)
+
+
 # --- RFC 6891: EDNS ------------------------------------------------------------------------
 
 @case

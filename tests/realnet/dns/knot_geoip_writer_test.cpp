@@ -119,6 +119,33 @@ TEST_F(KnotGeoipWriterTest, KnotAnswersFollowTheMapping) {
   EXPECT_EQ(Answer("10.2.0.0/16"), Server(kLon, kDefault));
 }
 
+// IPv6 rows: Knot maps an ECS family 2 subnet by them and answers AAAA (and A) from the row's
+// PoP; IPv6 subnets no row covers get the default row, scoped to the block around them.
+TEST_F(KnotGeoipWriterTest, IPv6SubnetsAreMappedByIPv6Rows) {
+  using testing::Addr6;
+  for (std::uint16_t p = 0; p < 3; ++p) catalog_.pops[p].servers6 = {Addr6({0x2001, 0xdb8, 0xcd00, p}, 1)};
+  const Ipv6Prefix site = Ipv6Prefix::Of(Addr6({0x2001, 0xdb8, 1}), 48);
+  KnotGeoipWriter writer(catalog_, Target(), metrics_, Log());
+  MappingTable table;
+  writer.Apply(table.Replace({{kDefault, {kLon}}, {kBoston, {kNyc}}, {site, {kTyo}}}));
+  ASSERT_EQ(writer.ReloadsFailed(), 0u) << writer.LastError() << "\n" << knot_.Log();
+  auto ask = [&](const std::string& type, const std::string& subnet) {
+    return knot_.Kdig("cdn.example.net " + type + " +short +subnet=" + subnet).output;
+  };
+  const auto tyo6 = catalog_.pops[kTyo].servers6[0].ToString() + "\n";
+  EXPECT_EQ(ask("AAAA", "2001:db8:1:4200::/56"), tyo6);
+  EXPECT_EQ(ask("A", "2001:db8:1:4200::/56"), Server(kTyo, kBoston)) << "A from the IPv6 row's PoP too";
+  EXPECT_EQ(ask("AAAA", "10.1.0.0/24"), catalog_.pops[kNyc].servers6[0].ToString() + "\n");
+  EXPECT_EQ(ask("AAAA", "2001:db8:2::/56"), catalog_.pops[kLon].servers6[0].ToString() + "\n")
+      << "outside every IPv6 row: the default row";
+  const std::string out = knot_.Kdig("cdn.example.net AAAA +subnet=2001:db8:1:4200::/56").output;
+  EXPECT_NE(out.find("CLIENT-SUBNET: 2001:db8:1:4200::/56/48"), std::string::npos) << out;
+  const std::string outside = knot_.Kdig("cdn.example.net AAAA +subnet=2001:db8:2::/56").output;
+  EXPECT_EQ(outside.find("CLIENT-SUBNET: 2001:db8:2::/56/0"), std::string::npos)
+      << "scope 0 would let a resolver reuse the default answer for the mapped /48:\n" << outside;
+  EXPECT_NE(writer.ConfigText().find("  - net: 2001:db8:1::/48\n    A: "), std::string::npos) << writer.ConfigText();
+}
+
 TEST_F(KnotGeoipWriterTest, ARowWithoutServersIsLoggedAndGetsThePlainRecord) {
   catalog_.pops[kTyo].servers.clear();
   KnotGeoipWriter writer(catalog_, Target(), metrics_, Log());

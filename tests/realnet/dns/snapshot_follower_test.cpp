@@ -124,5 +124,32 @@ TEST(MappingSnapshot, MutatedDocumentsNeverOpenAsSomethingElse) {
   }
 }
 
+// IPv6 rows and servers travel in snapshots, and a follower answers ECS family 2 from them.
+TEST_F(SnapshotFollowerTest, IPv6RowsAndServersTravel) {
+  MappingSnapshot snapshot = Snapshot(5);
+  Ipv6Address server6;
+  server6.bytes = {0x20, 0x01, 0x0d, 0xb8, 0xcd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  snapshot.pops[1].servers6 = {server6};
+  Ipv6Address site;
+  site.bytes = {0x20, 0x01, 0x0d, 0xb8, 0, 1};
+  snapshot.rows.push_back({Ipv6Prefix::Of(site, 48), {1}});
+  FederationIdentity verifier;
+  verifier.AddPublicKey("controller", *Signer().PublicKeyHex("controller"));
+  const OpenedSnapshot opened = OpenSnapshot(SignSnapshot(snapshot, Signer(), "controller"), verifier, "controller");
+  ASSERT_EQ(opened.refusal, SnapshotRefusal::kNone) << opened.error;
+  EXPECT_EQ(opened.snapshot.rows, snapshot.rows);
+  EXPECT_EQ(opened.snapshot.pops[1].servers6, snapshot.pops[1].servers6);
+
+  ASSERT_EQ(follower_->Offer(SignSnapshot(snapshot, Signer(), "controller"), false), "");
+  DnsQuestion q;
+  q.qname = "cdn.example.net";
+  q.qtype = 28;
+  q.client_subnet = Ipv6Prefix::Of(site, 56);
+  const DnsAnswer a = live_.Answer(q);
+  ASSERT_EQ(a.addresses6.size(), 1u);
+  EXPECT_EQ(a.addresses6[0], server6);
+  EXPECT_EQ(a.scope_prefix_length, std::optional<std::uint8_t>(48));
+}
+
 }  // namespace
 }  // namespace cdnlab

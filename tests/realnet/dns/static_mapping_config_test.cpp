@@ -47,6 +47,18 @@ TEST(StaticMappingConfig, ReadsTheApex) {
   EXPECT_EQ(c.dns.apex.retry_s, 600u) << "unset timers keep their documented defaults";
 }
 
+TEST(StaticMappingConfig, RowsMayBeIPv6) {
+  std::string text = kValid;
+  text.replace(text.find("  - {prefix: 0.0.0.0/0"), 0, "  - {prefix: '2001:db8:1::/48', pops: [pop-b]}\n");
+  const StaticMappingConfig c = LoadStaticMappingText(text, "zone.yaml");
+  ASSERT_EQ(c.rows.size(), 3u);
+  EXPECT_TRUE(c.rows[1].prefix.IsV6());
+  EXPECT_EQ(c.rows[1].prefix.ToString(), "2001:db8:1::/48");
+  std::string host_bits = text;
+  host_bits.replace(host_bits.find("2001:db8:1::/48"), 15, "2001:db8:1::1/48");
+  EXPECT_NE(ErrorsOf(host_bits).find("mapping[1].prefix"), std::string::npos) << ErrorsOf(host_bits);
+}
+
 TEST(StaticMappingConfig, EveryMistakeNamesFileLineAndField) {
   std::string bad = kValid;
   bad.replace(bad.find("ns1.example.net"), 15, "ns1..example.net");

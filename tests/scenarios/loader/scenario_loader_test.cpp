@@ -218,6 +218,24 @@ TEST(ScenarioLoader, OverlappingPrefixes) {
                "10.1.0.0/16 overlaps 10.1.0.0/24 of client group 'g1'");
 }
 
+// Dual-stack groups: an IPv6 prefix beside the IPv4 one, checked like it.
+TEST(ScenarioLoader, DualStackGroupsHaveAnIPv6Prefix) {
+  const std::string dual = Replace(Replace(kValid, "prefix: 10.1.0.0/24,", "prefix: 10.1.0.0/24, prefix6: '2001:db8:1::/48',"),
+                                   "prefix: 10.2.0.0/24,", "prefix: 10.2.0.0/24, prefix6: '2001:db8:2::/48',");
+  const Scenario s = LoadScenarioText(dual, "dual.yaml");
+  ASSERT_TRUE(s.client_groups[0].prefix6.has_value());
+  EXPECT_EQ(s.client_groups[0].prefix6->ToString(), "2001:db8:1::/48");
+  EXPECT_FALSE(LoadScenarioText(kValid, "v4.yaml").client_groups[0].prefix6.has_value());
+  // Locations point at the quoted value.
+  EXPECT_ISSUE_IN(dual.c_str(), "2001:db8:2::/48", "2001:db8:1:8000::/49", "'2001:db8:1:8000::/49'",
+                  "client_groups[1].prefix6", "2001:db8:1:8000::/49 overlaps 2001:db8:1::/48 of client group 'g1'");
+  EXPECT_ISSUE_IN(dual.c_str(), "2001:db8:2::/48", "2001:db8:2::1/48", "'2001:db8:2::1/48'", "client_groups[1].prefix6",
+                  "'2001:db8:2::1/48' has host bits set; the network is 2001:db8:2::/48");
+  EXPECT_ISSUE_IN(dual.c_str(), "2001:db8:2::/48", "2001:db8:2::/96", "'2001:db8:2::/96'", "client_groups[1].prefix6",
+                  "prefix length 96 is outside 16..64");
+  EXPECT_ISSUE_IN(dual.c_str(), "2001:db8:2::/48", "10.9.0.0/16", "'10.9.0.0/16'", "client_groups[1].prefix6", "");
+}
+
 TEST(ScenarioLoader, DuplicateIdsAcrossNodeKinds) {
   EXPECT_ISSUE("{id: g2,", "{id: p1,", "p1, prefix", "client_groups[1].id", "id 'p1' is already used by pops[0].id");
   EXPECT_ISSUE("dns: {id: dns", "dns: {id: r1", "r1, lat: 50, lon: 8, zone", "dns.id",
@@ -362,6 +380,17 @@ TEST(ScenarioLoaderRealnet, ReadsAddresses) {
   EXPECT_EQ(s.realnet.groups.size(), 2u);
   EXPECT_EQ(s.realnet.responder_port, 7007);
   EXPECT_FALSE(LoadScenarioText(kValid, "plain.yaml").realnet.present);
+}
+
+TEST(ScenarioLoaderRealnet, ServersMayHaveIPv6AddressesBesideIPv4) {
+  const std::string dual = Replace(kRealnet, "[127.0.2.1, 127.0.2.2]", "[127.0.2.1, '::1', 127.0.2.2]");
+  const Scenario s = LoadScenarioText(std::string(kValid) + dual, "rn.yaml");
+  ASSERT_EQ(s.realnet.servers6.size(), 1u);
+  ASSERT_EQ(s.realnet.servers6[0].second.size(), 1u);
+  EXPECT_EQ(s.realnet.servers6[0].second[0].ToString(), "::1");
+  EXPECT_EQ(s.realnet.servers[0].second.size(), 2u);
+  const std::string only6 = std::string(kValid) + Replace(kRealnet, "[127.0.2.1, 127.0.2.2]", "['::1']");
+  EXPECT_NE(ErrorOf(only6).find("needs at least one IPv4 address"), std::string::npos) << ErrorOf(only6);
 }
 
 TEST(ScenarioLoaderRealnet, RejectsIncompleteOrWrongSections) {
