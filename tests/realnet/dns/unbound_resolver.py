@@ -4,6 +4,7 @@ qname minimisation and its subnetcache module, sending ECS to cdnlab's server (s
 
 Through unbound, checked with kdig:
   - clients of different subnets each get their own mapping row's answer, with that row's scope;
+  - IPv6 clients (ECS family 2) are mapped by the IPv6 rows, A and AAAA, with their scope;
   - a second subnet inside a row's scope is answered from unbound's cache (with cdnlab's server stopped);
   - the apex SOA and NS resolve;
   - names unbound resolves for itself while minimising (the name servers' A/AAAA) do not fail it.
@@ -74,6 +75,7 @@ def main():
   module-config: "subnetcache iterator"
   send-client-subnet: 127.0.0.1
   max-client-subnet-ipv4: 24
+  max-client-subnet-ipv6: 56
   val-log-level: 0
 remote-control:
   control-enable: no
@@ -108,6 +110,15 @@ stub-zone:
             m = re.search(r"CLIENT-SUBNET: (\S+)", out)
             expect(m is not None and m.group(1) == f"{subnet}/{scope}",
                    f"{subnet}: unbound should pass on scope {scope}", out)
+
+        # IPv6 clients: unbound forwards their /56 as ECS family 2; cdnlab maps it by its IPv6 rows
+        # (two adjacent /48s on pop-b: scope /47) and unbound passes the scope on.
+        six = kdig(resolver_port, "+subnet=2001:db8:100:4200::/56", "AAAA", "cdn.example.net")
+        expect("status: NOERROR" in six and "2001:db8:b::20" in six, "IPv6 subnet: pop-b's AAAA through unbound", six)
+        m = re.search(r"CLIENT-SUBNET: (\S+)", six)
+        expect(m is not None and m.group(1) == "2001:db8:100:4200::/56/47", "IPv6 subnet: scope /47 passed on", six)
+        four = kdig(resolver_port, "+subnet=2001:db8:101:7700::/56", "A", "cdn.example.net")
+        expect(answers(four) == ["198.51.100.20"], "IPv6 subnet: A from the same IPv6 row through unbound", four)
 
         soa = kdig(resolver_port, "SOA", "example.net")
         expect("status: NOERROR" in soa and re.search(r"\tSOA\tns1\.example\.net\.", soa) is not None,
