@@ -8,6 +8,8 @@ set -euo pipefail
 cdnlab="$1"
 scenario="$2"
 dns=(kdig @127.0.3.1 -p 17153 +time=1 +retry=0 +short cdn.example.net A +subnet=10.1.0.0/24)
+# g1's IPv6 users (ECS family 2): AAAA from g1's IPv6 row, which follows the same measurements.
+dns6=(kdig @127.0.3.1 -p 17153 +time=1 +retry=0 +short cdn.example.net AAAA +subnet=2001:db8:1:4200::/56)
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -28,6 +30,9 @@ for _ in $(seq 20); do
 done
 echo "before: g1 -> $answer"
 [ "$answer" = "127.0.2.1" ] || { echo "FAIL: expected pop-a's server 127.0.2.1 first"; exit 1; }
+answer6="$("${dns6[@]}")"
+echo "before: g1 over IPv6 -> $answer6"
+[ "$answer6" = "2001:db8:a::1" ] || { echo "FAIL: expected pop-a's IPv6 server first"; exit 1; }
 
 # Equal RTTs: hysteresis keeps pop-a while both are measured.
 sleep 2
@@ -43,6 +48,10 @@ for _ in $(seq 20); do  # max_age_s is 2.5 s; allow 10 s
 done
 echo "after pop-a's agent stopped: g1 -> $answer"
 case "$answer" in
-  127.0.2.2|127.0.2.3) echo "PASS" ;;
+  127.0.2.2|127.0.2.3) ;;
   *) echo "FAIL: g1 was not moved to pop-b"; exit 1 ;;
 esac
+answer6="$("${dns6[@]}")"
+echo "after pop-a's agent stopped: g1 over IPv6 -> $answer6"
+[ "$answer6" = "2001:db8:b::2" ] || { echo "FAIL: g1's IPv6 users were not moved to pop-b"; exit 1; }
+echo "PASS"
