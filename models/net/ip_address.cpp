@@ -2,14 +2,7 @@
 
 namespace cdnlab {
 
-AddressBits PrefixMaskBits(std::uint8_t width, std::uint8_t length) {
-  if (length == 0) return 0;
-  const AddressBits all = width == 128 ? ~AddressBits{0} : (AddressBits{1} << width) - 1;
-  return all & ~((AddressBits{1} << (width - length)) - 1) & all;
-}
-
-AddressBits IpAddress::Bits() const {
-  if (IsV4()) return V4().value;
+AddressBits IpAddress::V6Bits() const {
   AddressBits bits = 0;
   for (std::uint8_t byte : V6().bytes) bits = (bits << 8) | byte;
   return bits;

@@ -32,7 +32,7 @@ class IpAddress {
 
   static std::uint8_t WidthOf(IpFamily f) { return f == IpFamily::kV4 ? 32 : 128; }
   std::uint8_t Width() const { return WidthOf(Family()); }
-  AddressBits Bits() const;
+  AddressBits Bits() const { return IsV4() ? AddressBits{std::get<Ipv4Address>(value_).value} : V6Bits(); }
   static IpAddress FromBits(IpFamily family, AddressBits bits);
 
   std::string ToString() const;  // dotted quad, or RFC 5952
@@ -43,6 +43,8 @@ class IpAddress {
   friend bool operator<(const IpAddress& a, const IpAddress& b) { return a.value_ < b.value_; }
 
  private:
+  AddressBits V6Bits() const;
+
   std::variant<Ipv4Address, Ipv6Address> value_;
 };
 
@@ -86,7 +88,11 @@ class IpPrefix {
   std::uint8_t length_ = 0;
 };
 
-// The mask of the top `length` bits of a `width`-bit address.
-AddressBits PrefixMaskBits(std::uint8_t width, std::uint8_t length);
+// The mask of the top `length` bits of a `width`-bit address (inline: DNS answers use it per query).
+inline AddressBits PrefixMaskBits(std::uint8_t width, std::uint8_t length) {
+  if (length == 0) return 0;
+  const AddressBits all = width == 128 ? ~AddressBits{0} : (AddressBits{1} << width) - 1;
+  return all & ~((AddressBits{1} << (width - length)) - 1);
+}
 
 }  // namespace cdnlab

@@ -64,10 +64,14 @@ std::optional<IpPrefix> ScopeAggregationIndex::WidestScope(const IpAddress& addr
   const Run& run = *std::prev(it);
   if (run.pop == kNoPop || bits > run.last) return std::nullopt;
   // Prefixes around the address, widest first: the first one inside the run is the answer
-  // (the address alone, at full length, always is).
-  for (std::uint8_t len = 0; len <= address.Width(); ++len) {
-    const IpPrefix p = IpPrefix::Of(address, len);
-    if (p.FirstBits() >= run.first && p.LastBits() <= run.last) return p;
+  // (the address alone, at full length, always is). Plain integer arithmetic: this runs for
+  // every subnet query.
+  const std::uint8_t width = address.Width();
+  const AddressBits all = PrefixMaskBits(width, width);
+  for (std::uint8_t len = 0; len <= width; ++len) {
+    const AddressBits mask = PrefixMaskBits(width, len);
+    const AddressBits first = bits & mask;
+    if (first >= run.first && (first | (all & ~mask)) <= run.last) return IpPrefix::Of(address, len);
   }
   return std::nullopt;
 }
