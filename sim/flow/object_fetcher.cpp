@@ -39,7 +39,7 @@ double FlowObjectFetcher::RateBps(const PathMetrics& path, std::size_t sharing) 
   return rate;
 }
 
-void FlowObjectFetcher::Fetch(Ipv4Address client, const Endpoint& server, std::uint64_t bytes, Done done) {
+void FlowObjectFetcher::Fetch(const IpAddress& client, const Endpoint& server, std::uint64_t bytes, Done done) {
   const std::uint64_t id = next_id_++;
   Active f;
   f.expected = bytes;

@@ -26,7 +26,7 @@ class FlowObjectFetcher final : public ObjectFetcher {
   FlowObjectFetcher(FlowNetwork& network, Clock& clock, TimerScheduler& timers,
                     Duration timeout = std::chrono::seconds(30));
   ~FlowObjectFetcher() override;
-  void Fetch(Ipv4Address client, const Endpoint& server, std::uint64_t bytes, Done done) override;
+  void Fetch(const IpAddress& client, const Endpoint& server, std::uint64_t bytes, Done done) override;
   std::size_t InFlight() const { return fetches_.size(); }
 
   // From the first byte's arrival to the last's: slow-start rounds of one RTT each until the
