@@ -66,9 +66,9 @@ class ManualRuntime final : public Clock, public TimerScheduler, public Datagram
 
   // One-way delay for datagrams; per-pair overrides win over the default.
   void SetDefaultDelay(Duration d) { default_delay_ = d; }
-  void SetDelay(Ipv4Address a, Ipv4Address b, Duration d) {
-    pair_delay_[{a.value, b.value}] = d;
-    pair_delay_[{b.value, a.value}] = d;
+  void SetDelay(const IpAddress& a, const IpAddress& b, Duration d) {
+    pair_delay_[{a.V4().value, b.V4().value}] = d;  // IPv4 pairs only
+    pair_delay_[{b.V4().value, a.V4().value}] = d;
   }
   // Return true from the rule to drop a datagram.
   void SetDropRule(std::function<bool(const Endpoint&, const Endpoint&, const Bytes&)> rule) {

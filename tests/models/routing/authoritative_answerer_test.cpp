@@ -182,7 +182,7 @@ TEST_F(AnswererTest, RandomTablesEveryAddressInsideTheScopeGetsTheSameAnswer) {
       const MappingEntry* best = nullptr;
       for (const auto& row : rows) {
         // ">=": of rows with one prefix, the table keeps the last
-        if (row.prefix.Contains(a) && (best == nullptr || row.prefix.length >= best->prefix.length)) best = &row;
+        if (row.prefix.Contains(a) && (best == nullptr || row.prefix.Length() >= best->prefix.Length())) best = &row;
       }
       return best;
     };
@@ -193,7 +193,7 @@ TEST_F(AnswererTest, RandomTablesEveryAddressInsideTheScopeGetsTheSameAnswer) {
       ASSERT_EQ(answer.rcode, DnsRcode::kNoError);
       ASSERT_TRUE(answer.scope_prefix_length.has_value());
       const Ipv4Prefix scope = Ipv4Prefix::Of(subnet.network, *answer.scope_prefix_length);
-      if (longest_match(subnet.network)->prefix.length == 0) {
+      if (longest_match(subnet.network)->prefix.Length() == 0) {
         EXPECT_EQ(scope.length, 24) << "answered by resolver: valid for this subnet alone";
         continue;
       }
@@ -203,7 +203,7 @@ TEST_F(AnswererTest, RandomTablesEveryAddressInsideTheScopeGetsTheSameAnswer) {
       for (int i = 0; i < 50; ++i) inside.push_back(Ipv4Address{scope.network.value + (static_cast<std::uint32_t>(random()) & size_minus_one)});
       for (const Ipv4Address a : inside) {
         const MappingEntry* row = longest_match(a);
-        ASSERT_TRUE(row != nullptr && row->prefix.length > 0) << a.ToString() << " in " << scope.ToString();
+        ASSERT_TRUE(row != nullptr && row->prefix.Length() > 0) << a.ToString() << " in " << scope.ToString();
         ASSERT_EQ(row->ranked_pops.front(), answer.pop) << a.ToString() << " in " << scope.ToString();
         for (const std::uint8_t source : {std::uint8_t{32}, std::uint8_t{24}}) {
           if (source < scope.length) continue;  // that subnet would reach outside the scope

@@ -57,7 +57,7 @@ TEST(MappingTargets, OnePerGroupOnePerResolverAndADefault) {
   EXPECT_EQ(t[3].prefix, Ipv4Prefix::Of(c.resolvers[0].address, 32));
   ASSERT_EQ(t[3].groups.size(), 2u);  // boston 3000 and paris 1000 behind r0
   EXPECT_DOUBLE_EQ(t[3].groups[0].second, 0.75);
-  EXPECT_EQ(t[5].prefix.length, 0);
+  EXPECT_EQ(t[5].prefix.Length(), 0);
   EXPECT_EQ(t[5].groups.size(), 3u);
 }
 

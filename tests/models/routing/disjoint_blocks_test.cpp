@@ -22,15 +22,17 @@ Ipv4Address Last(const Ipv4Prefix& p) { return Ipv4Address{static_cast<std::uint
 void ExpectExact(const MappingTable& table, const std::vector<MappingBlock>& blocks) {
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     const auto& b = blocks[i];
-    EXPECT_EQ(b.block, Ipv4Prefix::Of(b.block.network, b.block.length)) << "host bits are zero";
-    for (Ipv4Address a : {b.block.network, Last(b.block)}) {
+    ASSERT_TRUE(b.block.IsV4());
+    const Ipv4Prefix block = b.block.V4();
+    EXPECT_EQ(block, Ipv4Prefix::Of(block.network, block.length)) << "host bits are zero";
+    for (Ipv4Address a : {block.network, Last(block)}) {
       const MappingEntry* match = table.Lookup(a);
       ASSERT_NE(match, nullptr) << b.block.ToString();
       EXPECT_EQ(match->prefix, b.row.prefix) << a.ToString() << " in " << b.block.ToString();
       EXPECT_EQ(match->ranked_pops, b.row.ranked_pops);
     }
     if (i > 0) {
-      EXPECT_LT(Last(blocks[i - 1].block).value, b.block.network.value) << "ordered, disjoint";
+      EXPECT_LT(Last(blocks[i - 1].block.V4()).value, block.network.value) << "ordered, disjoint";
     }
   }
 }
@@ -69,7 +71,7 @@ TEST(DisjointBlocks, NestedRowsWithoutDefaultCoverOnlyTheRows) {
   const auto blocks = DisjointBlocks(table.Entries());
   ExpectExact(table, blocks);
   std::uint64_t covered = 0;
-  for (const auto& b : blocks) covered += Size(b.block);
+  for (const auto& b : blocks) covered += Size(b.block.V4());
   EXPECT_EQ(covered, Size({Addr(10, 0, 0, 0), 8}) + Size({Addr(192, 168, 0, 0), 16})) << "exactly the rows";
   EXPECT_EQ(blocks.back().block, (Ipv4Prefix{Addr(192, 168, 0, 0), 16}));
 }
@@ -89,7 +91,7 @@ TEST(DisjointBlocks, RandomMappingsAreCoveredExactly) {
     const auto blocks = DisjointBlocks(table.Entries());
     ExpectExact(table, blocks);
     std::uint64_t covered = 0;
-    for (const auto& b : blocks) covered += Size(b.block);
+    for (const auto& b : blocks) covered += Size(b.block.V4());
     EXPECT_EQ(covered, Size(kDefault)) << "the default row leaves no hole";
     EXPECT_LE(blocks.size(), 32 * table.Size() + 1);
   }

@@ -92,7 +92,7 @@ TEST_F(RoutingEvaluatorTest, WithCachesAGroupKeepsItsCachedAnswerUntilItExpires)
   london.pop = 1;
   cache[0] = london;
   RoutingEvaluator cached(catalog_, answerer_, truth_, runtime_, runtime_, metrics_, {seconds(1), 1000});
-  cached.UseResolverCaches([&cache](GroupIndex g) { return cache.count(g) ? cache.at(g) : std::nullopt; });
+  cached.UseResolverCaches([&cache](GroupIndex g, IpFamily) { return cache.count(g) ? cache.at(g) : std::nullopt; });
   Publish({{catalog_.groups[0].prefix, {0}}, {catalog_.groups[1].prefix, {0}}});
   EXPECT_EQ(cached.EffectivePop(0), std::optional<PopIndex>(1));
   EXPECT_EQ(cached.AuthoritativePop(0), std::optional<PopIndex>(0));

@@ -112,11 +112,11 @@ TEST(ScopeAggregationIndex, RandomTablesScopeIsTrueAndWidest) {
     std::vector<std::size_t> answer(kSize, kDefaultAnswer);
     std::vector<MappingEntry> by_length = table.Entries();
     std::stable_sort(by_length.begin(), by_length.end(),
-                     [](const MappingEntry& a, const MappingEntry& b) { return a.prefix.length < b.prefix.length; });
+                     [](const MappingEntry& a, const MappingEntry& b) { return a.prefix.Length() < b.prefix.Length(); });
     for (const auto& row : by_length) {
-      if (row.prefix.length == 0) continue;
-      const std::uint32_t first = row.prefix.network.value - kBase;
-      const std::uint32_t size = 1u << (32 - row.prefix.length);
+      if (row.prefix.Length() == 0) continue;
+      const std::uint32_t first = row.prefix.V4().network.value - kBase;
+      const std::uint32_t size = 1u << (32 - row.prefix.Length());
       for (std::uint32_t a = first; a < first + size; ++a) {
         answer[a] = row.ranked_pops.empty() ? kDefaultAnswer : row.ranked_pops.front();
       }
@@ -134,7 +134,8 @@ TEST(ScopeAggregationIndex, RandomTablesScopeIsTrueAndWidest) {
     };
     for (std::uint32_t a = 0; a < kSize; ++a) {
       const Ipv4Address address{kBase + a};
-      const std::optional<Ipv4Prefix> scope = index.WidestScope(address);
+      const std::optional<IpPrefix> found = index.WidestScope(address);
+      const std::optional<Ipv4Prefix> scope = found ? std::optional<Ipv4Prefix>(found->V4()) : std::nullopt;
       if (answer[a] == kDefaultAnswer) {
         ASSERT_EQ(scope, std::nullopt) << "round " << round << " " << address.ToString();
         continue;

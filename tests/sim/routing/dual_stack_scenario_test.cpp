@@ -26,6 +26,8 @@ struct DualStackRun {
   PopBySample pop6;
   std::map<std::string, int> downloads4;  // by group
   std::map<std::string, int> downloads6;
+  double regret4_sum_ms = 0;  // over the evaluator's samples, unweighted
+  double regret6_sum_ms = 0;
 };
 
 DualStackRun Run(Fidelity fidelity, const std::string& label) {
@@ -45,6 +47,7 @@ DualStackRun Run(Fidelity fidelity, const std::string& label) {
     const auto key = std::make_pair(std::chrono::duration_cast<std::chrono::milliseconds>(sample->at).count(),
                                     sample->Label(metric::kLabelGroup));
     (v6 ? run.pop6 : run.pop4)[key] = sample->Label(metric::kLabelPop);
+    (v6 ? run.regret6_sum_ms : run.regret4_sum_ms) += sample->value;
   }
   for (const auto* sample : metrics.SamplesNamed(metric::kDownloadMs)) {
     const bool v6 = sample->Label(metric::kLabelFamily) == metric::kFamilyIpv6;
@@ -74,6 +77,9 @@ TEST(DualStackScenario, Ipv6UsersResolveAaaaWithEcsFamily2AndDownloadOverNs3Ipv6
                                     {"downloads_completed_ipv6", r.downloads_completed_ipv6}}) {
     RecordProperty(name, std::to_string(value));
   }
+  const DualStackRun& run = PacketProbe();
+  RecordProperty("mean_regret_ipv4_ms", std::to_string(run.regret4_sum_ms / run.pop4.size()));
+  RecordProperty("mean_regret_ipv6_ms", std::to_string(run.regret6_sum_ms / run.pop6.size()));
   EXPECT_GT(r.dns_aaaa_queries, 0u);
   EXPECT_GT(r.dns_ecs6_queries, 0u) << "resolvers that send ECS forward a /56 of IPv6 clients";
   // isp-asia sends no ECS: its AAAA queries reach the authoritative without a subnet.
