@@ -8,6 +8,8 @@
 #include <ns3/packet.h>
 #include <ns3/tcp-socket-factory.h>
 
+#include "sim/net/ipv6_segment_size.h"
+
 namespace cdnlab {
 
 ObjectServer::ObjectServer(ns3::Ptr<ns3::Node> node, std::uint16_t port, bool ipv6)
@@ -23,6 +25,8 @@ void ObjectServer::Start() {
 
 ns3::Ptr<ns3::Socket> ObjectServer::Listen(const ns3::Address& any) {
   ns3::Ptr<ns3::Socket> listener = ns3::Socket::CreateSocket(node_, ns3::TcpSocketFactory::GetTypeId());
+  // Accepted connections inherit it; ns-3 only takes it on a closed socket.
+  if (ns3::Inet6SocketAddress::IsMatchingType(any)) FitSegmentSizeToIpv6(listener);
   listener->Bind(any);
   listener->Listen();
   listener->SetAcceptCallback(

@@ -5,6 +5,7 @@
 #include <ns3/packet.h>
 #include <ns3/tcp-socket-factory.h>
 
+#include "sim/net/ipv6_segment_size.h"
 #include "sim/net/ns3_address.h"
 
 namespace cdnlab {
@@ -42,6 +43,7 @@ void TcpObjectFetcher::Fetch(const IpAddress& client, const Endpoint& server, st
   if (client.Family() != server.address.Family()) {
     throw std::invalid_argument("TcpObjectFetcher: client " + client.ToString() + " cannot reach " + server.ToString());
   }
+  if (client.IsV6()) FitSegmentSizeToIpv6(f.socket);
   f.socket->Bind(SocketAddressOf(Endpoint{client, 0}));
   f.socket->SetConnectCallback(
       ns3::Callback<void, ns3::Ptr<ns3::Socket>>([this, id](ns3::Ptr<ns3::Socket>) { OnConnected(id); }),

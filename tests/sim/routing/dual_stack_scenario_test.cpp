@@ -28,6 +28,7 @@ struct DualStackRun {
   std::map<std::string, int> downloads6;
   double regret4_sum_ms = 0;  // over the evaluator's samples, unweighted
   double regret6_sum_ms = 0;
+  std::map<std::string, std::pair<double, double>> download_ms_sums;  // by group: (IPv4, IPv6)
 };
 
 DualStackRun Run(Fidelity fidelity, const std::string& label) {
@@ -52,6 +53,8 @@ DualStackRun Run(Fidelity fidelity, const std::string& label) {
   for (const auto* sample : metrics.SamplesNamed(metric::kDownloadMs)) {
     const bool v6 = sample->Label(metric::kLabelFamily) == metric::kFamilyIpv6;
     ++(v6 ? run.downloads6 : run.downloads4)[sample->Label(metric::kLabelGroup)];
+    auto& sums = run.download_ms_sums[sample->Label(metric::kLabelGroup)];
+    (v6 ? sums.second : sums.first) += sample->value;
   }
   return run;
 }
@@ -80,6 +83,12 @@ TEST(DualStackScenario, Ipv6UsersResolveAaaaWithEcsFamily2AndDownloadOverNs3Ipv6
   const DualStackRun& run = PacketProbe();
   RecordProperty("mean_regret_ipv4_ms", std::to_string(run.regret4_sum_ms / run.pop4.size()));
   RecordProperty("mean_regret_ipv6_ms", std::to_string(run.regret6_sum_ms / run.pop6.size()));
+  for (const auto& [group, sums] : run.download_ms_sums) {
+    if (run.downloads4.count(group) && run.downloads6.count(group)) {
+      RecordProperty("mean_download_ms_" + group, std::to_string(sums.first / run.downloads4.at(group)) + " IPv4, " +
+                                                      std::to_string(sums.second / run.downloads6.at(group)) + " IPv6");
+    }
+  }
   EXPECT_GT(r.dns_aaaa_queries, 0u);
   EXPECT_GT(r.dns_ecs6_queries, 0u) << "resolvers that send ECS forward a /56 of IPv6 clients";
   // isp-asia sends no ECS: its AAAA queries reach the authoritative without a subnet.
