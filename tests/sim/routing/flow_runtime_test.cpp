@@ -153,6 +153,11 @@ TEST_F(FlowRuntimeTest, Ipv6HostsTakeTheirIpv4Paths) {
   unknown.bytes[15] = 9;
   EXPECT_FALSE(f.network.HasHost(unknown));
   EXPECT_THROW(f.network.Path(unknown, f.Group()), std::invalid_argument);
+  // 100 kB fits slow start's 10 + 20 + 40 segments of 1448 bytes, not of IPv6's 1428: one
+  // round trip more, as in packet fidelity.
+  const double v4_s = ToSeconds(FlowObjectFetcher::DataTime(100000, 0.02, 1e9));
+  const double v6_s = ToSeconds(FlowObjectFetcher::DataTime(100000, 0.02, 1e9, FlowObjectFetcher::kSegmentBytes6));
+  EXPECT_NEAR(v6_s - v4_s, 0.02, 0.001);
 }
 
 TEST_F(FlowRuntimeTest, DownPopServersDropEverything) {
