@@ -68,6 +68,7 @@ RoutingSummaryContext SummaryContext(const Scenario& s) {
   RoutingSummaryContext c;
   for (const auto& g : s.client_groups) {
     c.population_by_group[g.id] = g.population;
+    if (g.prefix6) c.ipv6_share_by_group[g.id] = g.ipv6_share;
     for (const auto& r : s.resolvers) {
       if (r.id == g.resolver && r.is_public) c.public_resolver_groups.insert(g.id);
     }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 
 namespace cdnlab {

@@ -10,6 +10,4 @@ std::string Ipv4Address::ToString() const {
 
 std::string Ipv4Prefix::ToString() const { return fmt::format("{}/{}", network.ToString(), length); }
 
-std::string Endpoint::ToString() const { return fmt::format("{}:{}", address.ToString(), port); }
-
 }  // namespace cdnlab

@@ -44,17 +44,5 @@ struct Ipv4Prefix {
   std::string ToString() const;  // "a.b.c.d/len"
 };
 
-struct Endpoint {
-  Ipv4Address address;
-  std::uint16_t port = 0;
-
-  friend bool operator==(const Endpoint& a, const Endpoint& b) {
-    return a.address == b.address && a.port == b.port;
-  }
-  friend bool operator<(const Endpoint& a, const Endpoint& b) {
-    return a.address != b.address ? a.address < b.address : a.port < b.port;
-  }
-  std::string ToString() const;  // "a.b.c.d:port"
-};
 
 }  // namespace cdnlab

@@ -3,7 +3,7 @@
 #include <functional>
 #include <vector>
 
-#include "models/net/ipv4.h"
+#include "models/net/endpoint.h"
 
 namespace cdnlab {
 

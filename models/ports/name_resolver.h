@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "models/core/sim_time.h"
-#include "models/net/ipv4.h"
+#include "models/net/ip_address.h"
 
 namespace cdnlab {
 
@@ -13,7 +13,8 @@ enum class DnsRcode : std::uint8_t { kNoError = 0, kFormErr = 1, kServFail = 2, 
 
 struct ResolveResult {
   DnsRcode rcode = DnsRcode::kServFail;
-  std::vector<Ipv4Address> addresses;
+  std::vector<Ipv4Address> addresses;   // A records (asked by an IPv4 client)
+  std::vector<Ipv6Address> addresses6;  // AAAA records (asked by an IPv6 client)
   Duration ttl{0};
   bool timed_out = false;
 };
@@ -23,8 +24,9 @@ class NameResolver {
  public:
   using Done = std::function<void(const ResolveResult&)>;
   virtual ~NameResolver() = default;
-  // `done` is called exactly once, also on timeout.
-  virtual void Resolve(Ipv4Address client, const std::string& hostname, Done done) = 0;
+  // Asks for A records when `client` is an IPv4 address and AAAA when it is IPv6 (the client
+  // uses the family it sends from). `done` is called exactly once, also on timeout.
+  virtual void Resolve(const IpAddress& client, const std::string& hostname, Done done) = 0;
 };
 
 }  // namespace cdnlab

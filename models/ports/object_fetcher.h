@@ -5,7 +5,7 @@
 #include <string>
 
 #include "models/core/sim_time.h"
-#include "models/net/ipv4.h"
+#include "models/net/endpoint.h"
 
 namespace cdnlab {
 
@@ -26,9 +26,9 @@ class ObjectFetcher {
  public:
   using Done = std::function<void(const FetchResult&)>;
   virtual ~ObjectFetcher() = default;
-  // `client` is the host that downloads; `server` the address and port answered by DNS.
-  // `done` is called exactly once, also on failure or timeout.
-  virtual void Fetch(Ipv4Address client, const Endpoint& server, std::uint64_t bytes, Done done) = 0;
+  // `client` is the host that downloads; `server` the address and port answered by DNS, of
+  // the client's family. `done` is called exactly once, also on failure or timeout.
+  virtual void Fetch(const IpAddress& client, const Endpoint& server, std::uint64_t bytes, Done done) = 0;
 };
 
 }  // namespace cdnlab

@@ -12,6 +12,18 @@ std::optional<PopIndex> RoutingCatalog::PopOfServer(Ipv4Address server) const {
   return std::nullopt;
 }
 
+std::optional<PopIndex> RoutingCatalog::PopOfServer(const Ipv6Address& server) const {
+  for (PopIndex p = 0; p < pops.size(); ++p) {
+    const auto& s = pops[p].servers6;
+    if (std::find(s.begin(), s.end(), server) != s.end()) return p;
+  }
+  return std::nullopt;
+}
+
+std::optional<PopIndex> RoutingCatalog::PopOfServer(const IpAddress& server) const {
+  return server.IsV4() ? PopOfServer(server.V4()) : PopOfServer(server.V6());
+}
+
 std::optional<Ipv6Address> ClientGroupInfo::Representative6() const {
   if (!prefix6) return std::nullopt;
   Ipv6Address host = prefix6->network;

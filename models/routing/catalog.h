@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/geo/point.h"
+#include "models/net/ip_address.h"
 #include "models/net/ipv4.h"
 #include "models/net/ipv6.h"
 
@@ -54,6 +55,9 @@ struct ResolverInfo {
   GeoPoint location;
   bool sends_client_subnet = false;  // forwards EDNS Client Subnet (RFC 7871)
   bool is_public = false;            // an open public resolver (often far from its users), not the ISP's
+  // Where its IPv6 clients send queries (dual-stack networks only). It still asks the
+  // authoritative from `address`, so mapping by resolver finds its row for either family.
+  std::optional<Ipv6Address> address6 = std::nullopt;
 };
 
 struct RoutingCatalog {
@@ -63,6 +67,8 @@ struct RoutingCatalog {
 
   // The PoP owning a server address, if any.
   std::optional<PopIndex> PopOfServer(Ipv4Address server) const;
+  std::optional<PopIndex> PopOfServer(const Ipv6Address& server) const;  // by servers6
+  std::optional<PopIndex> PopOfServer(const IpAddress& server) const;
   // The group whose prefix contains the address (longest match), if any.
   std::optional<GroupIndex> GroupOfAddress(Ipv4Address address) const;
 };

@@ -38,26 +38,35 @@ void DownloadWorkload::Stop() {
 void DownloadWorkload::Begin(GroupIndex g) {
   ++started_;
   const ClientGroupInfo& group = catalog_.groups[g];
+  const IpFamily family = families_ ? families_->Choose(g) : IpFamily::kV4;
+  const bool v6 = family == IpFamily::kV6;
+  if (v6) ++started6_;
+  const IpAddress client = FamilyChooser::ClientAddress(group, family);
   std::shared_ptr<bool> alive = alive_;
-  resolver_.Resolve(group.representative, config_.hostname, [this, g, alive](const ResolveResult& r) {
+  resolver_.Resolve(client, config_.hostname, [this, g, v6, client, alive](const ResolveResult& r) {
     if (!*alive) return;
     const ClientGroupInfo& group = catalog_.groups[g];
-    if (r.timed_out || r.rcode != DnsRcode::kNoError || r.addresses.empty()) {
+    MetricLabels labels{{metric::kLabelGroup, group.id}};
+    if (v6) labels.push_back({metric::kLabelFamily, metric::kFamilyIpv6});
+    if (r.timed_out || r.rcode != DnsRcode::kNoError || (v6 ? r.addresses6.empty() : r.addresses.empty())) {
       ++failed_;
-      metrics_.Count(metric::kDnsFailed, 1, {{metric::kLabelGroup, group.id}});
+      metrics_.Count(metric::kDnsFailed, 1, labels);
       return;
     }
-    const Ipv4Address server = r.addresses.front();
+    const IpAddress server = v6 ? IpAddress(r.addresses6.front()) : IpAddress(r.addresses.front());
     const auto pop = catalog_.PopOfServer(server);
     const std::string pop_id = pop ? catalog_.pops[*pop].id : "unknown";
-    fetcher_.Fetch(group.representative, Endpoint{server, config_.server_port}, config_.object_bytes,
-                   [this, g, pop_id, alive](const FetchResult& f) {
+    labels.insert(labels.begin() + 1, {metric::kLabelPop, pop_id});
+    fetcher_.Fetch(client, Endpoint{server, config_.server_port}, config_.object_bytes,
+                   [this, v6, labels, alive](const FetchResult& f) {
                      if (!*alive) return;
-                     const MetricLabels labels{{metric::kLabelGroup, catalog_.groups[g].id},
-                                               {metric::kLabelPop, pop_id}};
                      if (f.ok) {
                        ++completed_;
                        metrics_.Sample(metric::kDownloadMs, clock_.Now(), ToMillis(f.elapsed), labels);
+                       if (v6) {
+                         ++completed6_;
+                         metrics_.Count(metric::kDownloadCompletedIpv6, 1, labels);
+                       }
                      } else {
                        ++failed_;
                        metrics_.Count(metric::kDownloadFailed, 1, labels);

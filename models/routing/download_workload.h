@@ -12,6 +12,7 @@
 #include "models/ports/random_source.h"
 #include "models/ports/timer_scheduler.h"
 #include "models/routing/catalog.h"
+#include "models/routing/family_chooser.h"
 #include "models/routing/group_arrivals.h"
 
 namespace cdnlab {
@@ -28,7 +29,9 @@ struct DownloadWorkloadConfig {
 // The users of each client group: at Poisson times (GroupArrivals) a client on the group's representative
 // host resolves the CDN hostname through its resolver and downloads one object from the
 // answered server. Emits download.ms samples (labels group, pop) and download.failed /
-// dns.failed counters.
+// dns.failed counters. With UseFamilies, a dual-stack group's users resolve AAAA from their
+// IPv6 host and download over IPv6 for the chooser's share of requests; those samples carry
+// family=ipv6 (IPv4 ones no family label) and are counted again in download.completed_ipv6.
 class DownloadWorkload {
  public:
   DownloadWorkload(const RoutingCatalog& catalog, NameResolver& resolver, ObjectFetcher& fetcher, Clock& clock,
@@ -37,10 +40,15 @@ class DownloadWorkload {
   ~DownloadWorkload();
   void Start();
   void Stop();
+  // Without it every request goes over IPv4.
+  void UseFamilies(FamilyChooser& families) { families_ = &families; }
 
   std::uint64_t Started() const { return started_; }
   std::uint64_t Completed() const { return completed_; }
   std::uint64_t Failed() const { return failed_; }
+  // The same, for IPv6 requests only.
+  std::uint64_t StartedIpv6() const { return started6_; }
+  std::uint64_t CompletedIpv6() const { return completed6_; }
 
  private:
   void Begin(GroupIndex g);
@@ -53,12 +61,15 @@ class DownloadWorkload {
   MetricsSink& metrics_;
   DownloadWorkloadConfig config_;
   GroupArrivals arrivals_;
+  FamilyChooser* families_ = nullptr;
   bool running_ = false;
   // Shared with callbacks of resolutions and downloads in flight, which may arrive after Stop.
   std::shared_ptr<bool> alive_;
   std::uint64_t started_ = 0;
   std::uint64_t completed_ = 0;
   std::uint64_t failed_ = 0;
+  std::uint64_t started6_ = 0;
+  std::uint64_t completed6_ = 0;
 };
 
 }  // namespace cdnlab

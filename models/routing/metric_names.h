@@ -10,6 +10,7 @@ inline constexpr const char* kMappingUpdates = "routing.mapping_updates";       
 inline constexpr const char* kMappingRowsChanged = "routing.mapping_rows_changed";  // rows in those diffs
 inline constexpr const char* kDownloadFailed = "download.failed";
 inline constexpr const char* kDnsFailed = "dns.failed";
+inline constexpr const char* kDownloadCompletedIpv6 = "download.completed_ipv6";  // downloads over IPv6 (IPv4 ones are not counted)
 
 // samples (labels: group, pop)
 inline constexpr const char* kDownloadMs = "download.ms";

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "models/core/sim_time.h"
+#include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 #include "models/routing/catalog.h"
 

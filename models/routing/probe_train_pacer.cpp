@@ -46,7 +46,7 @@ void ProbeTrainPacer::SendNext(std::uint64_t train_id) {
   });
 }
 
-void ProbeTrainPacer::OnEcho(std::uint64_t train_id, std::uint64_t seq, Ipv4Address from, SimTime sent_at,
+void ProbeTrainPacer::OnEcho(std::uint64_t train_id, std::uint64_t seq, const IpAddress& from, SimTime sent_at,
                              std::size_t bytes) {
   auto it = trains_.find(train_id);
   if (it == trains_.end()) return;

@@ -32,7 +32,7 @@ class ProbeTrainPacer {
   void Run(const ProbeTrainSpec& spec, ProbeTrainRunner::Done done);
   // An echo of probe `seq` of train `train_id`, from `from`, whose probe was stamped `sent_at`.
   // Ignored unless it answers a probe of a train in flight, from that train's target.
-  void OnEcho(std::uint64_t train_id, std::uint64_t seq, Ipv4Address from, SimTime sent_at, std::size_t bytes);
+  void OnEcho(std::uint64_t train_id, std::uint64_t seq, const IpAddress& from, SimTime sent_at, std::size_t bytes);
   // Drops every train in flight without reporting it (the carrier is going away).
   void Abandon();
   std::size_t InFlight() const { return trains_.size(); }

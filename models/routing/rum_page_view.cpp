@@ -8,13 +8,14 @@ namespace cdnlab {
 
 RumPageView::RumPageView(const RoutingCatalog& catalog, NameResolver& resolver, ObjectFetcher& fetcher,
                          DatagramTransport& transport, Clock& clock, GroupIndex group,
-                         std::vector<PopIndex> candidates, std::string page_view_id, RumPageViewConfig config)
+                         std::vector<PopIndex> candidates, std::string page_view_id, RumPageViewConfig config, IpFamily family)
     : catalog_(catalog),
       resolver_(resolver),
       fetcher_(fetcher),
       transport_(transport),
       clock_(clock),
       config_(std::move(config)),
+      family_(family),
       candidates_(std::move(candidates)) {
   if (group >= catalog_.groups.size()) throw std::invalid_argument("RumPageView: no client group " + std::to_string(group));
   for (PopIndex p : candidates_) {
@@ -30,13 +31,15 @@ void RumPageView::Start(Done done) {
   done_ = std::move(done);
   parts_left_ = 2;  // the page's content and the tool
   auto self = shared_from_this();
-  const Ipv4Address client = catalog_.groups[report_.group].representative;
-  resolver_.Resolve(client, config_.hostname, [self, client](const ResolveResult& r) {
-    if (r.timed_out || r.rcode != DnsRcode::kNoError || r.addresses.empty()) {
+  const bool v6 = family_ == IpFamily::kV6;
+  const IpAddress client = FamilyChooser::ClientAddress(catalog_.groups[report_.group], family_);
+  resolver_.Resolve(client, config_.hostname, [self, client, v6](const ResolveResult& r) {
+    if (r.timed_out || r.rcode != DnsRcode::kNoError || (v6 ? r.addresses6.empty() : r.addresses.empty())) {
       self->PartDone();
       return;
     }
-    self->fetcher_.Fetch(client, Endpoint{r.addresses.front(), self->config_.server_port}, self->config_.page_bytes,
+    const IpAddress server = v6 ? IpAddress(r.addresses6.front()) : IpAddress(r.addresses.front());
+    self->fetcher_.Fetch(client, Endpoint{server, self->config_.server_port}, self->config_.page_bytes,
                          [self](const FetchResult&) { self->PartDone(); });
   });
   TestCandidates();

@@ -15,6 +15,7 @@
 #include "models/ports/object_fetcher.h"
 #include "models/routing/beacon.h"
 #include "models/routing/catalog.h"
+#include "models/routing/family_chooser.h"
 
 namespace cdnlab {
 
@@ -47,9 +48,12 @@ class RumPageView : public std::enable_shared_from_this<RumPageView> {
   // `candidates` are the PoPs the page was told to test (chosen when the page was served);
   // the client must have bound config.beacon_port on `transport`. Throws std::invalid_argument
   // for an unknown group or a candidate that is not a PoP with servers.
+  // `family` is the one the page is loaded over (resolved with AAAA and fetched from the IPv6
+  // server for kV6). The tool's tests and beacon stay on IPv4: the collector knows clients
+  // by their IPv4 address, and a dual-stack group's IPv6 path is its IPv4 path.
   RumPageView(const RoutingCatalog& catalog, NameResolver& resolver, ObjectFetcher& fetcher,
               DatagramTransport& transport, Clock& clock, GroupIndex group, std::vector<PopIndex> candidates,
-              std::string page_view_id, RumPageViewConfig config);
+              std::string page_view_id, RumPageViewConfig config, IpFamily family = IpFamily::kV4);
 
   // Resolves and downloads the page and, meanwhile, tests the candidates and sends the beacon;
   // `done` once both have finished (also when nothing could be tested: then no beacon).
@@ -73,6 +77,7 @@ class RumPageView : public std::enable_shared_from_this<RumPageView> {
   DatagramTransport& transport_;
   Clock& clock_;
   RumPageViewConfig config_;
+  IpFamily family_;
   std::vector<PopIndex> candidates_;
   RumPageViewReport report_;
   std::vector<BeaconTiming> timings_;  // by candidate position

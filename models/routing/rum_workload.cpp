@@ -59,8 +59,9 @@ void RumWorkload::Begin(GroupIndex g) {
   test_fetches_ += candidates.size();
   metrics_.Count(metric::kRumTestFetches, static_cast<double>(candidates.size()),
                  {{metric::kLabelGroup, catalog_.groups[g].id}});
+  const IpFamily family = families_ ? families_->Choose(g) : IpFamily::kV4;
   auto view = std::make_shared<RumPageView>(catalog_, resolver_, fetcher_, transport_, clock_, g, candidates, id,
-                                            config_.page);
+                                            config_.page, family);
   std::shared_ptr<bool> alive = alive_;
   view->Start([this, alive](const RumPageViewReport& report) {
     if (*alive) OnPageViewDone(report);

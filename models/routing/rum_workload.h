@@ -37,6 +37,9 @@ class RumWorkload {
   ~RumWorkload();
   void Start();
   void Stop();
+  // Pages of a dual-stack group load over IPv6 for the chooser's share of page views (see
+  // RumPageView); without it every page loads over IPv4.
+  void UseFamilies(FamilyChooser& families) { families_ = &families; }
 
   std::uint64_t PageViews() const { return page_views_; }
   std::uint64_t TestFetches() const { return test_fetches_; }
@@ -58,6 +61,7 @@ class RumWorkload {
   MetricsSink& metrics_;
   RumWorkloadConfig config_;
   GroupArrivals arrivals_;
+  FamilyChooser* families_ = nullptr;
   bool running_ = false;
   // Shared with page views in flight, which may finish after Stop.
   std::shared_ptr<bool> alive_;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 #include "models/streaming/live_stream.h"
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 #include "models/ports/clock.h"
 #include "models/ports/datagram_transport.h"

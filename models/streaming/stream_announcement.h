@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/core/sim_time.h"
+#include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 #include "models/streaming/live_stream.h"
 

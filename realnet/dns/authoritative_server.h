@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include "models/net/endpoint.h"
 #include "models/routing/authoritative_answerer.h"
 #include "realnet/dns/published_answerer.h"
 #include "realnet/dns/udp_workers.h"

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "models/net/endpoint.h"
 #include "models/ports/metrics_sink.h"
 #include "models/ports/resolver_config_sink.h"
 #include "models/routing/catalog.h"

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "models/net/endpoint.h"
 #include "models/federation/identity.h"
 #include "models/routing/authoritative_answerer.h"
 #include "realnet/dns/authoritative_server.h"

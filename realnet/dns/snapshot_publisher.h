@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "models/net/endpoint.h"
 #include "models/federation/identity.h"
 #include "models/ports/resolver_config_sink.h"
 #include "models/routing/mapping_table.h"

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "models/net/endpoint.h"
 #include "models/ports/metrics_sink.h"
 #include "models/ports/resolver_config_sink.h"
 #include "models/routing/catalog.h"

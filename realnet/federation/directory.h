@@ -1,4 +1,5 @@
 #pragma once
+#include "models/net/endpoint.h"
 #include "models/federation/catalog.h"
 #include "models/federation/directory.h"
 #include "scenarios/core/scenario.h"

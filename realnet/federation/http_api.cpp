@@ -345,7 +345,7 @@ FederationHttpApi::FederationHttpApi(boost::asio::io_context& io, CommandInvocat
 FederationHttpApi::~FederationHttpApi() { Stop(); }
 
 void FederationHttpApi::Start() {
-  const tcp::endpoint endpoint(boost::asio::ip::address_v4(listen_.address.value), listen_.port);
+  const tcp::endpoint endpoint(boost::asio::ip::address_v4(listen_.RequireV4("the federation HTTP API").value), listen_.port);
   auto acceptor = std::make_unique<tcp::acceptor>(io_);
   beast::error_code ec;
   acceptor->open(endpoint.protocol(), ec);

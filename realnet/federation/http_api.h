@@ -28,6 +28,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "models/federation/command_invocation_system.h"
+#include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 #include "realnet/federation/bearer_token_authority.h"
 

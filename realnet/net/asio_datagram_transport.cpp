@@ -15,7 +15,7 @@ struct AsioDatagramTransport::Binding {
   bool open = true;
 };
 
-udp::endpoint ToAsio(const Endpoint& e) { return {boost::asio::ip::address_v4(e.address.value), e.port}; }
+udp::endpoint ToAsio(const Endpoint& e) { return {boost::asio::ip::address_v4(e.RequireV4("the real-socket datagram transport").value), e.port}; }
 
 Endpoint FromAsio(const udp::endpoint& e) {
   return {Ipv4Address{e.address().is_v4() ? e.address().to_v4().to_uint() : 0}, e.port()};

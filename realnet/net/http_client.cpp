@@ -43,7 +43,7 @@ class StreamingHttpClient::Call : public std::enable_shared_from_this<Call> {
   void Start(const Endpoint& to, http::request<http::string_body> request) {
     request_ = std::move(request);
     stream_.expires_after(options_.timeout);  // one deadline for the whole exchange
-    const tcp::endpoint peer(boost::asio::ip::address_v4(to.address.value), to.port);
+    const tcp::endpoint peer(boost::asio::ip::address_v4(to.RequireV4("the HTTP client").value), to.port);
     stream_.async_connect(peer, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return self->Finish(ec);
       http::async_write(self->stream_, self->request_, [self](beast::error_code ec, std::size_t) {

@@ -15,6 +15,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 
 namespace cdnlab {

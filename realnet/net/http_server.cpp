@@ -179,7 +179,7 @@ StreamingHttpServer::StreamingHttpServer(boost::asio::io_context& io, Endpoint l
 StreamingHttpServer::~StreamingHttpServer() { Stop(); }
 
 void StreamingHttpServer::Start() {
-  const tcp::endpoint at(boost::asio::ip::address_v4(listen_.address.value), listen_.port);
+  const tcp::endpoint at(boost::asio::ip::address_v4(listen_.RequireV4("the HTTP server").value), listen_.port);
   auto acceptor = std::make_unique<tcp::acceptor>(io_);
   beast::error_code ec;
   acceptor->open(at.protocol(), ec);

@@ -17,6 +17,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 
 namespace cdnlab {

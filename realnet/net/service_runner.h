@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 
 namespace cdnlab::cli {

@@ -25,6 +25,7 @@ RoutingCatalog RealnetCatalog(const Scenario& s) {
     info.id = g.id;
     info.prefix = g.prefix;
     info.prefix6 = g.prefix6;
+    info.ipv6_share = g.ipv6_share;
     info.location = g.location;
     info.population = g.population;
     info.demand_rps = GroupDemandRps(g, s.workload);

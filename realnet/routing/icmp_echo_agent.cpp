@@ -96,7 +96,7 @@ std::size_t IcmpEchoAgent::SendEcho(std::uint64_t train_id, int seq, const Probe
   const std::uint16_t sum = InternetChecksum(packet.data(), packet.size());
   packet[2] = static_cast<std::uint8_t>(sum >> 8);
   packet[3] = static_cast<std::uint8_t>(sum & 0xFF);
-  const sockaddr_in to = SockAddr(spec.target.address);
+  const sockaddr_in to = SockAddr(spec.target.RequireV4("the ICMP echo agent"));
   boost::system::error_code ec;  // a failed send is a lost probe, as on the wire
   socket_.send_to(boost::asio::buffer(packet), boost::asio::generic::raw_protocol::endpoint(&to, sizeof to), 0, ec);
   return packet.size();

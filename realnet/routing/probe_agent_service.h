@@ -2,6 +2,7 @@
 #include <memory>
 #include <vector>
 
+#include "models/net/endpoint.h"
 #include "models/core/seeded_random_source.h"
 #include "models/ports/metrics_sink.h"
 #include "models/routing/probe_scheduler.h"

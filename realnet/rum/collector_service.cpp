@@ -168,7 +168,7 @@ StreamingHttpReply RumCollectorService::HandlePage(const StreamingHttpRequest& r
   page.beacon_url = kBeaconPath;
   if (const auto views = ViewsRequested(request.target); views > 1) page.next_url = fmt::format("/?views={}", views - 1);
   // A client in no group still gets the page, with nothing to test.
-  if (const auto group = catalog_.GroupOfAddress(request.peer.address)) {
+  if (const auto group = request.peer.address.IsV4() ? catalog_.GroupOfAddress(request.peer.address.V4()) : std::nullopt) {
     for (PopIndex p : chooser_.Choose(*group, clock_.Now())) {
       const auto& servers = catalog_.pops[p].servers;
       if (servers.empty()) continue;
@@ -185,7 +185,7 @@ StreamingHttpReply RumCollectorService::HandlePage(const StreamingHttpRequest& r
 }
 
 StreamingHttpReply RumCollectorService::HandleBeacon(const StreamingHttpRequest& request) {
-  auto decoded = DecodeBeacon(request.body, request.peer.address, config_.limits);
+  auto decoded = DecodeBeacon(request.body, request.peer.RequireV4("the RUM collector"), config_.limits);
   if (auto* error = std::get_if<BeaconDecodeError>(&decoded)) {
     const bool oversized = error->kind == BeaconDecodeError::Kind::kOversized;
     if (!oversized) ++malformed_;

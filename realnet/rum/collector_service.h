@@ -19,6 +19,7 @@
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
+#include "models/net/endpoint.h"
 #include "models/core/seeded_random_source.h"
 #include "models/ports/metrics_sink.h"
 #include "models/ports/resolver_config_sink.h"

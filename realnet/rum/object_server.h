@@ -12,6 +12,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 #include "realnet/net/http_server.h"
 

@@ -21,6 +21,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "models/net/endpoint.h"
 #include "models/ports/datagram_transport.h"
 #include "models/streaming/ingest_balancer.h"
 #include "models/streaming/member_health_checker.h"

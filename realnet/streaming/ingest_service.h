@@ -21,6 +21,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "models/net/endpoint.h"
 #include "models/ports/datagram_transport.h"
 #include "models/ports/metrics_sink.h"
 #include "models/streaming/ingest_server.h"

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/geo/point.h"
+#include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 #include "models/net/ipv6.h"
 
@@ -28,6 +29,7 @@ struct ClientGroupSpec {
   std::string id;
   Ipv4Prefix prefix;
   std::optional<Ipv6Prefix> prefix6;  // YAML `prefix6`: the group is dual-stack
+  double ipv6_share = 1.0;  // YAML `ipv6_share` in [0, 1], only with prefix6: its requests made over IPv6
   GeoPoint location;
   double population = 0;
   std::string resolver;  // id of a ResolverSpec

@@ -100,12 +100,20 @@ class ScenarioParser {
           g.prefix6 = std::get<Ipv6Prefix>(parsed);
         }
       }
+      if (m.Has("ipv6_share")) {
+        const auto share = m.Number("ipv6_share", false, Range::Between(0, 1, "a number in [0, 1]"));
+        if (!g.prefix6) {
+          m.Error("ipv6_share", "needs prefix6: an IPv4-only group makes no request over IPv6");
+        } else if (share) {
+          g.ipv6_share = *share;
+        }
+      }
       if (auto v = m.Number("population", true, Range::NonNegative())) g.population = *v;
       if (auto v = m.String("resolver", true)) g.resolver = *v;
       marks_.Remember(path + ".resolver", m.MarkOf("resolver"));
       if (m.Has("demand_rps")) g.demand_rps = m.Number("demand_rps", false, Range::NonNegative());
       s.client_groups.push_back(g);
-    }, {"id", "lat", "lon", "prefix", "prefix6", "population", "resolver", "demand_rps"});
+    }, {"id", "lat", "lon", "prefix", "prefix6", "ipv6_share", "population", "resolver", "demand_rps"});
     if (auto node = top.Mapping("dns", need("dns"))) ReadDns(*node, s.dns);
     // A federation- or streaming-only scenario may be a single router; routing needs links to
     // reach PoPs.

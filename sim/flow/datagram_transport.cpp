@@ -10,6 +10,11 @@ namespace cdnlab {
 FlowDatagramTransport::FlowDatagramTransport(FlowNetwork& network, std::uint64_t seed, std::uint64_t stream)
     : network_(network), random_(seed, stream) {}
 
+std::uint64_t FlowDatagramTransport::Key(const Endpoint& e) const {
+  const std::uint64_t family = e.address.IsV6() ? std::uint64_t{1} << 48 : 0;
+  return family | (std::uint64_t{network_.HostAddress(e.address).value} << 16) | e.port;
+}
+
 void FlowDatagramTransport::Bind(const Endpoint& local, ReceiveHandler handler) {
   if (!network_.HasHost(local.address)) {
     throw std::invalid_argument("no simulated host has address " + local.address.ToString());
@@ -33,7 +38,7 @@ void FlowDatagramTransport::Send(const Endpoint& from, const Endpoint& to, Bytes
     ++dropped_;
     return;
   }
-  const double bits = 8.0 * (payload.size() + kHeaderBytes);
+  const double bits = 8.0 * (payload.size() + (to.address.IsV6() ? kHeaderBytes6 : kHeaderBytes));
   const double seconds = path.one_way_delay_ms / 1000 + bits / (path.bottleneck_mbps * 1e6);
   ns3::Simulator::Schedule(ns3::NanoSeconds(static_cast<std::int64_t>(std::llround(seconds * 1e9))),
                            [this, from, to, payload = std::move(payload)] { Deliver(from, to, payload); });

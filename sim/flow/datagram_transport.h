@@ -16,6 +16,7 @@ namespace cdnlab {
 class FlowDatagramTransport final : public DatagramTransport {
  public:
   static constexpr std::uint32_t kHeaderBytes = 28;  // IPv4 + UDP, serialized with the payload
+  static constexpr std::uint32_t kHeaderBytes6 = 48;  // IPv6 + UDP
 
   FlowDatagramTransport(FlowNetwork& network, std::uint64_t seed, std::uint64_t stream);
 
@@ -27,7 +28,9 @@ class FlowDatagramTransport final : public DatagramTransport {
   std::uint64_t Dropped() const { return dropped_; }
 
  private:
-  static std::uint64_t Key(const Endpoint& e) { return (std::uint64_t{e.address.value} << 16) | e.port; }
+  // The host's IPv4 address and the port; bit 48 set for an IPv6 endpoint (a dual-stack
+  // host's IPv6 address stands for the same host as its IPv4 one, but binds apart from it).
+  std::uint64_t Key(const Endpoint& e) const;
   void Deliver(const Endpoint& from, const Endpoint& to, const Bytes& payload);
 
   FlowNetwork& network_;

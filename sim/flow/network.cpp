@@ -81,18 +81,25 @@ FlowNetwork::FlowNetwork(const Scenario& scenario, const TopologyGraph& graph)
   }
 }
 
-const FlowNetwork::Host& FlowNetwork::HostOf(Ipv4Address address) const {
-  auto it = host_index_.find(address.value);
+Ipv4Address FlowNetwork::HostAddress(const IpAddress& address) const {
+  if (address.IsV4()) return address.V4();
+  const std::optional<Ipv4Address> host = plan_.HostOf(address);
+  if (!host) throw std::invalid_argument("no simulated host has address " + address.ToString());
+  return *host;
+}
+
+const FlowNetwork::Host& FlowNetwork::HostOf(const IpAddress& address) const {
+  auto it = host_index_.find(HostAddress(address).value);
   if (it == host_index_.end()) throw std::invalid_argument("no simulated host has address " + address.ToString());
   return hosts_[it->second];
 }
 
-bool FlowNetwork::HostDown(Ipv4Address address) const {
+bool FlowNetwork::HostDown(const IpAddress& address) const {
   const Host& h = HostOf(address);
   return h.pop >= 0 && !pop_up_[static_cast<std::size_t>(h.pop)];
 }
 
-PathMetrics FlowNetwork::Path(Ipv4Address from, Ipv4Address to) {
+PathMetrics FlowNetwork::Path(const IpAddress& from, const IpAddress& to) {
   const Host& a = HostOf(from);
   const Host& b = HostOf(to);
   // Links are symmetric, so read the path from whichever end has (or deserves) a cached tree.

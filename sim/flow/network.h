@@ -38,11 +38,17 @@ class FlowNetwork final : public NetworkControls {
   const RoutingCatalog& Catalog() const override { return plan_.Catalog(); }
   Ipv4Address DnsAddress() const { return plan_.DnsAddress(); }
   Ipv4Address ControllerAddress() const { return plan_.ControllerAddress(); }
-  bool HasHost(Ipv4Address address) const { return host_index_.count(address.value) != 0; }
+  // Addresses of either family: a dual-stack host's IPv6 address is the same host (and so the
+  // same paths) as its IPv4 one.
+  bool HasHost(const IpAddress& address) const {
+    return address.IsV4() ? host_index_.count(address.V4().value) != 0 : plan_.HostOf(address).has_value();
+  }
+  // The IPv4 address of the host with `address`; throws std::invalid_argument for none.
+  Ipv4Address HostAddress(const IpAddress& address) const;
   // True for a server of a failed PoP: it neither sends nor receives.
-  bool HostDown(Ipv4Address address) const;
+  bool HostDown(const IpAddress& address) const;
   // Throws std::invalid_argument for an address no host has.
-  PathMetrics Path(Ipv4Address from, Ipv4Address to);
+  PathMetrics Path(const IpAddress& from, const IpAddress& to);
   const LinkParams& Link(TopologyGraph::LinkId id) const { return links_.at(id); }
   std::size_t LinkCount() const { return links_.size(); }
   std::size_t CachedTrees() const { return cached_trees_; }
@@ -68,7 +74,7 @@ class FlowNetwork final : public NetworkControls {
   };
   using Tree = std::vector<Cell>;
 
-  const Host& HostOf(Ipv4Address address) const;
+  const Host& HostOf(const IpAddress& address) const;
   const Tree& TreeFrom(std::uint32_t root);
   Tree ComputeTree(std::uint32_t root) const;
 

@@ -18,9 +18,9 @@ FlowObjectFetcher::~FlowObjectFetcher() {
   for (auto& [id, f] : fetches_) timers_.Cancel(f.timer);
 }
 
-Duration FlowObjectFetcher::DataTime(std::uint64_t bytes, double rtt_s, double rate_bps) {
+Duration FlowObjectFetcher::DataTime(std::uint64_t bytes, double rtt_s, double rate_bps, std::uint64_t segment_bytes) {
   double remaining = static_cast<double>(bytes);
-  double window = static_cast<double>(kSegmentBytes * kInitialWindowSegments);
+  double window = static_cast<double>(segment_bytes * kInitialWindowSegments);
   double t = 0;
   while (remaining > window && window * 8 / rate_bps < rtt_s) {
     t += rtt_s;
@@ -30,16 +30,16 @@ Duration FlowObjectFetcher::DataTime(std::uint64_t bytes, double rtt_s, double r
   return FromSecondsExact(t + remaining * 8 / rate_bps);
 }
 
-double FlowObjectFetcher::RateBps(const PathMetrics& path, std::size_t sharing) {
+double FlowObjectFetcher::RateBps(const PathMetrics& path, std::size_t sharing, std::uint64_t segment_bytes) {
   double rate = path.bottleneck_mbps * 1e6 / static_cast<double>(sharing + 1);
   if (path.loss > 0) {
     const double rtt_s = 2 * path.one_way_delay_ms / 1000;
-    rate = std::min(rate, kSegmentBytes * 8 / rtt_s * 1.22 / std::sqrt(path.loss));
+    rate = std::min(rate, segment_bytes * 8 / rtt_s * 1.22 / std::sqrt(path.loss));
   }
   return rate;
 }
 
-void FlowObjectFetcher::Fetch(Ipv4Address client, const Endpoint& server, std::uint64_t bytes, Done done) {
+void FlowObjectFetcher::Fetch(const IpAddress& client, const Endpoint& server, std::uint64_t bytes, Done done) {
   const std::uint64_t id = next_id_++;
   Active f;
   f.expected = bytes;
@@ -53,11 +53,13 @@ void FlowObjectFetcher::Fetch(Ipv4Address client, const Endpoint& server, std::u
   if (usable) {
     const double rtt_s = 2 * path.one_way_delay_ms / 1000;
     const std::size_t sharing = path.bottleneck_link == PathMetrics::kNoLink ? 0 : flows_on_link_[path.bottleneck_link];
-    const double rate = RateBps(path, sharing);
+    // TCP over IPv6 carries fewer bytes per segment, as in packet fidelity (FitSegmentSizeToIpv6).
+    const std::uint64_t segment = client.IsV6() ? kSegmentBytes6 : kSegmentBytes;
+    const double rate = RateBps(path, sharing, segment);
     const Duration rtt = FromSecondsExact(rtt_s);
     // The first segment arrives one RTT (and its own serialization) after the request leaves.
-    f.request_to_first_byte = rtt + FromSecondsExact(std::min<double>(bytes, kSegmentBytes) * 8 / rate);
-    elapsed = rtt + rtt + DataTime(bytes, rtt_s, rate);
+    f.request_to_first_byte = rtt + FromSecondsExact(std::min<double>(bytes, segment) * 8 / rate);
+    elapsed = rtt + rtt + DataTime(bytes, rtt_s, rate, segment);
     if (path.bottleneck_link != PathMetrics::kNoLink) {
       f.link = path.bottleneck_link;
       ++flows_on_link_[f.link];

@@ -21,19 +21,21 @@ namespace cdnlab {
 class FlowObjectFetcher final : public ObjectFetcher {
  public:
   static constexpr std::uint64_t kSegmentBytes = 1448;
+  static constexpr std::uint64_t kSegmentBytes6 = kSegmentBytes - 20;  // IPv6's 20 more header bytes
   static constexpr std::uint64_t kInitialWindowSegments = 10;
 
   FlowObjectFetcher(FlowNetwork& network, Clock& clock, TimerScheduler& timers,
                     Duration timeout = std::chrono::seconds(30));
   ~FlowObjectFetcher() override;
-  void Fetch(Ipv4Address client, const Endpoint& server, std::uint64_t bytes, Done done) override;
+  void Fetch(const IpAddress& client, const Endpoint& server, std::uint64_t bytes, Done done) override;
   std::size_t InFlight() const { return fetches_.size(); }
 
   // From the first byte's arrival to the last's: slow-start rounds of one RTT each until the
   // window fills the pipe or holds the rest, then the rest at `rate_bps`.
-  static Duration DataTime(std::uint64_t bytes, double rtt_s, double rate_bps);
+  static Duration DataTime(std::uint64_t bytes, double rtt_s, double rate_bps,
+                           std::uint64_t segment_bytes = kSegmentBytes);
   // The rate one new fetch gets on `path` with `sharing` other fetches on its bottleneck.
-  static double RateBps(const PathMetrics& path, std::size_t sharing);
+  static double RateBps(const PathMetrics& path, std::size_t sharing, std::uint64_t segment_bytes = kSegmentBytes);
 
  private:
   struct Active {

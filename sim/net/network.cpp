@@ -8,7 +8,11 @@
 
 #include <ns3/data-rate.h>
 #include <ns3/double.h>
+#include <ns3/boolean.h>
 #include <ns3/fd-net-device.h>
+#include <ns3/icmpv6-l4-protocol.h>
+#include <ns3/ipv6-address.h>
+#include <ns3/ipv6-interface-address.h>
 #include <ns3/mac48-address.h>
 #include <ns3/enum.h>
 #include <ns3/internet-stack-helper.h>
@@ -17,11 +21,21 @@
 #include <ns3/point-to-point-helper.h>
 
 #include "sim/net/link_metric.h"
+#include "sim/net/ns3_address.h"
 
 namespace cdnlab {
 namespace {
 
-ns3::Ipv4Address ToNs3(Ipv4Address a) { return ns3::Ipv4Address(a.value); }
+// Every node forwards IPv6 (IPv4 global routing treats every node as a router too), accepts
+// its addresses on any interface (IPv4's weak end system model: a multi-link host's address
+// sits on its first link only), and skips duplicate address detection, which would hold new
+// addresses tentative for a second and lose the first packets.
+void EnableIpv6(ns3::Ptr<ns3::Node> node) {
+  ns3::Ptr<ns3::Ipv6> ipv6 = node->GetObject<ns3::Ipv6>();
+  ipv6->SetAttribute("IpForward", ns3::BooleanValue(true));
+  ipv6->SetAttribute("StrongEndSystemModel", ns3::BooleanValue(false));
+  node->GetObject<ns3::Icmpv6L4Protocol>()->SetAttribute("DAD", ns3::BooleanValue(false));
+}
 
 LinkParams LanParams() {
   LinkParams p;
@@ -67,6 +81,23 @@ SimNetwork::SimNetwork(const Scenario& scenario, const TopologyGraph& graph) : p
     }
   }
   Connect(controller, topology_nodes_[plan_.DnsNode()], plan_.ControllerLan(), LanParams());
+  if (plan_.DualStack()) {
+    for (TopologyGraph::NodeId n = 0; n < graph.NodeCount(); ++n) EnableIpv6(topology_nodes_[n]);
+    for (const auto& pop_servers : servers) {
+      for (const auto& server : pop_servers) EnableIpv6(server);
+    }
+    for (TopologyGraph::LinkId l = 0; l < graph.LinkCount(); ++l) {
+      const auto& addresses = plan_.Link(l);
+      AddIpv6(links_[l], topology_nodes_[addresses.side[0]], topology_nodes_[addresses.side[1]], *addresses.network6);
+    }
+    for (PopIndex p = 0; p < scenario.pops.size(); ++p) {
+      const auto pop_node = topology_nodes_[*graph.FindNode(scenario.pops[p].id)];
+      for (std::size_t s = 0; s < servers[p].size(); ++s) {
+        AddIpv6(server_lans_[p][s], servers[p][s], pop_node, plan_.ServerLans6(p)[s]);
+      }
+    }
+    routes6_.Install();
+  }
   for (const auto& [address, host] : plan_.Hosts()) {
     switch (host.role) {
       case PlannedHost::Role::kTopologyNode: hosts_[address] = topology_nodes_[host.node]; break;
@@ -103,6 +134,26 @@ SimLink SimNetwork::Connect(ns3::Ptr<ns3::Node> a, ns3::Ptr<ns3::Node> b, Ipv4Pr
   return link;
 }
 
+// The link's IPv6 side: side 0 gets network::1, side 1 network::2 (as IPv4's .1 and .2).
+void SimNetwork::AddIpv6(SimLink& link, ns3::Ptr<ns3::Node> a, ns3::Ptr<ns3::Node> b, const Ipv6Prefix& network) {
+  Ipv6StaticRoutes::Link routed;
+  routed.network = network;
+  routed.metric = link.ipv4[0]->GetMetric(link.interface[0]);
+  const ns3::Ptr<ns3::Node> nodes[2] = {a, b};
+  for (std::uint8_t side = 0; side < 2; ++side) {
+    ns3::Ptr<ns3::Ipv6> ipv6 = nodes[side]->GetObject<ns3::Ipv6>();
+    const std::uint32_t interface = ipv6->AddInterface(link.device[side]);
+    const Ipv6Address address = HostAddressPlan::Host6(network, side + 1);
+    ipv6->AddAddress(interface, ns3::Ipv6InterfaceAddress(ToNs3(address), ns3::Ipv6Prefix(network.length)));
+    ipv6->SetMetric(interface, routed.metric);
+    ipv6->SetUp(interface);
+    ipv6->SetForwarding(interface, true);
+    routed.end[side] = Ipv6StaticRoutes::End{nodes[side], interface, address};
+  }
+  link.routes6_link = routes6_.LinkCount();
+  routes6_.AddLink(routed);
+}
+
 void SimNetwork::SetParams(SimLink& link, const LinkParams& params) {
   link.channel->SetAttribute("Delay", ns3::TimeValue(ns3::Seconds(params.delay_ms / 1000.0)));
   for (int side = 0; side < 2; ++side) {
@@ -110,6 +161,7 @@ void SimNetwork::SetParams(SimLink& link, const LinkParams& params) {
     link.errors[side]->SetAttribute("ErrorRate", ns3::DoubleValue(params.loss));
     link.ipv4[side]->SetMetric(link.interface[side], MetricFor(params.delay_ms));
   }
+  if (link.routes6_link) routes6_.SetMetric(*link.routes6_link, MetricFor(params.delay_ms));
 }
 
 void SimNetwork::SetLinkParams(TopologyGraph::LinkId id, const LinkParams& params) { SetParams(links_.at(id), params); }
@@ -134,10 +186,14 @@ void SimNetwork::AttachRealHost(Ipv4Address behind, int tap_fd, Ipv4Prefix subne
   ipv4->SetUp(interface);
 }
 
-void SimNetwork::RecomputeRoutes() { ns3::Ipv4GlobalRoutingHelper::RecomputeRoutingTables(); }
+void SimNetwork::RecomputeRoutes() {
+  ns3::Ipv4GlobalRoutingHelper::RecomputeRoutingTables();
+  if (plan_.DualStack()) routes6_.Install();
+}
 
-ns3::Ptr<ns3::Node> SimNetwork::NodeOf(Ipv4Address address) const {
-  auto it = hosts_.find(address);
+ns3::Ptr<ns3::Node> SimNetwork::NodeOf(const IpAddress& address) const {
+  const std::optional<Ipv4Address> host = plan_.HostOf(address);
+  auto it = host ? hosts_.find(*host) : hosts_.end();
   if (it == hosts_.end()) throw std::invalid_argument("no simulated host has address " + address.ToString());
   return it->second;
 }

@@ -1,10 +1,12 @@
 #pragma once
 #include <map>
+#include <optional>
 #include <memory>
 #include <vector>
 
 #include <ns3/error-model.h>
 #include <ns3/ipv4.h>
+#include <ns3/ipv6.h>
 #include <ns3/node-container.h>
 #include <ns3/point-to-point-channel.h>
 #include <ns3/point-to-point-net-device.h>
@@ -13,6 +15,7 @@
 #include "models/topology/graph.h"
 #include "scenarios/core/scenario.h"
 #include "sim/net/host_address_plan.h"
+#include "sim/net/ipv6_static_routes.h"
 #include "sim/net/network_controls.h"
 
 namespace cdnlab {
@@ -24,6 +27,8 @@ struct SimLink {
   ns3::Ptr<ns3::RateErrorModel> errors[2];  // receive-side loss at each end
   ns3::Ptr<ns3::Ipv4> ipv4[2];
   std::uint32_t interface[2] = {0, 0};
+  // Dual-stack networks only: the IPv6 side (index into Ipv6StaticRoutes' links).
+  std::optional<std::size_t> routes6_link;
 };
 
 // The ns-3 network of a scenario: one node per topology node, `servers` server hosts behind
@@ -31,7 +36,10 @@ struct SimLink {
 // delay/bandwidth/loss, interface metrics from delay (so global routing follows the same
 // min-delay paths as TopologyGraph), and addresses: a client group's first link carries the
 // group's own prefix (its host is prefix.1), every other link a /30 from 100.64.0.0/10
-// (see HostAddressPlan, which the flow runtime shares).
+// (see HostAddressPlan, which the flow runtime shares). When some group is dual-stack, every
+// link and server LAN carries IPv6 as well (HostAddressPlan's IPv6 plan), every node forwards
+// it, and Ipv6StaticRoutes installs routes along the same least-metric paths; an IPv4-only
+// scenario gets no IPv6 interface at all.
 class SimNetwork final : public NetworkControls {
  public:
   static constexpr double kServerLanDelayMs = HostAddressPlan::kServerLanDelayMs;
@@ -41,8 +49,10 @@ class SimNetwork final : public NetworkControls {
   const RoutingCatalog& Catalog() const override { return plan_.Catalog(); }
   Ipv4Address DnsAddress() const { return plan_.DnsAddress(); }
   Ipv4Address ControllerAddress() const { return plan_.ControllerAddress(); }
-  // The node that owns a host address (group host, server, resolver, dns, controller).
-  ns3::Ptr<ns3::Node> NodeOf(Ipv4Address address) const;
+  // The node that owns a host address of either family (group host, server, resolver, dns,
+  // controller).
+  ns3::Ptr<ns3::Node> NodeOf(const IpAddress& address) const;
+  bool DualStack() const { return plan_.DualStack(); }
   ns3::NodeContainer AllNodes() const { return all_nodes_; }
 
   // Applies new parameters to scenario link `id` (delay, rate, loss, routing metric).
@@ -61,6 +71,7 @@ class SimNetwork final : public NetworkControls {
   void SetParams(SimLink& link, const LinkParams& params);
   SimLink Connect(ns3::Ptr<ns3::Node> a, ns3::Ptr<ns3::Node> b, Ipv4Prefix network, const LinkParams& params);
   static std::uint16_t MetricFor(double delay_ms);
+  void AddIpv6(SimLink& link, ns3::Ptr<ns3::Node> a, ns3::Ptr<ns3::Node> b, const Ipv6Prefix& network);
 
   HostAddressPlan plan_;
   std::vector<ns3::Ptr<ns3::Node>> topology_nodes_;  // by TopologyGraph::NodeId
@@ -69,6 +80,7 @@ class SimNetwork final : public NetworkControls {
   std::map<Ipv4Address, ns3::Ptr<ns3::Node>> hosts_;
   ns3::NodeContainer all_nodes_;
   std::int64_t next_stream_ = 0;
+  Ipv6StaticRoutes routes6_;
 };
 
 }  // namespace cdnlab

@@ -2,9 +2,10 @@
 
 #include <stdexcept>
 
-#include <ns3/inet-socket-address.h>
 #include <ns3/packet.h>
 #include <ns3/udp-socket-factory.h>
+
+#include "sim/net/ns3_address.h"
 
 namespace cdnlab {
 
@@ -21,7 +22,7 @@ void Ns3DatagramTransport::Bind(const Endpoint& local, ReceiveHandler handler) {
   if (bindings_.count(local) != 0) throw std::logic_error("endpoint bound twice: " + local.ToString());
   ns3::Ptr<ns3::Socket> socket =
       ns3::Socket::CreateSocket(network_.NodeOf(local.address), ns3::UdpSocketFactory::GetTypeId());
-  if (socket->Bind(ns3::InetSocketAddress(ns3::Ipv4Address(local.address.value), local.port)) != 0) {
+  if (socket->Bind(SocketAddressOf(local)) != 0) {
     throw std::runtime_error("cannot bind simulated UDP socket " + local.ToString());
   }
   socket->SetRecvCallback(ns3::Callback<void, ns3::Ptr<ns3::Socket>>(
@@ -41,16 +42,15 @@ void Ns3DatagramTransport::Send(const Endpoint& from, const Endpoint& to, Bytes 
   auto it = bindings_.find(from);
   if (it == bindings_.end()) throw std::logic_error("send from unbound endpoint " + from.ToString());
   ns3::Ptr<ns3::Packet> packet = ns3::Create<ns3::Packet>(payload.data(), static_cast<std::uint32_t>(payload.size()));
-  it->second.socket->SendTo(packet, 0, ns3::InetSocketAddress(ns3::Ipv4Address(to.address.value), to.port));
+  it->second.socket->SendTo(packet, 0, SocketAddressOf(to));
 }
 
 void Ns3DatagramTransport::OnReadable(const Endpoint& local, ns3::Ptr<ns3::Socket> socket) {
   ns3::Address from_address;
   while (ns3::Ptr<ns3::Packet> packet = socket->RecvFrom(from_address)) {
-    const auto inet = ns3::InetSocketAddress::ConvertFrom(from_address);
     Bytes bytes(packet->GetSize());
     packet->CopyData(bytes.data(), static_cast<std::uint32_t>(bytes.size()));
-    const Endpoint from{Ipv4Address{inet.GetIpv4().Get()}, inet.GetPort()};
+    const Endpoint from = EndpointOf(from_address);
     // The handler may unbind this endpoint; look it up again for every datagram.
     auto it = bindings_.find(local);
     if (it == bindings_.end()) return;

@@ -37,7 +37,23 @@ void AuthoritativeDnsServer::OnQuery(const Endpoint& from, const Bytes& payload)
   ++answered_;
   const auto rcode = static_cast<std::size_t>(answer.rcode);
   if (rcode < answered_by_rcode_.size()) ++answered_by_rcode_[rcode];
+  CountIpv6(question, answer);
   transport_.Send({address_, kDnsPort}, from, EncodeSimMessage(SimDnsResponse{query->id, answer}));
+}
+
+void AuthoritativeDnsServer::CountIpv6(const DnsQuestion& question, const DnsAnswer& answer) {
+  if (question.qtype == static_cast<std::uint16_t>(DnsType::kAaaa)) {
+    ++aaaa_queries_;
+    metrics_.Count(sim_metric::kDnsAaaaQueries, 1);
+  }
+  if (!question.client_subnet || !question.client_subnet->IsV6()) return;
+  ++ecs6_queries_;
+  metrics_.Count(sim_metric::kDnsEcs6Queries, 1);
+  // A non-zero scope says an IPv6 row decided; the default row answers with scope 0.
+  if (answer.rcode == DnsRcode::kNoError && answer.scope_prefix_length.value_or(0) > 0) {
+    ++ecs6_answered_by_row_;
+    metrics_.Count(sim_metric::kDnsEcs6AnsweredByRow, 1);
+  }
 }
 
 void AuthoritativeDnsServer::OnConfig(const Endpoint& from, const Bytes& payload) {

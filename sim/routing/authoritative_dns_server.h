@@ -29,6 +29,10 @@ class AuthoritativeDnsServer {
   std::uint64_t QueriesAnswered() const { return answered_; }
   // Answers sent with `rcode` (NOERROR, NXDOMAIN for names outside the hostname, ...).
   std::uint64_t QueriesAnswered(DnsRcode rcode) const { return answered_by_rcode_.at(static_cast<std::size_t>(rcode)); }
+  // IPv6 questions (see sim_metric::kDnsAaaaQueries and the two after it).
+  std::uint64_t AaaaQueries() const { return aaaa_queries_; }
+  std::uint64_t Ecs6Queries() const { return ecs6_queries_; }
+  std::uint64_t Ecs6AnsweredByRow() const { return ecs6_answered_by_row_; }
   std::uint64_t MalformedDropped() const { return malformed_; }
   std::uint64_t ReplicaVersion() const { return answerer_.Table().Version(); }
 
@@ -45,6 +49,10 @@ class AuthoritativeDnsServer {
   std::uint64_t answered_ = 0;
   std::array<std::uint64_t, 6> answered_by_rcode_{};  // by DnsRcode value (0..5)
   std::uint64_t malformed_ = 0;
+  std::uint64_t aaaa_queries_ = 0;
+  std::uint64_t ecs6_queries_ = 0;
+  std::uint64_t ecs6_answered_by_row_ = 0;
+  void CountIpv6(const DnsQuestion& question, const DnsAnswer& answer);
   // Chunks of diffs being reassembled, by (from, to) version.
   std::map<std::pair<std::uint64_t, std::uint64_t>, std::vector<std::optional<MappingDiffChunk>>> partial_;
 };

@@ -6,20 +6,23 @@ namespace cdnlab {
 
 CachingResolver::CachingResolver(Ipv4Address address, Endpoint authoritative, bool sends_client_subnet,
                                  DatagramTransport& transport, Clock& clock, TimerScheduler& timers,
-                                 MetricsSink& metrics)
+                                 MetricsSink& metrics, std::optional<Ipv6Address> address6)
     : local_{address, kPort},
       authoritative_(authoritative),
       sends_client_subnet_(sends_client_subnet),
       transport_(transport),
       clock_(clock),
       timers_(timers),
-      metrics_(metrics) {}
+      metrics_(metrics) {
+  if (address6) local6_ = Endpoint{*address6, kPort};
+}
 
 CachingResolver::~CachingResolver() { Stop(); }
 
 void CachingResolver::Start() {
   if (running_) return;
   transport_.Bind(local_, [this](const Endpoint& from, const Bytes& p) { OnDatagram(from, p); });
+  if (local6_) transport_.Bind(*local6_, [this](const Endpoint& from, const Bytes& p) { OnDatagram(from, p); });
   running_ = true;
 }
 
@@ -29,6 +32,7 @@ void CachingResolver::Stop() {
   }
   pending_.clear();
   if (running_) transport_.Unbind(local_);
+  if (running_ && local6_) transport_.Unbind(*local6_);
   running_ = false;
 }
 
@@ -66,7 +70,10 @@ void CachingResolver::OnClientQuery(const Endpoint& from, const SimDnsQuery& que
   p.question = query.question;
   p.question.source = local_.address;
   p.question.client_subnet.reset();
-  if (sends_client_subnet_) p.question.client_subnet = Ipv4Prefix::Of(from.address, kClientSubnetLength);
+  if (sends_client_subnet_) {
+    p.question.client_subnet =
+        IpPrefix::Of(from.address, from.address.IsV6() ? kClientSubnetLength6 : kClientSubnetLength);
+  }
   pending_[id] = p;
   SendUpstream(id);
 }
@@ -115,7 +122,7 @@ void CachingResolver::OnUpstreamResponse(const SimDnsResponse& response) {
 }
 
 void CachingResolver::Reply(const Endpoint& client, std::uint16_t id, const DnsAnswer& answer) {
-  transport_.Send(local_, client, EncodeSimMessage(SimDnsResponse{id, answer}));
+  transport_.Send(LocalFor(client), client, EncodeSimMessage(SimDnsResponse{id, answer}));
 }
 
 }  // namespace cdnlab

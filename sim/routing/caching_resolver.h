@@ -15,14 +15,18 @@ namespace cdnlab {
 // A recursive resolver host in the simulation: answers its clients from a ResolverCache
 // scoped by RFC 7871, and on a miss asks the authoritative node, adding the client's /24
 // as EDNS Client Subnet when configured to. Unanswered upstream queries are retried once
-// after 1 s; then the client gets SERVFAIL.
+// after 1 s; then the client gets SERVFAIL. With an IPv6 address it also serves IPv6 clients
+// there (their client subnet is a /56, ECS family 2); it asks the authoritative over IPv4
+// either way, so mapping by resolver address finds its row for both families.
 class CachingResolver {
  public:
   static constexpr std::uint16_t kPort = 53;
   static constexpr std::uint8_t kClientSubnetLength = 24;
+  static constexpr std::uint8_t kClientSubnetLength6 = 56;  // RFC 7871 11.1
 
   CachingResolver(Ipv4Address address, Endpoint authoritative, bool sends_client_subnet, DatagramTransport& transport,
-                  Clock& clock, TimerScheduler& timers, MetricsSink& metrics);
+                  Clock& clock, TimerScheduler& timers, MetricsSink& metrics,
+                  std::optional<Ipv6Address> address6 = std::nullopt);
   ~CachingResolver();
   void Start();
   void Stop();
@@ -48,7 +52,11 @@ class CachingResolver {
   void SendUpstream(std::uint16_t id);
   void Reply(const Endpoint& client, std::uint16_t id, const DnsAnswer& answer);
 
+  // The local endpoint that talks to `peer`'s family.
+  const Endpoint& LocalFor(const Endpoint& peer) const { return peer.address.IsV6() && local6_ ? *local6_ : local_; }
+
   Endpoint local_;
+  std::optional<Endpoint> local6_;
   Endpoint authoritative_;
   bool sends_client_subnet_;
   DatagramTransport& transport_;

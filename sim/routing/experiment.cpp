@@ -29,6 +29,7 @@
 #include "models/routing/probe_responder.h"
 #include "models/routing/random_policy.h"
 #include "models/routing/evaluator.h"
+#include "models/routing/family_chooser.h"
 #include "models/routing/rum_workload.h"
 #include "models/routing/target_demand.h"
 #include "scenarios/routing/probe_scheduler_config.h"
@@ -54,6 +55,10 @@ enum RandomStream : std::uint64_t {
   kRumStream = 4,
   kRumChooserStream = 5,
   kProbeChooserStream = 6,
+  // Which family a dual-stack group's request uses: one stream per workload, so IPv6 draws
+  // never shift arrivals (and IPv4-only scenarios, which draw nothing here, stay as they were).
+  kDownloadFamilyStream = 7,
+  kRumFamilyStream = 8,
 };
 
 constexpr std::uint16_t kPusherPort = 5301;
@@ -152,6 +157,10 @@ class RoutingWorld {
         rum_random_(s.seed, kRumStream),
         rum_chooser_random_(s.seed, kRumChooserStream),
         probe_chooser_random_(s.seed, kProbeChooserStream),
+        download_family_random_(s.seed, kDownloadFamilyStream),
+        rum_family_random_(s.seed, kRumFamilyStream),
+        download_families_(catalog_, download_family_random_),
+        rum_families_(catalog_, rum_family_random_),
         stub_(catalog_, transport_, clock_),
         evaluator_(catalog_, answerer_, truth_, clock_, clock_, metrics,
                    RoutingEvaluatorConfig{FromSeconds(s.evaluation.sample_interval_s),
@@ -186,7 +195,7 @@ class RoutingWorld {
     for (const auto& r : catalog_.resolvers) {
       resolvers_.push_back(std::make_unique<CachingResolver>(
           r.address, Endpoint{runtime_->DnsAddress(), AuthoritativeDnsServer::kDnsPort}, r.sends_client_subnet,
-          transport_, clock_, clock_, metrics));
+          transport_, clock_, clock_, metrics, r.address6));
     }
     for (const auto& g : catalog_.groups) {
       responders_.push_back(std::make_unique<ProbeResponder>(Endpoint{g.representative, kResponderPort}, transport_));
@@ -209,6 +218,7 @@ class RoutingWorld {
     work.stop_at = FromSeconds(std::max(s.evaluation.warmup_s, s.duration_s - 5));  // leave time to finish
     workload_ = std::make_unique<DownloadWorkload>(catalog_, stub_, runtime_->Downloads(), clock_, clock_,
                                                    workload_random_, metrics, work);
+    workload_->UseFamilies(download_families_);
   }
 
   void Start() {
@@ -262,6 +272,11 @@ class RoutingWorld {
     r.downloads_started = workload_->Started();
     r.downloads_completed = workload_->Completed();
     r.downloads_failed = workload_->Failed();
+    r.downloads_started_ipv6 = workload_->StartedIpv6();
+    r.downloads_completed_ipv6 = workload_->CompletedIpv6();
+    r.dns_aaaa_queries = dns_server_.AaaaQueries();
+    r.dns_ecs6_queries = dns_server_.Ecs6Queries();
+    r.dns_ecs6_answered_by_row = dns_server_.Ecs6AnsweredByRow();
     r.event_times_s = timeline_.AppliedAtSeconds();
     const SimTime now = clock_.Now();
     for (GroupIndex g = 0; g < catalog_.groups.size(); ++g) {
@@ -271,6 +286,10 @@ class RoutingWorld {
       if (row != nullptr && !row->ranked_pops.empty()) {
         state.pop = catalog_.pops[row->ranked_pops[0]].id;
         state.true_rtt_ms = truth_.RttMs(g, row->ranked_pops[0]);
+      }
+      if (catalog_.groups[g].prefix6) {
+        const MappingEntry* row6 = controller_->Table().Find(*catalog_.groups[g].prefix6);
+        if (row6 != nullptr && !row6->ranked_pops.empty()) state.pop6 = catalog_.pops[row6->ranked_pops[0]].id;
       }
       for (PopIndex p = 0; g < store_.Groups() && p < catalog_.pops.size(); ++p) {
         if (const auto rtt = store_.RttMs(g, p, now)) state.measured_rtt_ms[catalog_.pops[p].id] = *rtt;
@@ -335,6 +354,7 @@ class RoutingWorld {
     config.page.collector = collector_host_->Local();
     rum_ = std::make_unique<RumWorkload>(catalog_, stub_, runtime_->TestFetches(), transport_, *rum_chooser_, clock_,
                                          clock_, rum_random_, metrics, config);
+    rum_->UseFamilies(rum_families_);
   }
 
   void MeterLoad() {
@@ -361,6 +381,10 @@ class RoutingWorld {
   SeededRandomSource rum_random_;
   SeededRandomSource rum_chooser_random_;
   SeededRandomSource probe_chooser_random_;
+  SeededRandomSource download_family_random_;
+  SeededRandomSource rum_family_random_;
+  FamilyChooser download_families_;
+  FamilyChooser rum_families_;
   SimStubResolver stub_;
   RoutingEvaluator evaluator_;
   std::unique_ptr<SelectionPolicy> policy_;

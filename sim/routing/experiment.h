@@ -17,6 +17,7 @@ namespace cdnlab {
 struct GroupFinalState {
   std::string group;
   std::string pop;                     // "" when unmapped
+  std::string pop6;                    // its IPv6 prefix's PoP: "" when unmapped or IPv4-only
   std::map<std::string, double> measured_rtt_ms;  // by PoP id; fresh cells only
   double true_rtt_ms = 0;              // to `pop`, from the topology
 };
@@ -50,6 +51,13 @@ struct RoutingRunResult {
   std::uint64_t downloads_started = 0;
   std::uint64_t downloads_completed = 0;
   std::uint64_t downloads_failed = 0;
+  // IPv6 (dual-stack groups only): downloads over IPv6, and at the authoritative the AAAA
+  // queries, those with an ECS family 2 subnet, and those answered by an IPv6 row (scope > 0).
+  std::uint64_t downloads_started_ipv6 = 0;
+  std::uint64_t downloads_completed_ipv6 = 0;
+  std::uint64_t dns_aaaa_queries = 0;
+  std::uint64_t dns_ecs6_queries = 0;
+  std::uint64_t dns_ecs6_answered_by_row = 0;
   std::vector<double> event_times_s;           // timeline events as applied
   std::vector<GroupFinalState> final_groups;   // at the end of the run
   std::uint64_t simulator_events = 0;          // ns-3 events executed (benchmarks' denominator)

@@ -4,24 +4,36 @@
 #include <vector>
 
 #include <ns3/inet-socket-address.h>
+#include <ns3/inet6-socket-address.h>
 #include <ns3/packet.h>
 #include <ns3/tcp-socket-factory.h>
 
+#include "sim/net/ipv6_segment_size.h"
+
 namespace cdnlab {
 
-ObjectServer::ObjectServer(ns3::Ptr<ns3::Node> node, std::uint16_t port) : node_(node), port_(port) {}
+ObjectServer::ObjectServer(ns3::Ptr<ns3::Node> node, std::uint16_t port, bool ipv6)
+    : node_(node), port_(port), ipv6_(ipv6) {}
 
 ObjectServer::~ObjectServer() { Stop(); }
 
 void ObjectServer::Start() {
   if (listener_) return;
-  listener_ = ns3::Socket::CreateSocket(node_, ns3::TcpSocketFactory::GetTypeId());
-  listener_->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), port_));
-  listener_->Listen();
-  listener_->SetAcceptCallback(
+  listener_ = Listen(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), port_));
+  if (ipv6_) listener6_ = Listen(ns3::Inet6SocketAddress(ns3::Ipv6Address::GetAny(), port_));
+}
+
+ns3::Ptr<ns3::Socket> ObjectServer::Listen(const ns3::Address& any) {
+  ns3::Ptr<ns3::Socket> listener = ns3::Socket::CreateSocket(node_, ns3::TcpSocketFactory::GetTypeId());
+  // Accepted connections inherit it; ns-3 only takes it on a closed socket.
+  if (ns3::Inet6SocketAddress::IsMatchingType(any)) FitSegmentSizeToIpv6(listener);
+  listener->Bind(any);
+  listener->Listen();
+  listener->SetAcceptCallback(
       ns3::MakeNullCallback<bool, ns3::Ptr<ns3::Socket>, const ns3::Address&>(),
       ns3::Callback<void, ns3::Ptr<ns3::Socket>, const ns3::Address&>(
           [this](ns3::Ptr<ns3::Socket> s, const ns3::Address& from) { OnAccept(s, from); }));
+  return listener;
 }
 
 void ObjectServer::Stop() {
@@ -31,11 +43,12 @@ void ObjectServer::Stop() {
     socket->Close();
   }
   connections_.clear();
-  if (listener_) {
-    listener_->SetAcceptCallback(ns3::MakeNullCallback<bool, ns3::Ptr<ns3::Socket>, const ns3::Address&>(),
-                                 ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>, const ns3::Address&>());
-    listener_->Close();
-    listener_ = nullptr;
+  for (ns3::Ptr<ns3::Socket>* listener : {&listener_, &listener6_}) {
+    if (!*listener) continue;
+    (*listener)->SetAcceptCallback(ns3::MakeNullCallback<bool, ns3::Ptr<ns3::Socket>, const ns3::Address&>(),
+                                   ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>, const ns3::Address&>());
+    (*listener)->Close();
+    *listener = nullptr;
   }
 }
 

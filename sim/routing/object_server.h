@@ -14,7 +14,8 @@ class ObjectServer {
  public:
   static constexpr std::uint16_t kPort = 80;
 
-  explicit ObjectServer(ns3::Ptr<ns3::Node> node, std::uint16_t port = kPort);
+  // With `ipv6`, it listens on IPv6 as well (ns-3 TCP sockets are one family each).
+  explicit ObjectServer(ns3::Ptr<ns3::Node> node, std::uint16_t port = kPort, bool ipv6 = false);
   ~ObjectServer();
   void Start();
   void Stop();
@@ -26,6 +27,7 @@ class ObjectServer {
     int header_bytes = 0;
     std::uint64_t sent = 0;
   };
+  ns3::Ptr<ns3::Socket> Listen(const ns3::Address& any);
   void OnAccept(ns3::Ptr<ns3::Socket> socket, const ns3::Address& from);
   void OnReadable(ns3::Ptr<ns3::Socket> socket);
   void Pump(ns3::Ptr<ns3::Socket> socket);
@@ -33,7 +35,9 @@ class ObjectServer {
 
   ns3::Ptr<ns3::Node> node_;
   std::uint16_t port_;
+  bool ipv6_;
   ns3::Ptr<ns3::Socket> listener_;
+  ns3::Ptr<ns3::Socket> listener6_;
   std::map<ns3::Ptr<ns3::Socket>, Connection> connections_;
   std::uint64_t served_ = 0;
 };

@@ -20,7 +20,7 @@ class PacketRoutingRuntime final : public RoutingRuntime {
         tests_(network_, clock, clock, test_timeout) {
     for (const auto& pop : network_.Catalog().pops) {
       for (const auto& server : pop.servers) {
-        servers_.push_back(std::make_unique<ObjectServer>(network_.NodeOf(server)));
+        servers_.push_back(std::make_unique<ObjectServer>(network_.NodeOf(server), ObjectServer::kPort, network_.DualStack()));
       }
     }
   }

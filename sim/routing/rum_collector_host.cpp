@@ -26,7 +26,7 @@ void RumCollectorHost::Stop() {
 
 void RumCollectorHost::OnDatagram(const Endpoint& from, const Bytes& payload) {
   const std::string_view body(reinterpret_cast<const char*>(payload.data()), payload.size());
-  const auto decoded = DecodeBeacon(body, from.address, limits_);
+  const auto decoded = DecodeBeacon(body, from.RequireV4("the RUM collector"), limits_);
   if (const auto* error = std::get_if<BeaconDecodeError>(&decoded)) {
     const char* verdict = error->kind == BeaconDecodeError::Kind::kOversized ? "oversized" : "malformed";
     ++by_verdict_[verdict];

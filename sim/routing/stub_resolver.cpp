@@ -8,7 +8,11 @@ namespace cdnlab {
 
 SimStubResolver::SimStubResolver(const RoutingCatalog& catalog, DatagramTransport& transport, TimerScheduler& timers,
                                  Duration timeout)
-    : catalog_(catalog), groups_(catalog), transport_(transport), timers_(timers), timeout_(timeout) {}
+    : catalog_(catalog), groups_(catalog), transport_(transport), timers_(timers), timeout_(timeout) {
+  for (GroupIndex g = 0; g < catalog.groups.size(); ++g) {
+    if (const auto host = catalog.groups[g].Representative6()) groups6_.emplace(*host, g);
+  }
+}
 
 SimStubResolver::~SimStubResolver() {
   for (auto& [client, queries] : pending_) {
@@ -17,10 +21,22 @@ SimStubResolver::~SimStubResolver() {
   }
 }
 
-void SimStubResolver::Resolve(Ipv4Address client, const std::string& hostname, Done done) {
-  const auto group = groups_.GroupOf(client);
-  if (!group) throw std::invalid_argument("no client group contains " + client.ToString());
-  const Endpoint resolver{catalog_.resolvers.at(catalog_.groups[*group].resolver).address, 53};
+Endpoint SimStubResolver::ResolverFor(const IpAddress& client) const {
+  std::optional<GroupIndex> group;
+  if (client.IsV4()) {
+    group = groups_.GroupOf(client.V4());
+  } else if (auto it = groups6_.find(client.V6()); it != groups6_.end()) {
+    group = it->second;
+  }
+  if (!group) throw std::invalid_argument("no client group has host " + client.ToString());
+  const ResolverInfo& resolver = catalog_.resolvers.at(catalog_.groups[*group].resolver);
+  if (client.IsV4()) return Endpoint{resolver.address, 53};
+  if (!resolver.address6) throw std::invalid_argument("resolver " + resolver.id + " has no IPv6 address");
+  return Endpoint{*resolver.address6, 53};
+}
+
+void SimStubResolver::Resolve(const IpAddress& client, const std::string& hostname, Done done) {
+  const Endpoint resolver = ResolverFor(client);
   const Endpoint local{client, kPort};
   auto [host, first_use] = pending_.try_emplace(client);
   if (first_use) {
@@ -31,6 +47,7 @@ void SimStubResolver::Resolve(Ipv4Address client, const std::string& hostname, D
   SimDnsQuery query;
   query.id = id;
   query.question.qname = hostname;
+  if (client.IsV6()) query.question.qtype = static_cast<std::uint16_t>(DnsType::kAaaa);
   const TimerId timer = timers_.ScheduleAfter(timeout_, [this, client, id] {
     auto& queries = pending_[client];
     auto it = queries.find(id);
@@ -45,7 +62,7 @@ void SimStubResolver::Resolve(Ipv4Address client, const std::string& hostname, D
   transport_.Send(local, resolver, EncodeSimMessage(query));
 }
 
-void SimStubResolver::OnResponse(Ipv4Address client, const Bytes& payload) {
+void SimStubResolver::OnResponse(const IpAddress& client, const Bytes& payload) {
   const auto message = DecodeSimMessage(payload);
   const auto* response = message ? std::get_if<SimDnsResponse>(&*message) : nullptr;
   if (response == nullptr) return;
@@ -58,6 +75,7 @@ void SimStubResolver::OnResponse(Ipv4Address client, const Bytes& payload) {
   ResolveResult r;
   r.rcode = response->answer.rcode;
   r.addresses = response->answer.addresses;
+  r.addresses6 = response->answer.addresses6;
   r.ttl = response->answer.ttl;
   d(r);
 }

@@ -12,7 +12,8 @@ namespace cdnlab {
 
 // The stub resolver of every client host in the simulation: sends the query from the
 // client's host (port 5353) to the recursive resolver its group uses, and gives up after
-// `timeout`. One socket per client host, queries matched by id.
+// `timeout`. One socket per client host, queries matched by id. A dual-stack group's IPv6 host
+// asks AAAA over IPv6, at the resolver's IPv6 address.
 class SimStubResolver final : public NameResolver {
  public:
   static constexpr std::uint16_t kPort = 5353;
@@ -20,21 +21,24 @@ class SimStubResolver final : public NameResolver {
   SimStubResolver(const RoutingCatalog& catalog, DatagramTransport& transport, TimerScheduler& timers,
                   Duration timeout = std::chrono::seconds(3));
   ~SimStubResolver() override;
-  void Resolve(Ipv4Address client, const std::string& hostname, Done done) override;
+  void Resolve(const IpAddress& client, const std::string& hostname, Done done) override;
 
  private:
   struct Pending {
     Done done;
     TimerId timer = 0;
   };
-  void OnResponse(Ipv4Address client, const Bytes& payload);
+  void OnResponse(const IpAddress& client, const Bytes& payload);
+  // The resolver a client host asks, at the address of the client's family.
+  Endpoint ResolverFor(const IpAddress& client) const;
 
   const RoutingCatalog& catalog_;
   GroupPrefixIndex groups_;  // client host -> its group (and so its resolver)
+  std::map<Ipv6Address, GroupIndex> groups6_;  // the same for dual-stack groups' IPv6 hosts
   DatagramTransport& transport_;
   TimerScheduler& timers_;
   Duration timeout_;
-  std::map<Ipv4Address, std::map<std::uint16_t, Pending>> pending_;  // by client host, then id
+  std::map<IpAddress, std::map<std::uint16_t, Pending>> pending_;  // by client host, then id
   std::uint16_t next_id_ = 1;
 };
 

@@ -1,8 +1,12 @@
 #include "sim/routing/tcp_object_fetcher.h"
 
-#include <ns3/inet-socket-address.h>
+#include <stdexcept>
+
 #include <ns3/packet.h>
 #include <ns3/tcp-socket-factory.h>
+
+#include "sim/net/ipv6_segment_size.h"
+#include "sim/net/ns3_address.h"
 
 namespace cdnlab {
 namespace {
@@ -28,7 +32,7 @@ TcpObjectFetcher::~TcpObjectFetcher() {
   }
 }
 
-void TcpObjectFetcher::Fetch(Ipv4Address client, const Endpoint& server, std::uint64_t bytes, Done done) {
+void TcpObjectFetcher::Fetch(const IpAddress& client, const Endpoint& server, std::uint64_t bytes, Done done) {
   const std::uint64_t id = next_id_++;
   FetchState f;
   f.socket = ns3::Socket::CreateSocket(network_.NodeOf(client), ns3::TcpSocketFactory::GetTypeId());
@@ -36,7 +40,11 @@ void TcpObjectFetcher::Fetch(Ipv4Address client, const Endpoint& server, std::ui
   f.started = clock_.Now();
   f.done = std::move(done);
   f.timer = timers_.ScheduleAfter(timeout_, [this, id] { Finish(id, false, "timed out"); });
-  f.socket->Bind(ns3::InetSocketAddress(ns3::Ipv4Address(client.value), 0));
+  if (client.Family() != server.address.Family()) {
+    throw std::invalid_argument("TcpObjectFetcher: client " + client.ToString() + " cannot reach " + server.ToString());
+  }
+  if (client.IsV6()) FitSegmentSizeToIpv6(f.socket);
+  f.socket->Bind(SocketAddressOf(Endpoint{client, 0}));
   f.socket->SetConnectCallback(
       ns3::Callback<void, ns3::Ptr<ns3::Socket>>([this, id](ns3::Ptr<ns3::Socket>) { OnConnected(id); }),
       ns3::Callback<void, ns3::Ptr<ns3::Socket>>([this, id](ns3::Ptr<ns3::Socket>) { Finish(id, false, "connection failed"); }));
@@ -49,7 +57,7 @@ void TcpObjectFetcher::Fetch(Ipv4Address client, const Endpoint& server, std::ui
       ns3::Callback<void, ns3::Ptr<ns3::Socket>>([this, id](ns3::Ptr<ns3::Socket>) { Finish(id, false, "connection reset"); }));
   ns3::Ptr<ns3::Socket> socket = f.socket;
   fetches_.emplace(id, std::move(f));
-  socket->Connect(ns3::InetSocketAddress(ns3::Ipv4Address(server.address.value), server.port));
+  socket->Connect(SocketAddressOf(server));
 }
 
 void TcpObjectFetcher::OnConnected(std::uint64_t id) {

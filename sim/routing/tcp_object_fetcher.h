@@ -19,7 +19,7 @@ class TcpObjectFetcher final : public ObjectFetcher {
   TcpObjectFetcher(const SimNetwork& network, Clock& clock, TimerScheduler& timers,
                    Duration timeout = std::chrono::seconds(30));
   ~TcpObjectFetcher() override;
-  void Fetch(Ipv4Address client, const Endpoint& server, std::uint64_t bytes, Done done) override;
+  void Fetch(const IpAddress& client, const Endpoint& server, std::uint64_t bytes, Done done) override;
   std::size_t InFlight() const { return fetches_.size(); }
 
  private:

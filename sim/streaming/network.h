@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 #include "scenarios/core/scenario.h"
 #include "sim/net/attached_hosts_network.h"

@@ -10,6 +10,8 @@
 #include <ns3/tcp-socket-factory.h>
 #include <ns3/uinteger.h>
 
+#include "sim/net/ns3_address.h"
+
 namespace cdnlab {
 
 // --- one TCP connection carrying frames: 16-byte header (body length, magic) + body ---
@@ -333,7 +335,7 @@ void StreamingRpcClient::Call(const Endpoint& server, RpcMessage request, Durati
                                    [this, id](ns3::Ptr<ns3::Socket>) { Finish(id, std::nullopt); }));
     connections_[id] = c;
     ++opened_;
-    socket->Connect(ns3::InetSocketAddress(ns3::Ipv4Address(server.address.value), server.port));
+    socket->Connect(SocketAddressOf(server));
   }
   c->busy = true;
   c->request = std::move(request);

@@ -23,6 +23,7 @@
 #include <ns3/socket.h>
 
 #include "models/core/sim_time.h"
+#include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 #include "models/ports/timer_scheduler.h"
 

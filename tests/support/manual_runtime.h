@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 #include "models/ports/clock.h"
 #include "models/ports/datagram_transport.h"
@@ -65,9 +66,9 @@ class ManualRuntime final : public Clock, public TimerScheduler, public Datagram
 
   // One-way delay for datagrams; per-pair overrides win over the default.
   void SetDefaultDelay(Duration d) { default_delay_ = d; }
-  void SetDelay(Ipv4Address a, Ipv4Address b, Duration d) {
-    pair_delay_[{a.value, b.value}] = d;
-    pair_delay_[{b.value, a.value}] = d;
+  void SetDelay(const IpAddress& a, const IpAddress& b, Duration d) {
+    pair_delay_[{a.V4().value, b.V4().value}] = d;  // IPv4 pairs only
+    pair_delay_[{b.V4().value, a.V4().value}] = d;
   }
   // Return true from the rule to drop a datagram.
   void SetDropRule(std::function<bool(const Endpoint&, const Endpoint&, const Bytes&)> rule) {
@@ -76,8 +77,10 @@ class ManualRuntime final : public Clock, public TimerScheduler, public Datagram
   std::uint64_t DatagramsSent() const { return sent_; }
 
  private:
-  Duration DelayBetween(Ipv4Address a, Ipv4Address b) const {
-    auto it = pair_delay_.find({a.value, b.value});
+  // IPv6 endpoints take the default delay.
+  Duration DelayBetween(const IpAddress& a, const IpAddress& b) const {
+    if (a.IsV6() || b.IsV6()) return default_delay_;
+    auto it = pair_delay_.find({a.V4().value, b.V4().value});
     return it == pair_delay_.end() ? default_delay_ : it->second;
   }
 

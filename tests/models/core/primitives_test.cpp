@@ -4,6 +4,7 @@
 
 #include "models/core/seeded_random_source.h"
 #include "models/geo/point.h"
+#include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 #include "tests/support/routing_fixtures.h"
 

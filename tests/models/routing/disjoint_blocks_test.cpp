@@ -22,6 +22,7 @@ Ipv4Address Last(const Ipv4Prefix& p) { return Ipv4Address{static_cast<std::uint
 void ExpectExact(const MappingTable& table, const std::vector<MappingBlock>& blocks) {
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     const auto& b = blocks[i];
+    ASSERT_TRUE(b.block.IsV4());
     const Ipv4Prefix block = b.block.V4();
     EXPECT_EQ(block, Ipv4Prefix::Of(block.network, block.length)) << "host bits are zero";
     for (Ipv4Address a : {block.network, Last(block)}) {

@@ -1,5 +1,10 @@
 #include "models/routing/download_workload.h"
 
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
 #include <gtest/gtest.h>
 
 #include "models/core/seeded_random_source.h"
@@ -18,7 +23,7 @@ using std::chrono::seconds;
 class FakeResolver final : public NameResolver {
  public:
   FakeResolver(TimerScheduler& timers, Ipv4Address answer) : timers_(timers), answer_(answer) {}
-  void Resolve(Ipv4Address client, const std::string& hostname, Done done) override {
+  void Resolve(const IpAddress& client, const std::string& hostname, Done done) override {
     ++queries;
     last_client = client;
     last_name = hostname;
@@ -26,12 +31,14 @@ class FakeResolver final : public NameResolver {
       ResolveResult r;
       r.rcode = fail ? DnsRcode::kServFail : DnsRcode::kNoError;
       if (!fail) r.addresses = {answer_};
+      if (!fail && answer6) r.addresses6 = {*answer6};
       done(r);
     });
   }
   bool fail = false;
   int queries = 0;
-  Ipv4Address last_client;
+  std::optional<Ipv6Address> answer6;  // AAAA, when set
+  IpAddress last_client;
   std::string last_name;
 
  private:
@@ -43,7 +50,7 @@ class FakeResolver final : public NameResolver {
 class FakeFetcher final : public ObjectFetcher {
  public:
   explicit FakeFetcher(TimerScheduler& timers) : timers_(timers) {}
-  void Fetch(Ipv4Address, const Endpoint& server, std::uint64_t bytes, Done done) override {
+  void Fetch(const IpAddress&, const Endpoint& server, std::uint64_t bytes, Done done) override {
     last_server = server;
     timers_.ScheduleAfter(milliseconds(40), [this, bytes, done] {
       FetchResult r;
@@ -99,6 +106,47 @@ TEST_F(DownloadWorkloadTest, ArrivalsFollowTheRateWithinTheWindow) {
   }
   EXPECT_EQ(fetcher_.last_server.port, 8080);
   EXPECT_EQ(resolver_.last_name, "cdn.example.net");
+}
+
+Ipv6Address V6(std::uint8_t third, std::uint8_t last) {
+  Ipv6Address a;
+  a.bytes = {0x20, 0x01, 0x0d, 0xb8, 0, third};
+  a.bytes[15] = last;
+  return a;
+}
+
+TEST_F(DownloadWorkloadTest, DualStackGroupsDownloadOverIpv6ForTheirShare) {
+  catalog_.pops[1].servers6 = {V6(0xcd, 1)};
+  resolver_.answer6 = V6(0xcd, 1);
+  catalog_.groups[0].prefix6 = Ipv6Prefix{V6(1, 0), 48};  // ipv6_share 1.0, the default
+  catalog_.groups[1].prefix6 = Ipv6Prefix{V6(2, 0), 48};
+  catalog_.groups[1].ipv6_share = 0.25;                   // group 2 stays IPv4 only
+  SeededRandomSource family_random(9);
+  FamilyChooser families(catalog_, family_random);
+  auto w = Make(60, seconds(0), seconds(1000));
+  w->UseFamilies(families);
+  w->Start();
+  runtime_.RunUntil(seconds(1100));
+  std::map<std::string, std::pair<int, int>> by_group;  // (IPv4, IPv6) downloads
+  for (const auto& s : metrics_.SamplesNamed(metric::kDownloadMs)) {
+    const bool v6 = s.labels.size() == 3;
+    if (v6) {
+      EXPECT_EQ(s.labels[2], (std::pair<std::string, std::string>{metric::kLabelFamily, metric::kFamilyIpv6}));
+    } else {
+      EXPECT_EQ(s.labels.size(), 2u) << "IPv4 samples keep their labels";
+    }
+    EXPECT_EQ(s.labels[1].second, "lon") << "the AAAA answer's server is found in servers6";
+    ++(v6 ? by_group[s.labels[0].second].second : by_group[s.labels[0].second].first);
+  }
+  EXPECT_EQ(by_group["boston"].first, 0);
+  EXPECT_GT(by_group["boston"].second, 900);
+  const double paris = by_group["paris"].second / static_cast<double>(by_group["paris"].first + by_group["paris"].second);
+  EXPECT_NEAR(paris, 0.25, 0.05);
+  EXPECT_EQ(by_group["osaka"].second, 0);
+  EXPECT_GT(by_group["osaka"].first, 900);
+  EXPECT_EQ(w->CompletedIpv6(), static_cast<std::uint64_t>(by_group["boston"].second + by_group["paris"].second));
+  EXPECT_EQ(metrics_.Counter(metric::kDownloadCompletedIpv6), static_cast<double>(w->CompletedIpv6()));
+  EXPECT_EQ(fetcher_.last_server.port, 8080);
 }
 
 TEST_F(DownloadWorkloadTest, FailuresAreCounted) {

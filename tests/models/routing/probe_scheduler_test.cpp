@@ -77,7 +77,7 @@ TEST_F(ProbeSchedulerTest, OverheadIsCountedExactly) {
 TEST_F(ProbeSchedulerTest, ServersTakeTurns) {
   std::map<std::uint32_t, int> trains_per_server;
   runtime_.SetDropRule([&](const Endpoint& from, const Endpoint&, const Bytes& b) {
-    if (from.port == 7000 && b[6] == 0 && b[7] == 0) ++trains_per_server[from.address.value];  // seq 0
+    if (from.port == 7000 && b[6] == 0 && b[7] == 0) ++trains_per_server[from.address.V4().value];  // seq 0
     return false;
   });
   auto scheduler = Make();

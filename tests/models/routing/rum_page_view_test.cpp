@@ -28,7 +28,7 @@ using testing::Addr;
 class FakeResolver final : public NameResolver {
  public:
   FakeResolver(TimerScheduler& timers, Ipv4Address answer) : timers_(timers), answer_(answer) {}
-  void Resolve(Ipv4Address, const std::string&, Done done) override {
+  void Resolve(const IpAddress&, const std::string&, Done done) override {
     ++queries;
     timers_.ScheduleAfter(milliseconds(5), [this, done] {
       ResolveResult r;
@@ -50,10 +50,10 @@ class FakeResolver final : public NameResolver {
 class FakeFetcher final : public ObjectFetcher {
  public:
   explicit FakeFetcher(TimerScheduler& timers) : timers_(timers) {}
-  void Fetch(Ipv4Address client, const Endpoint& server, std::uint64_t bytes, Done done) override {
+  void Fetch(const IpAddress& client, const Endpoint& server, std::uint64_t bytes, Done done) override {
     fetches.push_back({client, server, bytes});
-    const bool ok = dead.count(server.address.value) == 0;
-    const Duration rtt = milliseconds(rtt_ms.count(server.address.value) ? rtt_ms.at(server.address.value) : 50);
+    const bool ok = dead.count(server.address.V4().value) == 0;
+    const Duration rtt = milliseconds(rtt_ms.count(server.address.V4().value) ? rtt_ms.at(server.address.V4().value) : 50);
     timers_.ScheduleAfter(ok ? 2 * rtt : seconds(5), [this, ok, rtt, bytes, done] {
       FetchResult r;
       r.ok = ok;
@@ -64,7 +64,7 @@ class FakeFetcher final : public ObjectFetcher {
     });
   }
   struct Call {
-    Ipv4Address client;
+    IpAddress client;
     Endpoint server;
     std::uint64_t bytes;
   };
@@ -110,7 +110,7 @@ class RumPageViewTest : public ::testing::Test {
   Beacon OnlyBeacon() {
     EXPECT_EQ(received_.size(), 1u);
     if (received_.empty()) return {};
-    auto decoded = DecodeBeacon(received_[0].second, received_[0].first.address);
+    auto decoded = DecodeBeacon(received_[0].second, received_[0].first.address.V4());
     EXPECT_TRUE(std::holds_alternative<Beacon>(decoded)) << std::get<BeaconDecodeError>(decoded).reason;
     return std::holds_alternative<Beacon>(decoded) ? std::get<Beacon>(decoded) : Beacon{};
   }
@@ -134,10 +134,10 @@ TEST_F(RumPageViewTest, TestsEveryCandidateAndReportsTheirTimings) {
   ASSERT_EQ(fetcher_.fetches.size(), 4u);
   std::set<std::uint32_t> tested;
   for (std::size_t i = 0; i < 3; ++i) {
-    EXPECT_EQ(fetcher_.fetches[i].client, catalog_.groups[0].representative);
+    EXPECT_EQ(fetcher_.fetches[i].client, IpAddress(catalog_.groups[0].representative));
     EXPECT_EQ(fetcher_.fetches[i].bytes, 10000u);
     EXPECT_EQ(fetcher_.fetches[i].server.port, 80);
-    tested.insert(fetcher_.fetches[i].server.address.value);
+    tested.insert(fetcher_.fetches[i].server.address.V4().value);
   }
   EXPECT_EQ(fetcher_.fetches[3].bytes, 20000u);
   EXPECT_EQ(fetcher_.fetches[3].server.address, catalog_.pops[0].servers[0]);
@@ -227,7 +227,7 @@ class RumWorkloadTest : public RumPageViewTest {
         collector_(catalog_, store_, runtime_, metrics_) {
     runtime_.Unbind(kCollector);
     runtime_.Bind(kCollector, [this](const Endpoint& from, const Bytes& p) {
-      auto decoded = DecodeBeacon(std::string(p.begin(), p.end()), from.address);
+      auto decoded = DecodeBeacon(std::string(p.begin(), p.end()), from.address.V4());
       ASSERT_TRUE(std::holds_alternative<Beacon>(decoded));
       verdicts_.push_back(collector_.Accept(std::get<Beacon>(decoded)));
     });

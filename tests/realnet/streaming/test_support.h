@@ -23,6 +23,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 
 namespace cdnlab::testing {

@@ -208,6 +208,24 @@ TEST(ScenarioLoader, PrefixLengthOutOfRange) {
   EXPECT_ISSUE("10.1.0.0/24", "10.0.0.0/4", "10.0.0.0/4", "client_groups[0].prefix", "expected a prefix length");
 }
 
+TEST(ScenarioLoader, Ipv6ShareOfADualStackGroup) {
+  const Scenario s = LoadScenarioText(
+      Replace(kValid, "prefix: 10.1.0.0/24,", "prefix: 10.1.0.0/24, prefix6: \"2001:db8:1::/48\", ipv6_share: 0.4,"),
+      "dual.yaml");
+  ASSERT_TRUE(s.client_groups[0].prefix6);
+  EXPECT_DOUBLE_EQ(s.client_groups[0].ipv6_share, 0.4);
+  const Scenario d = LoadScenarioText(Replace(kValid, "prefix: 10.1.0.0/24,", "prefix: 10.1.0.0/24, prefix6: \"2001:db8:1::/48\","),
+                                      "dual.yaml");
+  EXPECT_DOUBLE_EQ(d.client_groups[0].ipv6_share, 1.0) << "RFC 8305: dual-stack clients prefer IPv6";
+}
+
+TEST(ScenarioLoader, Ipv6ShareOutOfRangeOrWithoutPrefix6) {
+  EXPECT_ISSUE("prefix: 10.1.0.0/24,", "prefix: 10.1.0.0/24, prefix6: \"2001:db8:1::/48\", ipv6_share: 1.5,", "1.5",
+               "client_groups[0].ipv6_share", "expected a number in [0, 1], got 1.5");
+  EXPECT_ISSUE("prefix: 10.1.0.0/24,", "prefix: 10.1.0.0/24, ipv6_share: 0.5,", "ipv6_share: ^0.5",
+               "client_groups[0].ipv6_share", "needs prefix6");
+}
+
 TEST(ScenarioLoader, PrefixWithHostBitsSet) {
   EXPECT_ISSUE("10.1.0.0/24", "10.1.0.7/24", "10.1.0.7", "client_groups[0].prefix",
                "host bits set in '10.1.0.7/24'; did you mean 10.1.0.0/24?");
