@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <thread>
 
@@ -163,11 +164,8 @@ RealDnsServer::~RealDnsServer() { Stop(); }
 
 void RealDnsServer::Refresh() { published_.Publish(answerer_); }
 
-void RealDnsServer::Start() {
-  if (running_) return;
-  Refresh();
-  const int threads = options_.udp_threads > 0 ? options_.udp_threads
-                                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+// Every listen address bound, UDP and TCP on one port per address.
+std::vector<std::unique_ptr<RealDnsServer::Listener>> RealDnsServer::BindListeners() {
   std::vector<std::unique_ptr<Listener>> listeners;
   std::uint16_t port = 0;
   for (udp::endpoint at : listen_) {
@@ -182,10 +180,34 @@ void RealDnsServer::Start() {
     l->acceptor.set_option(tcp::acceptor::reuse_address(true));
     if (at.address().is_v6()) l->acceptor.set_option(boost::asio::ip::v6_only(true));
     l->acceptor.bind(tcp_at, ec);
-    if (ec) throw std::runtime_error("cannot bind DNS TCP " + at.address().to_string() + " port " +
-                                     std::to_string(port) + ": " + ec.message());
+    if (ec) {
+      const std::string why = "cannot bind DNS TCP " + at.address().to_string() + " port " + std::to_string(port) +
+                              ": " + ec.message();
+      if (ec == boost::asio::error::address_in_use) throw PortTaken(why);
+      throw std::runtime_error(why);
+    }
     l->acceptor.listen();
     listeners.push_back(std::move(l));
+  }
+  return listeners;
+}
+
+void RealDnsServer::Start() {
+  if (running_) return;
+  Refresh();
+  const int threads = options_.udp_threads > 0 ? options_.udp_threads
+                                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // With every port 0 the kernel picks a free UDP port, and TCP must take the same number,
+  // which another process may hold: then pick again (a few times), rather than fail at random.
+  const bool kernel_picks = std::all_of(listen_.begin(), listen_.end(), [](const udp::endpoint& e) { return e.port() == 0; });
+  std::vector<std::unique_ptr<Listener>> listeners;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      listeners = BindListeners();
+      break;
+    } catch (const PortTaken&) {
+      if (!kernel_picks || attempt == 20) throw;
+    }
   }
   port_ = BoundPort(listeners.front()->udp_fd);
   for (auto& l : listeners) {

@@ -1,6 +1,7 @@
 #pragma once
 #include <atomic>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -55,6 +56,11 @@ class RealDnsServer {
  private:
   class TcpSession;
   struct Listener;
+  // A port already in use (thrown by BindListeners, which Start may retry).
+  struct PortTaken : std::runtime_error {
+    using std::runtime_error::runtime_error;
+  };
+  std::vector<std::unique_ptr<Listener>> BindListeners();
   void RespondInto(const AuthoritativeAnswerer& answerer, const std::uint8_t* data, std::size_t size,
                    const IpAddress& peer, bool over_udp, Bytes& out);
   void Accept(Listener& listener);
