@@ -1,5 +1,8 @@
 #pragma once
+#include <array>
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -14,6 +17,7 @@
 #include "realnet/net/asio_clock.h"
 #include "realnet/net/asio_datagram_transport.h"
 #include "realnet/dns/authoritative_server.h"
+#include "realnet/routing/probe_report_verifier.h"
 #include "scenarios/core/scenario.h"
 
 namespace cdnlab {
@@ -22,8 +26,8 @@ namespace cdnlab {
 // scopes (as the simulator does). Whatever else serves its mapping (snapshot followers) uses it too.
 AuthoritativeConfig ControllerAnswererConfig(const Scenario& scenario, const PolicySpec& policy);
 
-// The mapping controller on real sockets: probe reports arrive as JSON datagrams, feed the
-// same MeasurementStore and SelectionPolicy as in simulation, and the MappingController's
+// The mapping controller on real sockets: probe reports arrive as signed JSON datagrams, pass
+// a ProbeReportVerifier (refusals counted by reason, never stored), feed the same MeasurementStore and SelectionPolicy as in simulation, and the MappingController's
 // diffs go to cdnlab's own authoritative DNS server in this process and then, in order, to the
 // extra sinks (e.g. a KnotGeoipWriter for Knot as the data plane, a DnsUpdatePublisher for the
 // default row in an operator's zone).
@@ -31,7 +35,7 @@ class RoutingControllerService {
  public:
   RoutingControllerService(const Scenario& scenario, const PolicySpec& policy, boost::asio::io_context& io,
                            AsioClock& clock, AsioDatagramTransport& transport, MetricsSink& metrics,
-                           std::vector<ResolverConfigSink*> extra_sinks = {});
+                           ProbeReportVerifierConfig report_checks, std::vector<ResolverConfigSink*> extra_sinks = {});
   ~RoutingControllerService();
   void Start();
   void Stop();
@@ -39,7 +43,12 @@ class RoutingControllerService {
   const MappingTable& Table() const { return controller_->Table(); }
   std::uint16_t DnsPort() const { return dns_->Port(); }
   std::uint64_t ReportsAccepted() const { return accepted_; }
-  std::uint64_t ReportsRejected() const { return rejected_; }
+  std::uint64_t ReportsRejected() const;  // all reasons
+  std::uint64_t ReportsRefused(ReportRefusal why) const { return refused_[static_cast<std::size_t>(why)]; }
+  // "forged 1, replayed 0, ..." for the summary line.
+  std::string RefusalSummary() const;
+  // Report time is Unix milliseconds from the system clock; a test may set another clock.
+  void SetWallClockForTest(std::function<std::int64_t()> now_unix_ms) { now_unix_ms_ = std::move(now_unix_ms); }
   // Per client group: the PoP its prefix is mapped to and the measured RTT to every PoP
   // (what `compare-runtimes` compares with the simulation).
   nlohmann::ordered_json StateJson() const;
@@ -69,6 +78,8 @@ class RoutingControllerService {
   void OnReport(const Bytes& payload);
 
   RoutingCatalog catalog_;
+  ProbeReportVerifier verifier_;
+  std::function<std::int64_t()> now_unix_ms_;
   Endpoint listen_;
   AsioClock& clock_;
   AsioDatagramTransport& transport_;
@@ -82,7 +93,7 @@ class RoutingControllerService {
   std::unique_ptr<RealDnsServer> dns_;
   bool running_ = false;
   std::uint64_t accepted_ = 0;
-  std::uint64_t rejected_ = 0;
+  std::array<std::uint64_t, kReportRefusals.size()> refused_{};
 };
 
 }  // namespace cdnlab
