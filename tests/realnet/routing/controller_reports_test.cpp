@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 
@@ -14,6 +16,7 @@
 #include "realnet/routing/catalog.h"
 #include "realnet/routing/probe_report_signer.h"
 #include "scenarios/loader/scenario_loader.h"
+#include "tests/support/shell.h"
 
 namespace cdnlab {
 namespace {
@@ -161,6 +164,43 @@ TEST_F(ControllerReportsTest, OnlyGoodReportsMoveTheMapping) {
   ASSERT_TRUE(RunUntil([&] { return G1Pop() == "pop-b"; })) << controller_->StateJson().dump();
   EXPECT_EQ(controller_->ReportsAccepted(), 2u);
   EXPECT_EQ(G1Rtts()["pop-b"], 1.0);
+}
+
+// The binary: no keys and no explicit opt-out is refused; bad key files are named.
+TEST(ControllerReportsCli, KeysAreRequiredAndBadKeyFilesAreNamed) {
+  const auto dir = std::filesystem::temp_directory_path() / ("cdnlab-report-keys-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string bin = CDNLAB_BINARY;
+  const std::string scenario = std::string(CDNLAB_SOURCE_DIR) + "/tests/realnet/data/loopback_routing.yaml";
+  const std::string controller = bin + " realnet controller " + scenario + " --policy measured --for 1";
+  const auto unkeyed = testing::RunShell(controller);
+  EXPECT_NE(unkeyed.exit_code, 0);
+  EXPECT_NE(unkeyed.output.find("--pop-keys"), std::string::npos) << unkeyed.output;
+  const std::string bad_keys = (dir / "bad-keys").string();
+  std::ofstream(bad_keys) << "pop-a not-a-key\n";
+  const auto bad = testing::RunShell(controller + " --pop-keys " + bad_keys);
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.output.find(bad_keys + ":1:"), std::string::npos) << bad.output;
+  const std::string missing = (dir / "missing.key").string();
+  const std::string agent = bin + " realnet probe-agent " + scenario + " --pop pop-a --for 1";
+  const auto no_key = testing::RunShell(agent);
+  EXPECT_NE(no_key.exit_code, 0);
+  EXPECT_NE(no_key.output.find("--key-file"), std::string::npos) << no_key.output;
+  const auto missing_key = testing::RunShell(agent + " --key-file " + missing);
+  EXPECT_NE(missing_key.exit_code, 0);
+  EXPECT_NE(missing_key.output.find(missing), std::string::npos) << missing_key.output;
+  // pop-key makes a 0600 secret and refuses to replace it.
+  const std::string key = (dir / "pop-a.key").string();
+  const auto made = testing::RunShell(bin + " realnet pop-key --pop pop-a --secret-file " + key);
+  EXPECT_EQ(made.exit_code, 0) << made.output;
+  EXPECT_EQ(made.output.rfind("pop-a ", 0), 0u) << made.output;
+  EXPECT_EQ(made.output.size(), std::string("pop-a ").size() + 64 + 1) << made.output;
+  EXPECT_EQ(std::filesystem::status(key).permissions(),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const auto again = testing::RunShell(bin + " realnet pop-key --pop pop-a --secret-file " + key);
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.output.find(key), std::string::npos) << again.output;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
