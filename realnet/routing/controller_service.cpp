@@ -24,12 +24,9 @@ RoutingControllerService::RoutingControllerService(const Scenario& s, const Poli
                                                    std::vector<ResolverConfigSink*> extra_sinks)
     : catalog_(RealnetCatalog(s)),
       verifier_(catalog_, std::move(report_checks)),
-      now_unix_ms_([] {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch()).count();
-      }),
       listen_(s.realnet.controller),
       clock_(clock),
+      unix_clock_(clock),
       transport_(transport),
       metrics_(metrics),
       store_(catalog_.groups.size(), catalog_.pops.size(),
@@ -111,7 +108,8 @@ std::string RoutingControllerService::RefusalSummary() const {
 }
 
 void RoutingControllerService::OnReport(const Bytes& payload) {
-  const ReportVerdict verdict = verifier_.Check(payload, now_unix_ms_());
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(unix_clock_.Now()).count();
+  const ReportVerdict verdict = verifier_.Check(payload, now_ms);
   if (!verdict.accepted) {
     ++refused_[static_cast<std::size_t>(verdict.refusal)];
     metrics_.Count("controller.reports_rejected", 1, {{"reason", ReportRefusalName(verdict.refusal)}});

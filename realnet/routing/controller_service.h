@@ -1,6 +1,5 @@
 #pragma once
 #include <array>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "models/routing/measurement_store.h"
 #include "realnet/net/asio_clock.h"
 #include "realnet/net/asio_datagram_transport.h"
+#include "realnet/net/unix_time_clock.h"
 #include "realnet/dns/authoritative_server.h"
 #include "realnet/routing/probe_report_verifier.h"
 #include "scenarios/core/scenario.h"
@@ -47,8 +47,6 @@ class RoutingControllerService {
   std::uint64_t ReportsRefused(ReportRefusal why) const { return refused_[static_cast<std::size_t>(why)]; }
   // "forged 1, replayed 0, ..." for the summary line.
   std::string RefusalSummary() const;
-  // Report time is Unix milliseconds from the system clock; a test may set another clock.
-  void SetWallClockForTest(std::function<std::int64_t()> now_unix_ms) { now_unix_ms_ = std::move(now_unix_ms); }
   // Per client group: the PoP its prefix is mapped to and the measured RTT to every PoP
   // (what `compare-runtimes` compares with the simulation).
   nlohmann::ordered_json StateJson() const;
@@ -79,9 +77,9 @@ class RoutingControllerService {
 
   RoutingCatalog catalog_;
   ProbeReportVerifier verifier_;
-  std::function<std::int64_t()> now_unix_ms_;
   Endpoint listen_;
   AsioClock& clock_;
+  UnixTimeClock unix_clock_;  // what reports' sent_at_ms is checked against
   AsioDatagramTransport& transport_;
   MetricsSink& metrics_;
   MeasurementStore store_;

@@ -12,7 +12,7 @@ ProbeAgentService::ProbeAgentService(const Scenario& s, const std::string& pop_i
                                      AsioClock& clock, AsioDatagramTransport& transport, MetricsSink& metrics,
                                      const std::optional<std::string>& report_secret, ProbeMethod method)
     : full_catalog_(RealnetCatalog(s)), controller_(s.realnet.controller), transport_(transport),
-      random_(s.seed, /*stream=*/100), method_(method) {
+      random_(s.seed, /*stream=*/100), method_(method), unix_clock_(clock) {
   bool found = false;
   for (PopIndex p = 0; p < full_catalog_.pops.size(); ++p) {
     if (full_catalog_.pops[p].id == pop_id) {
@@ -45,8 +45,7 @@ ProbeAgentService::ProbeAgentService(const Scenario& s, const std::string& pop_i
   }
   // Sequence numbers start at the wall clock in microseconds, so a restarted agent's reports
   // are above those the controller accepted from its previous run.
-  const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::system_clock::now().time_since_epoch());
+  const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(unix_clock_.Now());
   signer_ = std::make_unique<ProbeReportSigner>(full_catalog_, pop_id, report_secret,
                                                 static_cast<std::uint64_t>(now_us.count()));
   report_from_ = Endpoint{own_catalog_.pops[0].servers.at(0), static_cast<std::uint16_t>(s.realnet.agent_port + 1)};
@@ -55,8 +54,7 @@ ProbeAgentService::ProbeAgentService(const Scenario& s, const std::string& pop_i
       own_catalog_, agents_by_pop, clock, random_, metrics,
       [this](ProbeOutcome o) {
         o.pop = pop_;  // the scheduler only knows this PoP as index 0
-        const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::system_clock::now().time_since_epoch());
+        const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(unix_clock_.Now());
         transport_.Send(report_from_, controller_, signer_->Seal(o, now_ms.count()));
         ++reports_sent_;
       },

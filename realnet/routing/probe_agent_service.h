@@ -10,6 +10,7 @@
 #include "models/routing/probe_scheduler.h"
 #include "realnet/net/asio_clock.h"
 #include "realnet/net/asio_datagram_transport.h"
+#include "realnet/net/unix_time_clock.h"
 #include "realnet/routing/icmp_echo_agent.h"
 #include "realnet/routing/probe_report_signer.h"
 #include "scenarios/core/scenario.h"
@@ -47,6 +48,7 @@ class ProbeAgentService {
   std::string fallback_reason_;
   std::vector<std::unique_ptr<ProbeAgent>> agents_;          // UDP
   std::vector<std::unique_ptr<IcmpEchoAgent>> icmp_agents_;  // ICMP
+  UnixTimeClock unix_clock_;  // reports' sent_at_ms
   std::unique_ptr<ProbeReportSigner> signer_;
   std::unique_ptr<ProbeScheduler> scheduler_;
   bool running_ = false;

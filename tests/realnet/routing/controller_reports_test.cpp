@@ -91,7 +91,7 @@ class ControllerReportsTest : public ::testing::Test {
     return done();
   }
   std::string G1Pop() const {
-    const auto& pop = controller_->StateJson()["groups"][0]["pop"];
+    const auto pop = controller_->StateJson()["groups"][0]["pop"];
     return pop.is_string() ? pop.get<std::string>() : "";
   }
   nlohmann::ordered_json G1Rtts() const { return controller_->StateJson()["groups"][0]["rtt_ms"]; }
@@ -135,7 +135,7 @@ TEST_F(ControllerReportsTest, OnlyGoodReportsMoveTheMapping) {
        std::to_string(NowMs()) + "}");  // unknown PoP
   ProbeReportSigner unsigned_b(catalog_, "pop-b", std::nullopt, 9000);
   Send(unsigned_b.Seal(G1Outcome(catalog_, "pop-b", 1), NowMs()));  // unsigned
-  Send(std::string("\x16\x03\x01\x00\xff garbage \n\x00", 17));     // malformed
+  Send(std::string("\x16\x03\x01\x00\xff garbage \n\x00", 16));     // malformed
   Send(std::string("{\"pop\":\"pop-b\""));                           // malformed: truncated
   ASSERT_TRUE(RunUntil([&] { return controller_->ReportsRejected() == 10; })) << controller_->StateJson().dump();
   io_.run_for(std::chrono::milliseconds(1200));  // two recomputes of the mapping
