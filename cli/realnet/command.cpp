@@ -138,6 +138,7 @@ void RunController(const ServiceOptions& o) {
     if (p.name == o.name) policy = &p;
   }
   if (policy == nullptr) throw CLI::ValidationError("--policy", "the scenario lists no policy '" + o.name + "'");
+  ProbeReportVerifierConfig report_checks = ReportChecks(o, s);  // before any socket is opened
   boost::asio::io_context io;
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
@@ -185,7 +186,7 @@ void RunController(const ServiceOptions& o) {
   }
   // Knot first: it carries the per-subnet answers; the RFC 2136 update only the default row;
   // then the snapshot followers.
-  RoutingControllerService controller(s, *policy, io, clock, transport, metrics, ReportChecks(o, s),
+  RoutingControllerService controller(s, *policy, io, clock, transport, metrics, std::move(report_checks),
                                       {knot.get(), updates.get(), snapshots.get()});
   controller.Start();
   if (snapshots) {

@@ -63,7 +63,7 @@ TEST(ControllerKnotGeoip, KnotAnswersTheControllersMappingPerSubnet) {
 
 TEST(ControllerKnotGeoip, BadFlagsAreRefused) {
   const std::string base = std::string(CDNLAB_BINARY) + " realnet controller " + std::string(CDNLAB_SOURCE_DIR) +
-                           "/tests/realnet/data/loopback_routing.yaml --policy geo --for 1";
+                           "/tests/realnet/data/loopback_routing.yaml --policy geo --accept-unsigned-reports --for 1";
   const auto no_socket = testing::RunShell(base + " --knot-geoip-config /tmp/x.conf");
   EXPECT_NE(no_socket.exit_code, 0);
   EXPECT_NE(no_socket.output.find("--knotc-socket"), std::string::npos) << no_socket.output;

@@ -35,7 +35,7 @@ TEST(ControllerRfc2136, MeasuredMappingReachesKnot) {
 
 TEST(ControllerRfc2136, BadFlagsAreRefused) {
   const std::string base = std::string(CDNLAB_BINARY) + " realnet controller " + std::string(CDNLAB_SOURCE_DIR) +
-                           "/tests/realnet/data/loopback_routing.yaml --policy measured --for 1";
+                           "/tests/realnet/data/loopback_routing.yaml --policy measured --accept-unsigned-reports --for 1";
   const auto no_key = testing::RunShell(base + " --rfc2136 127.0.0.1:53");
   EXPECT_NE(no_key.exit_code, 0);
   EXPECT_NE(no_key.output.find("--tsig"), std::string::npos) << no_key.output;
