@@ -27,8 +27,8 @@ namespace cdnlab {
 AuthoritativeConfig ControllerAnswererConfig(const Scenario& scenario, const PolicySpec& policy);
 
 // The mapping controller on real sockets: probe reports arrive as signed JSON datagrams, pass
-// a ProbeReportVerifier (refusals counted by reason, never stored), feed the same MeasurementStore and SelectionPolicy as in simulation, and the MappingController's
-// diffs go to cdnlab's own authoritative DNS server in this process and then, in order, to the
+// a ProbeReportVerifier (refusals are counted by reason and change nothing), feed the same
+// MeasurementStore and SelectionPolicy as in simulation, and the MappingController's diffs go to cdnlab's own authoritative DNS server in this process and then, in order, to the
 // extra sinks (e.g. a KnotGeoipWriter for Knot as the data plane, a DnsUpdatePublisher for the
 // default row in an operator's zone).
 class RoutingControllerService {
