@@ -1,6 +1,8 @@
 #include "emulation/testbed.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,6 +101,33 @@ std::string DerivedScenario(const TestbedOptions& o, const std::vector<RealHost>
   return text;
 }
 
+// Runs `cdnlab realnet pop-key` for every PoP (the same command an operator uses): each agent
+// gets its secret key file, the controller the public keys file. Returns that file's path.
+std::string MakePopKeys(const TestbedOptions& options, const std::vector<std::string>& pops) {
+  const std::string dir = options.out_dir + "/keys";
+  std::filesystem::remove_all(dir);  // pop-key never overwrites a key: start each run afresh
+  std::filesystem::create_directories(dir);
+  const std::string public_keys = dir + "/pop-public-keys";
+  for (const auto& pop : pops) {
+    const std::string secret_file = dir + "/" + pop + ".key";
+    std::vector<std::string> args{options.cdnlab_binary, "realnet", "pop-key", "--pop", pop, "--secret-file", secret_file};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, public_keys.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    pid_t pid = -1;
+    const int spawned = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    int status = 0;
+    if (spawned != 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      throw std::runtime_error("`" + options.cdnlab_binary + " realnet pop-key` failed for PoP " + pop);
+    }
+  }
+  return public_keys;
+}
+
 }  // namespace
 
 TestbedResult RunTestbed(const Scenario& scenario, const TestbedOptions& options) {
@@ -149,15 +178,22 @@ TestbedResult RunTestbed(const Scenario& scenario, const TestbedOptions& options
     result.state_file = options.out_dir + "/testbed-state.json";
     std::filesystem::remove(result.state_file);
     const std::string run_for = fmt::format("{}", scenario.duration_s);
+    std::vector<std::string> pop_ids;
+    for (const auto& h : hosts) {
+      if (h.role == "pop") pop_ids.push_back(h.id);
+    }
+    const std::string pop_keys = MakePopKeys(options, pop_ids);
     pid_t controller = -1;
     for (auto& h : hosts) {
       const std::string log = options.out_dir + "/" + h.role + "-" + h.id + ".log";
       if (h.role == "dns") {
         controller = h.ns->Spawn({options.cdnlab_binary, "realnet", "controller", derived, "--policy", options.policy,
-                                  "--for", run_for, "--state-out", result.state_file},
+                                  "--for", run_for, "--state-out", result.state_file, "--pop-keys", pop_keys},
                                  log);
       } else if (h.role == "pop") {
-        h.ns->Spawn({options.cdnlab_binary, "realnet", "probe-agent", derived, "--pop", h.id, "--for", run_for}, log);
+        h.ns->Spawn({options.cdnlab_binary, "realnet", "probe-agent", derived, "--pop", h.id, "--key-file",
+                     options.out_dir + "/keys/" + h.id + ".key", "--for", run_for},
+                    log);
       } else {
         h.ns->Spawn({options.cdnlab_binary, "realnet", "responder", derived, "--group", h.id, "--for", run_for}, log);
       }

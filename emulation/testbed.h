@@ -30,7 +30,8 @@ struct TestbedResult {
 // gets a network namespace whose tap is attached (FdNetDevice) behind its node in an ns-3
 // real-time simulation of the scenario's links, so probes, reports and DNS are real packets
 // with the scenario's delays. The `cdnlab realnet` controller, probe agents and responders
-// run unchanged inside the namespaces for the scenario's duration (wall clock). Namespaces,
+// run unchanged inside the namespaces for the scenario's duration (wall clock), agents signing
+// their reports with keys from `cdnlab realnet pop-key` (in <out_dir>/keys). Namespaces,
 // taps and processes are removed on every exit path. Needs root. Supports one server per PoP.
 TestbedResult RunTestbed(const Scenario& scenario, const TestbedOptions& options);
 

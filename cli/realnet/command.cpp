@@ -19,6 +19,7 @@
 #include "realnet/routing/catalog.h"
 #include "realnet/dns/authoritative_server.h"
 #include "realnet/routing/controller_service.h"
+#include "realnet/routing/pop_keys.h"
 #include "scenarios/loader/scenario_loader.h"
 #include "realnet/net/asio_clock.h"
 #include "realnet/net/asio_datagram_transport.h"
@@ -74,6 +75,11 @@ struct ServiceOptions {
   std::string method = "udp";  // probe-agent only: udp or icmp
   std::string publish_snapshots;  // controller only: IPV4:PORT to serve signed mapping snapshots on
   std::string snapshot_secret_file;  // controller only: the secret the snapshots' Ed25519 key derives from
+  std::string pop_keys;               // controller only: PoP id -> public key file (pop_keys.h)
+  bool accept_unsigned_reports = false;  // controller only: take unsigned reports from PoPs without a key
+  double report_max_skew_s = 30;      // controller only: allowed |now - sent_at| of a report
+  std::string key_file;               // probe-agent only: the PoP's secret key file
+  bool unsigned_reports = false;      // probe-agent only: send reports unsigned (no --key-file)
 };
 
 // The secret in a file (whitespace around it ignored): what a snapshot signing key derives from.
@@ -106,6 +112,25 @@ void RunUntilStopped(boost::asio::io_context& io, AsioClock& clock, double for_s
   io.run();
 }
 
+// How the controller authenticates probe reports: the PoPs' public keys, or the explicit
+// --accept-unsigned-reports (never silently).
+ProbeReportVerifierConfig ReportChecks(const ServiceOptions& o, const Scenario& s) {
+  if (o.pop_keys.empty() && !o.accept_unsigned_reports) {
+    throw CLI::ValidationError("--pop-keys", "needed: probe reports are signed (or run with --accept-unsigned-reports)");
+  }
+  ProbeReportVerifierConfig checks;
+  if (!o.pop_keys.empty()) {
+    try {
+      checks.pop_keys = ReadPopPublicKeysFile(o.pop_keys, RealnetCatalog(s));
+    } catch (const std::runtime_error& e) {
+      throw CLI::ValidationError("--pop-keys", e.what());
+    }
+  }
+  checks.accept_unsigned = o.accept_unsigned_reports;
+  checks.max_skew_ms = static_cast<std::int64_t>(o.report_max_skew_s * 1000);
+  return checks;
+}
+
 void RunController(const ServiceOptions& o) {
   const Scenario s = LoadScenarioFile(o.scenario);
   const PolicySpec* policy = nullptr;
@@ -113,6 +138,7 @@ void RunController(const ServiceOptions& o) {
     if (p.name == o.name) policy = &p;
   }
   if (policy == nullptr) throw CLI::ValidationError("--policy", "the scenario lists no policy '" + o.name + "'");
+  ProbeReportVerifierConfig report_checks = ReportChecks(o, s);  // before any socket is opened
   boost::asio::io_context io;
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
@@ -160,7 +186,7 @@ void RunController(const ServiceOptions& o) {
   }
   // Knot first: it carries the per-subnet answers; the RFC 2136 update only the default row;
   // then the snapshot followers.
-  RoutingControllerService controller(s, *policy, io, clock, transport, metrics,
+  RoutingControllerService controller(s, *policy, io, clock, transport, metrics, std::move(report_checks),
                                       {knot.get(), updates.get(), snapshots.get()});
   controller.Start();
   if (snapshots) {
@@ -176,8 +202,9 @@ void RunController(const ServiceOptions& o) {
     controller.Stop();
     if (snapshots) snapshots->Stop();
   });
-  std::cerr << fmt::format("cdnlab realnet controller: {} reports accepted, {} rejected, mapping version {}\n",
-                           controller.ReportsAccepted(), controller.ReportsRejected(), controller.Table().Version());
+  std::cerr << fmt::format("cdnlab realnet controller: {} reports accepted, {} rejected ({}), mapping version {}\n",
+                           controller.ReportsAccepted(), controller.ReportsRejected(), controller.RefusalSummary(),
+                           controller.Table().Version());
   if (updates) {
     std::cerr << fmt::format("cdnlab realnet controller: {} RFC 2136 updates accepted, {} failed{}\n",
                              updates->UpdatesAccepted(), updates->UpdatesFailed(),
@@ -197,14 +224,27 @@ void RunProbeAgent(const ServiceOptions& o) {
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
   NullMetricsSink metrics;
-  ProbeAgentService agent(s, o.name, io, clock, transport, metrics,
+  if (o.key_file.empty() == !o.unsigned_reports) {
+    throw CLI::ValidationError("--key-file", "give the PoP's secret key file (`realnet pop-key`), or --unsigned-reports "
+                                             "for a controller run with --accept-unsigned-reports (not both)");
+  }
+  std::optional<std::string> secret;
+  if (!o.key_file.empty()) {
+    try {
+      secret = ReadPopSecretFile(o.key_file);
+    } catch (const std::runtime_error& e) {
+      throw CLI::ValidationError("--key-file", e.what());
+    }
+  }
+  ProbeAgentService agent(s, o.name, io, clock, transport, metrics, secret,
                           o.method == "icmp" ? ProbeMethod::kIcmp : ProbeMethod::kUdp);
   if (!agent.FallbackReason().empty()) {
     std::cerr << "cdnlab realnet probe-agent: " << agent.FallbackReason() << "; probing with UDP instead\n";
   }
   agent.Start();
-  std::cerr << fmt::format("cdnlab realnet probe-agent: PoP {} probing with {}, reporting to {}\n", o.name,
-                           agent.Method() == ProbeMethod::kIcmp ? "ICMP echo" : "UDP", s.realnet.controller.ToString());
+  std::cerr << fmt::format("cdnlab realnet probe-agent: PoP {} probing with {}, reporting to {} ({})\n", o.name,
+                           agent.Method() == ProbeMethod::kIcmp ? "ICMP echo" : "UDP", s.realnet.controller.ToString(),
+                           secret ? "signed" : "UNSIGNED");
   RunUntilStopped(io, clock, o.for_s, [&] { agent.Stop(); });
   std::cerr << fmt::format("cdnlab realnet probe-agent: {} reports sent\n", agent.ReportsSent());
 }
@@ -246,6 +286,15 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
     cmd->add_option("--knot-geoip-config", options->knot_geoip_config,
                     "Knot as the DNS data plane: write the mapping to this file, the config-file of a mod-geoip "
                     "(mode: subnet) attached to the scenario's zone, at every version (needs --knotc-socket)");
+    cmd->add_option("--pop-keys", options->pop_keys,
+                    "File of the PoPs' public keys, a line 'POP-ID HEX' each (`realnet pop-key` prints them); "
+                    "reports must be signed by the PoP they name");
+    cmd->add_flag("--accept-unsigned-reports", options->accept_unsigned_reports,
+                  "Also take unsigned reports from PoPs without a key in --pop-keys (a lab, a migration)");
+    cmd->add_option("--report-max-skew", options->report_max_skew_s,
+                    "Refuse reports whose sent-at time is further than this many seconds from the controller's clock")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
     cmd->add_option("--knotc-socket", options->knotc_socket,
                     "Knot's control socket: `knotc -f zone-reload ZONE` after each write, then TXT "
                     "_cdnlab-mapping.<zone> must show the new version");
@@ -254,6 +303,9 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
     cmd->add_option("--method", options->method, "udp (to cdnlab responders) or icmp (echo, where permitted)")
         ->check(CLI::IsMember({"udp", "icmp"}))
         ->capture_default_str();
+    cmd->add_option("--key-file", options->key_file, "The PoP's secret key file (`realnet pop-key`): reports are signed");
+    cmd->add_flag("--unsigned-reports", options->unsigned_reports,
+                  "Send reports unsigned (only a controller with --accept-unsigned-reports takes them)");
   }
   cmd->add_option("--for", options->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
       ->check(CLI::NonNegativeNumber);
@@ -325,6 +377,14 @@ void RunSnapshotKey(const std::string& secret_file) {
   std::cout << *identity.PublicKeyHex(kSnapshotSigner) << std::endl;
 }
 
+// Creates a PoP's secret key file (mode 0600) and prints the line the controller's --pop-keys
+// file needs for it.
+void RunPopKey(const std::string& pop, const std::string& secret_file) {
+  FederationIdentity identity;
+  identity.AddParticipant(pop, WriteNewPopSecretFile(secret_file));
+  std::cout << pop << ' ' << *identity.PublicKeyHex(pop) << std::endl;
+}
+
 }  // namespace
 
 void AddRealnetCommand(CLI::App& app) {
@@ -357,6 +417,14 @@ void AddRealnetCommand(CLI::App& app) {
   CLI::App* key = realnet->add_subcommand("snapshot-key", "Print the public key of a snapshot signing secret");
   key->add_option("--secret-file", *secret_file, "The controller's --snapshot-secret-file")->required();
   key->callback([secret_file] { ExitOnServiceError("snapshot-key", [&] { RunSnapshotKey(*secret_file); }); });
+  auto pop_key = std::make_shared<std::pair<std::string, std::string>>();
+  CLI::App* pop_key_cmd = realnet->add_subcommand(
+      "pop-key", "Create a PoP's secret key file for signed probe reports (mode 0600; never overwrites) and print "
+                 "'POP-ID PUBLIC-KEY-HEX' for the controller's --pop-keys file");
+  pop_key_cmd->add_option("--pop", pop_key->first, "PoP id")->required();
+  pop_key_cmd->add_option("--secret-file", pop_key->second, "File to create (the agent's --key-file)")->required();
+  pop_key_cmd->callback(
+      [pop_key] { ExitOnServiceError("pop-key", [&] { RunPopKey(pop_key->first, pop_key->second); }); });
   dns->callback([options] {
     ExitOnServiceError("dns", [&] { RunDns(*options); });
   });

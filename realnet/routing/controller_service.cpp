@@ -1,12 +1,12 @@
 #include "realnet/routing/controller_service.h"
 
+#include <chrono>
 #include <stdexcept>
 
 #include "models/routing/geo_policy.h"
 #include "models/routing/mapping_target.h"
 #include "models/routing/measured_policy.h"
 #include "models/routing/random_policy.h"
-#include "realnet/routing/probe_report_codec.h"
 #include "realnet/routing/catalog.h"
 
 namespace cdnlab {
@@ -20,10 +20,13 @@ AuthoritativeConfig ControllerAnswererConfig(const Scenario& s, const PolicySpec
 RoutingControllerService::RoutingControllerService(const Scenario& s, const PolicySpec& policy,
                                                    boost::asio::io_context& io, AsioClock& clock,
                                                    AsioDatagramTransport& transport, MetricsSink& metrics,
+                                                   ProbeReportVerifierConfig report_checks,
                                                    std::vector<ResolverConfigSink*> extra_sinks)
     : catalog_(RealnetCatalog(s)),
+      verifier_(catalog_, std::move(report_checks)),
       listen_(s.realnet.controller),
       clock_(clock),
+      unix_clock_(clock),
       transport_(transport),
       metrics_(metrics),
       store_(catalog_.groups.size(), catalog_.pops.size(),
@@ -84,20 +87,38 @@ nlohmann::ordered_json RoutingControllerService::StateJson() const {
     j["rtt_ms"] = rtt;
     groups.push_back(j);
   }
-  return {{"reports_accepted", accepted_}, {"reports_rejected", rejected_},
+  nlohmann::ordered_json refused = nlohmann::ordered_json::object();
+  for (ReportRefusal why : kReportRefusals) refused[ReportRefusalName(why)] = ReportsRefused(why);
+  return {{"reports_accepted", accepted_}, {"reports_rejected", ReportsRejected()}, {"reports_refused", refused},
           {"mapping_version", controller_->Table().Version()}, {"groups", groups}};
 }
 
+std::uint64_t RoutingControllerService::ReportsRejected() const {
+  std::uint64_t total = 0;
+  for (std::uint64_t n : refused_) total += n;
+  return total;
+}
+
+std::string RoutingControllerService::RefusalSummary() const {
+  std::string text;
+  for (ReportRefusal why : kReportRefusals) {
+    text += (text.empty() ? "" : ", ") + std::string(ReportRefusalName(why)) + " " + std::to_string(ReportsRefused(why));
+  }
+  return text;
+}
+
 void RoutingControllerService::OnReport(const Bytes& payload) {
-  const auto outcome = DecodeProbeReport(catalog_, payload);
-  if (!outcome) {
-    ++rejected_;
-    metrics_.Count("controller.reports_rejected", 1);
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(unix_clock_.Now()).count();
+  const ReportVerdict verdict = verifier_.Check(payload, now_ms);
+  if (!verdict.accepted) {
+    ++refused_[static_cast<std::size_t>(verdict.refusal)];
+    metrics_.Count("controller.reports_rejected", 1, {{"reason", ReportRefusalName(verdict.refusal)}});
     return;
   }
   ++accepted_;
-  // Sample time is the controller's own clock: agents' clocks are not comparable.
-  store_.AddSample(outcome->group, outcome->pop, clock_.Now(), outcome->rtt_ms, outcome->loss);
+  const ProbeOutcome& outcome = *verdict.accepted;
+  // Sample time is the controller's own steady clock; the agent's sent_at only bounds the window.
+  store_.AddSample(outcome.group, outcome.pop, clock_.Now(), outcome.rtt_ms, outcome.loss);
 }
 
 }  // namespace cdnlab

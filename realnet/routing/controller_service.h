@@ -1,5 +1,7 @@
 #pragma once
+#include <array>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -13,7 +15,9 @@
 #include "models/routing/measurement_store.h"
 #include "realnet/net/asio_clock.h"
 #include "realnet/net/asio_datagram_transport.h"
+#include "realnet/net/unix_time_clock.h"
 #include "realnet/dns/authoritative_server.h"
+#include "realnet/routing/probe_report_verifier.h"
 #include "scenarios/core/scenario.h"
 
 namespace cdnlab {
@@ -22,16 +26,16 @@ namespace cdnlab {
 // scopes (as the simulator does). Whatever else serves its mapping (snapshot followers) uses it too.
 AuthoritativeConfig ControllerAnswererConfig(const Scenario& scenario, const PolicySpec& policy);
 
-// The mapping controller on real sockets: probe reports arrive as JSON datagrams, feed the
-// same MeasurementStore and SelectionPolicy as in simulation, and the MappingController's
-// diffs go to cdnlab's own authoritative DNS server in this process and then, in order, to the
+// The mapping controller on real sockets: probe reports arrive as signed JSON datagrams, pass
+// a ProbeReportVerifier (refusals are counted by reason and change nothing), feed the same
+// MeasurementStore and SelectionPolicy as in simulation, and the MappingController's diffs go to cdnlab's own authoritative DNS server in this process and then, in order, to the
 // extra sinks (e.g. a KnotGeoipWriter for Knot as the data plane, a DnsUpdatePublisher for the
 // default row in an operator's zone).
 class RoutingControllerService {
  public:
   RoutingControllerService(const Scenario& scenario, const PolicySpec& policy, boost::asio::io_context& io,
                            AsioClock& clock, AsioDatagramTransport& transport, MetricsSink& metrics,
-                           std::vector<ResolverConfigSink*> extra_sinks = {});
+                           ProbeReportVerifierConfig report_checks, std::vector<ResolverConfigSink*> extra_sinks = {});
   ~RoutingControllerService();
   void Start();
   void Stop();
@@ -39,7 +43,10 @@ class RoutingControllerService {
   const MappingTable& Table() const { return controller_->Table(); }
   std::uint16_t DnsPort() const { return dns_->Port(); }
   std::uint64_t ReportsAccepted() const { return accepted_; }
-  std::uint64_t ReportsRejected() const { return rejected_; }
+  std::uint64_t ReportsRejected() const;  // all reasons
+  std::uint64_t ReportsRefused(ReportRefusal why) const { return refused_[static_cast<std::size_t>(why)]; }
+  // "forged 1, replayed 0, ..." for the summary line.
+  std::string RefusalSummary() const;
   // Per client group: the PoP its prefix is mapped to and the measured RTT to every PoP
   // (what `compare-runtimes` compares with the simulation).
   nlohmann::ordered_json StateJson() const;
@@ -69,8 +76,10 @@ class RoutingControllerService {
   void OnReport(const Bytes& payload);
 
   RoutingCatalog catalog_;
+  ProbeReportVerifier verifier_;
   Endpoint listen_;
   AsioClock& clock_;
+  UnixTimeClock unix_clock_;  // what reports' sent_at_ms is checked against
   AsioDatagramTransport& transport_;
   MetricsSink& metrics_;
   MeasurementStore store_;
@@ -82,7 +91,7 @@ class RoutingControllerService {
   std::unique_ptr<RealDnsServer> dns_;
   bool running_ = false;
   std::uint64_t accepted_ = 0;
-  std::uint64_t rejected_ = 0;
+  std::array<std::uint64_t, kReportRefusals.size()> refused_{};
 };
 
 }  // namespace cdnlab

@@ -1,8 +1,8 @@
 #include "realnet/routing/probe_agent_service.h"
 
+#include <chrono>
 #include <stdexcept>
 
-#include "realnet/routing/probe_report_codec.h"
 #include "realnet/routing/catalog.h"
 #include "scenarios/routing/probe_scheduler_config.h"
 
@@ -10,9 +10,9 @@ namespace cdnlab {
 
 ProbeAgentService::ProbeAgentService(const Scenario& s, const std::string& pop_id, boost::asio::io_context& io,
                                      AsioClock& clock, AsioDatagramTransport& transport, MetricsSink& metrics,
-                                     ProbeMethod method)
+                                     const std::optional<std::string>& report_secret, ProbeMethod method)
     : full_catalog_(RealnetCatalog(s)), controller_(s.realnet.controller), transport_(transport),
-      random_(s.seed, /*stream=*/100), method_(method) {
+      random_(s.seed, /*stream=*/100), method_(method), unix_clock_(clock) {
   bool found = false;
   for (PopIndex p = 0; p < full_catalog_.pops.size(); ++p) {
     if (full_catalog_.pops[p].id == pop_id) {
@@ -43,13 +43,19 @@ ProbeAgentService::ProbeAgentService(const Scenario& s, const std::string& pop_i
       agents_by_pop[0].push_back(agents_.back().get());
     }
   }
+  // Sequence numbers start at the wall clock in microseconds, so a restarted agent's reports
+  // are above those the controller accepted from its previous run.
+  const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(unix_clock_.Now());
+  signer_ = std::make_unique<ProbeReportSigner>(full_catalog_, pop_id, report_secret,
+                                                static_cast<std::uint64_t>(now_us.count()));
   report_from_ = Endpoint{own_catalog_.pops[0].servers.at(0), static_cast<std::uint16_t>(s.realnet.agent_port + 1)};
   const ProbeSchedulerConfig probing = ProbeSchedulerConfigFor(s.probing, s.realnet.responder_port);
   scheduler_ = std::make_unique<ProbeScheduler>(
       own_catalog_, agents_by_pop, clock, random_, metrics,
       [this](ProbeOutcome o) {
         o.pop = pop_;  // the scheduler only knows this PoP as index 0
-        transport_.Send(report_from_, controller_, EncodeProbeReport(full_catalog_, o));
+        const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(unix_clock_.Now());
+        transport_.Send(report_from_, controller_, signer_->Seal(o, now_ms.count()));
         ++reports_sent_;
       },
       probing);

@@ -1,5 +1,7 @@
 #pragma once
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "models/net/endpoint.h"
@@ -8,7 +10,9 @@
 #include "models/routing/probe_scheduler.h"
 #include "realnet/net/asio_clock.h"
 #include "realnet/net/asio_datagram_transport.h"
+#include "realnet/net/unix_time_clock.h"
 #include "realnet/routing/icmp_echo_agent.h"
+#include "realnet/routing/probe_report_signer.h"
 #include "scenarios/core/scenario.h"
 
 namespace cdnlab {
@@ -18,11 +22,13 @@ enum class ProbeMethod { kUdp, kIcmp };
 // One PoP's probing on real sockets: a probe runner per server address (UDP ProbeAgent, or
 // ICMP echo where permitted, falling back to UDP otherwise), the same ProbeScheduler as in
 // ns-3 (restricted to this PoP), and every outcome reported to the controller as a JSON
-// datagram from <first server>:<agent_port + 1>.
+// datagram signed with the PoP's key (ProbeReportSigner) from <first server>:<agent_port + 1>.
 class ProbeAgentService {
  public:
+  // `report_secret`: the PoP's secret (pop_keys.h); nullopt sends unsigned reports.
   ProbeAgentService(const Scenario& scenario, const std::string& pop_id, boost::asio::io_context& io, AsioClock& clock,
-                    AsioDatagramTransport& transport, MetricsSink& metrics, ProbeMethod method = ProbeMethod::kUdp);
+                    AsioDatagramTransport& transport, MetricsSink& metrics,
+                    const std::optional<std::string>& report_secret, ProbeMethod method = ProbeMethod::kUdp);
   ~ProbeAgentService();
   void Start();
   void Stop();
@@ -42,6 +48,8 @@ class ProbeAgentService {
   std::string fallback_reason_;
   std::vector<std::unique_ptr<ProbeAgent>> agents_;          // UDP
   std::vector<std::unique_ptr<IcmpEchoAgent>> icmp_agents_;  // ICMP
+  UnixTimeClock unix_clock_;  // reports' sent_at_ms
+  std::unique_ptr<ProbeReportSigner> signer_;
   std::unique_ptr<ProbeScheduler> scheduler_;
   bool running_ = false;
   std::uint64_t reports_sent_ = 0;

@@ -34,7 +34,7 @@ TEST(ControllerKnotGeoip, KnotAnswersTheControllersMappingPerSubnet) {
        {{"geoip.conf", ""}}});
   const std::string controller =
       std::string(CDNLAB_BINARY) + " realnet controller " + ScenarioCopy(knot.Dir(), "127.0.3.7") +
-      " --policy geo --for 2 --knot-geoip-config " + (knot.Dir() / "geoip.conf").string() + " --knotc-socket " +
+      " --policy geo --accept-unsigned-reports --for 2 --knot-geoip-config " + (knot.Dir() / "geoip.conf").string() + " --knotc-socket " +
       knot.ControlSocket() + " --rfc2136 127.0.0.1:" + std::to_string(knot.Port()) + " --tsig ctl-key:" + secret;
   const auto r = testing::RunShell(controller);
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -63,7 +63,7 @@ TEST(ControllerKnotGeoip, KnotAnswersTheControllersMappingPerSubnet) {
 
 TEST(ControllerKnotGeoip, BadFlagsAreRefused) {
   const std::string base = std::string(CDNLAB_BINARY) + " realnet controller " + std::string(CDNLAB_SOURCE_DIR) +
-                           "/tests/realnet/data/loopback_routing.yaml --policy geo --for 1";
+                           "/tests/realnet/data/loopback_routing.yaml --policy geo --accept-unsigned-reports --for 1";
   const auto no_socket = testing::RunShell(base + " --knot-geoip-config /tmp/x.conf");
   EXPECT_NE(no_socket.exit_code, 0);
   EXPECT_NE(no_socket.output.find("--knotc-socket"), std::string::npos) << no_socket.output;
@@ -76,7 +76,7 @@ TEST(ControllerKnotGeoip, AnUnreachableKnotIsReportedNotHidden) {
   const std::string knot_flags =
       " --knot-geoip-config " + (dir / "geoip.conf").string() + " --knotc-socket " + (dir / "no-knot.sock").string();
   const auto r = testing::RunShell(std::string(CDNLAB_BINARY) + " realnet controller " +
-                                   ScenarioCopy(dir, "127.0.3.8") + " --policy geo --for 1" + knot_flags);
+                                   ScenarioCopy(dir, "127.0.3.8") + " --policy geo --accept-unsigned-reports --for 1" + knot_flags);
   std::filesystem::remove_all(dir);
   EXPECT_NE(r.output.find("error: "), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("Knot geoip: 0 reloads confirmed, 1 failed"), std::string::npos) << r.output;
