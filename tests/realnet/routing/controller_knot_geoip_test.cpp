@@ -9,20 +9,13 @@
 #include <regex>
 
 #include "tests/support/knot_server.h"
+#include "tests/support/loopback_scenario.h"
 #include "tests/support/shell.h"
 
 namespace cdnlab {
 namespace {
 
-// loopback_routing.yaml with the controller and its DNS moved to `host`, so these tests do not
-// compete for ports with each other or with the other tests that run that scenario.
-std::string ScenarioCopy(const std::filesystem::path& dir, const std::string& host) {
-  std::ifstream in(std::string(CDNLAB_SOURCE_DIR) + "/tests/realnet/data/loopback_routing.yaml");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string path = (dir / "scenario.yaml").string();
-  std::ofstream(path) << std::regex_replace(text, std::regex("127\\.0\\.3\\.1:"), host + ":");
-  return path;
-}
+using testing::LoopbackRoutingScenarioOn;
 
 TEST(ControllerKnotGeoip, KnotAnswersTheControllersMappingPerSubnet) {
   const char* secret = "Y29udHJvbGxlciB0byBrbm90IGdlb2lwIHRlc3Qga2V5";
@@ -33,7 +26,7 @@ TEST(ControllerKnotGeoip, KnotAnswersTheControllersMappingPerSubnet) {
        "    module: mod-geoip/cdn\n",
        {{"geoip.conf", ""}}});
   const std::string controller =
-      std::string(CDNLAB_BINARY) + " realnet controller " + ScenarioCopy(knot.Dir(), "127.0.3.7") +
+      std::string(CDNLAB_BINARY) + " realnet controller " + LoopbackRoutingScenarioOn(knot.Dir(), "127.0.3.7") +
       " --policy geo --accept-unsigned-reports --for 2 --knot-geoip-config " + (knot.Dir() / "geoip.conf").string() + " --knotc-socket " +
       knot.ControlSocket() + " --rfc2136 127.0.0.1:" + std::to_string(knot.Port()) + " --tsig ctl-key:" + secret;
   const auto r = testing::RunShell(controller);
@@ -76,7 +69,7 @@ TEST(ControllerKnotGeoip, AnUnreachableKnotIsReportedNotHidden) {
   const std::string knot_flags =
       " --knot-geoip-config " + (dir / "geoip.conf").string() + " --knotc-socket " + (dir / "no-knot.sock").string();
   const auto r = testing::RunShell(std::string(CDNLAB_BINARY) + " realnet controller " +
-                                   ScenarioCopy(dir, "127.0.3.8") + " --policy geo --accept-unsigned-reports --for 1" + knot_flags);
+                                   LoopbackRoutingScenarioOn(dir, "127.0.3.8") + " --policy geo --accept-unsigned-reports --for 1" + knot_flags);
   std::filesystem::remove_all(dir);
   EXPECT_NE(r.output.find("error: "), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("Knot geoip: 0 reloads confirmed, 1 failed"), std::string::npos) << r.output;

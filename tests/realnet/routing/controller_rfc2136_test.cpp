@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "tests/support/knot_server.h"
+#include "tests/support/loopback_scenario.h"
 #include "tests/support/shell.h"
 
 namespace cdnlab {
@@ -15,7 +16,8 @@ TEST(ControllerRfc2136, MeasuredMappingReachesKnot) {
   const char* secret = "Y29udHJvbGxlciB0byBrbm90IHRlc3Qga2V5IQ==";
   testing::KnotServer knot("example.net", "ctl-key", secret, "cdn IN A 192.0.2.1");
   const std::string bin = CDNLAB_BINARY;
-  const std::string scenario = std::string(CDNLAB_SOURCE_DIR) + "/tests/realnet/data/loopback_routing.yaml";
+  // Its own controller address: other tests run loopback_routing.yaml's controller in parallel.
+  const std::string scenario = testing::LoopbackRoutingScenarioOn(knot.Dir(), "127.0.3.6");
   // pop-a's agent signs its reports; the controller knows its public key.
   const std::string pop_key = (knot.Dir() / "pop-a.key").string();
   const std::string pop_keys = (knot.Dir() / "pop-keys").string();
