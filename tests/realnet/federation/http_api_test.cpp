@@ -70,8 +70,16 @@ struct HttpResult {
   json Json() const { return json::parse(body, nullptr, false); }
 };
 
+// Plain HTTP, as an operator must ask for it explicitly.
+FederationHttpTransport PlainHttpOptIn() {
+  FederationHttpTransport transport;
+  transport.allow_plain_bearer = true;
+  return transport;
+}
+
 // cdn-a with two servers running agents (news) and one whose agent never runs (video: its
 // commands stay active until cancelled). cp-news and cp-video are providers of cdn-a.
+
 class FederationHttpApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -127,6 +135,7 @@ class FederationHttpApiTest : public ::testing::Test {
     api_ = std::make_unique<FederationHttpApi>(io_, *cis_, tokens_, Endpoint{Ipv4Address{0x7F000001}, 0}, 0.0,
                                                [this] { return clock_->UnixSeconds(); }, limits);
     api_->SetForget([this](const std::string& id) { journal_->Remove(id); });
+    api_->SetTransport(PlainHttpOptIn());  // raw HTTP from the test thread (HTTPS: tls_test.cpp)
     api_->Start();
     port_ = api_->Port();
     thread_ = std::thread([this] { io_.run(); });
@@ -534,6 +543,7 @@ TEST_F(FederationHttpApiTest, HostileClientsNeitherCrashNorHangTheServer) {
 
 TEST_F(FederationHttpApiTest, PortInUseIsAClearError) {
   FederationHttpApi second(io_, *cis_, tokens_, Endpoint{Ipv4Address{0x7F000001}, port_}, 0.0, [] { return 0; });
+  second.SetTransport(PlainHttpOptIn());
   try {
     second.Start();
     FAIL() << "listened twice on one port";
@@ -541,6 +551,20 @@ TEST_F(FederationHttpApiTest, PortInUseIsAClearError) {
     EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(port_)), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("in use"), std::string::npos) << e.what();
   }
+}
+
+TEST_F(FederationHttpApiTest, BearerTokensOverPlainHttpNeedTheOperatorsConsent) {
+  FederationHttpApi plain(io_, *cis_, tokens_, Endpoint{Ipv4Address{0x7F000001}, 0}, 0.0, [] { return 0; });
+  try {
+    plain.Start();
+    FAIL() << "served bearer tokens over plain HTTP without being allowed to";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("HTTPS"), std::string::npos) << e.what();
+  }
+  plain.SetTransport(PlainHttpOptIn());
+  EXPECT_NO_THROW(plain.Start());
+  EXPECT_EQ(plain.BaseUrl().rfind("http://", 0), 0u) << plain.BaseUrl();
+  plain.Stop();
 }
 
 // What a gateway restart relies on (the restart test above crashed on it now and then): a

@@ -52,7 +52,7 @@ snapshot() { (cd "$work/cache" && find . -type f ! -name '.cdnlab-*' | sort); }
 
 # --- processes ---
 start_gateway() {
-  "$cdnlab" realnet federation-gateway "$scenario" --platform "$1" --journal "$work/$1.journal" \
+  "$cdnlab" realnet federation-gateway "$scenario" --platform "$1" --journal "$work/$1.journal" --allow-plain-bearer \
     2>>"$work/logs/gw-$1.log" &
   pid_of["gw:$1"]=$!
 }
