@@ -10,6 +10,8 @@
 #  2. a purge of another provider's configuration fails with eperm and changes nothing;
 #  3. with cdn-a's agents stopped, a purge is pending when cdn-a's gateway is killed -9; the
 #     gateway restarted on the same journal, and the agents restarted, it reaches complete.
+# The gateways serve plain HTTP (--allow-plain-bearer): this loop is about RFC 8007's semantics
+# across processes; HTTPS and mutual TLS are checked in http_api_test.cpp with a throwaway CA.
 #   federation_http_loop.sh CDNLAB_BINARY SCENARIO
 set -euo pipefail
 cdnlab="$1"
