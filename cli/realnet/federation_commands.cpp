@@ -43,6 +43,10 @@ Scenario LoadFederationScenario(const std::string& file) {
 }
 
 void RunGateway(const FederationOptions& o) {
+  if (!o.http.tls.Enabled() && !o.http.allow_plain_bearer) {
+    throw CLI::ValidationError("--tls-cert", "the RFC 8007 API carries bearer tokens: give --tls-cert and --tls-key "
+                                             "(HTTPS), or --allow-plain-bearer for plain HTTP");
+  }
   const Scenario s = LoadFederationScenario(o.scenario);
   boost::asio::io_context io;
   const std::string who = "federation-gateway " + o.platform;

@@ -35,7 +35,7 @@ struct StreamingHttpResponse {
 struct StreamingHttpClientOptions {
   std::chrono::milliseconds timeout{3000};
   std::size_t max_body_bytes = 64 << 20;
-  TlsClientConfig tls;  // empty: plain HTTP
+  TlsClientConfig tls{};  // empty: plain HTTP
 };
 
 class StreamingHttpClient {

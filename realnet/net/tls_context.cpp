@@ -1,11 +1,15 @@
 #include "realnet/net/tls_context.h"
 
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 #include <fmt/format.h>
+#include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 
 namespace cdnlab {
@@ -48,10 +52,13 @@ void LoadCertificateAndKey(SSL_CTX* context, const std::string& cert_file, const
   if (SSL_CTX_use_certificate_chain_file(context, cert_file.c_str()) != 1) {
     throw std::runtime_error(fmt::format("cannot read TLS certificate chain {}: {}", cert_file, OpenSslReason()));
   }
-  if (SSL_CTX_use_PrivateKey_file(context, key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
-    throw std::runtime_error(fmt::format("cannot read TLS private key {}: {}", key_file, OpenSslReason()));
-  }
-  if (SSL_CTX_check_private_key(context) != 1) {
+  // Read apart from using it: OpenSSL's use_PrivateKey_file reports a key that does not match
+  // the certificate as a failure to read the key.
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(key_file.c_str(), "r"), &BIO_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr, &EVP_PKEY_free);
+  if (!key) throw std::runtime_error(fmt::format("cannot read TLS private key {}: {}", key_file, OpenSslReason()));
+  if (SSL_CTX_use_PrivateKey(context, key.get()) != 1 || SSL_CTX_check_private_key(context) != 1) {
     throw std::runtime_error(fmt::format("TLS private key {} does not match the certificate in {}: {}", key_file,
                                          cert_file, OpenSslReason()));
   }

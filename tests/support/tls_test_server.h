@@ -50,7 +50,7 @@ class TlsTestServer {
 
   // Runs `f` on the server's thread and returns its result.
   template <class F>
-  auto OnIo(F f) {
+  auto OnIo(F f) -> decltype(f()) {
     std::promise<decltype(f())> result;
     boost::asio::post(io_, [&] { result.set_value(f()); });
     return result.get_future().get();

@@ -101,7 +101,7 @@ TEST(HttpsClient, MutualTlsNeedsTheClientCertificate) {
   const auto with = Get(server, ClientTrusting("ca.pem", "client"));
   ASSERT_TRUE(with.ok) << with.error;
   EXPECT_EQ(*with.body, "hello /x\n");
-  EXPECT_EQ(server.HandshakesFailed(), 2u);
+  EXPECT_EQ(server.WaitForHandshakesFailed(2), 2u);
 }
 
 TEST(HttpsClient, AnUnreadableClientCertificateIsNamed) {

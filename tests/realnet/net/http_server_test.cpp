@@ -59,9 +59,6 @@ TEST(HttpsServer, TheRightCaIsAccepted) {
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
   EXPECT_EQ(ok.output, "hello /hello\n");
   EXPECT_EQ(server.HandshakesFailed(), 0u);
-  // TLS 1.1 and older are refused.
-  const ShellResult old = Curl(server.Port(), CaArg("ca.pem") + " --tls-max 1.1");
-  EXPECT_NE(old.exit_code, 0) << old.output;
 }
 
 TEST(HttpsServer, AWrongCaIsRefusedByTheClient) {
