@@ -23,7 +23,7 @@ HttpStream::HttpStream(const executor_type& executor, std::shared_ptr<boost::asi
 void HttpStream::Close() {
   boost::beast::error_code ignored;
   Socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-  Socket().close(ignored);
+  Tcp().close();  // the socket and the stream's timers
 }
 
 }  // namespace cdnlab

@@ -74,6 +74,13 @@ wait_for_log() {
   fail "no '$2' in $1"
 }
 
+# Without a certificate, and without the operator's explicit consent, no token travels in clear.
+if refusal="$("$cdnlab" realnet federation-gateway "$scenario" --platform cdn-a --journal "$work/refused.journal" \
+               --for 1 2>&1)"; then
+  fail "a gateway started plain HTTP without --allow-plain-bearer"
+fi
+echo "$refusal" | grep -q -- "--allow-plain-bearer" || fail "the refusal does not say how to opt in: $refusal"
+
 for p in cdn-a cdn-b cdn-c; do start_gateway "$p"; done
 for s in a-p1 a-e1 a-e2 b-p1 b-e1 b-e2 c-p1 c-e1; do start_agent "$s"; done
 for p in cdn-a cdn-b cdn-c; do wait_for_log "$work/logs/gw-$p.log" "HTTP API on"; done
