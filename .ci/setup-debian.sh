@@ -10,8 +10,9 @@ packages=(
   # policy core, loader, analysis
   libboost-dev libboost-graph-dev libeigen3-dev libyaml-cpp-dev
   nlohmann-json3-dev libfmt-dev libcli11-dev
-  # realnet: DNS wire format and TSIG (ldns), sockets and timers (Boost.Asio, header-only)
-  libldns-dev libssl-dev
+  # realnet: DNS wire format and TSIG (ldns), sockets and timers (Boost.Asio, header-only),
+  # HTTPS through Beast's SSL stream on OpenSSL; the openssl CLI makes the TLS tests' throwaway CA
+  libldns-dev libssl-dev openssl
   # realnet federation: the gateway's command journal (SQLite); curl drives its HTTP API in tests
   libsqlite3-dev sqlite3 curl
   # real peers the realnet tests start on loopback: Knot DNS, kdig/knsupdate, dig

@@ -30,6 +30,7 @@
 #include "models/federation/identity.h"
 #include "scenarios/core/ipv4_text.h"
 #include "scenarios/core/scenario_error.h"
+#include "cli/realnet/tls_flags.h"
 #include "cli/user_errors.h"
 
 namespace cdnlab::cli {
@@ -42,6 +43,7 @@ struct DnsOptions {
   std::string follow;              // IPV4:PORT of a controller's snapshot publisher
   std::string snapshot_public_key; // hex Ed25519 public key of its signer
   std::string state_dir;           // where the last good snapshot is kept
+  TlsClientConfig tls;             // HTTPS (and a client certificate) toward --follow
 };
 
 Endpoint ParseListen(const std::string& text, const std::string& flag = "--listen") {
@@ -80,6 +82,7 @@ struct ServiceOptions {
   double report_max_skew_s = 30;      // controller only: allowed |now - sent_at| of a report
   std::string key_file;               // probe-agent only: the PoP's secret key file
   bool unsigned_reports = false;      // probe-agent only: send reports unsigned (no --key-file)
+  TlsServerConfig tls;               // controller only: HTTPS (mutual with a client CA) for --publish-snapshots
 };
 
 // The secret in a file (whitespace around it ignored): what a snapshot signing key derives from.
@@ -170,7 +173,10 @@ void RunController(const ServiceOptions& o) {
     snapshots_at = ParseListen(o.publish_snapshots, "--publish-snapshots");
     snapshots = std::make_unique<SnapshotPublisher>(io, RealnetCatalog(s), ControllerAnswererConfig(s, *policy),
                                                     identity, kSnapshotSigner, snapshots_at);
+    if (o.tls.Enabled()) snapshots->EnableTls(o.tls);
     snapshots->Start();
+  } else if (o.tls.Enabled()) {
+    throw CLI::ValidationError("--tls-cert", "serves --publish-snapshots over HTTPS: give that too");
   }
   std::unique_ptr<KnotGeoipWriter> knot;
   if (o.knot_geoip_config.empty() != o.knotc_socket.empty()) {
@@ -190,8 +196,9 @@ void RunController(const ServiceOptions& o) {
                                       {knot.get(), updates.get(), snapshots.get()});
   controller.Start();
   if (snapshots) {
-    std::cerr << fmt::format("cdnlab realnet controller: signed mapping snapshots on {}:{}\n",
-                             snapshots_at.address.ToString(), snapshots->Port());
+    std::cerr << fmt::format("cdnlab realnet controller: signed mapping snapshots on {}://{}:{}{}\n",
+                             o.tls.Enabled() ? "https" : "http", snapshots_at.address.ToString(), snapshots->Port(),
+                             o.tls.require_client_cert ? " (client certificates required)" : "");
   }
   std::cerr << fmt::format("cdnlab realnet controller: policy {}, reports on {}, DNS on {}:{}\n", policy->name,
                            s.realnet.controller.ToString(), s.realnet.dns.address.ToString(), controller.DnsPort());
@@ -283,6 +290,7 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
                     "Serve each mapping version as a signed snapshot on IPV4:PORT (for `realnet dns --follow`)");
     cmd->add_option("--snapshot-secret-file", options->snapshot_secret_file,
                     "File with the secret (16+ bytes) the snapshots' Ed25519 signing key derives from");
+    AddTlsServerFlags(cmd, options->tls, "--publish-snapshots");
     cmd->add_option("--knot-geoip-config", options->knot_geoip_config,
                     "Knot as the DNS data plane: write the mapping to this file, the config-file of a mod-geoip "
                     "(mode: subnet) attached to the scenario's zone, at every version (needs --knotc-socket)");
@@ -343,6 +351,7 @@ void RunDns(const DnsOptions& options) {
     SnapshotFollowerConfig config;
     config.source = ParseListen(options.follow, "--follow");
     config.state_dir = options.state_dir;
+    config.tls = options.tls;
     try {
       config.identity.AddPublicKey(kSnapshotSigner, options.snapshot_public_key);
     } catch (const std::invalid_argument& e) {
@@ -399,6 +408,7 @@ void AddRealnetCommand(CLI::App& app) {
                   "Hex Ed25519 public key snapshots must be signed with (`realnet snapshot-key`)");
   dns->add_option("--state-dir", options->state_dir,
                   "Keep the last good snapshot here and answer from it at start (while the controller is away)");
+  AddTlsClientFlags(dns, options->tls, "--follow");
   dns->add_option("--listen", options->listen,
                   "IPV4:PORT or [IPV6]:PORT to serve on (UDP and TCP); repeat for several addresses")
       ->capture_default_str();

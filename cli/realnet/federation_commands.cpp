@@ -16,6 +16,7 @@
 #include "scenarios/federation/from_scenario.h"
 #include "scenarios/core/scenario_error.h"
 #include "scenarios/loader/scenario_loader.h"
+#include "cli/realnet/tls_flags.h"
 #include "cli/user_errors.h"
 
 namespace cdnlab::cli {
@@ -31,6 +32,7 @@ struct FederationOptions {
   std::string as;          // federation-token
   long ttl_s = 3600;       // federation-token
   double for_s = 0;        // 0: until SIGINT/SIGTERM
+  FederationHttpTransport http;  // federation-gateway: HTTPS, or plain HTTP when allowed
 };
 
 // Loads a scenario that must have a federation section.
@@ -41,10 +43,15 @@ Scenario LoadFederationScenario(const std::string& file) {
 }
 
 void RunGateway(const FederationOptions& o) {
+  if (!o.http.tls.Enabled() && !o.http.allow_plain_bearer) {
+    throw CLI::ValidationError("--tls-cert", "the RFC 8007 API carries bearer tokens: give --tls-cert and --tls-key "
+                                             "(HTTPS), or --allow-plain-bearer for plain HTTP");
+  }
   const Scenario s = LoadFederationScenario(o.scenario);
   boost::asio::io_context io;
   const std::string who = "federation-gateway " + o.platform;
   FederationGatewayService gateway(s, o.platform, o.journal, io, LineLogger(who));
+  gateway.SetHttpTransport(o.http);
   gateway.Start();
   std::cerr << fmt::format("cdnlab realnet {}: HTTP API on {}/triggers, journal {}\n", who, gateway.HttpBaseUrl(),
                            o.journal);
@@ -98,6 +105,10 @@ void AddFederationCommands(CLI::App* realnet) {
                            "One platform's command invocation system with its RFC 8007 HTTP API", o, RunGateway);
     cmd->add_option("--platform", o->platform, "Platform id")->required();
     cmd->add_option("--journal", o->journal, "SQLite file keeping its commands across restarts")->required();
+    AddTlsServerFlags(cmd, o->http.tls, "the RFC 8007 API (bearer tokens)");
+    cmd->add_flag("--allow-plain-bearer", o->http.allow_plain_bearer,
+                  "Serve the API over plain HTTP, bearer tokens in clear (loopback tests, behind a TLS proxy)")
+        ->excludes("--tls-cert");
     cmd->add_option("--for", o->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
         ->check(CLI::NonNegativeNumber);
   }

@@ -22,7 +22,7 @@ SnapshotFollower::SnapshotFollower(boost::asio::io_context& io, AuthoritativeAns
       server_(server),
       config_(std::move(config)),
       log_(std::move(log)),
-      http_(io, StreamingHttpClientOptions{config_.poll_timeout, 1u << 30}),
+      http_(io, StreamingHttpClientOptions{config_.poll_timeout, 1u << 30, config_.tls}),
       retry_(io) {
   if (!config_.identity.Knows(config_.signer)) {
     throw std::invalid_argument("no public key for the snapshot signer '" + config_.signer + "'");

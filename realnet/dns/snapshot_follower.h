@@ -24,6 +24,7 @@ struct SnapshotFollowerConfig {
   std::string signer = "controller";
   std::chrono::milliseconds poll_timeout{30000};  // longer than the publisher's hold
   std::chrono::milliseconds retry_after{1000};    // after a failed poll
+  TlsClientConfig tls{};                          // HTTPS to the publisher when it has a CA file
 };
 
 // A DNS server following the controller: long-polls the publisher for newer snapshots,

@@ -22,14 +22,18 @@ namespace cdnlab {
 //   GET /mapping/snapshot?after=N      long poll: the newest at once if newer than N, else
 //                                      held until a newer version or `hold` (then 204)
 //   GET /healthz                       "ok <version>"
-// Replies carry X-Cdnlab-Mapping-Version. Followers verify the signature, so the channel
-// itself needs no trust (HTTPS arrives with the control-plane TLS work).
+// Replies carry X-Cdnlab-Mapping-Version. Followers verify the signature, so the content needs
+// no trust in the channel; HTTPS (EnableTls, mutual when a client CA is required) keeps the
+// mapping private and admits only the DNS servers holding a client certificate.
 class SnapshotPublisher final : public ResolverConfigSink {
  public:
   SnapshotPublisher(boost::asio::io_context& io, const RoutingCatalog& catalog, AuthoritativeConfig dns,
                     FederationIdentity identity, std::string signer, Endpoint listen,
                     std::chrono::milliseconds hold = std::chrono::seconds(25));
   ~SnapshotPublisher() override;
+  // HTTPS instead of HTTP (before Start); throws std::runtime_error naming an unreadable PEM file.
+  void EnableTls(const TlsServerConfig& tls) { http_.EnableTls(tls); }
+  std::uint64_t HandshakesFailed() const { return http_.HandshakesFailed(); }
   void Start();  // throws std::runtime_error when the address is taken
   void Stop();
   std::uint16_t Port() const { return http_.Port(); }

@@ -38,6 +38,8 @@ class FederationGatewayService {
                            boost::asio::io_context& io, Log log);
   ~FederationGatewayService();
 
+  // HTTPS, or plain HTTP when explicitly allowed (before Start; see FederationHttpApi).
+  void SetHttpTransport(const FederationHttpTransport& transport) { http_->SetTransport(transport); }
   // Resumes the journal's pending commands, then listens (UDP, then HTTP). Throws
   // std::runtime_error when an address is in use or the journal is unreadable.
   void Start();

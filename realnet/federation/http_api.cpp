@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "models/federation/codec.h"
+#include "realnet/net/http_stream.h"
+#include "realnet/net/tls_context.h"
 
 namespace cdnlab {
 namespace beast = boost::beast;
@@ -161,6 +163,8 @@ std::string FreshRequestId() {
 struct FederationHttpApi::Link {
   FederationHttpApi* api = nullptr;  // null once the API stopped: handlers still in flight do nothing
   std::vector<std::weak_ptr<Session>> sessions;
+  std::shared_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP
+  std::uint64_t handshakes_failed = 0;
 
   std::size_t Open() {
     sessions.erase(std::remove_if(sessions.begin(), sessions.end(), [](const auto& s) { return s.expired(); }),
@@ -172,15 +176,22 @@ struct FederationHttpApi::Link {
 class FederationHttpApi::Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<Link> link, FederationHttpLimits limits)
-      : stream_(std::move(socket)), link_(std::move(link)), limits_(limits) {}
+      : stream_(std::move(socket), link->tls), link_(std::move(link)), limits_(limits) {}
 
-  void Start() { ReadHeader(); }
-
-  void Close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+  void Start() {
+    if (!stream_.Secure()) return ReadHeader();
+    stream_.Tcp().expires_after(limits_.handshake_timeout);
+    stream_.AsyncHandshake(HttpStream::Handshake::server, [self = shared_from_this()](beast::error_code ec) {
+      if (!self->link_->api) return self->Close();
+      if (ec) {
+        ++self->link_->handshakes_failed;  // wrong CA, no client certificate, plain HTTP, silence
+        return self->Close();
+      }
+      self->ReadHeader();
+    });
   }
+
+  void Close() { stream_.Close(); }
 
  private:
   void ReadHeader() {
@@ -190,7 +201,7 @@ class FederationHttpApi::Session : public std::enable_shared_from_this<Session> 
     // The declared length is judged by Precheck, with a 413. (Not boost::none: Beast 1.74
     // compares a Content-Length against an empty limit as if it were exceeded.)
     header_->body_limit(std::numeric_limits<std::uint64_t>::max());
-    stream_.expires_after(limits_.io_timeout);
+    stream_.Tcp().expires_after(limits_.io_timeout);
     http::async_read_header(stream_, buffer_, *header_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
   }
@@ -240,7 +251,7 @@ class FederationHttpApi::Session : public std::enable_shared_from_this<Session> 
   }
 
   void ReadBody() {
-    stream_.expires_after(limits_.io_timeout);
+    stream_.Tcp().expires_after(limits_.io_timeout);
     http::async_read(stream_, buffer_, *body_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnBody(ec); });
   }
@@ -283,7 +294,7 @@ class FederationHttpApi::Session : public std::enable_shared_from_this<Session> 
     response->keep_alive(!close);
     response->prepare_payload();
     if (method_ == "HEAD") response->body().clear();  // the GET's headers, Content-Length included
-    stream_.expires_after(limits_.io_timeout);
+    stream_.Tcp().expires_after(limits_.io_timeout);
     http::async_write(stream_, *response,
                       [self = shared_from_this(), response, close, linger](beast::error_code ec, std::size_t) {
                         if (ec || !self->link_->api) return self->Close();
@@ -295,8 +306,8 @@ class FederationHttpApi::Session : public std::enable_shared_from_this<Session> 
 
   void Linger() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(std::chrono::seconds(2));
+    stream_.Socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.Tcp().expires_after(std::chrono::seconds(2));
     Drain();
   }
 
@@ -308,7 +319,7 @@ class FederationHttpApi::Session : public std::enable_shared_from_this<Session> 
     });
   }
 
-  beast::tcp_stream stream_;
+  HttpStream stream_;
   beast::flat_buffer buffer_;
   std::shared_ptr<Link> link_;
   FederationHttpLimits limits_;
@@ -344,7 +355,19 @@ FederationHttpApi::FederationHttpApi(boost::asio::io_context& io, CommandInvocat
 
 FederationHttpApi::~FederationHttpApi() { Stop(); }
 
+void FederationHttpApi::SetTransport(const FederationHttpTransport& transport) {
+  link_->tls = transport.tls.Enabled() ? MakeServerTlsContext(transport.tls) : nullptr;
+  allow_plain_bearer_ = transport.allow_plain_bearer;
+}
+
+std::uint64_t FederationHttpApi::HandshakesFailed() const { return link_->handshakes_failed; }
+
 void FederationHttpApi::Start() {
+  if (!link_->tls && !allow_plain_bearer_) {
+    throw std::runtime_error("the federation HTTP API on " + listen_.ToString() +
+                             " carries bearer tokens: serve it over HTTPS (a certificate and key) or allow "
+                             "plain HTTP explicitly");
+  }
   const tcp::endpoint endpoint(boost::asio::ip::address_v4(listen_.RequireV4("the federation HTTP API").value), listen_.port);
   auto acceptor = std::make_unique<tcp::acceptor>(io_);
   beast::error_code ec;
@@ -372,7 +395,7 @@ void FederationHttpApi::Stop() {
 }
 
 std::string FederationHttpApi::BaseUrl() const {
-  return fmt::format("http://{}:{}", listen_.address.ToString(), port_);
+  return fmt::format("{}://{}:{}", link_->tls ? "https" : "http", listen_.address.ToString(), port_);
 }
 
 std::string FederationHttpApi::StatusUrl(const std::string& id) const {

@@ -16,6 +16,8 @@
 // bad token), 404, 405, 413 (body over the limit), 415 (wrong content type), 431 (header
 // over the limit). Slow or silent clients are cut off after a timeout; the number of open
 // connections is bounded.
+// HTTPS (RFC 8007 section 8), mutual TLS when a client CA is required, with SetTransport. The
+// tokens are credentials, so plain HTTP is refused at Start unless the operator allowed it.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -31,6 +33,7 @@
 #include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 #include "realnet/federation/bearer_token_authority.h"
+#include "realnet/net/tls_config.h"
 
 namespace cdnlab {
 
@@ -38,8 +41,15 @@ struct FederationHttpLimits {
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 * 1024;
   std::chrono::milliseconds io_timeout{10000};  // to read one request, or to write one response
+  std::chrono::milliseconds handshake_timeout{5000};  // TLS only: a client silent mid-handshake is cut off
   std::size_t max_connections = 256;
   std::int64_t stale_resource_time_s = 86400;   // advertised: final resources are kept at least this long
+};
+
+// How the API is reached: HTTPS when tls is enabled, else plain HTTP only if explicitly allowed.
+struct FederationHttpTransport {
+  TlsServerConfig tls;
+  bool allow_plain_bearer = false;  // bearer tokens in clear: loopback tests, a TLS-terminating proxy
 };
 
 class FederationHttpApi {
@@ -59,14 +69,17 @@ class FederationHttpApi {
   void SetLog(Log log) { log_ = std::move(log); }
   void SetForget(Forget forget) { forget_ = std::move(forget); }
 
+  // Before Start. Throws std::runtime_error naming a PEM file that cannot be read.
+  void SetTransport(const FederationHttpTransport& transport);
   // Binds and listens; throws std::runtime_error ("cannot listen on 127.0.0.1:8080: Address
-  // already in use"). Port 0 picks a free port (see Port()).
+  // already in use", or plain HTTP not allowed). Port 0 picks a free port (see Port()).
   void Start();
   // Closes the listener and every open connection.
   void Stop();
   std::uint16_t Port() const { return port_; }
-  // "http://127.0.0.1:8080": what Location headers and collection links start with.
+  // "https://127.0.0.1:8080": what Location headers and collection links start with.
   std::string BaseUrl() const;
+  std::uint64_t HandshakesFailed() const;  // TLS handshakes refused, broken or timed out
 
   // What one request produced (exposed for the session; not a public protocol).
   struct Reply {
@@ -108,6 +121,7 @@ class FederationHttpApi {
   Log log_;
   Forget forget_;
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  bool allow_plain_bearer_ = false;
   std::shared_ptr<Link> link_;
   std::uint16_t port_ = 0;
   std::set<std::string> deleted_;            // hidden at once; kept by the CIS until it restarts

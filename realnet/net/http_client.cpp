@@ -10,6 +10,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "realnet/net/http_stream.h"
+#include "realnet/net/tls_context.h"
 
 namespace cdnlab {
 namespace beast = boost::beast;
@@ -21,6 +26,7 @@ namespace {
 std::string Describe(const beast::error_code& ec) {
   if (ec == beast::error::timeout) return "timeout";
   if (ec == boost::asio::error::connection_refused) return "connection refused";
+  if (ec.category() == boost::asio::error::get_ssl_category()) return "TLS handshake failed: " + ec.message();
   return ec.message();
 }
 
@@ -34,42 +40,52 @@ std::string Lower(std::string text) {
 class StreamingHttpClient::Call : public std::enable_shared_from_this<Call> {
  public:
   using Registry = std::map<Call*, std::weak_ptr<Call>>;
-  Call(boost::asio::io_context& io, std::shared_ptr<Registry> registry, StreamingHttpClientOptions options, Done done)
-      : stream_(io), registry_(std::move(registry)), options_(options), done_(std::move(done)) {}
+  Call(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls, std::shared_ptr<Registry> registry,
+       StreamingHttpClientOptions options, Done done)
+      : stream_(io.get_executor(), std::move(tls)), registry_(std::move(registry)), options_(options), done_(std::move(done)) {}
   ~Call() { registry_->erase(this); }
 
   bool Abandoned() const { return !done_; }
 
   void Start(const Endpoint& to, http::request<http::string_body> request) {
     request_ = std::move(request);
-    stream_.expires_after(options_.timeout);  // one deadline for the whole exchange
+    stream_.Tcp().expires_after(options_.timeout);  // one deadline for the whole exchange
     const tcp::endpoint peer(boost::asio::ip::address_v4(to.RequireV4("the HTTP client").value), to.port);
-    stream_.async_connect(peer, [self = shared_from_this()](beast::error_code ec) {
+    if (SSL* tls = stream_.Native()) {
+      // The certificate must name the address dialled (these peers are addressed by IP).
+      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(tls), to.address.ToString().c_str());
+    }
+    stream_.Tcp().async_connect(peer, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return self->Finish(ec);
-      http::async_write(self->stream_, self->request_, [self](beast::error_code ec, std::size_t) {
+      self->stream_.AsyncHandshake(HttpStream::Handshake::client, [self](beast::error_code ec) {
         if (ec) return self->Finish(ec);
-        self->parser_.emplace();
-        self->parser_->body_limit(self->options_.max_body_bytes);
-        self->parser_->skip(self->request_.method() == http::verb::head);  // a length, but no body
-        http::async_read(self->stream_, self->buffer_, *self->parser_,
-                         [self](beast::error_code ec, std::size_t) { self->Finish(ec); });
+        self->Exchange();
       });
+    });
+  }
+
+  // The request out, the response in (after the TLS handshake, if any).
+  void Exchange() {
+    http::async_write(stream_, request_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->Finish(ec);
+      self->parser_.emplace();
+      self->parser_->body_limit(self->options_.max_body_bytes);
+      self->parser_->skip(self->request_.method() == http::verb::head);  // a length, but no body
+      http::async_read(self->stream_, self->buffer_, *self->parser_,
+                       [self](beast::error_code ec, std::size_t) { self->Finish(ec); });
     });
   }
 
   // The client is going away: no callback any more, the socket closes.
   void Abandon() {
     done_ = nullptr;
-    beast::error_code ignored;
-    stream_.socket().close(ignored);
+    stream_.Close();
   }
 
  private:
   void Finish(beast::error_code ec) {
     registry_->erase(this);
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
+    stream_.Close();
     if (!done_) return;
     StreamingHttpResponse response;
     if (ec) {
@@ -88,7 +104,7 @@ class StreamingHttpClient::Call : public std::enable_shared_from_this<Call> {
     done(response);
   }
 
-  beast::tcp_stream stream_;
+  HttpStream stream_;
   std::shared_ptr<Registry> registry_;
   StreamingHttpClientOptions options_;
   Done done_;
@@ -98,7 +114,10 @@ class StreamingHttpClient::Call : public std::enable_shared_from_this<Call> {
 };
 
 StreamingHttpClient::StreamingHttpClient(boost::asio::io_context& io, StreamingHttpClientOptions options)
-    : io_(io), options_(options), calls_(std::make_shared<Call::Registry>()) {}
+    : io_(io),
+      options_(options),
+      tls_(options_.tls.Enabled() ? MakeClientTlsContext(options_.tls) : nullptr),
+      calls_(std::make_shared<Call::Registry>()) {}
 
 StreamingHttpClient::~StreamingHttpClient() {
   std::vector<std::shared_ptr<Call>> open;
@@ -119,7 +138,7 @@ void StreamingHttpClient::Request(const Endpoint& to, const std::string& method,
   const bool has_body = !body.empty() || method == "PUT" || method == "POST";
   request.body() = std::move(body);
   if (has_body) request.prepare_payload();
-  auto call = std::make_shared<Call>(io_, calls_, options_, std::move(done));
+  auto call = std::make_shared<Call>(io_, tls_, calls_, options_, std::move(done));
   (*calls_)[call.get()] = call;
   // Started from the io_context, so `done` never runs inside Request() (callers may hold locks
   // or be half-way through updating their state).

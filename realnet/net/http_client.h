@@ -6,6 +6,8 @@
 // fresh connection is what notices a dead peer at once. Every request has one deadline for
 // connect, write and read together; `done` is called exactly once on the io_context thread,
 // never from inside Request(). Destroying the client drops the callbacks still pending.
+// HTTPS when the options carry a CA file: the server's certificate must chain to it and name
+// the address connected to (subjectAltName IP); a client certificate is presented if given.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -14,9 +16,11 @@
 #include <string>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
+#include "realnet/net/tls_config.h"
 
 namespace cdnlab {
 
@@ -31,12 +35,14 @@ struct StreamingHttpResponse {
 struct StreamingHttpClientOptions {
   std::chrono::milliseconds timeout{3000};
   std::size_t max_body_bytes = 64 << 20;
+  TlsClientConfig tls{};  // empty: plain HTTP
 };
 
 class StreamingHttpClient {
  public:
   using Done = std::function<void(const StreamingHttpResponse&)>;
 
+  // Throws std::runtime_error naming the PEM file when options.tls cannot be loaded.
   StreamingHttpClient(boost::asio::io_context& io, StreamingHttpClientOptions options = {});
   ~StreamingHttpClient();
   StreamingHttpClient(const StreamingHttpClient&) = delete;
@@ -52,6 +58,7 @@ class StreamingHttpClient {
  private:
   boost::asio::io_context& io_;
   StreamingHttpClientOptions options_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // null: plain HTTP
   std::shared_ptr<std::map<Call*, std::weak_ptr<Call>>> calls_;
 };
 

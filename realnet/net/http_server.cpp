@@ -11,6 +11,9 @@
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
 
+#include "realnet/net/http_stream.h"
+#include "realnet/net/tls_context.h"
+
 namespace cdnlab {
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -57,34 +60,41 @@ struct StreamingHttpServer::Shared {
   std::string name;
   bool running = false;
   std::uint64_t served = 0;
+  std::uint64_t handshakes_failed = 0;
+  std::shared_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;  // to close them on Stop
 };
 
 class StreamingHttpServer::Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<Shared> shared)
-      : stream_(std::move(socket)), shared_(std::move(shared)) {}
+      : stream_(std::move(socket), shared->tls), shared_(std::move(shared)) {}
   ~Session() { shared_->sessions.erase(this); }
 
   void Start() {
     shared_->sessions[this] = weak_from_this();
     beast::error_code ignored;
-    stream_.socket().set_option(tcp::no_delay(true), ignored);  // replies are one write each
-    Read();
+    stream_.Socket().set_option(tcp::no_delay(true), ignored);  // replies are one write each
+    if (!stream_.Secure()) return Read();
+    stream_.Tcp().expires_after(shared_->limits.handshake_timeout);
+    stream_.AsyncHandshake(HttpStream::Handshake::server, [self = shared_from_this()](beast::error_code ec) {
+      if (!self->shared_->running) return self->Close();
+      if (ec) {
+        ++self->shared_->handshakes_failed;  // wrong CA, no client certificate, plain HTTP, silence
+        return self->Close();
+      }
+      self->Read();
+    });
   }
 
-  void Close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
-  }
+  void Close() { stream_.Close(); }
 
  private:
   void Read() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(shared_->limits.max_header_bytes));
     parser_->body_limit(shared_->limits.max_body_bytes);
-    stream_.expires_after(shared_->limits.io_timeout);
+    stream_.Tcp().expires_after(shared_->limits.io_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
@@ -114,7 +124,7 @@ class StreamingHttpServer::Session : public std::enable_shared_from_this<Session
     request.content_type = std::string(message[http::field::content_type]);
     request.body = std::move(message.body());
     beast::error_code peer_ec;
-    const tcp::endpoint peer = stream_.socket().remote_endpoint(peer_ec);
+    const tcp::endpoint peer = stream_.Socket().remote_endpoint(peer_ec);
     if (!peer_ec && peer.address().is_v4()) {
       request.peer = Endpoint{Ipv4Address{peer.address().to_v4().to_uint()}, peer.port()};
     }
@@ -152,14 +162,14 @@ class StreamingHttpServer::Session : public std::enable_shared_from_this<Session
       if (!head_) response->body() = std::move(reply.body);
       response->content_length(length);  // HEAD: the GET's length, no body
     }
-    stream_.expires_after(shared_->limits.io_timeout);
+    stream_.Tcp().expires_after(shared_->limits.io_timeout);
     http::async_write(stream_, *response, [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
       if (ec || !self->shared_->running || !self->keep_alive_) return self->Close();
       self->Read();
     });
   }
 
-  beast::tcp_stream stream_;
+  HttpStream stream_;
   beast::flat_buffer buffer_;
   std::shared_ptr<Shared> shared_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -207,6 +217,12 @@ void StreamingHttpServer::Stop() {
 }
 
 std::uint64_t StreamingHttpServer::RequestsServed() const { return shared_->served; }
+
+std::uint64_t StreamingHttpServer::HandshakesFailed() const { return shared_->handshakes_failed; }
+
+void StreamingHttpServer::EnableTls(const TlsServerConfig& tls) { shared_->tls = MakeServerTlsContext(tls); }
+
+bool StreamingHttpServer::Secure() const { return shared_->tls != nullptr; }
 
 void StreamingHttpServer::Accept() {
   acceptor_->async_accept([this, shared = shared_](beast::error_code ec, tcp::socket socket) {

@@ -6,6 +6,8 @@
 // Bodies are answered from shared, immutable strings: a cached segment is written to every
 // viewer without a copy. HEAD is answered as GET without the body. Keep-alive, bounded
 // header and body sizes, a timeout on every read and write, a bounded number of connections.
+// HTTPS when given a certificate (EnableTls): TLS 1.2+, optionally mutual; a connection whose
+// handshake fails or stalls past its timeout is closed and counted (HandshakesFailed).
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -19,6 +21,7 @@
 
 #include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
+#include "realnet/net/tls_config.h"
 
 namespace cdnlab {
 
@@ -47,6 +50,7 @@ struct StreamingHttpLimits {
   // duration), or to write one reply.
   std::chrono::milliseconds io_timeout{10000};
   std::size_t max_connections = 1024;
+  std::chrono::milliseconds handshake_timeout{5000};  // TLS only: a client silent mid-handshake is cut off
 };
 
 // For servers that take publisher uploads: large bodies, each streamed for up to a minute
@@ -70,6 +74,10 @@ class StreamingHttpServer {
   StreamingHttpServer(const StreamingHttpServer&) = delete;
   StreamingHttpServer& operator=(const StreamingHttpServer&) = delete;
 
+  // Serve HTTPS instead of HTTP (call before Start). Throws std::runtime_error naming the PEM
+  // file that cannot be read, or a key that does not match its certificate.
+  void EnableTls(const TlsServerConfig& tls);
+  bool Secure() const;
   // Binds and listens; throws std::runtime_error ("cannot listen on 127.0.0.1:8080: Address
   // already in use"). Port 0 picks a free port (see Port()).
   void Start();
@@ -77,6 +85,7 @@ class StreamingHttpServer {
   void Stop();
   std::uint16_t Port() const { return port_; }
   std::uint64_t RequestsServed() const;
+  std::uint64_t HandshakesFailed() const;  // TLS handshakes refused, broken or timed out
 
   class Session;
   struct Shared;

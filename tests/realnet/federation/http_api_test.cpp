@@ -28,6 +28,8 @@
 #include "models/federation/in_memory_content_store.h"
 #include "models/federation/server_agent.h"
 #include "realnet/net/asio_clock.h"
+#include "tests/support/shell.h"
+#include "tests/support/throwaway_pki.h"
 #include "realnet/federation/sqlite_command_journal.h"
 #include "realnet/net/unix_time_clock.h"
 
@@ -70,8 +72,16 @@ struct HttpResult {
   json Json() const { return json::parse(body, nullptr, false); }
 };
 
+// Plain HTTP, as an operator must ask for it explicitly.
+FederationHttpTransport PlainHttpOptIn() {
+  FederationHttpTransport transport;
+  transport.allow_plain_bearer = true;
+  return transport;
+}
+
 // cdn-a with two servers running agents (news) and one whose agent never runs (video: its
 // commands stay active until cancelled). cp-news and cp-video are providers of cdn-a.
+
 class FederationHttpApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -127,6 +137,7 @@ class FederationHttpApiTest : public ::testing::Test {
     api_ = std::make_unique<FederationHttpApi>(io_, *cis_, tokens_, Endpoint{Ipv4Address{0x7F000001}, 0}, 0.0,
                                                [this] { return clock_->UnixSeconds(); }, limits);
     api_->SetForget([this](const std::string& id) { journal_->Remove(id); });
+    api_->SetTransport(PlainHttpOptIn());  // raw HTTP from the test thread (HTTPS: tls_test.cpp)
     api_->Start();
     port_ = api_->Port();
     thread_ = std::thread([this] { io_.run(); });
@@ -534,6 +545,7 @@ TEST_F(FederationHttpApiTest, HostileClientsNeitherCrashNorHangTheServer) {
 
 TEST_F(FederationHttpApiTest, PortInUseIsAClearError) {
   FederationHttpApi second(io_, *cis_, tokens_, Endpoint{Ipv4Address{0x7F000001}, port_}, 0.0, [] { return 0; });
+  second.SetTransport(PlainHttpOptIn());
   try {
     second.Start();
     FAIL() << "listened twice on one port";
@@ -541,6 +553,65 @@ TEST_F(FederationHttpApiTest, PortInUseIsAClearError) {
     EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(port_)), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("in use"), std::string::npos) << e.what();
   }
+}
+
+TEST_F(FederationHttpApiTest, BearerTokensOverPlainHttpNeedTheOperatorsConsent) {
+  FederationHttpApi plain(io_, *cis_, tokens_, Endpoint{Ipv4Address{0x7F000001}, 0}, 0.0, [] { return 0; });
+  try {
+    plain.Start();
+    FAIL() << "served bearer tokens over plain HTTP without being allowed to";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("HTTPS"), std::string::npos) << e.what();
+  }
+  plain.SetTransport(PlainHttpOptIn());
+  EXPECT_NO_THROW(plain.Start());
+  EXPECT_EQ(plain.BaseUrl().rfind("http://", 0), 0u) << plain.BaseUrl();
+  plain.Stop();
+}
+
+// RFC 8007 section 8: the API over HTTPS, here with mutual TLS (a federation peer's client
+// certificate), checked with curl and a throwaway CA.
+TEST_F(FederationHttpApiTest, HttpsWithMutualTlsCarriesTriggersAndRefusesStrangers) {
+  const testing::ThrowawayPki pki;
+  FederationHttpTransport transport;
+  transport.tls.cert_chain_file = pki.File("server.pem");
+  transport.tls.key_file = pki.File("server.key");
+  transport.tls.client_ca_file = pki.File("ca.pem");
+  transport.tls.require_client_cert = true;
+  std::unique_ptr<FederationHttpApi> https;
+  const std::uint16_t port = OnIo([&] {
+    https = std::make_unique<FederationHttpApi>(io_, *cis_, tokens_, Endpoint{Ipv4Address{0x7F000001}, 0}, 0.0,
+                                                [this] { return clock_->UnixSeconds(); });
+    https->SetTransport(transport);
+    https->Start();
+    return https->Port();
+  });
+  const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/triggers";
+  const std::string post = "curl -sS --max-time 5 -o /dev/null -w '%{http_code} %header{location}' -X POST"
+                           " -H 'Authorization: Bearer " + Token("cp-news") + "' -H 'Content-Type: " + kCommandType +
+                           "' --data-binary '" + Purge("https://news.example/a.html") + "' ";
+  const std::string client = " --cert " + pki.File("client.pem") + " --key " + pki.File("client.key") + " ";
+
+  const auto created = testing::RunShell(post + "--cacert " + pki.File("ca.pem") + client + url);
+  EXPECT_EQ(created.exit_code, 0) << created.output;
+  EXPECT_EQ(created.output.rfind("201 ", 0), 0u) << created.output;
+  EXPECT_NE(created.output.find(url + "/"), std::string::npos) << "Location is https: " << created.output;
+
+  const auto wrong_ca = testing::RunShell(post + "--cacert " + pki.File("other-ca.pem") + client + url);
+  EXPECT_EQ(wrong_ca.exit_code, 60) << wrong_ca.output;
+  const auto no_client_cert = testing::RunShell(post + "--cacert " + pki.File("ca.pem") + " " + url);
+  EXPECT_NE(no_client_cert.exit_code, 0) << no_client_cert.output;
+  EXPECT_EQ(no_client_cert.output.find("201"), std::string::npos) << no_client_cert.output;
+  const auto plain = testing::RunShell(post + "http://127.0.0.1:" + std::to_string(port) + "/triggers");
+  EXPECT_NE(plain.exit_code, 0) << plain.output;  // no bearer token in clear on the HTTPS port
+  for (int i = 0; i < 100 && OnIo([&] { return https->HandshakesFailed(); }) < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(OnIo([&] { return https->HandshakesFailed(); }), 3u);
+  OnIo([&] {
+    https.reset();
+    return 0;
+  });
 }
 
 // What a gateway restart relies on (the restart test above crashed on it now and then): a

@@ -10,6 +10,8 @@
 #  2. a purge of another provider's configuration fails with eperm and changes nothing;
 #  3. with cdn-a's agents stopped, a purge is pending when cdn-a's gateway is killed -9; the
 #     gateway restarted on the same journal, and the agents restarted, it reaches complete.
+# The gateways serve plain HTTP (--allow-plain-bearer): this loop is about RFC 8007's semantics
+# across processes; HTTPS and mutual TLS are checked in http_api_test.cpp with a throwaway CA.
 #   federation_http_loop.sh CDNLAB_BINARY SCENARIO
 set -euo pipefail
 cdnlab="$1"
@@ -52,7 +54,7 @@ snapshot() { (cd "$work/cache" && find . -type f ! -name '.cdnlab-*' | sort); }
 
 # --- processes ---
 start_gateway() {
-  "$cdnlab" realnet federation-gateway "$scenario" --platform "$1" --journal "$work/$1.journal" \
+  "$cdnlab" realnet federation-gateway "$scenario" --platform "$1" --journal "$work/$1.journal" --allow-plain-bearer \
     2>>"$work/logs/gw-$1.log" &
   pid_of["gw:$1"]=$!
 }
@@ -71,6 +73,13 @@ wait_for_log() {
   for _ in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
   fail "no '$2' in $1"
 }
+
+# Without a certificate, and without the operator's explicit consent, no token travels in clear.
+if refusal="$("$cdnlab" realnet federation-gateway "$scenario" --platform cdn-a --journal "$work/refused.journal" \
+               --for 1 2>&1)"; then
+  fail "a gateway started plain HTTP without --allow-plain-bearer"
+fi
+echo "$refusal" | grep -q -- "--allow-plain-bearer" || fail "the refusal does not say how to opt in: $refusal"
 
 for p in cdn-a cdn-b cdn-c; do start_gateway "$p"; done
 for s in a-p1 a-e1 a-e2 b-p1 b-e1 b-e2 c-p1 c-e1; do start_agent "$s"; done
