@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "realnet/net/tls_config.h"
 #include "tests/support/shell.h"
 
 namespace cdnlab::testing {
@@ -33,5 +34,19 @@ class ThrowawayPki {
  private:
   std::string dir_;
 };
+
+// One PKI per test program: openssl runs once, every test reads the same files.
+inline const ThrowawayPki& SharedPki() {
+  static const ThrowawayPki pki;
+  return pki;
+}
+
+// A server presenting `name`.pem / `name`.key of the shared PKI, without client certificates.
+inline TlsServerConfig ServerWith(const std::string& name) {
+  TlsServerConfig tls;
+  tls.cert_chain_file = SharedPki().File(name + ".pem");
+  tls.key_file = SharedPki().File(name + ".key");
+  return tls;
+}
 
 }  // namespace cdnlab::testing

@@ -18,17 +18,9 @@ namespace {
 using testing::ThrowawayPki;
 using testing::TlsTestServer;
 
-const ThrowawayPki& Pki() {
-  static const ThrowawayPki pki;
-  return pki;
-}
+using testing::ServerWith;
 
-TlsServerConfig ServerWith(const std::string& name) {
-  TlsServerConfig tls;
-  tls.cert_chain_file = Pki().File(name + ".pem");
-  tls.key_file = Pki().File(name + ".key");
-  return tls;
-}
+const ThrowawayPki& Pki() { return testing::SharedPki(); }
 
 TlsClientConfig ClientTrusting(const std::string& ca, const std::string& own = "") {
   TlsClientConfig tls;

@@ -24,17 +24,9 @@ using testing::ShellResult;
 using testing::ThrowawayPki;
 using testing::TlsTestServer;
 
-const ThrowawayPki& Pki() {
-  static const ThrowawayPki pki;
-  return pki;
-}
+using testing::ServerWith;
 
-TlsServerConfig ServerWith(const std::string& name) {
-  TlsServerConfig tls;
-  tls.cert_chain_file = Pki().File(name + ".pem");
-  tls.key_file = Pki().File(name + ".key");
-  return tls;
-}
+const ThrowawayPki& Pki() { return testing::SharedPki(); }
 
 TlsServerConfig MutualServer() {
   TlsServerConfig tls = ServerWith("server");
