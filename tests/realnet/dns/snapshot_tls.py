@@ -15,30 +15,13 @@ certificates required); on loopback:
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-CONTROLLER_DNS = ("127.0.3.1", 17153)  # from the scenario's realnet section
-
-
-def free_port(address="127.0.0.1"):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((address, 0))
-        return s.getsockname()[1]
-
-
-def kdig(address, port, *args):
-    out = subprocess.run(["kdig", "@" + address, "-p", str(port), "+time=1", "+retry=0"] + list(args),
-                         capture_output=True, text=True)
-    return out.stdout + out.stderr
-
-
-def answer(address, port):
-    out = kdig(address, port, "+short", "A", "cdn.example.net", "+subnet=10.1.0.0/24")
-    return out.strip() if re.fullmatch(r"[0-9.]+\n?", out) else None
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from follower_probes import CONTROLLER_DNS, answer, free_port, kdig  # noqa: E402
 
 
 def wait_for(what, predicate, seconds):
