@@ -3,6 +3,7 @@ loopback with kdig: the CDN name's answer for one client subnet, and free ports 
 import re
 import socket
 import subprocess
+import time
 
 CONTROLLER_DNS = ("127.0.3.1", 17153)  # from loopback_routing.yaml's realnet section
 
@@ -23,3 +24,13 @@ def answer(address, port):
     """The A answer for 10.1.0.0/24's clients, or None when the server gives none."""
     out = kdig(address, port, "+short", "A", "cdn.example.net", "+subnet=10.1.0.0/24")
     return out.strip() if re.fullmatch(r"[0-9.]+\n?", out) else None
+
+
+def wait_for(what, predicate, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"{what}: not within {seconds} s")

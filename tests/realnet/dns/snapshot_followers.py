@@ -21,22 +21,12 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from follower_probes import CONTROLLER_DNS, answer, free_port, kdig  # noqa: E402
+from follower_probes import CONTROLLER_DNS, answer, free_port, kdig, wait_for  # noqa: E402
 
 
 def serial(address, port):
     m = re.search(r"\tSOA\t\S+ \S+ (\d+) ", kdig(address, port, "SOA", "example.net"))
     return int(m.group(1)) if m else None
-
-
-def wait_for(what, predicate, seconds):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"{what}: not within {seconds} s")
 
 
 def main():

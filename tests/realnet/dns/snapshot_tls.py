@@ -18,20 +18,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from follower_probes import CONTROLLER_DNS, answer, free_port, kdig  # noqa: E402
-
-
-def wait_for(what, predicate, seconds):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"{what}: not within {seconds} s")
+from follower_probes import CONTROLLER_DNS, answer, free_port, kdig, wait_for  # noqa: E402
 
 
 def main():
