@@ -43,8 +43,7 @@ bool IpPrefix::Overlaps(const IpPrefix& o) const {
 
 AddressBits IpPrefix::LastBits() const {
   const std::uint8_t width = network_.Width();
-  const AddressBits all = width == 128 ? ~AddressBits{0} : (AddressBits{1} << width) - 1;
-  return network_.Bits() | (all & ~PrefixMaskBits(width, length_));
+  return network_.Bits() | (PrefixMaskBits(width, width) & ~PrefixMaskBits(width, length_));
 }
 
 std::string IpPrefix::ToString() const { return network_.ToString() + "/" + std::to_string(length_); }

@@ -17,7 +17,7 @@ void ScopeAggregationIndex::Append(RunList& runs, AddressBits first, AddressBits
 // with a stack of the open (enclosing) rows emits every address once, under the innermost
 // row that holds it, i.e. its longest match.
 void ScopeAggregationIndex::Sweep(const std::vector<const MappingEntry*>& rows, std::uint8_t width, RunList& runs) {
-  const AddressBits all = IpPrefix::Of(IpAddress::FromBits(width == 32 ? IpFamily::kV4 : IpFamily::kV6, 0), 0).LastBits();
+  const AddressBits all = PrefixMaskBits(width, width);  // the family's last address
   struct Open {
     AddressBits last;
     PopIndex pop;
