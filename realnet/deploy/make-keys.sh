@@ -20,9 +20,11 @@
 #   CONTROLLER_ADDRESS  address of the controller's --publish-snapshots (192.0.2.10)
 #   GATEWAY_ADDRESS     address of the federation gateway's API (192.0.2.40)
 #   DAYS                certificate lifetime in days (365)
+#   CDNLAB_GROUP        the group the services run as (cdnlab)
 #
 # Nothing existing is overwritten: the script stops at the first file that is already there.
-# Secrets are mode 0640, group cdnlab when that group exists (the units run as user cdnlab).
+# Secrets are mode 0640, group CDNLAB_GROUP when that group exists (the units run as user
+# cdnlab), else 0600.
 set -eu
 dir="${1:-/etc/cdnlab}"
 cdnlab="${CDNLAB:-cdnlab}"
@@ -31,6 +33,7 @@ dns_servers="${DNS_SERVERS:-dns-1 dns-2}"
 controller_address="${CONTROLLER_ADDRESS:-192.0.2.10}"
 gateway_address="${GATEWAY_ADDRESS:-192.0.2.40}"
 days="${DAYS:-365}"
+group="${CDNLAB_GROUP:-cdnlab}"
 
 fail() { echo "make-keys.sh: $*" >&2; exit 1; }
 command -v openssl >/dev/null || fail "openssl is not installed"
@@ -43,9 +46,14 @@ umask 077
 
 # Keeps a secret readable by the services, writable by nobody but root.
 secret_mode() {
-  if getent group cdnlab >/dev/null 2>&1; then chgrp cdnlab "$@"; chmod 0640 "$@"; else chmod 0600 "$@"; fi
+  if getent group "$group" >/dev/null 2>&1; then chgrp "$group" "$@"; chmod 0640 "$@"; else chmod 0600 "$@"; fi
 }
 public_mode() { chmod 0644 "$@"; }
+if getent group "$group" >/dev/null 2>&1; then
+  chgrp "$group" "$dir/keys" "$dir/tls"; chmod 0750 "$dir/keys" "$dir/tls"
+else
+  chmod 0700 "$dir/keys" "$dir/tls"
+fi
 
 # --- signed probe reports: one key pair per PoP ---
 for pop in $pops; do

@@ -2,8 +2,9 @@
 """The deployment example (realnet/deploy/) end to end, one network namespace per host.
 
 Every service runs the command line of its systemd unit, read from the unit and env files
-(systemd_unit.py; paths moved into a temporary directory), with the keys and certificates of
-make-keys.sh. Hosts from the example scenario: the controller, dns-1 and dns-2, three PoPs of
+(systemd_unit.py; paths moved into a temporary directory), as an unprivileged user with only
+the unit's AmbientCapabilities (setpriv), and writing only where ProtectSystem=strict lets it,
+with the keys and certificates of make-keys.sh (made for that user's group). Hosts from the example scenario: the controller, dns-1 and dns-2, three PoPs of
 two servers (probe agent, RUM test objects, federation agents), three client groups
 (responders), the RUM collector, the federation gateway, and a client running kdig and curl.
   0. `systemd-analyze verify` accepts every unit instance without a word;
@@ -33,6 +34,33 @@ import yaml
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from netns_lab import Lab, remove_stale  # noqa: E402
 from systemd_unit import ServiceCommand, UnitError  # noqa: E402
+
+
+# Who the services run as: the units say User=cdnlab, Group=cdnlab; Debian always has these.
+SERVICE_USER, SERVICE_GROUP = "nobody", "nogroup"
+# Flags naming what a service writes: under ProtectSystem=strict only its StateDirectory and
+# ReadWritePaths are writable.
+WRITING_FLAGS = ("--state-dir", "--journal", "--state-out", "--cache-dir")
+
+
+def as_unit_user(svc):
+    """setpriv in front of the command: the unit's user and only its AmbientCapabilities."""
+    caps = "".join(f",+{c.lower().removeprefix('cap_')}" for v in svc.setting("AmbientCapabilities") for c in v.split())
+    prefix = ["setpriv", f"--reuid={SERVICE_USER}", f"--regid={SERVICE_GROUP}", "--clear-groups", "--no-new-privs",
+              f"--inh-caps=-all{caps}", f"--bounding-set=-all{caps}"]
+    if caps:
+        prefix.append(f"--ambient-caps={caps[1:]}")
+    return prefix + svc.argv
+
+
+def check_writable(svc):
+    """Every path the command line writes lies in a StateDirectory or ReadWritePaths of the unit."""
+    writable = svc.state_directories + [p for v in svc.setting("ReadWritePaths") for p in v.split()]
+    for flag in WRITING_FLAGS:
+        path = svc.option(flag)
+        if path and not any(path == w or path.startswith(w.rstrip("/") + "/") for w in writable):
+            raise AssertionError(f"{svc.name}: {flag} {path} is read-only under ProtectSystem=strict "
+                                 f"(writable: {writable})")
 
 
 def host_of(endpoint):
@@ -73,7 +101,10 @@ class Deployment:
                 text = text.replace(old, new)
             with open(os.path.join(self.units, os.path.basename(unit)), "w") as f:
                 f.write(text)
-        self.keys = subprocess.run(["sh", os.path.join(deploy, "make-keys.sh"), self.etc], env=dict(os.environ, CDNLAB=binary),
+        # The services run as nobody:nogroup here (cdnlab:cdnlab in the units), so the keys are
+        # made for that group.
+        self.keys = subprocess.run(["sh", os.path.join(deploy, "make-keys.sh"), self.etc],
+                                   env=dict(os.environ, CDNLAB=binary, CDNLAB_GROUP=SERVICE_GROUP),
                                    capture_output=True, text=True)
         if self.keys.returncode != 0:
             raise AssertionError("make-keys.sh failed: " + self.keys.stderr)
@@ -169,17 +200,22 @@ def main():
         for name, addresses in hosts.items():
             lab.add_host(name, sorted(addresses))
 
-        # What systemd would make: state directories; and the agents' caches and origin.
+        # What systemd would make: state directories owned by the unit's user; and the agents'
+        # caches (the cache software's, writable by them) and origin.
+        os.chmod(work, 0o755)
         for _, svc in services:
-            for directory in svc.state_directories:
-                os.makedirs(directory, exist_ok=True)
+            check_writable(svc)
+            made = list(svc.state_directories)
             if svc.option("--cache-dir"):
-                os.makedirs(svc.option("--cache-dir"), exist_ok=True)
-                os.makedirs(svc.option("--origin-dir"), exist_ok=True)
+                made += [svc.option("--cache-dir"), svc.option("--origin-dir")]
+            for directory in made:
+                os.makedirs(directory, exist_ok=True)
+                shutil.chown(directory, SERVICE_USER, SERVICE_GROUP)
 
         def start(host, svc):
             logs[svc.name] = os.path.join(work, svc.name + ".log")
-            procs[svc.name] = lab.popen(host, svc.argv, stdout=open(logs[svc.name], "w"), stderr=subprocess.STDOUT)
+            procs[svc.name] = lab.popen(host, as_unit_user(svc), stdout=open(logs[svc.name], "w"),
+                                        stderr=subprocess.STDOUT)
 
         for host, svc in services:
             start(host, svc)
@@ -201,8 +237,14 @@ def main():
                 return None
             return frozenset(pop_of.get(a, "?" + a) for a in addresses)
 
+        def check_alive():
+            dead = {name: p.returncode for name, p in procs.items() if p.poll() is not None}
+            if dead:
+                raise AssertionError(f"services exited: {dead}")
+
         def agreed_mapping():
             """{group: PoPs} when every DNS server answers every group alike, else None."""
+            check_alive()
             mapping = {}
             for group, prefix in groups.items():
                 answers = {n: pops_answered(a, prefix) for n, a in name_servers.items()}
@@ -279,8 +321,7 @@ def main():
               + ", ".join(f"{g} -> {next(iter(p))}" for g, p in after.items()))
 
         # --- 5. nothing died; every signed report accepted ---
-        dead = {name: p.returncode for name, p in procs.items() if p.poll() is not None}
-        assert not dead, f"services exited: {dead}"
+        check_alive()
         procs[controller.name].terminate()
         procs[controller.name].wait(timeout=15)
         summary = wait_for("the controller's summary", lambda: re.search(r"(\d+) reports accepted, (\d+) rejected \(.*\)",
