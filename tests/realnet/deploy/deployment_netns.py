@@ -12,7 +12,8 @@ two servers (probe agent, RUM test objects, federation agents), three client gro
   2. the snapshot channel (mutual TLS) serves a DNS server's certificate and refuses curl
      without a client certificate and with one from another CA;
   3. the RUM page and each PoP server's test object are served; the federation API answers a
-     provider's bearer token over mutual TLS, and refuses a client without a certificate;
+     provider's bearer token over mutual TLS, and refuses a client without a certificate; a
+     purge through it completes and the object is gone from every server's cache;
   4. the PoP answering the first group loses its link: every answer, on every DNS server,
      moves to another PoP;
   5. no service died; the controller accepted signed reports and refused none.
@@ -20,6 +21,7 @@ two servers (probe agent, RUM test objects, federation agents), three client gro
   deployment_netns.py CDNLAB_BINARY SOURCE_DIR      (root: ip netns)
 """
 import glob
+import json
 import os
 import re
 import shutil
@@ -211,6 +213,20 @@ def main():
             for directory in made:
                 os.makedirs(directory, exist_ok=True)
                 shutil.chown(directory, SERVICE_USER, SERVICE_GROUP)
+        # Every server's cache holds the configuration's object, for the purge in step 3.
+        objects = [o["url"] for c in d.scenario["federation"]["configurations"] for o in c["objects"]]
+        cached = []
+        for _, svc in services:
+            if svc.option("--cache-dir"):
+                for url in objects:
+                    path = os.path.join(svc.option("--cache-dir"), url.split("://", 1)[1])
+                    os.makedirs(os.path.dirname(path), exist_ok=True)
+                    with open(path, "w") as f:
+                        f.write(url + "\n")
+                    cached.append(path)
+                for root, dirs, files in os.walk(svc.option("--cache-dir")):
+                    for name in dirs + files:
+                        shutil.chown(os.path.join(root, name), SERVICE_USER, SERVICE_GROUP)
 
         def start(host, svc):
             logs[svc.name] = os.path.join(work, svc.name + ".log")
@@ -301,6 +317,16 @@ def main():
         assert refused.returncode != 0, f"federation API without a client certificate: {refused.stdout}"
         print(f"federation API: {provider}'s token over mutual TLS 200; no client certificate refused "
               f"(curl {refused.returncode})")
+        # A purge through the gateway reaches the agents on every PoP server.
+        auth += ["--cert", f"{tls}/federation-client.pem", "--key", f"{tls}/federation-client.key"]
+        posted = curl("client", api, *auth, "-D", "-", "-H", "Content-Type: application/cdni; ptype=ci-trigger-command",
+                      "--data-binary", json.dumps({"trigger": {"type": "purge", "content.urls": objects}, "cdn-path": []}))
+        location = re.search(r"(?im)^location:\s*(\S+)", posted.stdout)
+        assert posted.returncode == 0 and " 201" in posted.stdout.splitlines()[0] and location, f"purge: {posted.stdout}"
+        wait_for("the purge complete", lambda: '"status": "complete"' in curl("client", location.group(1), *auth).stdout, 30)
+        left = [p for p in cached if os.path.exists(p)]
+        assert not left, f"purge complete, but still cached: {left}"
+        print(f"federation purge: complete, gone from all {len(cached)} server caches")
 
         # --- 4. a PoP fails ---
         first_group = next(iter(groups))
