@@ -92,6 +92,7 @@ class Deployment:
         for f in glob.glob(os.path.join(deploy, "etc/*.env")) + [os.path.join(deploy, "cdnlab.yaml")]:
             shutil.copy(f, self.etc)
         self.remap = {"/usr/local/bin/cdnlab": binary, "/etc/cdnlab": self.etc,
+                      "/var/lib/cdnlab": os.path.join(self.state_root, "cdnlab"),
                       "/var/cache/cdnlab": os.path.join(work, "var/cache/cdnlab"),
                       "/srv/cdnlab": os.path.join(work, "srv/cdnlab")}
         # The units with the paths moved, for systemd-analyze (the test reads the originals).
