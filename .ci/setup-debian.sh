@@ -34,6 +34,9 @@ packages=(
   openmpi-bin libopenmpi-dev
   # `cdnlab report` (issue 7): gnuplot renders the report's plots (svg terminal, no X needed)
   gnuplot-nox
+  # the deployment example's test (tests/realnet/deploy): network namespaces (ip), systemd-analyze
+  # verifies the units, python3-yaml reads the example's scenario
+  iproute2 systemd python3-yaml
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
 )
