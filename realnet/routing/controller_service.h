@@ -1,5 +1,7 @@
 #pragma once
 #include <array>
+#include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +19,7 @@
 #include "realnet/net/asio_datagram_transport.h"
 #include "realnet/net/unix_time_clock.h"
 #include "realnet/dns/authoritative_server.h"
+#include "realnet/routing/controller_state_file.h"
 #include "realnet/routing/probe_report_verifier.h"
 #include "scenarios/core/scenario.h"
 
@@ -40,6 +43,19 @@ class RoutingControllerService {
   void Start();
   void Stop();
 
+  // Restarts (see controller_state_file.h). Call before Start: restores the mapping (DNS answers
+  // from it at once, the next version follows it), the measurements and the report sequence
+  // numbers from `state`, then keeps them there: at every mapping change, every `save_every`
+  // and at Stop. Throws ControllerStateError naming file and field when the kept state is unusable.
+  void KeepStateIn(std::unique_ptr<ControllerStateFile> state, Duration save_every,
+                   std::function<void(const std::string&)> log);
+  // Reloads (SIGHUP). New PoP keys: see ProbeReportVerifier::SetPopKeys (throws, changing nothing).
+  void SetPopKeys(FederationIdentity pop_keys) { verifier_.SetPopKeys(std::move(pop_keys)); }
+  // The scenario's safely changeable values: the answer TTL and the PoPs' server addresses, for
+  // this process's DNS server at once (followers get them with the next snapshot). Returns why
+  // nothing changed ("" when applied): other zone or hostname, PoPs or groups added or removed.
+  std::string Reconfigure(const Scenario& scenario, const PolicySpec& policy);
+
   const MappingTable& Table() const { return controller_->Table(); }
   std::uint16_t DnsPort() const { return dns_->Port(); }
   std::uint64_t ReportsAccepted() const { return accepted_; }
@@ -59,21 +75,26 @@ class RoutingControllerService {
     LocalDnsSink(AuthoritativeAnswerer& answerer, std::vector<ResolverConfigSink*> next)
         : answerer_(answerer), next_(std::move(next)) {}
     void Serve(RealDnsServer* dns) { dns_ = dns; }
+    void AfterEach(std::function<void()> then) { then_ = std::move(then); }
     void Apply(const MappingDiff& diff) override {
       answerer_.ApplyDiff(diff);
       if (dns_ != nullptr) dns_->Refresh();
       for (ResolverConfigSink* sink : next_) {
         if (sink != nullptr) sink->Apply(diff);
       }
+      if (then_) then_();
     }
 
    private:
     AuthoritativeAnswerer& answerer_;
     std::vector<ResolverConfigSink*> next_;
     RealDnsServer* dns_ = nullptr;
+    std::function<void()> then_;
   };
 
   void OnReport(const Bytes& payload);
+  void SaveState();
+  void ScheduleSave();
 
   RoutingCatalog catalog_;
   ProbeReportVerifier verifier_;
@@ -89,6 +110,10 @@ class RoutingControllerService {
   LocalDnsSink sink_;
   std::unique_ptr<MappingController> controller_;
   std::unique_ptr<RealDnsServer> dns_;
+  std::unique_ptr<ControllerStateFile> state_;
+  Duration save_every_{};
+  std::function<void(const std::string&)> log_;
+  std::optional<TimerId> save_timer_;
   bool running_ = false;
   std::uint64_t accepted_ = 0;
   std::array<std::uint64_t, kReportRefusals.size()> refused_{};
