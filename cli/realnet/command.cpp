@@ -148,8 +148,9 @@ void KeepControllerState(RoutingControllerService& controller, const ServiceOpti
 // SIGHUP: the --pop-keys file, and the scenario's answer TTL and PoP servers. Both files are
 // read and checked before anything changes; a bad one changes nothing.
 // `applied_keys`: the keys in force, to go back to when the scenario is refused.
-std::string ReloadController(RoutingControllerService& controller, const ServiceOptions& o,
-                             FederationIdentity& applied_keys, const std::function<void(const std::string&)>& log) {
+std::string ReloadController(RoutingControllerService& controller, SnapshotPublisher* snapshots,
+                             const ServiceOptions& o, FederationIdentity& applied_keys,
+                             const std::function<void(const std::string&)>& log) {
   const Scenario s = LoadScenarioFile(o.scenario);  // throws FILE:LINE: ... on a bad file
   const PolicySpec* policy = nullptr;
   for (const auto& p : s.policies) {
@@ -164,6 +165,7 @@ std::string ReloadController(RoutingControllerService& controller, const Service
     return o.scenario + ": " + why;
   }
   if (keys) applied_keys = *keys;
+  if (snapshots) snapshots->Reconfigure(RealnetCatalog(s), ControllerAnswererConfig(s, *policy));
   log(fmt::format("reloaded {}{}: answer TTL {} s", o.scenario, o.pop_keys.empty() ? "" : " and " + o.pop_keys,
                   s.dns.ttl_s));
   return "";
@@ -254,7 +256,7 @@ void RunController(const ServiceOptions& o) {
     controller.Stop();  // saves the state (with --state-dir)
     if (snapshots) snapshots->Stop();
   };
-  hooks.reload = [&] { return ReloadController(controller, o, applied_keys, log); };
+  hooks.reload = [&] { return ReloadController(controller, snapshots.get(), o, applied_keys, log); };
   ServiceRunner runner(io, "controller");
   runner.Run(hooks, RunLimits{o.for_s, o.drain_timeout_s});
   std::cerr << fmt::format("cdnlab realnet controller: {} reports accepted, {} rejected ({}), mapping version {}\n",

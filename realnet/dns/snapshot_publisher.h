@@ -43,6 +43,12 @@ class SnapshotPublisher final : public ResolverConfigSink {
   std::uint16_t Port() const { return http_.Port(); }
 
   void Apply(const MappingDiff& diff) override;
+  // A reloaded TTL or PoP servers (SIGHUP): in every snapshot from the next version on (followers
+  // take only newer versions, so the current one is not re-signed).
+  void Reconfigure(const RoutingCatalog& catalog, AuthoritativeConfig dns) {
+    pops_ = catalog.pops;
+    dns_ = WithApexDefaults(std::move(dns));
+  }
   std::uint64_t Version() const { return table_.Version(); }
   std::uint64_t SnapshotsServed() const { return served_; }
 
