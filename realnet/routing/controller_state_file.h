@@ -63,7 +63,7 @@ class ControllerStateFile {
 
  private:
   std::string dir_;
-  const RoutingCatalog& catalog_;
+  RoutingCatalog catalog_;  // a copy: only ids and prefixes are read
   std::string zone_;
 };
 

@@ -206,8 +206,8 @@ def main():
         assert controller("--for", "1", "--discard-bad-state").wait(timeout=10) == 0
         assert [n for n in os.listdir(state_dir) if n.startswith("controller-state.json.bad-")], "nothing set aside"
         print("a corrupt state file is refused naming file and field; --discard-bad-state sets it aside")
-    except AssertionError as e:
-        print("FAIL:", e)
+    except (AssertionError, OSError, KeyError, ValueError) as e:
+        print("FAIL:", repr(e))
         for name in logs:
             print(f"--- {name} ---\n" + log_of(name)[-3000:])
         return 1
