@@ -147,10 +147,8 @@ void KeepControllerState(RoutingControllerService& controller, const ServiceOpti
 
 // SIGHUP: the --pop-keys file, and the scenario's answer TTL and PoP servers. Both files are
 // read and checked before anything changes; a bad one changes nothing.
-// `applied_keys`: the keys in force, to go back to when the scenario is refused.
 std::string ReloadController(RoutingControllerService& controller, SnapshotPublisher* snapshots,
-                             const ServiceOptions& o, FederationIdentity& applied_keys,
-                             const std::function<void(const std::string&)>& log) {
+                             const ServiceOptions& o, const std::function<void(const std::string&)>& log) {
   const Scenario s = LoadScenarioFile(o.scenario);  // throws FILE:LINE: ... on a bad file
   const PolicySpec* policy = nullptr;
   for (const auto& p : s.policies) {
@@ -158,14 +156,21 @@ std::string ReloadController(RoutingControllerService& controller, SnapshotPubli
   }
   if (policy == nullptr) return o.scenario + ": the scenario no longer lists policy '" + o.name + "'";
   std::optional<FederationIdentity> keys;
-  if (!o.pop_keys.empty()) keys = ReadPopPublicKeysFile(o.pop_keys, RealnetCatalog(s));  // throws FILE:LINE
-  if (keys) controller.SetPopKeys(*keys);  // throws (and changes nothing) if no report could be accepted
-  if (std::string why = controller.Reconfigure(s, *policy); !why.empty()) {
-    if (keys) controller.SetPopKeys(applied_keys);
-    return o.scenario + ": " + why;
+  if (!o.pop_keys.empty()) {
+    keys = ReadPopPublicKeysFile(o.pop_keys, RealnetCatalog(s));  // throws FILE:LINE: ...
+    ProbeReportVerifierConfig checks;
+    checks.pop_keys = *keys;
+    checks.accept_unsigned = o.accept_unsigned_reports;
+    const RoutingCatalog catalog = RealnetCatalog(s);
+    try {
+      ProbeReportVerifier would_accept(catalog, checks);  // what SetPopKeys checks, before anything changes
+    } catch (const std::invalid_argument& e) {
+      return o.pop_keys + ": " + e.what();
+    }
   }
-  if (keys) applied_keys = *keys;
+  if (std::string why = controller.Reconfigure(s, *policy); !why.empty()) return o.scenario + ": " + why;
   if (snapshots) snapshots->Reconfigure(RealnetCatalog(s), ControllerAnswererConfig(s, *policy));
+  if (keys) controller.SetPopKeys(*keys);  // withdraws PoPs left without a key: a new version
   log(fmt::format("reloaded {}{}: answer TTL {} s", o.scenario, o.pop_keys.empty() ? "" : " and " + o.pop_keys,
                   s.dns.ttl_s));
   return "";
@@ -179,7 +184,6 @@ void RunController(const ServiceOptions& o) {
   }
   if (policy == nullptr) throw CLI::ValidationError("--policy", "the scenario lists no policy '" + o.name + "'");
   ProbeReportVerifierConfig report_checks = ReportChecks(o, s);  // before any socket is opened
-  FederationIdentity applied_keys = report_checks.pop_keys;
   boost::asio::io_context io;
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
@@ -256,7 +260,7 @@ void RunController(const ServiceOptions& o) {
     controller.Stop();  // saves the state (with --state-dir)
     if (snapshots) snapshots->Stop();
   };
-  hooks.reload = [&] { return ReloadController(controller, snapshots.get(), o, applied_keys, log); };
+  hooks.reload = [&] { return ReloadController(controller, snapshots.get(), o, log); };
   ServiceRunner runner(io, "controller");
   runner.Run(hooks, RunLimits{o.for_s, o.drain_timeout_s});
   std::cerr << fmt::format("cdnlab realnet controller: {} reports accepted, {} rejected ({}), mapping version {}\n",

@@ -119,6 +119,18 @@ void RoutingControllerService::ScheduleSave() {
   });
 }
 
+void RoutingControllerService::SetPopKeys(FederationIdentity pop_keys) {
+  verifier_.SetPopKeys(std::move(pop_keys));
+  std::vector<bool> withdrawn(catalog_.pops.size());
+  for (PopIndex p = 0; p < catalog_.pops.size(); ++p) withdrawn[p] = !verifier_.MayReport(catalog_.pops[p].id);
+  withdrawn_.Set(withdrawn);
+  if (!withdrawn_added_ && withdrawn_.Any()) {
+    controller_->AddAdjuster(withdrawn_);  // only from the first withdrawal: nothing changes before
+    withdrawn_added_ = true;
+  }
+  if (running_) controller_->RecomputeNow();
+}
+
 std::string RoutingControllerService::Reconfigure(const Scenario& s, const PolicySpec& policy) {
   const RoutingCatalog next = RealnetCatalog(s);
   const AuthoritativeConfig dns = WithApexDefaults(ControllerAnswererConfig(s, policy));

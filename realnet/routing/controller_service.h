@@ -21,6 +21,7 @@
 #include "realnet/dns/authoritative_server.h"
 #include "realnet/routing/controller_state_file.h"
 #include "realnet/routing/probe_report_verifier.h"
+#include "realnet/routing/withdrawn_pops.h"
 #include "scenarios/core/scenario.h"
 
 namespace cdnlab {
@@ -49,8 +50,10 @@ class RoutingControllerService {
   // and at Stop. Throws ControllerStateError naming file and field when the kept state is unusable.
   void KeepStateIn(std::unique_ptr<ControllerStateFile> state, Duration save_every,
                    std::function<void(const std::string&)> log);
-  // Reloads (SIGHUP). New PoP keys: see ProbeReportVerifier::SetPopKeys (throws, changing nothing).
-  void SetPopKeys(FederationIdentity pop_keys) { verifier_.SetPopKeys(std::move(pop_keys)); }
+  // Reloads (SIGHUP). New PoP keys: see ProbeReportVerifier::SetPopKeys (throws, changing
+  // nothing). A PoP that can no longer report is withdrawn from the mapping at once (a new
+  // version); a PoP given a key again comes back as its measurements do.
+  void SetPopKeys(FederationIdentity pop_keys);
   // The scenario's safely changeable values: the answer TTL and the PoPs' server addresses, for
   // this process's DNS server at once (followers get them with the next snapshot). Returns why
   // nothing changed ("" when applied): other zone or hostname, PoPs or groups added or removed.
@@ -110,6 +113,8 @@ class RoutingControllerService {
   LocalDnsSink sink_;
   std::unique_ptr<MappingController> controller_;
   std::unique_ptr<RealDnsServer> dns_;
+  WithdrawnPops withdrawn_;  // an adjuster of controller_ once a reload first withdraws a PoP
+  bool withdrawn_added_ = false;
   std::unique_ptr<ControllerStateFile> state_;
   Duration save_every_{};
   std::function<void(const std::string&)> log_;

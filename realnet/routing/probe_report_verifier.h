@@ -53,6 +53,8 @@ class ProbeReportVerifier {
   // now on, a PoP added is accepted; the sequence numbers seen stay. Throws like the
   // constructor, and then changes nothing.
   void SetPopKeys(FederationIdentity pop_keys);
+  // True when a report from `pop` could be accepted: it has a key, or unsigned reports are taken.
+  bool MayReport(const std::string& pop) const { return config_.accept_unsigned || config_.pop_keys.Knows(pop); }
   // The last sequence number accepted from a PoP. Kept across a controller restart, so that a
   // report captured before the restart cannot be replayed after it.
   std::optional<std::uint64_t> LastSequence(PopIndex pop) const { return last_sequence_.at(pop); }

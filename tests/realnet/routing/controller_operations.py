@@ -7,9 +7,10 @@ probe agents on loopback, every port picked free at run time:
      saved); restarted with the same --state-dir and no agent running, its DNS gives the same
      answer at once, and the snapshot endpoint serves a version >= the last one;
   2. SIGHUP: a kdig loop runs while the scenario's TTL changes and pop-b's key leaves the
-     --pop-keys file: no query is lost, the new TTL shows, pop-b's reports are then refused
-     (unknown_pop) while pop-a's still count; a broken scenario or key file on SIGHUP keeps the
-     old configuration and the log names the file and line;
+     --pop-keys file: no query is lost, the new TTL shows, g1 is answered with pop-a only (pop-b
+     withdrawn, in a newer snapshot version), pop-b's reports are then refused (unknown_pop)
+     while pop-a's still count; a broken scenario or key file on SIGHUP keeps the old
+     configuration and the log names the file and line;
   3. a corrupt state file stops the start naming file and field; --discard-bad-state sets it
      aside and starts cold.
 
@@ -144,13 +145,14 @@ def main():
 
         # 2. SIGHUP under a kdig loop: new TTL and pop-b's key removed; no query lost
         agent("pop-a")
-        results = []
+        results, times = [], []
         looping = threading.Event()
         looping.set()
 
         def loop():
             while looping.is_set():
                 results.append(kdig_answer())
+                times.append(time.time())
                 time.sleep(0.02)
 
         thread = threading.Thread(target=loop)
@@ -161,6 +163,7 @@ def main():
             f.write(keys["pop-a"])
         procs["controller"].send_signal(signal.SIGHUP)
         wait_for("the new TTL", lambda: results and results[-1] and results[-1][1] == 9, 5)
+        reloaded_at = time.time() + 0.2  # answers from here on come after the whole reload
         agent("pop-b")  # its key is gone: refused as unknown_pop from now on
         time.sleep(2.5)
         # broken files: the old configuration stays, the log names file and line
@@ -180,6 +183,10 @@ def main():
         ttls = sorted({r[1] for r in results if r})
         assert not failures, f"{len(failures)} of {len(results)} queries got no answer across the reloads"
         assert 9 in ttls and 11 not in ttls, f"TTLs seen {ttls}: 9 after the reload, never 11 (bad key file)"
+        late = {r[0] for r, t in zip(results, times) if t > reloaded_at}
+        assert late == {"127.0.2.1"}, f"pop-b withdrawn with its key: g1 must get pop-a only, got {late}"
+        version_reloaded = snapshot_version()
+        assert version_reloaded > version_after, f"the withdrawal must publish a newer version: {version_reloaded}"
         log = log_of("controller")
         assert re.search(r"reload failed.*scenario\.yaml:\d+", log), "the log must name the scenario file and line"
         assert re.search(r"reload failed.*pop-keys:1", log), "the log must name the key file and line"
@@ -189,7 +196,8 @@ def main():
         summary = re.findall(r"(\d+) reports accepted, \d+ rejected \(.*unknown_pop (\d+)", log_of("controller"))[-1]
         assert int(summary[0]) > 0 and int(summary[1]) > 0, f"pop-a accepted and pop-b refused after the reload: {summary}"
         print(f"SIGHUP: {len(results)} queries, none lost, TTLs {ttls}; pop-b refused {summary[1]} times after its "
-              "key left; broken files kept the old configuration")
+              "key left and g1 moved to pop-a (snapshot version {version_after} -> {version_reloaded}); broken files kept "
+              "the old configuration")
 
         # 3. a corrupt state file: refused by name, or set aside with --discard-bad-state
         write_scenario(5)
