@@ -96,10 +96,10 @@ def main():
         procs[name].send_signal(signal.SIGTERM)
         return procs[name].wait(timeout=timeout)
 
-    def kdig_answer():
-        """(address, TTL) of the A answer for g1's subnet, or None."""
+    def kdig_answer(subnet="10.1.0.0/24"):
+        """(address, TTL) of the A answer for a subnet (g1's by default), or None."""
         out = subprocess.run(["kdig", f"@{CONTROLLER_IP}", "-p", str(dns_port), "+time=1", "+retry=0", "+noall",
-                              "+answer", "A", "cdn.example.net", "+subnet=10.1.0.0/24"],
+                              "+answer", "A", "cdn.example.net", "+subnet=" + subnet],
                              capture_output=True, text=True).stdout
         m = re.search(r"cdn\.example\.net\.\s+(\d+)\s+IN\s+A\s+([0-9.]+)", out)
         return (m.group(2), int(m.group(1))) if m else None
@@ -185,6 +185,8 @@ def main():
         assert 9 in ttls and 11 not in ttls, f"TTLs seen {ttls}: 9 after the reload, never 11 (bad key file)"
         late = {r[0] for r, t in zip(results, times) if t > reloaded_at}
         assert late == {"127.0.2.1"}, f"pop-b withdrawn with its key: g1 must get pop-a only, got {late}"
+        g2 = kdig_answer("10.2.0.0/24")
+        assert g2 and g2[0] == "127.0.2.1", f"pop-b withdrawn with its key: g2 must get pop-a, got {g2}"
         version_reloaded = snapshot_version()
         assert version_reloaded > version_after, f"the withdrawal must publish a newer version: {version_reloaded}"
         log = log_of("controller")
@@ -196,8 +198,8 @@ def main():
         summary = re.findall(r"(\d+) reports accepted, \d+ rejected \(.*unknown_pop (\d+)", log_of("controller"))[-1]
         assert int(summary[0]) > 0 and int(summary[1]) > 0, f"pop-a accepted and pop-b refused after the reload: {summary}"
         print(f"SIGHUP: {len(results)} queries, none lost, TTLs {ttls}; pop-b refused {summary[1]} times after its "
-              "key left and g1 moved to pop-a (snapshot version {version_after} -> {version_reloaded}); broken files kept "
-              "the old configuration")
+              f"key left, g1 and g2 answered with pop-a (snapshot version {version_after} -> {version_reloaded}); "
+              "broken files kept the old configuration")
 
         # 3. a corrupt state file: refused by name, or set aside with --discard-bad-state
         write_scenario(5)
