@@ -111,10 +111,10 @@ class RoutingControllerService {
   std::unique_ptr<SelectionPolicy> policy_;
   AuthoritativeAnswerer answerer_;
   LocalDnsSink sink_;
-  std::unique_ptr<MappingController> controller_;
-  std::unique_ptr<RealDnsServer> dns_;
   WithdrawnPops withdrawn_;  // an adjuster of controller_ once a reload first withdraws a PoP
   bool withdrawn_added_ = false;
+  std::unique_ptr<MappingController> controller_;
+  std::unique_ptr<RealDnsServer> dns_;
   std::unique_ptr<ControllerStateFile> state_;
   Duration save_every_{};
   std::function<void(const std::string&)> log_;

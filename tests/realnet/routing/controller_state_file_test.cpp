@@ -62,7 +62,7 @@ class ControllerStateFileTest : public ::testing::Test {
   RoutingCatalog catalog_ = TwoByTwo();
 };
 
-TEST_F(ControllerStateFileTest, NoFileMeansACold) {
+TEST_F(ControllerStateFileTest, NoFileMeansAColdStart) {
   ControllerStateFile file(dir_.string(), catalog_, "example.net");
   EXPECT_FALSE(file.Load(SimTime(0), 0).has_value());
 }
