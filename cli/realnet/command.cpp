@@ -19,6 +19,7 @@
 #include "realnet/routing/catalog.h"
 #include "realnet/dns/authoritative_server.h"
 #include "realnet/routing/controller_service.h"
+#include "realnet/routing/controller_state_file.h"
 #include "realnet/routing/pop_keys.h"
 #include "scenarios/loader/scenario_loader.h"
 #include "realnet/net/asio_clock.h"
@@ -83,6 +84,10 @@ struct ServiceOptions {
   std::string key_file;               // probe-agent only: the PoP's secret key file
   bool unsigned_reports = false;      // probe-agent only: send reports unsigned (no --key-file)
   TlsServerConfig tls;               // controller only: HTTPS (mutual with a client CA) for --publish-snapshots
+  std::string state_dir;              // controller only: where the mapping and measurements are kept
+  double state_save_every_s = 10;     // controller only: how often the measurements are saved
+  bool discard_bad_state = false;     // controller only: set an unusable state file aside and start cold
+  double drain_timeout_s = 10;        // after SIGTERM: the longest wait for work in flight
 };
 
 // The secret in a file (whitespace around it ignored): what a snapshot signing key derives from.
@@ -98,22 +103,6 @@ std::string ReadSecretFile(const std::string& path, const std::string& flag) {
 }
 
 constexpr const char* kSnapshotSigner = "controller";
-
-// Runs `io` until a signal arrives or `for_s` seconds pass (when > 0).
-void RunUntilStopped(boost::asio::io_context& io, AsioClock& clock, double for_s, const std::function<void()>& stop) {
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int) {
-    stop();
-    io.stop();
-  });
-  if (for_s > 0) {
-    clock.ScheduleAfter(FromSeconds(for_s), [&] {
-      stop();
-      io.stop();
-    });
-  }
-  io.run();
-}
 
 // How the controller authenticates probe reports: the PoPs' public keys, or the explicit
 // --accept-unsigned-reports (never silently).
@@ -132,6 +121,59 @@ ProbeReportVerifierConfig ReportChecks(const ServiceOptions& o, const Scenario& 
   checks.accept_unsigned = o.accept_unsigned_reports;
   checks.max_skew_ms = static_cast<std::int64_t>(o.report_max_skew_s * 1000);
   return checks;
+}
+
+// --state-dir: restore what the last run kept, or (with --discard-bad-state) set an unusable
+// file aside and start cold; without that flag an unusable file stops the start, naming it.
+void KeepControllerState(RoutingControllerService& controller, const ServiceOptions& o, const Scenario& s,
+                         const std::function<void(const std::string&)>& log) {
+  const Duration every = FromSeconds(o.state_save_every_s);
+  auto file = std::make_unique<ControllerStateFile>(o.state_dir, RealnetCatalog(s), s.dns.zone);
+  try {
+    controller.KeepStateIn(std::move(file), every, log);
+  } catch (const ControllerStateError& e) {
+    if (!o.discard_bad_state) {
+      throw CLI::ValidationError("--state-dir", std::string(e.what()) +
+                                                    " (fix or remove it, or start with --discard-bad-state)");
+    }
+    file = std::make_unique<ControllerStateFile>(o.state_dir, RealnetCatalog(s), s.dns.zone);
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    log(fmt::format("{}; --discard-bad-state: moved to {}, starting cold", e.what(), file->SetAside(now_ms)));
+    controller.KeepStateIn(std::move(file), every, log);
+  }
+}
+
+// SIGHUP: the --pop-keys file, and the scenario's answer TTL and PoP servers. Both files are
+// read and checked before anything changes; a bad one changes nothing.
+std::string ReloadController(RoutingControllerService& controller, SnapshotPublisher* snapshots,
+                             const ServiceOptions& o, const std::function<void(const std::string&)>& log) {
+  const Scenario s = LoadScenarioFile(o.scenario);  // throws FILE:LINE: ... on a bad file
+  const PolicySpec* policy = nullptr;
+  for (const auto& p : s.policies) {
+    if (p.name == o.name) policy = &p;
+  }
+  if (policy == nullptr) return o.scenario + ": the scenario no longer lists policy '" + o.name + "'";
+  std::optional<FederationIdentity> keys;
+  if (!o.pop_keys.empty()) {
+    keys = ReadPopPublicKeysFile(o.pop_keys, RealnetCatalog(s));  // throws FILE:LINE: ...
+    ProbeReportVerifierConfig checks;
+    checks.pop_keys = *keys;
+    checks.accept_unsigned = o.accept_unsigned_reports;
+    const RoutingCatalog catalog = RealnetCatalog(s);
+    try {
+      ProbeReportVerifier would_accept(catalog, checks);  // what SetPopKeys checks, before anything changes
+    } catch (const std::invalid_argument& e) {
+      return o.pop_keys + ": " + e.what();
+    }
+  }
+  if (std::string why = controller.Reconfigure(s, *policy); !why.empty()) return o.scenario + ": " + why;
+  if (snapshots) snapshots->Reconfigure(RealnetCatalog(s), ControllerAnswererConfig(s, *policy));
+  if (keys) controller.SetPopKeys(*keys);  // withdraws PoPs left without a key: a new version
+  log(fmt::format("reloaded {}{}: answer TTL {} s", o.scenario, o.pop_keys.empty() ? "" : " and " + o.pop_keys,
+                  s.dns.ttl_s));
+  return "";
 }
 
 void RunController(const ServiceOptions& o) {
@@ -194,6 +236,8 @@ void RunController(const ServiceOptions& o) {
   // then the snapshot followers.
   RoutingControllerService controller(s, *policy, io, clock, transport, metrics, std::move(report_checks),
                                       {knot.get(), updates.get(), snapshots.get()});
+  const auto log = LineLogger("controller");
+  if (!o.state_dir.empty()) KeepControllerState(controller, o, s, log);
   controller.Start();
   if (snapshots) {
     std::cerr << fmt::format("cdnlab realnet controller: signed mapping snapshots on {}://{}:{}{}\n",
@@ -202,13 +246,23 @@ void RunController(const ServiceOptions& o) {
   }
   std::cerr << fmt::format("cdnlab realnet controller: policy {}, reports on {}, DNS on {}:{}\n", policy->name,
                            s.realnet.controller.ToString(), s.realnet.dns.address.ToString(), controller.DnsPort());
-  RunUntilStopped(io, clock, o.for_s, [&] {
+  ServiceHooks hooks;
+  // Draining: the snapshot publisher takes no new followers and answers the held polls; DNS
+  // keeps answering until the end of the drain (Knot, too, answers until it stops).
+  hooks.drain = [&] {
+    if (snapshots) snapshots->Drain();
+  };
+  hooks.drained = [&] { return !snapshots || snapshots->Drained(); };
+  hooks.stop = [&] {
     if (!o.state_out.empty()) {
       std::ofstream(o.state_out, std::ios::trunc) << controller.StateJson().dump(2) << '\n';
     }
-    controller.Stop();
+    controller.Stop();  // saves the state (with --state-dir)
     if (snapshots) snapshots->Stop();
-  });
+  };
+  hooks.reload = [&] { return ReloadController(controller, snapshots.get(), o, log); };
+  ServiceRunner runner(io, "controller");
+  runner.Run(hooks, RunLimits{o.for_s, o.drain_timeout_s});
   std::cerr << fmt::format("cdnlab realnet controller: {} reports accepted, {} rejected ({}), mapping version {}\n",
                            controller.ReportsAccepted(), controller.ReportsRejected(), controller.RefusalSummary(),
                            controller.Table().Version());
@@ -252,7 +306,7 @@ void RunProbeAgent(const ServiceOptions& o) {
   std::cerr << fmt::format("cdnlab realnet probe-agent: PoP {} probing with {}, reporting to {} ({})\n", o.name,
                            agent.Method() == ProbeMethod::kIcmp ? "ICMP echo" : "UDP", s.realnet.controller.ToString(),
                            secret ? "signed" : "UNSIGNED");
-  RunUntilStopped(io, clock, o.for_s, [&] { agent.Stop(); });
+  RunUntilSignalled(io, o.for_s, [&] { agent.Stop(); }, "probe-agent");
   std::cerr << fmt::format("cdnlab realnet probe-agent: {} reports sent\n", agent.ReportsSent());
 }
 
@@ -270,7 +324,7 @@ void RunResponder(const ServiceOptions& o) {
   responder.Start();
   std::cerr << fmt::format("cdnlab realnet responder: group {} on {}:{}\n", o.name, address->ToString(),
                            s.realnet.responder_port);
-  RunUntilStopped(io, clock, o.for_s, [&] { responder.Stop(); });
+  RunUntilSignalled(io, o.for_s, [&] { responder.Stop(); }, "responder");
   std::cerr << fmt::format("cdnlab realnet responder: {} probes echoed\n", responder.Echoed());
 }
 
@@ -303,6 +357,16 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
                     "Refuse reports whose sent-at time is further than this many seconds from the controller's clock")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
+    cmd->add_option("--state-dir", options->state_dir,
+                    "Keep the mapping (table and version), the measurements and the report sequence numbers in "
+                    "DIR/controller-state.json; a restart answers DNS from them at once and continues the versions");
+    cmd->add_option("--state-save-every", options->state_save_every_s,
+                    "Save the measurements this often, in seconds (the mapping is saved at every change and at exit)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_flag("--discard-bad-state", options->discard_bad_state,
+                  "A corrupt or foreign state file is renamed to controller-state.json.bad-<unix ms> and the "
+                  "controller starts cold (default: refuse to start, naming the file and field)");
     cmd->add_option("--knotc-socket", options->knotc_socket,
                     "Knot's control socket: `knotc -f zone-reload ZONE` after each write, then TXT "
                     "_cdnlab-mapping.<zone> must show the new version");
@@ -317,6 +381,7 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
   }
   cmd->add_option("--for", options->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
       ->check(CLI::NonNegativeNumber);
+  if (name == "controller") AddDrainTimeoutFlag(cmd, options->drain_timeout_s);
   cmd->callback([options, run, name] {
     ExitOnServiceError(name, [&] { run(*options); });
   });
@@ -370,10 +435,28 @@ void RunDns(const DnsOptions& options) {
   const bool loaded = answerer.Table().Version() > 0;
   log(fmt::format("{} on {} port {} (UDP and TCP), answering from {}", loaded ? answerer.Config().hostname : "no zone yet",
                   where, server.Port(), loaded ? source : source + " (REFUSED until a snapshot arrives)"));
-  RunUntilSignalled(io, 0, [&] {
+  ServiceHooks hooks;
+  // No drain, as Knot: on SIGTERM the server stops answering and resolvers retry the zone's
+  // other name servers. The process stops at once (state: the follower's kept snapshot).
+  hooks.stop = [&] {
     if (follower) follower->Stop();
     server.Stop();
-  });
+  };
+  if (!options.config.empty()) {
+    // SIGHUP: the mapping file again (rows, TTL, PoPs, zone); a bad file keeps the old mapping.
+    hooks.reload = [&] {
+      const StaticMappingConfig config = LoadStaticMappingFile(options.config);  // throws FILE:LINE: ...
+      AuthoritativeAnswerer fresh(config.catalog, config.dns);
+      MappingTable table;
+      fresh.ApplyDiff(table.Replace(config.rows));
+      answerer = std::move(fresh);
+      server.Refresh();
+      log(fmt::format("reloaded {} ({} mapping rows, answer TTL {} s)", options.config, config.rows.size(),
+                      std::chrono::duration_cast<std::chrono::seconds>(answerer.Config().ttl).count()));
+      return std::string();
+    };
+  }
+  ServiceRunner(io, "dns").Run(hooks, RunLimits{});
   const auto s = server.Stats();
   log(fmt::format("stopped after {} UDP and {} TCP queries ({} errors sent, {} dropped), mapping version {}",
                   s.udp_queries, s.tcp_queries, s.errors_sent, s.dropped, answerer.Table().Version()));

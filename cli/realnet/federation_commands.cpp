@@ -55,7 +55,7 @@ void RunGateway(const FederationOptions& o) {
   gateway.Start();
   std::cerr << fmt::format("cdnlab realnet {}: HTTP API on {}/triggers, journal {}\n", who, gateway.HttpBaseUrl(),
                            o.journal);
-  RunUntilSignalled(io, o.for_s, [&] { gateway.Stop(); });
+  RunUntilSignalled(io, o.for_s, [&] { gateway.Stop(); }, who);
   std::cerr << fmt::format("cdnlab realnet {}: stopped with {} commands known\n", who,
                            gateway.Gateway().StatusIds().size());
 }
@@ -67,7 +67,7 @@ void RunAgent(const FederationOptions& o) {
   FederationAgentService agent(s, o.server, o.cache_dir, o.origin_dir, io, LineLogger(who));
   agent.Start();
   std::cerr << fmt::format("cdnlab realnet {}: cache {}, origin {}\n", who, o.cache_dir, o.origin_dir);
-  RunUntilSignalled(io, o.for_s, [&] { agent.Stop(); });
+  RunUntilSignalled(io, o.for_s, [&] { agent.Stop(); }, who);
   std::cerr << fmt::format("cdnlab realnet {}: stopped after {} commands applied\n", who,
                            agent.Agent().AppliedCommands().size());
 }

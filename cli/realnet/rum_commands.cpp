@@ -28,6 +28,7 @@ struct RumOptions {
   std::string listen;
   int object_port = 0;
   double for_s = 0;  // 0: until SIGINT/SIGTERM
+  double drain_timeout_s = 10;  // after SIGTERM: the longest wait for replies in flight
   std::string state_out;
   double rate_per_s = 2;
   double burst = 10;
@@ -56,10 +57,14 @@ void RunCollector(const RumOptions& o) {
   std::cerr << fmt::format("cdnlab realnet rum-collector: policy {}, page at http://{}:{}/, test objects on port {}",
                            policy->ResultLabel(), config.listen.address.ToString(), collector.Port(), o.object_port)
             << std::endl;
-  RunUntilSignalled(io, o.for_s, [&] {
+  ServiceHooks hooks;
+  hooks.drain = [&] { collector.Drain(); };
+  hooks.drained = [&] { return collector.Drained(); };
+  hooks.stop = [&] {
     if (!o.state_out.empty()) std::ofstream(o.state_out, std::ios::trunc) << collector.StateJson().dump(2) << '\n';
     collector.Stop();
-  });
+  };
+  ServiceRunner(io, "rum-collector").Run(hooks, RunLimits{o.for_s, o.drain_timeout_s});
 }
 
 void RunObjectServer(const RumOptions& o) {
@@ -73,7 +78,11 @@ void RunObjectServer(const RumOptions& o) {
   std::cerr << fmt::format("cdnlab realnet rum-object-server: on {}:{}, {} bytes after {} ms",
                            config.listen.address.ToString(), server.Port(), o.object_bytes, o.delay_ms)
             << std::endl;
-  RunUntilSignalled(io, o.for_s, [&] { server.Stop(); });
+  ServiceHooks hooks;
+  hooks.drain = [&] { server.Drain(); };
+  hooks.drained = [&] { return server.Drained(); };
+  hooks.stop = [&] { server.Stop(); };
+  ServiceRunner(io, "rum-object-server").Run(hooks, RunLimits{o.for_s, o.drain_timeout_s});
   std::cerr << fmt::format("cdnlab realnet rum-object-server: {} objects served", server.ObjectsServed()) << std::endl;
 }
 
@@ -100,6 +109,7 @@ void AddRumCommands(CLI::App* realnet) {
   collector->add_option("--state-out", c->state_out, "Write the final state (JSON) here");
   collector->add_option("--for", c->for_s, "Stop after this many seconds (default: until SIGINT/SIGTERM)")
       ->check(CLI::NonNegativeNumber);
+  AddDrainTimeoutFlag(collector, c->drain_timeout_s);
   collector->callback([c] { ExitOnServiceError("rum-collector", [&] { RunCollector(*c); }); });
 
   auto o = std::make_shared<RumOptions>();
@@ -114,6 +124,7 @@ void AddRumCommands(CLI::App* realnet) {
       ->capture_default_str();
   object->add_option("--for", o->for_s, "Stop after this many seconds (default: until SIGINT/SIGTERM)")
       ->check(CLI::NonNegativeNumber);
+  AddDrainTimeoutFlag(object, o->drain_timeout_s);
   object->callback([o] { ExitOnServiceError("rum-object-server", [&] { RunObjectServer(*o); }); });
 }
 

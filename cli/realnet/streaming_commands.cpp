@@ -25,6 +25,7 @@ struct StreamingOptions {
   std::string id;
   std::string listen;
   double for_s = 0;  // 0: until SIGINT/SIGTERM
+  double drain_timeout_s = 10;  // after SIGTERM: the longest wait for requests in flight
   // stream-ingest
   std::string health;
   std::string announce_from;
@@ -51,6 +52,18 @@ struct StreamingOptions {
   double playlist_ttl_ms = 1000;
   double segment_ttl_s = 300;
 };
+
+// Until SIGTERM/SIGINT or --for, then a drain: no new connections, replies in flight finished
+// (at most --drain-timeout), then Stop. SIGHUP is refused with a log line (nothing to reload).
+template <typename Service>
+void RunDraining(boost::asio::io_context& io, Service& service, const std::string& who, const StreamingOptions& o) {
+  ServiceHooks hooks;
+  hooks.drain = [&] { service.Drain(); };
+  hooks.drained = [&] { return service.Drained(); };
+  hooks.stop = [&] { service.Stop(); };
+  ServiceRunner(io, who).Run(hooks, RunLimits{o.for_s, o.drain_timeout_s});
+}
+
 
 std::vector<Endpoint> ParseEndpointList(const std::string& text, const std::string& flag) {
   std::vector<Endpoint> out;
@@ -89,7 +102,7 @@ void RunIngest(const StreamingOptions& o) {
   std::cerr << fmt::format("cdnlab realnet {}: HTTP on {}:{}, health on {}, announcing to {} relay(s){}\n", who,
                            c.http.address.ToString(), ingest.HttpPort(), c.health.ToString(), c.relays.size(),
                            c.register_at ? ", registering with " + c.register_at->ToString() : "");
-  RunUntilSignalled(io, o.for_s, [&] { ingest.Stop(); });
+  RunDraining(io, ingest, "stream-ingest", o);
   std::cerr << fmt::format("cdnlab realnet {}: stopped after {} segments ingested\n", who, ingest.SegmentsAccepted());
 }
 
@@ -110,7 +123,7 @@ void RunBalancer(const StreamingOptions& o) {
   std::cerr << fmt::format("cdnlab realnet stream-balancer: virtual address {}:{}, admin {}:{}, balancing {}\n",
                            c.vip.address.ToString(), balancer.VipPort(), c.admin.address.ToString(),
                            balancer.AdminPort(), o.balancing);
-  RunUntilSignalled(io, o.for_s, [&] { balancer.Stop(); });
+  RunDraining(io, balancer, "stream-balancer", o);
   std::cerr << fmt::format("cdnlab realnet stream-balancer: stopped; {} members, {} healthy sessions moved, {} "
                            "uploads retried\n",
                            balancer.Balancer().Members().size(), balancer.Balancer().HealthySessionsMoved(),
@@ -145,7 +158,7 @@ void RunCache(const StreamingOptions& o) {
   std::cerr << fmt::format("cdnlab realnet {}: {} tier, HTTP on {}:{}, announcements on {}{}, {} MB {}\n", who, o.tier,
                            c.http.address.ToString(), cache.HttpPort(), c.announce.ToString(),
                            c.parent ? ", parent " + c.parent->ToString() : "", o.capacity_mb, o.eviction);
-  RunUntilSignalled(io, o.for_s, [&] { cache.Stop(); });
+  RunDraining(io, cache, who, o);
 }
 
 // Registers one subcommand; every failure to start is one clear line and exit status 1.
@@ -154,6 +167,7 @@ CLI::App* AddJob(CLI::App* parent, const std::string& name, const std::string& h
   CLI::App* cmd = parent->add_subcommand(name, help);
   cmd->add_option("--for", options->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
       ->check(CLI::NonNegativeNumber);
+  AddDrainTimeoutFlag(cmd, options->drain_timeout_s);
   cmd->callback([options, run, name] {
     ExitOnServiceError(name, [&] { run(*options); });
   });

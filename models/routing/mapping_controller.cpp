@@ -35,6 +35,11 @@ void MappingController::ScheduleNext() {
   });
 }
 
+void MappingController::Restore(const std::vector<MappingEntry>& rows, std::uint64_t version) {
+  const MappingDiff diff = table_.Restore(rows, version);
+  sink_.Apply(diff);
+}
+
 void MappingController::AddAdjuster(RankingAdjuster& adjuster) { adjusters_.push_back(&adjuster); }
 
 MappingDiff MappingController::RecomputeNow() {

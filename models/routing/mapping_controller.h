@@ -33,6 +33,10 @@ class MappingController {
   // to), in the order they were added. The adjuster must outlive the controller.
   void AddAdjuster(RankingAdjuster& adjuster);
 
+  // Before Start: takes a saved mapping (a restarted controller) and pushes it to the sink, so
+  // DNS answers from it before any new measurement; the next version is `version` + 1.
+  void Restore(const std::vector<MappingEntry>& rows, std::uint64_t version);
+
   void Start();  // recomputes now, then every recompute_interval
   void Stop();
   // One recomputation; returns the diff that was pushed (possibly empty).

@@ -1,6 +1,8 @@
 #include "models/routing/mapping_table.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 namespace cdnlab {
 
@@ -82,6 +84,17 @@ MappingDiff MappingTable::Replace(const std::vector<MappingEntry>& entries) {
     ++version_;
   }
   diff.to_version = version_;
+  return diff;
+}
+
+MappingDiff MappingTable::Restore(const std::vector<MappingEntry>& entries, std::uint64_t version) {
+  if (version < version_) {
+    throw std::invalid_argument("MappingTable::Restore: version " + std::to_string(version) + " is below the current " +
+                                std::to_string(version_));
+  }
+  MappingDiff diff = Replace(entries);
+  version_ = version;
+  diff.to_version = version;
   return diff;
 }
 

@@ -29,6 +29,11 @@ class MappingTable {
   // the version advances only when something changed (an empty diff keeps the version).
   MappingDiff Replace(const std::vector<MappingEntry>& entries);
 
+  // Replaces the whole table with `entries` at `version`: a restarted controller continuing its
+  // numbering. The diff runs from the current version to `version` (throws std::invalid_argument
+  // when `version` is below the current one: versions never go back).
+  MappingDiff Restore(const std::vector<MappingEntry>& entries, std::uint64_t version);
+
   // Applies a diff produced by another table. Returns false (and changes nothing) when
   // the diff does not start at this table's version.
   bool Apply(const MappingDiff& diff);

@@ -1,5 +1,6 @@
 #include "models/routing/measurement_store.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -15,7 +16,7 @@ MeasurementStore::MeasurementStore(std::size_t groups, std::size_t pops, Measure
       pops_(pops),
       rtt_ms_(groups * pops, kNaN),
       loss_(groups * pops, kNaN),
-      last_sample_ns_(groups * pops, -1),
+      last_sample_ns_(groups * pops, kNever),
       samples_(groups * pops, 0) {
   if (!(config.ewma_alpha > 0 && config.ewma_alpha <= 1)) {
     throw std::invalid_argument("MeasurementStore: ewma_alpha must be in (0, 1]");
@@ -41,7 +42,7 @@ void MeasurementStore::AddSample(GroupIndex g, PopIndex p, SimTime at, std::opti
 
 bool MeasurementStore::IsFresh(GroupIndex g, PopIndex p, SimTime now) const {
   const std::int64_t last = last_sample_ns_[Cell(g, p)];
-  return last >= 0 && now.count() - last <= config_.max_age.count();
+  return last != kNever && now.count() - last <= config_.max_age.count();
 }
 
 std::optional<double> MeasurementStore::RttMs(GroupIndex g, PopIndex p, SimTime now) const {
@@ -53,6 +54,30 @@ std::optional<double> MeasurementStore::RttMs(GroupIndex g, PopIndex p, SimTime 
 std::optional<double> MeasurementStore::Loss(GroupIndex g, PopIndex p, SimTime now) const {
   if (!IsFresh(g, p, now)) return std::nullopt;
   return loss_[Cell(g, p)];
+}
+
+std::optional<MeasurementStore::SavedCell> MeasurementStore::Saved(GroupIndex g, PopIndex p) const {
+  const std::size_t c = Cell(g, p);
+  if (last_sample_ns_[c] == kNever) return std::nullopt;
+  SavedCell cell;
+  if (!std::isnan(rtt_ms_[c])) cell.rtt_ms = rtt_ms_[c];
+  cell.loss = loss_[c];
+  cell.last_sample = SimTime(last_sample_ns_[c]);
+  cell.samples = samples_[c];
+  return cell;
+}
+
+void MeasurementStore::Restore(GroupIndex g, PopIndex p, const SavedCell& cell) {
+  const std::size_t c = Cell(g, p);
+  if (!(cell.loss >= 0 && cell.loss <= 1)) throw std::invalid_argument("MeasurementStore::Restore: loss outside [0, 1]");
+  if (cell.rtt_ms && !(*cell.rtt_ms >= 0)) throw std::invalid_argument("MeasurementStore::Restore: negative RTT");
+  if (cell.samples == 0) throw std::invalid_argument("MeasurementStore::Restore: a saved cell has samples");
+  rtt_ms_[c] = cell.rtt_ms ? *cell.rtt_ms : kNaN;
+  loss_[c] = cell.loss;
+  // Ages are kept within ~30 years so that `now - last` cannot overflow.
+  constexpr std::int64_t kFarPast = -1'000'000'000'000'000'000;
+  last_sample_ns_[c] = std::max<std::int64_t>(cell.last_sample.count(), kFarPast);
+  samples_[c] = cell.samples;
 }
 
 std::uint64_t MeasurementStore::SampleCount(GroupIndex g, PopIndex p) const { return samples_[Cell(g, p)]; }
@@ -68,7 +93,7 @@ Eigen::MatrixXd MeasurementStore::WithoutStale(const std::vector<double>& values
     for (std::size_t p = 0; p < pops_; ++p) {
       const std::int64_t last = last_sample_ns_[g * pops_ + p];
       out(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(p)) =
-          last < 0 || last < cutoff ? kNaN : values[g * pops_ + p];
+          last == kNever || last < cutoff ? kNaN : values[g * pops_ + p];
     }
   }
   return out;

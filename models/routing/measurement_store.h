@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -38,7 +39,7 @@ class MeasurementStore {
     const std::int64_t cutoff = now.count() - config_.max_age.count();
     for (PopIndex p = 0; p < pops_; ++p) {
       const std::int64_t last = last_sample_ns_[row + p];
-      if (last < 0 || last < cutoff || rtt_ms_[row + p] != rtt_ms_[row + p]) continue;  // stale, or no RTT (NaN)
+      if (last == kNever || last < cutoff || rtt_ms_[row + p] != rtt_ms_[row + p]) continue;  // stale, or no RTT (NaN)
       visit(p, rtt_ms_[row + p], loss_[row + p]);
     }
   }
@@ -46,6 +47,18 @@ class MeasurementStore {
   // groups x pops; NaN where a cell is stale or was never measured.
   Eigen::MatrixXd FreshRttMs(SimTime now) const;
   Eigen::MatrixXd FreshLoss(SimTime now) const;
+
+  // One cell as it is, fresh or stale: what a controller keeps across a restart.
+  struct SavedCell {
+    std::optional<double> rtt_ms;  // absent when every probe so far was lost
+    double loss = 0;
+    SimTime last_sample{};  // may be before time 0 (a sample taken before this process began)
+    std::uint32_t samples = 0;
+  };
+  std::optional<SavedCell> Saved(GroupIndex g, PopIndex p) const;  // nullopt: never sampled
+  // Sets the cell as Saved returned it (throws std::invalid_argument on a loss outside [0, 1],
+  // a negative RTT or zero samples).
+  void Restore(GroupIndex g, PopIndex p, const SavedCell& cell);
 
   std::size_t Groups() const { return groups_; }
   std::size_t Pops() const { return pops_; }
@@ -62,7 +75,8 @@ class MeasurementStore {
   // Row-major (a group's PoPs side by side), one array per field: 28 bytes per cell.
   std::vector<double> rtt_ms_;               // NaN until an RTT was seen
   std::vector<double> loss_;                 // NaN until any sample was seen
-  std::vector<std::int64_t> last_sample_ns_;  // -1 = never
+  static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::min();
+  std::vector<std::int64_t> last_sample_ns_;  // kNever = never
   std::vector<std::uint32_t> samples_;
 };
 

@@ -44,6 +44,21 @@ void SnapshotPublisher::Stop() {
   http_.Stop();
 }
 
+void SnapshotPublisher::Drain() {
+  auto held = std::move(waiters_);
+  waiters_.clear();
+  for (auto& w : held) {
+    w->timer->cancel();
+    if (!w->respond) continue;
+    StreamingHttpReply none;
+    none.status = 204;
+    none.cache_control = "no-store";
+    none.headers.emplace_back("X-Cdnlab-Mapping-Version", std::to_string(table_.Version()));
+    std::exchange(w->respond, nullptr)(std::move(none));
+  }
+  http_.Drain();
+}
+
 void SnapshotPublisher::Apply(const MappingDiff& diff) {
   if (!table_.Apply(diff)) return;  // out of order: the controller's own ordering makes this impossible
   MappingSnapshot s;

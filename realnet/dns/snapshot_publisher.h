@@ -36,9 +36,19 @@ class SnapshotPublisher final : public ResolverConfigSink {
   std::uint64_t HandshakesFailed() const { return http_.HandshakesFailed(); }
   void Start();  // throws std::runtime_error when the address is taken
   void Stop();
+  // Graceful shutdown: no new connections; the polls held for a newer version are answered now
+  // (204), so followers are not kept waiting for the hold. Drained() once every reply is out.
+  void Drain();
+  bool Drained() const { return http_.Idle(); }
   std::uint16_t Port() const { return http_.Port(); }
 
   void Apply(const MappingDiff& diff) override;
+  // A reloaded TTL or PoP servers (SIGHUP): in every snapshot from the next version on (followers
+  // take only newer versions, so the current one is not re-signed).
+  void Reconfigure(const RoutingCatalog& catalog, AuthoritativeConfig dns) {
+    pops_ = catalog.pops;
+    dns_ = WithApexDefaults(std::move(dns));
+  }
   std::uint64_t Version() const { return table_.Version(); }
   std::uint64_t SnapshotsServed() const { return served_; }
 

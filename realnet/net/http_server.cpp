@@ -59,6 +59,7 @@ struct StreamingHttpServer::Shared {
   StreamingHttpLimits limits;
   std::string name;
   bool running = false;
+  bool draining = false;  // no new connections; each closes after its reply in flight
   std::uint64_t served = 0;
   std::uint64_t handshakes_failed = 0;
   std::shared_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP
@@ -88,6 +89,7 @@ class StreamingHttpServer::Session : public std::enable_shared_from_this<Session
   }
 
   void Close() { stream_.Close(); }
+  bool Busy() const { return busy_; }  // a request read and not yet answered
 
  private:
   void Read() {
@@ -130,6 +132,7 @@ class StreamingHttpServer::Session : public std::enable_shared_from_this<Session
     }
     head_ = message.method() == http::verb::head;
     ++shared_->served;
+    busy_ = true;
     // The reply may come later (or from inside the handler): it is written when it does.
     // Nothing else is read meanwhile, so exactly one reply is outstanding per connection.
     // `respond` owns the session: while nothing is read or written, it is what keeps the
@@ -154,7 +157,7 @@ class StreamingHttpServer::Session : public std::enable_shared_from_this<Session
     if (!reply.content_type.empty()) response->set(http::field::content_type, reply.content_type);
     if (!reply.cache_control.empty()) response->set(http::field::cache_control, reply.cache_control);
     for (const auto& [name, value] : reply.headers) response->set(name, value);
-    response->keep_alive(keep_alive_);
+    response->keep_alive(keep_alive_ && !shared_->draining);
     if (reply.status == 204 || reply.status == 304) {
       reply.body.reset();  // never a body, nor a Content-Length (RFC 9110, 8.6)
     } else {
@@ -164,7 +167,8 @@ class StreamingHttpServer::Session : public std::enable_shared_from_this<Session
     }
     stream_.Tcp().expires_after(shared_->limits.io_timeout);
     http::async_write(stream_, *response, [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
-      if (ec || !self->shared_->running || !self->keep_alive_) return self->Close();
+      self->busy_ = false;
+      if (ec || !self->shared_->running || self->shared_->draining || !self->keep_alive_) return self->Close();
       self->Read();
     });
   }
@@ -176,6 +180,7 @@ class StreamingHttpServer::Session : public std::enable_shared_from_this<Session
   unsigned version_ = 11;
   bool keep_alive_ = false;
   bool head_ = false;
+  bool busy_ = false;
 };
 
 StreamingHttpServer::StreamingHttpServer(boost::asio::io_context& io, Endpoint listen, StreamingHttpLimits limits,
@@ -216,6 +221,20 @@ void StreamingHttpServer::Stop() {
   for (auto& s : open) s->Close();
 }
 
+void StreamingHttpServer::Drain() {
+  if (!shared_->running || shared_->draining) return;
+  shared_->draining = true;
+  beast::error_code ignored;
+  if (acceptor_) acceptor_->close(ignored);
+  std::vector<std::shared_ptr<Session>> idle;
+  for (auto& [raw, weak] : shared_->sessions) {
+    if (auto s = weak.lock(); s && !s->Busy()) idle.push_back(std::move(s));
+  }
+  for (auto& s : idle) s->Close();
+}
+
+bool StreamingHttpServer::Idle() const { return shared_->sessions.empty(); }
+
 std::uint64_t StreamingHttpServer::RequestsServed() const { return shared_->served; }
 
 std::uint64_t StreamingHttpServer::HandshakesFailed() const { return shared_->handshakes_failed; }
@@ -226,7 +245,7 @@ bool StreamingHttpServer::Secure() const { return shared_->tls != nullptr; }
 
 void StreamingHttpServer::Accept() {
   acceptor_->async_accept([this, shared = shared_](beast::error_code ec, tcp::socket socket) {
-    if (!shared->running) return;  // stopped: `this` may be gone
+    if (!shared->running || shared->draining) return;  // stopped: `this` may be gone
     if (ec) {
       // Out of descriptors or the like: try again shortly instead of spinning.
       auto pause = std::make_shared<boost::asio::steady_timer>(io_, std::chrono::milliseconds(50));

@@ -83,6 +83,10 @@ class StreamingHttpServer {
   void Start();
   // Closes the listener and every connection; replies still pending are dropped.
   void Stop();
+  // A graceful shutdown (as nginx's): closes the listener and the idle connections; a request
+  // in flight still gets its reply, sent with "Connection: close", then its connection closes.
+  void Drain();
+  bool Idle() const;  // no connection left open (what a drain waits for)
   std::uint16_t Port() const { return port_; }
   std::uint64_t RequestsServed() const;
   std::uint64_t HandshakesFailed() const;  // TLS handshakes refused, broken or timed out

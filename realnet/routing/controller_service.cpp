@@ -1,6 +1,8 @@
 #include "realnet/routing/controller_service.h"
 
 #include <chrono>
+
+#include <fmt/format.h>
 #include <stdexcept>
 
 #include "models/routing/geo_policy.h"
@@ -60,14 +62,103 @@ void RoutingControllerService::Start() {
   dns_->Start();
   controller_->Start();
   running_ = true;
+  ScheduleSave();
 }
 
 void RoutingControllerService::Stop() {
   if (!running_) return;
+  if (save_timer_) clock_.Cancel(*save_timer_);
+  save_timer_.reset();
+  SaveState();
   controller_->Stop();
   dns_->Stop();
   transport_.Unbind(listen_);
   running_ = false;
+}
+
+void RoutingControllerService::KeepStateIn(std::unique_ptr<ControllerStateFile> state, Duration save_every,
+                                           std::function<void(const std::string&)> log) {
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(unix_clock_.Now()).count();
+  const std::optional<ControllerState> kept = state->Load(clock_.Now(), now_ms);
+  state_ = std::move(state);
+  save_every_ = save_every;
+  log_ = std::move(log);
+  if (kept) {
+    for (const auto& cell : kept->cells) store_.Restore(cell.group, cell.pop, cell.saved);
+    for (const auto& [pop, sequence] : kept->report_sequences) verifier_.RestoreLastSequence(pop, sequence);
+    controller_->Restore(kept->rows, kept->mapping_version);
+    log_(fmt::format("restored mapping version {} ({} rows) and {} measurements from {}{}", kept->mapping_version,
+                     kept->rows.size(), kept->cells.size(), state_->Path(),
+                     kept->dropped > 0 ? fmt::format(" ({} entries of PoPs or groups no longer listed left out)",
+                                                     kept->dropped)
+                                       : ""));
+  } else {
+    log_("no kept state in " + state_->Path() + ": starting cold");
+  }
+  sink_.AfterEach([this] { SaveState(); });
+}
+
+void RoutingControllerService::SaveState() {
+  if (!state_) return;
+  std::vector<std::optional<std::uint64_t>> sequences;
+  for (PopIndex p = 0; p < catalog_.pops.size(); ++p) sequences.push_back(verifier_.LastSequence(p));
+  try {
+    state_->Save(controller_->Table(), store_, sequences, clock_.Now(),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(unix_clock_.Now()).count());
+  } catch (const std::exception& e) {
+    if (log_) log_(std::string(e.what()) + " (the mapping is still served; the previous state file stays)");
+  }
+}
+
+void RoutingControllerService::ScheduleSave() {
+  if (!state_ || save_every_ <= Duration::zero()) return;
+  save_timer_ = clock_.ScheduleAfter(save_every_, [this] {
+    save_timer_.reset();
+    SaveState();
+    ScheduleSave();
+  });
+}
+
+void RoutingControllerService::SetPopKeys(FederationIdentity pop_keys) {
+  verifier_.SetPopKeys(std::move(pop_keys));
+  std::vector<bool> withdrawn(catalog_.pops.size());
+  for (PopIndex p = 0; p < catalog_.pops.size(); ++p) withdrawn[p] = !verifier_.MayReport(catalog_.pops[p].id);
+  withdrawn_.Set(withdrawn);
+  if (!withdrawn_added_ && withdrawn_.Any()) {
+    controller_->AddAdjuster(withdrawn_);  // only from the first withdrawal: nothing changes before
+    withdrawn_added_ = true;
+  }
+  if (running_) controller_->RecomputeNow();
+}
+
+std::string RoutingControllerService::Reconfigure(const Scenario& s, const PolicySpec& policy) {
+  const RoutingCatalog next = RealnetCatalog(s);
+  const AuthoritativeConfig dns = WithApexDefaults(ControllerAnswererConfig(s, policy));
+  if (dns.zone != answerer_.Config().zone || dns.hostname != answerer_.Config().hostname) {
+    return "the zone or the CDN hostname changed (restart the controller for that)";
+  }
+  if (next.pops.size() != catalog_.pops.size() || next.groups.size() != catalog_.groups.size()) {
+    return "PoPs or client groups were added or removed (restart the controller with --state-dir for that)";
+  }
+  for (std::size_t i = 0; i < next.pops.size(); ++i) {
+    if (next.pops[i].id != catalog_.pops[i].id) return "PoP '" + catalog_.pops[i].id + "' was renamed or moved";
+  }
+  for (std::size_t i = 0; i < next.groups.size(); ++i) {
+    if (next.groups[i].id != catalog_.groups[i].id || !(next.groups[i].prefix == catalog_.groups[i].prefix)) {
+      return "client group '" + catalog_.groups[i].id + "' changed (restart the controller for that)";
+    }
+  }
+  for (std::size_t i = 0; i < next.pops.size(); ++i) {
+    catalog_.pops[i].servers = next.pops[i].servers;
+    catalog_.pops[i].servers6 = next.pops[i].servers6;
+  }
+  // A new answerer with the new TTL and servers, holding the same mapping at the same version.
+  AuthoritativeAnswerer fresh(catalog_, dns);
+  const MappingTable& table = controller_->Table();
+  fresh.ApplyDiff(MappingDiff{0, table.Version(), table.Entries(), {}});
+  answerer_ = std::move(fresh);
+  dns_->Refresh();
+  return "";
 }
 
 nlohmann::ordered_json RoutingControllerService::StateJson() const {

@@ -1,5 +1,7 @@
 #pragma once
 #include <array>
+#include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,7 +19,9 @@
 #include "realnet/net/asio_datagram_transport.h"
 #include "realnet/net/unix_time_clock.h"
 #include "realnet/dns/authoritative_server.h"
+#include "realnet/routing/controller_state_file.h"
 #include "realnet/routing/probe_report_verifier.h"
+#include "realnet/routing/withdrawn_pops.h"
 #include "scenarios/core/scenario.h"
 
 namespace cdnlab {
@@ -40,6 +44,21 @@ class RoutingControllerService {
   void Start();
   void Stop();
 
+  // Restarts (see controller_state_file.h). Call before Start: restores the mapping (DNS answers
+  // from it at once, the next version follows it), the measurements and the report sequence
+  // numbers from `state`, then keeps them there: at every mapping change, every `save_every`
+  // and at Stop. Throws ControllerStateError naming file and field when the kept state is unusable.
+  void KeepStateIn(std::unique_ptr<ControllerStateFile> state, Duration save_every,
+                   std::function<void(const std::string&)> log);
+  // Reloads (SIGHUP). New PoP keys: see ProbeReportVerifier::SetPopKeys (throws, changing
+  // nothing). A PoP that can no longer report is withdrawn from the mapping at once (a new
+  // version); a PoP given a key again comes back as its measurements do.
+  void SetPopKeys(FederationIdentity pop_keys);
+  // The scenario's safely changeable values: the answer TTL and the PoPs' server addresses, for
+  // this process's DNS server at once (followers get them with the next snapshot). Returns why
+  // nothing changed ("" when applied): other zone or hostname, PoPs or groups added or removed.
+  std::string Reconfigure(const Scenario& scenario, const PolicySpec& policy);
+
   const MappingTable& Table() const { return controller_->Table(); }
   std::uint16_t DnsPort() const { return dns_->Port(); }
   std::uint64_t ReportsAccepted() const { return accepted_; }
@@ -59,21 +78,26 @@ class RoutingControllerService {
     LocalDnsSink(AuthoritativeAnswerer& answerer, std::vector<ResolverConfigSink*> next)
         : answerer_(answerer), next_(std::move(next)) {}
     void Serve(RealDnsServer* dns) { dns_ = dns; }
+    void AfterEach(std::function<void()> then) { then_ = std::move(then); }
     void Apply(const MappingDiff& diff) override {
       answerer_.ApplyDiff(diff);
       if (dns_ != nullptr) dns_->Refresh();
       for (ResolverConfigSink* sink : next_) {
         if (sink != nullptr) sink->Apply(diff);
       }
+      if (then_) then_();
     }
 
    private:
     AuthoritativeAnswerer& answerer_;
     std::vector<ResolverConfigSink*> next_;
     RealDnsServer* dns_ = nullptr;
+    std::function<void()> then_;
   };
 
   void OnReport(const Bytes& payload);
+  void SaveState();
+  void ScheduleSave();
 
   RoutingCatalog catalog_;
   ProbeReportVerifier verifier_;
@@ -87,8 +111,14 @@ class RoutingControllerService {
   std::unique_ptr<SelectionPolicy> policy_;
   AuthoritativeAnswerer answerer_;
   LocalDnsSink sink_;
+  WithdrawnPops withdrawn_;  // an adjuster of controller_ once a reload first withdraws a PoP
+  bool withdrawn_added_ = false;
   std::unique_ptr<MappingController> controller_;
   std::unique_ptr<RealDnsServer> dns_;
+  std::unique_ptr<ControllerStateFile> state_;
+  Duration save_every_{};
+  std::function<void(const std::string&)> log_;
+  std::optional<TimerId> save_timer_;
   bool running_ = false;
   std::uint64_t accepted_ = 0;
   std::array<std::uint64_t, kReportRefusals.size()> refused_{};

@@ -29,6 +29,13 @@ ProbeReportVerifier::ProbeReportVerifier(const RoutingCatalog& catalog, ProbeRep
   if (config_.max_skew_ms < 0) throw std::invalid_argument("negative clock skew for probe reports");
 }
 
+void ProbeReportVerifier::SetPopKeys(FederationIdentity pop_keys) {
+  ProbeReportVerifierConfig config = config_;
+  config.pop_keys = std::move(pop_keys);
+  ProbeReportVerifier checked(catalog_, config);  // the constructor's checks, before anything changes
+  config_ = std::move(config);
+}
+
 ReportVerdict ProbeReportVerifier::Check(const Bytes& payload, std::int64_t now_unix_ms) {
   const auto frame = DecodeProbeReportFrame(payload);
   if (!frame) return Refuse(ReportRefusal::kMalformed);

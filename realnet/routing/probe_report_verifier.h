@@ -49,6 +49,17 @@ class ProbeReportVerifier {
   ProbeReportVerifier(const RoutingCatalog& catalog, ProbeReportVerifierConfig config);
   ReportVerdict Check(const Bytes& payload, std::int64_t now_unix_ms);
 
+  // New PoP keys (a reloaded --pop-keys file): a PoP dropped from it is refused as unknown from
+  // now on, a PoP added is accepted; the sequence numbers seen stay. Throws like the
+  // constructor, and then changes nothing.
+  void SetPopKeys(FederationIdentity pop_keys);
+  // True when a report from `pop` could be accepted: it has a key, or unsigned reports are taken.
+  bool MayReport(const std::string& pop) const { return config_.accept_unsigned || config_.pop_keys.Knows(pop); }
+  // The last sequence number accepted from a PoP. Kept across a controller restart, so that a
+  // report captured before the restart cannot be replayed after it.
+  std::optional<std::uint64_t> LastSequence(PopIndex pop) const { return last_sequence_.at(pop); }
+  void RestoreLastSequence(PopIndex pop, std::uint64_t sequence) { last_sequence_.at(pop) = sequence; }
+
  private:
   ReportVerdict Refuse(ReportRefusal why) const { return ReportVerdict{std::nullopt, why}; }
 

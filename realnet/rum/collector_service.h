@@ -57,6 +57,9 @@ class RumCollectorService {
   void SetLog(Log log) { log_ = std::move(log); }
   void Start();  // throws std::runtime_error when it cannot listen
   void Stop();
+  // Graceful shutdown: no new connections, the beacons and pages in flight still answered.
+  void Drain() { http_.Drain(); }
+  bool Drained() const { return http_.Idle(); }
   std::uint16_t Port() const { return http_.Port(); }
   nlohmann::ordered_json StateJson() const;
 

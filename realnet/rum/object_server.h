@@ -29,6 +29,9 @@ class RumObjectServer {
   RumObjectServer(boost::asio::io_context& io, RumObjectServerConfig config);
   void Start();  // throws std::runtime_error when it cannot listen
   void Stop();
+  // Graceful shutdown: no new connections, the objects in flight (delays included) still sent.
+  void Drain() { http_.Drain(); }
+  bool Drained() const { return http_.Idle(); }
   std::uint16_t Port() const { return http_.Port(); }
   std::uint64_t ObjectsServed() const { return served_; }
 

@@ -50,6 +50,12 @@ class BalancerService {
 
   void Start();  // throws std::runtime_error when a port is taken
   void Stop();
+  // Graceful shutdown (SIGTERM): no new connections, the requests in flight still answered.
+  void Drain() {
+    vip_.Drain();
+    admin_.Drain();
+  }
+  bool Drained() const { return vip_.Idle() && admin_.Idle(); }
   std::uint16_t VipPort() const { return vip_.Port(); }
   std::uint16_t AdminPort() const { return admin_.Port(); }
   const IngestBalancer& Balancer() const { return balancer_; }

@@ -51,6 +51,9 @@ class CacheService {
 
   void Start();  // throws std::runtime_error when a port is taken
   void Stop();
+  // Graceful shutdown (SIGTERM): no new connections, the requests in flight still answered.
+  void Drain() { http_.Drain(); }
+  bool Drained() const { return http_.Idle(); }
   std::uint16_t HttpPort() const { return http_.Port(); }
   const LiveCacheNode& Node() const { return *node_; }
   const LiveCache& Cache() const { return cache_; }

@@ -63,6 +63,9 @@ class IngestService {
   // announcing and registering.
   void Start();
   void Stop();
+  // Graceful shutdown (SIGTERM): no new connections, the requests in flight still answered.
+  void Drain() { http_.Drain(); }
+  bool Drained() const { return http_.Idle(); }
   std::uint16_t HttpPort() const { return http_.Port(); }
   bool Registered() const { return registered_; }
   std::uint64_t SegmentsAccepted() const { return segments_accepted_; }
