@@ -50,7 +50,7 @@ void RealClientWorkload::Stop() { arrivals_.Stop(); }
 
 void RealClientWorkload::Begin(GroupIndex g) {
   const RealClientGroup& group = groups_.at(g);
-  Started s;
+  StartedDownload s;
   s.group = group.id;
   s.at_s = ToSeconds(clock_.Now());
   s.result_file = fmt::format("{}/{:03}-{}.txt", config_.out_dir, started_.size(), group.id);

@@ -60,7 +60,7 @@ class RealClientWorkload {
   std::vector<TestbedDownload> Results(const std::map<std::string, std::string>& pop_of_server) const;
 
  private:
-  struct Started {
+  struct StartedDownload {
     std::string group;
     double at_s = 0;
     std::string result_file;
@@ -72,7 +72,7 @@ class RealClientWorkload {
   Clock& clock_;
   SeededRandomSource random_;
   GroupArrivals arrivals_;
-  std::vector<Started> started_;
+  std::vector<StartedDownload> started_;
 };
 
 }  // namespace cdnlab
