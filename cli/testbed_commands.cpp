@@ -30,9 +30,12 @@
 namespace cdnlab::cli {
 namespace {
 
-// The default download-time tolerance (see README, "Agreement"): measured on
-// tests/realnet/data/agreement_two_servers.yaml.
-constexpr double kDefaultDownloadToleranceMs = 10;
+// The default download-time tolerance (README, "Agreement"). On
+// tests/realnet/data/agreement_two_servers.yaml a group's median download differed by 1.7-2.4 ms
+// on a quiet machine and by up to 10.3 ms under a load average of 9 (per download up to +50 ms):
+// the testbed adds kernel and emulator time to each of a download's 3 round trips, and process
+// wake-ups under load. A wrong PoP costs 30 ms or more there, and far more across regions.
+constexpr double kDefaultDownloadToleranceMs = 15;
 constexpr const char* kDefaultDownloadTolerance = "25%";
 
 struct Options {
