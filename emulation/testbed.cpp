@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -110,6 +111,17 @@ void RequireTool(const std::string& tool, const std::string& package) {
   }
   throw std::runtime_error(fmt::format("the testbed's clients download with kdig and curl: {} is not on PATH "
                                        "(Debian package {})", tool, package));
+}
+
+// Waits (up to 20 s) until a started service's log has the line saying it is serving.
+void WaitForLogLine(const std::string& log, const std::string& line) {
+  for (int i = 0; i < 200 && !g_interrupted; ++i) {
+    std::ifstream in(log);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find(line) != std::string::npos) return;
+    usleep(100 * 1000);
+  }
+  if (!g_interrupted) throw std::runtime_error("a testbed service did not start in 20 s: see " + log);
 }
 
 // The scenario text plus the realnet section that places each part on its real host.
@@ -240,25 +252,34 @@ TestbedResult RunTestbed(const Scenario& scenario, const TestbedOptions& options
     const std::string pop_keys = MakePopKeys(options, pop_ids);
     pid_t controller = -1;
     std::vector<RealClientGroup> clients;
+    std::vector<std::pair<std::string, std::string>> started_lines;  // log file, the line saying it serves
     for (auto& h : hosts) {
       const std::string log = options.out_dir + "/" + h.role + "-" + h.id + ".log";
       if (h.role == "dns") {
         controller = h.ns->Spawn({options.cdnlab_binary, "realnet", "controller", derived, "--policy", options.policy,
                                   "--for", run_for, "--state-out", result.state_file, "--pop-keys", pop_keys},
                                  log);
-      } else if (h.role == "pop") {
-        h.ns->Spawn({options.cdnlab_binary, "realnet", "probe-agent", derived, "--pop", h.id, "--key-file",
-                     options.out_dir + "/keys/" + h.id + ".key", "--for", run_for},
-                    log);
-        for (std::size_t s = 0; downloads && s < h.links.size(); ++s) {
-          h.ns->Spawn({options.cdnlab_binary, "realnet", "rum-object-server", "--listen",
-                       fmt::format("{}:{}", h.links[s].Address().ToString(), kObjectPort), "--bytes",
-                       std::to_string(scenario.workload.object_bytes), "--for", run_for},
-                      fmt::format("{}/object-server-{}-{}.log", options.out_dir, h.id, s));
-        }
-      } else {
+        started_lines.emplace_back(log, "cdnlab realnet controller: policy");
+      } else if (h.role == "group") {
         h.ns->Spawn({options.cdnlab_binary, "realnet", "responder", derived, "--group", h.id, "--for", run_for}, log);
+        started_lines.emplace_back(log, "cdnlab realnet responder: group");
         clients.push_back({h.id, h.ns.get(), std::nullopt});
+      }
+    }
+    // Probing starts once every responder and the controller listen, as everything starts at
+    // t=0 in simulation: a first probe train sent to a responder still starting would count
+    // as lost, and the loss penalty would keep that PoP off the group's row for many rounds.
+    for (const auto& [log, line] : started_lines) WaitForLogLine(log, line);
+    for (auto& h : hosts) {
+      if (h.role != "pop") continue;
+      h.ns->Spawn({options.cdnlab_binary, "realnet", "probe-agent", derived, "--pop", h.id, "--key-file",
+                   options.out_dir + "/keys/" + h.id + ".key", "--for", run_for},
+                  options.out_dir + "/pop-" + h.id + ".log");
+      for (std::size_t s = 0; downloads && s < h.links.size(); ++s) {
+        h.ns->Spawn({options.cdnlab_binary, "realnet", "rum-object-server", "--listen",
+                     fmt::format("{}:{}", h.links[s].Address().ToString(), kObjectPort), "--bytes",
+                     std::to_string(scenario.workload.object_bytes), "--for", run_for},
+                    fmt::format("{}/object-server-{}-{}.log", options.out_dir, h.id, s));
       }
     }
     // Each group asks with the client subnet its resolver sends in simulation (the same prefix
