@@ -68,8 +68,11 @@ TEST(Testbed, CtrlCTearsEverythingDown) {
 
 TEST(Testbed, TwoServersPerPopMapAndDownloadAsInSimulation) {
   const fs::path out = FreshDir("two_servers");
+  // Download-time tolerance: a group's median download differed by 1.7-3 ms on a quiet machine, up
+  // to 10 ms under a load average of 9 and up to 25 ms with two extra busy loops on the 2 cores;
+  // a group sent to the wrong PoP here differs by 90 ms or more (124 ms measured).
   const auto r = testing::RunShell(std::string(CDNLAB_BINARY) + " compare-runtimes " + Data("agreement_two_servers.yaml") +
-                                   " --out " + out.string());
+                                   " --out " + out.string() + " --download-tolerance-ms 40 --download-tolerance 50%");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   std::ifstream in(out / "summary.json");
   const auto summary = nlohmann::json::parse(in);
@@ -110,8 +113,9 @@ TEST(Testbed, TwoServersPerPopMapAndDownloadAsInSimulation) {
   bool any_second = false;
   for (const auto& s : used_servers) any_second |= first_servers.count(s) == 0;
   EXPECT_TRUE(any_second) << summary["groups"].dump();
-  // Download times agree (tolerance: see the README's "Agreement").
+  // Download times agree within max(40 ms, 50%).
   const auto& times = summary["agreement"]["download_time"];
+  EXPECT_EQ(times["tolerance"]["absolute_ms"].get<double>(), 40) << times.dump();
   EXPECT_EQ(times["groups_compared"].get<int>(), 6) << times.dump();
   EXPECT_EQ(times["share_within_tolerance"].get<double>(), 1.0) << r.output;
   for (const auto& g : summary["groups"]) {
