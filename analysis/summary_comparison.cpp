@@ -45,6 +45,7 @@ const std::vector<MetricRule>& MetricRules() {
       {"*.at_s", kSkip},
       {"*.capacity_rps", kSkip},
       {"*.peak_demand_rps", kSkip},
+      {"*.tolerance.*", kSkip},  // compare-runtimes' download-time tolerance: an input
 
       // Lower is better: latencies, regret, stalls, failures, overhead, churn, overload.
       {"*regret*", kLower},
@@ -91,6 +92,7 @@ const std::vector<MetricRule>& MetricRules() {
       {"*acknowledged*", kHigher},
       {"*same_choice_ratio*", kHigher},
       {"*within_bound", kHigher},
+      {"*within_tolerance*", kHigher},
       {"*viewers_started", kHigher},
       {"*viewers_resumed", kHigher},
       {"*commands_completed", kHigher},

@@ -10,9 +10,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -27,30 +30,44 @@
 #include "realnet/net/network_namespace.h"
 #include "realnet/net/tap_device.h"
 #include "scenarios/core/topology_from_scenario.h"
+#include "scenarios/routing/download_arrivals_config.h"
 #include "sim/net/ns3_clock.h"
 #include "sim/net/network.h"
 #include "sim/net/timeline_player.h"
+#include "sim/routing/caching_resolver.h"
+#include "sim/routing/object_server.h"
 
 namespace cdnlab {
 namespace {
 
 constexpr std::uint16_t kControllerPort = 7100;
 constexpr std::uint16_t kDnsPort = 53;
+// The simulation's object servers listen on this port too (ObjectServer::kPort).
+constexpr std::uint16_t kObjectPort = ObjectServer::kPort;
+// What `cdnlab realnet rum-object-server --bytes` accepts.
+constexpr std::uint64_t kMaxObjectBytes = 10 * 1024 * 1024;
 
 // 100.127.0.0/16 is the top of the simulator's infrastructure pool: one /30 per real host.
 Ipv4Prefix HostSubnet(std::size_t i) {
   return Ipv4Prefix{Ipv4Address{(100u << 24) | (127u << 16) | static_cast<std::uint32_t>(4 * i)}, 30};
 }
 
-// One real host: a namespace, its tap and the role it plays.
+// One tap of a real host: its link to the simulated host it hangs off, on a /30 of its own.
+struct TapLink {
+  Ipv4Address behind;
+  Ipv4Prefix subnet;
+  std::unique_ptr<TapDevice> tap;
+  Ipv4Address Address() const { return subnet.Host(2); }
+};
+
+// One real host: a namespace and the role it plays. The DNS/controller host and a client
+// group have one link; a PoP has one per server, each behind that server's simulated host.
 struct RealHost {
   std::string role;  // "dns", "pop", "group"
   std::string id;
-  Ipv4Address behind;  // the simulated host it hangs off
-  Ipv4Prefix subnet;
-  std::unique_ptr<TapDevice> tap;
+  std::vector<TapLink> links;  // destroyed after the namespace (declared before it)
   std::unique_ptr<NetworkNamespace> ns;
-  Ipv4Address Address() const { return subnet.Host(2); }
+  Ipv4Address Address() const { return links.front().Address(); }
 };
 
 std::atomic<bool> g_interrupted{false};
@@ -84,6 +101,29 @@ void RemoveStaleNamespaces() {
   }
 }
 
+// Refuses to start without a client program the testbed's users need, naming its package.
+void RequireTool(const std::string& tool, const std::string& package) {
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path : "");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (!dir.empty() && access((dir + "/" + tool).c_str(), X_OK) == 0) return;
+  }
+  throw std::runtime_error(fmt::format("the testbed's clients download with kdig and curl: {} is not on PATH "
+                                       "(Debian package {})", tool, package));
+}
+
+// Waits (up to 20 s) until a started service's log has the line saying it is serving.
+void WaitForLogLine(const std::string& log, const std::string& line) {
+  for (int i = 0; i < 200 && !g_interrupted; ++i) {
+    std::ifstream in(log);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find(line) != std::string::npos) return;
+    usleep(100 * 1000);
+  }
+  if (!g_interrupted) throw std::runtime_error("a testbed service did not start in 20 s: see " + log);
+}
+
 // The scenario text plus the realnet section that places each part on its real host.
 std::string DerivedScenario(const TestbedOptions& o, const std::vector<RealHost>& hosts) {
   std::string text = o.scenario_text;
@@ -92,7 +132,10 @@ std::string DerivedScenario(const TestbedOptions& o, const std::vector<RealHost>
                       dns.Address().ToString(), kControllerPort, dns.Address().ToString(), kDnsPort);
   text += "  servers:\n";
   for (const auto& h : hosts) {
-    if (h.role == "pop") text += fmt::format("    {}: [{}]\n", h.id, h.Address().ToString());
+    if (h.role != "pop") continue;
+    std::string addresses;
+    for (const auto& link : h.links) addresses += (addresses.empty() ? "" : ", ") + link.Address().ToString();
+    text += fmt::format("    {}: [{}]\n", h.id, addresses);
   }
   text += "  groups:\n";
   for (const auto& h : hosts) {
@@ -135,12 +178,14 @@ TestbedResult RunTestbed(const Scenario& scenario, const TestbedOptions& options
   if (scenario.realnet.present) {
     throw std::invalid_argument(scenario.source + ": remove the realnet section; the testbed assigns real addresses itself");
   }
-  for (const auto& p : scenario.pops) {
-    if (p.servers != 1) {
-      throw std::invalid_argument(fmt::format(
-          "{}: PoP '{}' has {} servers; the testbed runs one namespace per PoP and supports 1 server per PoP",
-          scenario.source, p.id, p.servers));
-    }
+  const bool downloads = scenario.workload.downloads_per_group_per_min > 0;
+  if (downloads && (scenario.workload.object_bytes < 1 || scenario.workload.object_bytes > kMaxObjectBytes)) {
+    throw std::invalid_argument(fmt::format("{}: workload.object_bytes is {}; the testbed's object servers serve 1 to {} bytes",
+                                            scenario.source, scenario.workload.object_bytes, kMaxObjectBytes));
+  }
+  if (downloads) {
+    RequireTool("kdig", "knot-dnsutils");
+    RequireTool("curl", "curl");
   }
   std::filesystem::create_directories(options.out_dir);
   InterruptGuard interrupt_guard;  // from here on Ctrl-C tears everything down cleanly
@@ -157,19 +202,35 @@ TestbedResult RunTestbed(const Scenario& scenario, const TestbedOptions& options
     const RoutingCatalog& catalog = network.Catalog();
 
     std::vector<RealHost> hosts;
-    hosts.push_back({"dns", scenario.dns.id, network.DnsAddress(), {}, nullptr, nullptr});
-    for (const auto& p : catalog.pops) hosts.push_back({"pop", p.id, p.servers.at(0), {}, nullptr, nullptr});
-    for (const auto& g : catalog.groups) hosts.push_back({"group", g.id, g.representative, {}, nullptr, nullptr});
+    const auto add_host = [&](const std::string& role, const std::string& id, const std::vector<Ipv4Address>& behind) {
+      RealHost h{role, id, {}, nullptr};
+      for (const auto& b : behind) h.links.push_back({b, {}, nullptr});
+      hosts.push_back(std::move(h));
+    };
+    add_host("dns", scenario.dns.id, {network.DnsAddress()});
+    for (const auto& p : catalog.pops) add_host("pop", p.id, p.servers);
+    for (const auto& g : catalog.groups) add_host("group", g.id, {g.representative});
     const std::string tag = std::to_string(getpid());
-    for (std::size_t i = 0; i < hosts.size(); ++i) {
-      RealHost& h = hosts[i];
-      h.subnet = HostSubnet(i);
-      // Taps are created in the root namespace, attached to ns-3, then moved and brought up.
-      h.tap = std::make_unique<TapDevice>(fmt::format("cdl{}t{}", getpid() % 100000, i));
+    std::size_t next_subnet = 0;
+    for (auto& h : hosts) {
       h.ns = std::make_unique<NetworkNamespace>(fmt::format("cdnlab-{}-{}", tag, h.id));
-      network.AttachRealHost(h.behind, h.tap->Fd(), h.subnet);
-      h.ns->AdoptLink(h.tap->Name());
-      h.ns->ConfigureLink(h.tap->Name(), {h.Address().ToString() + "/30"}, h.subnet.Host(1).ToString());
+      for (std::size_t s = 0; s < h.links.size(); ++s) {
+        TapLink& link = h.links[s];
+        link.subnet = HostSubnet(next_subnet);
+        // Taps are created in the root namespace, attached to ns-3, then moved and brought up.
+        link.tap = std::make_unique<TapDevice>(fmt::format("cdl{}t{}", getpid() % 100000, next_subnet));
+        ++next_subnet;
+        network.AttachRealHost(link.behind, link.tap->Fd(), link.subnet);
+        h.ns->AdoptLink(link.tap->Name());
+        const std::string cidr = link.Address().ToString() + "/30";
+        const std::string gateway = link.subnet.Host(1).ToString();
+        if (s == 0) {
+          h.ns->ConfigureLink(link.tap->Name(), {cidr}, gateway);
+        } else {
+          // A PoP's further servers: each address answers and probes through its own tap.
+          h.ns->ConfigureSourceRoutedLink(link.tap->Name(), cidr, gateway, static_cast<int>(100 + s));
+        }
+      }
     }
     network.RecomputeRoutes();
 
@@ -179,23 +240,54 @@ TestbedResult RunTestbed(const Scenario& scenario, const TestbedOptions& options
     std::filesystem::remove(result.state_file);
     const std::string run_for = fmt::format("{}", scenario.duration_s);
     std::vector<std::string> pop_ids;
+    std::map<std::string, std::string> pop_of_server;
     for (const auto& h : hosts) {
-      if (h.role == "pop") pop_ids.push_back(h.id);
+      if (h.role != "pop") continue;
+      pop_ids.push_back(h.id);
+      for (const auto& link : h.links) {
+        result.pop_servers[h.id].push_back(link.Address().ToString());
+        pop_of_server[link.Address().ToString()] = h.id;
+      }
     }
     const std::string pop_keys = MakePopKeys(options, pop_ids);
     pid_t controller = -1;
+    std::vector<RealClientGroup> clients;
+    std::vector<std::pair<std::string, std::string>> started_lines;  // log file, the line saying it serves
     for (auto& h : hosts) {
       const std::string log = options.out_dir + "/" + h.role + "-" + h.id + ".log";
       if (h.role == "dns") {
         controller = h.ns->Spawn({options.cdnlab_binary, "realnet", "controller", derived, "--policy", options.policy,
                                   "--for", run_for, "--state-out", result.state_file, "--pop-keys", pop_keys},
                                  log);
-      } else if (h.role == "pop") {
-        h.ns->Spawn({options.cdnlab_binary, "realnet", "probe-agent", derived, "--pop", h.id, "--key-file",
-                     options.out_dir + "/keys/" + h.id + ".key", "--for", run_for},
-                    log);
-      } else {
+        started_lines.emplace_back(log, "cdnlab realnet controller: policy");
+      } else if (h.role == "group") {
         h.ns->Spawn({options.cdnlab_binary, "realnet", "responder", derived, "--group", h.id, "--for", run_for}, log);
+        started_lines.emplace_back(log, "cdnlab realnet responder: group");
+        clients.push_back({h.id, h.ns.get(), std::nullopt});
+      }
+    }
+    // Probing starts once every responder and the controller listen, as everything starts at
+    // t=0 in simulation: a first probe train sent to a responder still starting would count
+    // as lost, and the loss penalty would keep that PoP off the group's row for many rounds.
+    for (const auto& [log, line] : started_lines) WaitForLogLine(log, line);
+    for (auto& h : hosts) {
+      if (h.role != "pop") continue;
+      h.ns->Spawn({options.cdnlab_binary, "realnet", "probe-agent", derived, "--pop", h.id, "--key-file",
+                   options.out_dir + "/keys/" + h.id + ".key", "--for", run_for},
+                  options.out_dir + "/pop-" + h.id + ".log");
+      for (std::size_t s = 0; downloads && s < h.links.size(); ++s) {
+        h.ns->Spawn({options.cdnlab_binary, "realnet", "rum-object-server", "--listen",
+                     fmt::format("{}:{}", h.links[s].Address().ToString(), kObjectPort), "--bytes",
+                     std::to_string(scenario.workload.object_bytes), "--for", run_for},
+                    fmt::format("{}/object-server-{}-{}.log", options.out_dir, h.id, s));
+      }
+    }
+    // Each group asks with the client subnet its resolver sends in simulation (the same prefix
+    // of its simulated host), so the DNS picks the same PoP row and the same server slot.
+    for (GroupIndex g = 0; g < catalog.groups.size(); ++g) {
+      const ClientGroupInfo& group = catalog.groups[g];
+      if (catalog.resolvers.at(group.resolver).sends_client_subnet) {
+        clients[g].client_subnet = IpPrefix::Of(group.representative, CachingResolver::kClientSubnetLength);
       }
     }
 
@@ -204,7 +296,16 @@ TestbedResult RunTestbed(const Scenario& scenario, const TestbedOptions& options
     GroundTruth truth(catalog.groups.size(), catalog.pops.size());
     MetricsRecorder metrics;
     TimelinePlayer timeline(scenario, graph, network, truth, clock, clock, metrics);
+    RealClientWorkloadConfig client_config;
+    client_config.dns = Endpoint{hosts.front().Address(), kDnsPort};
+    client_config.hostname = scenario.dns.hostname;
+    client_config.object_port = kObjectPort;
+    client_config.object_bytes = scenario.workload.object_bytes;
+    client_config.run_end_s = scenario.duration_s;
+    client_config.out_dir = options.out_dir + "/downloads";
+    RealClientWorkload workload(clients, client_config, DownloadArrivalsConfigFor(scenario), scenario.seed, clock, clock);
     timeline.Start();
+    if (downloads) workload.Start();
     // Poll for Ctrl-C from inside the simulation, so teardown runs on this thread.
     std::function<void()> watch = [&] {
       if (g_interrupted) {
@@ -216,9 +317,12 @@ TestbedResult RunTestbed(const Scenario& scenario, const TestbedOptions& options
     watch();
     ns3::Simulator::Stop(ns3::Seconds(scenario.duration_s + 2));
     ns3::Simulator::Run();
+    workload.Stop();
     // Normally the controller is about to finish its --for run and write its state; after
     // Ctrl-C nobody waits: the namespaces terminate their processes on the way out.
     if (controller > 0 && !g_interrupted) waitpid(controller, nullptr, 0);
+    // Every download had until the scenario's end (curl's time limit), two seconds ago.
+    result.downloads = workload.Results(pop_of_server);
     ns3::Simulator::Destroy();
     // Namespaces (and anything still running in them) and taps go with `hosts`.
     if (g_interrupted) throw std::runtime_error("testbed interrupted; everything was torn down");

@@ -93,6 +93,16 @@ void NetworkNamespace::ConfigureLink(const std::string& link, const std::vector<
   Run({"ip", "route", "add", "default", "via", gateway, "dev", link});
 }
 
+void NetworkNamespace::ConfigureSourceRoutedLink(const std::string& link, const std::string& cidr,
+                                                 const std::string& gateway, int table) {
+  const std::string address = cidr.substr(0, cidr.find('/'));
+  const std::string table_id = std::to_string(table);
+  Run({"ip", "addr", "add", cidr, "dev", link});
+  Run({"ip", "link", "set", link, "up"});
+  Run({"ip", "route", "add", "default", "via", gateway, "dev", link, "table", table_id});
+  Run({"ip", "rule", "add", "from", address, "table", table_id});
+}
+
 void NetworkNamespace::Run(const std::vector<std::string>& argv) const {
   std::vector<std::string> full{"ip", "netns", "exec", name_};
   full.insert(full.end(), argv.begin(), argv.end());

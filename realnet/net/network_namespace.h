@@ -21,6 +21,11 @@ class NetworkNamespace {
   void AdoptLink(const std::string& link);
   // Addresses the link (CIDR strings), brings it and lo up, and routes everything via `gateway`.
   void ConfigureLink(const std::string& link, const std::vector<std::string>& cidrs, const std::string& gateway);
+  // Addresses a further link (after ConfigureLink) with one host address `cidr`. Packets from that
+  // address leave through this link via `gateway` (a routing rule and `table` of its own), so a
+  // namespace with several links sends each address's traffic out of its own link.
+  void ConfigureSourceRoutedLink(const std::string& link, const std::string& cidr, const std::string& gateway,
+                                 int table);
   // Runs a command inside the namespace and waits; throws with its output on failure.
   void Run(const std::vector<std::string>& argv) const;
   // Starts a command inside the namespace in the background; stdout/stderr go to `log_path`.

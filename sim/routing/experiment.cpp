@@ -32,6 +32,7 @@
 #include "models/routing/family_chooser.h"
 #include "models/routing/rum_workload.h"
 #include "models/routing/target_demand.h"
+#include "scenarios/routing/download_arrivals_config.h"
 #include "scenarios/routing/probe_scheduler_config.h"
 #include "scenarios/core/topology_from_scenario.h"
 #include "sim/routing/authoritative_dns_server.h"
@@ -50,7 +51,7 @@ namespace {
 // Independent random streams per component, so adding draws in one never shifts another.
 enum RandomStream : std::uint64_t {
   kProbeStream = 1,
-  kWorkloadStream = 2,
+  kWorkloadStream = kDownloadArrivalStream,  // the testbed's real clients draw the same arrivals
   kPolicyStream = 3,
   kRumStream = 4,
   kRumChooserStream = 5,
@@ -214,8 +215,9 @@ class RoutingWorld {
     work.object_bytes = s.workload.object_bytes;
     work.downloads_per_group_per_min = s.workload.downloads_per_group_per_min;
     work.server_port = ObjectServer::kPort;
-    work.start_at = FromSeconds(s.evaluation.warmup_s);  // measured like regret: after the warm-up
-    work.stop_at = FromSeconds(std::max(s.evaluation.warmup_s, s.duration_s - 5));  // leave time to finish
+    const GroupArrivalsConfig arrivals = DownloadArrivalsConfigFor(s);
+    work.start_at = arrivals.start_at;
+    work.stop_at = arrivals.stop_at;
     workload_ = std::make_unique<DownloadWorkload>(catalog_, stub_, runtime_->Downloads(), clock_, clock_,
                                                    workload_random_, metrics, work);
     workload_->UseFamilies(download_families_);

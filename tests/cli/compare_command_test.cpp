@@ -97,6 +97,35 @@ TEST_F(CdnlabCompare, VerboseListsEveryMetric) {
   EXPECT_NE(r.output.find("unchanged"), std::string::npos) << r.output;
 }
 
+TEST_F(CdnlabCompare, RuntimeAgreementWorseningFails) {
+  // `cdnlab compare-runtimes` summaries: less download-time agreement is a regression, while
+  // the tolerance it was judged with is an input and never judged.
+  nlohmann::ordered_json baseline = {
+      {"scenario", {{"name", "agreement"}, {"seed", 9}}},
+      {"agreement",
+       {{"same_choice_ratio", 1.0},
+        {"download_time",
+         {{"tolerance", {{"absolute_ms", 10}, {"relative", 0.25}}},
+          {"groups_compared", 6},
+          {"error_ms", {{"p50", 2.0}, {"max", 4.0}}},
+          {"share_within_tolerance", 1.0}}}}}};
+  auto run = baseline;
+  run["agreement"]["download_time"]["share_within_tolerance"] = 0.5;
+  run["agreement"]["download_time"]["error_ms"]["p50"] = 12.0;
+  run["agreement"]["download_time"]["tolerance"]["absolute_ms"] = 50;
+  const auto r = RunCdnlab("compare " + Write("base.json", baseline) + " " + Write("run.json", run) + " --tolerance 5%");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("agreement.download_time.share_within_tolerance"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("agreement.download_time.error_ms.p50"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("tolerance.absolute_ms"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("result: REGRESSION"), std::string::npos) << r.output;
+  // Better agreement passes.
+  auto better = baseline;
+  better["agreement"]["download_time"]["error_ms"]["p50"] = 1.0;
+  const auto ok = RunCdnlab("compare " + Write("base.json", baseline) + " " + Write("better.json", better));
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+}
+
 TEST_F(CdnlabCompare, InvalidJsonExitsTwoWithFileLineAndColumn) {
   const std::string bad = WriteText("bad.json", "{\n  \"scenario\": {\n    \"name\": \"x\",,\n  }\n}\n");
   const auto r = RunCdnlab("compare " + kBaseline + " " + bad);
