@@ -58,6 +58,7 @@ class RumCollectorService {
   void Start();  // throws std::runtime_error when it cannot listen
   void Stop();
   std::uint16_t Port() const { return http_.Port(); }
+  const StreamingHttpServer& Http() const { return http_; }
   nlohmann::ordered_json StateJson() const;
 
  private:

@@ -30,6 +30,7 @@ class RumObjectServer {
   void Start();  // throws std::runtime_error when it cannot listen
   void Stop();
   std::uint16_t Port() const { return http_.Port(); }
+  const StreamingHttpServer& Http() const { return http_; }
   std::uint64_t ObjectsServed() const { return served_; }
 
  private:

@@ -52,6 +52,7 @@ class CacheService {
   void Start();  // throws std::runtime_error when a port is taken
   void Stop();
   std::uint16_t HttpPort() const { return http_.Port(); }
+  const StreamingHttpServer& Http() const { return http_; }
   const LiveCacheNode& Node() const { return *node_; }
   const LiveCache& Cache() const { return cache_; }
   const StreamDirectory& Directory() const { return directory_.Directory(); }
