@@ -161,8 +161,7 @@ def check_dns():
                             "--udp-threads", "2"])
     healthy("dns", metrics)
     before = scrape("dns", metrics)
-    require(before, "dns", "cdnlab_dns_queries_total", "cdnlab_dns_received_total", "cdnlab_mapping_version",
-            "cdnlab_mapping_age_seconds")
+    require(before, "dns", "cdnlab_dns_received_total", "cdnlab_mapping_version", "cdnlab_mapping_age_seconds")
     assert value(before, "cdnlab_mapping_version") >= 1, "dns: a loaded static mapping has version 0"
     for _ in range(5):  # 10.1.0.0/24 is mapped to pop-a
         assert "192.0.2.10" in kdig(dns_port, "+short", "A", "cdn.example.net", "+subnet=10.1.0.0/24")
@@ -170,6 +169,7 @@ def check_dns():
         assert "198.51.100.20" in kdig(dns_port, "+tcp", "+short", "A", "cdn.example.net", "+subnet=10.2.0.0/16")
     assert "REFUSED" in kdig(dns_port, "A", "www.example.org")  # outside the zone
     after = scrape("dns", metrics)
+    require(after, "dns", "cdnlab_dns_queries_total")
     grew = {labels: value(after, "cdnlab_dns_queries_total", rcode=r, pop=p) -
             value(before, "cdnlab_dns_queries_total", rcode=r, pop=p)
             for labels, (r, p) in {"a": ("NOERROR", "pop-a"), "b": ("NOERROR", "pop-b"),
@@ -221,7 +221,7 @@ def check_routing():
     require(controller, "controller", "cdnlab_controller_reports_accepted_total",
             "cdnlab_controller_reports_rejected_total", "cdnlab_controller_probe_loss_ratio_count",
             "cdnlab_controller_probe_loss_ratio_last", "cdnlab_mapping_version", "cdnlab_mapping_age_seconds",
-            "cdnlab_routing_mapping_updates_total", "cdnlab_dns_queries_total")
+            "cdnlab_routing_mapping_updates_total")
     assert value(controller, "cdnlab_controller_reports_rejected_total", reason="forged") == 0
     assert value(controller, "cdnlab_mapping_age_seconds") >= 0
     answer = kdig(dns_port, "+short", "A", "cdn.example.net", "+subnet=10.1.0.0/24").strip()
@@ -254,6 +254,7 @@ def check_federation():
     metrics = {"gateway": start("gateway", ["federation-gateway", scenario, "--platform", "cdn-a", "--journal",
                                             os.path.join(WORK, "cdn-a.journal"), "--allow-plain-bearer"])}
     for server in ("a-p1", "a-e2"):
+        os.makedirs(os.path.join(WORK, "cache-" + server), exist_ok=True)
         metrics[server] = start(server, ["federation-agent", scenario, "--server", server, "--cache-dir",
                                          os.path.join(WORK, "cache-" + server), "--origin-dir", origin])
     for name, port in metrics.items():
