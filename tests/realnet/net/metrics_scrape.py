@@ -375,7 +375,7 @@ def main():
         for proc in PROCS.values():  # the summary lines at exit are JSON too
             proc.send_signal(signal.SIGTERM)
         for name, proc in PROCS.items():
-            proc.wait(timeout=10)
+            assert proc.wait(timeout=10) == 0, f"{name} exited {proc.returncode} on SIGTERM"
         check_json_logs()
         failed = False
     finally:
