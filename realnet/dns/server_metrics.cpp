@@ -9,13 +9,15 @@ void AddDnsServerMetrics(MetricsRegistry& registry, const RealDnsServer& server)
   registry.AddCollector([&server](MetricsCollection& out) {
     // PoP ids of the answerer served now (a follower's next snapshot may list other PoPs).
     const auto& pops = server.Answerer().PopIds();
+    const char* queries = "DNS responses sent, by rcode and by the PoP answered";
+    out.Declare("cdnlab_dns_queries_total", PrometheusType::kCounter, queries);
     for (const auto& row : server.Queries().Totals()) {
       std::string pop = row.pop == DnsQueryCounters::kNoPop      ? "none"
                         : row.pop == DnsQueryCounters::kOtherPop ? "other"
                         : static_cast<std::size_t>(row.pop) < pops.size() ? pops[row.pop]
                                                                           : "pop" + std::to_string(row.pop);
-      out.Counter("cdnlab_dns_queries", "DNS responses sent, by rcode and by the PoP answered",
-                  static_cast<double>(row.count), {{"rcode", DnsRcodeName(row.rcode)}, {"pop", std::move(pop)}});
+      out.Counter("cdnlab_dns_queries", queries, static_cast<double>(row.count),
+                  {{"rcode", DnsRcodeName(row.rcode)}, {"pop", std::move(pop)}});
     }
     const DnsServerStats s = server.Stats();
     const char* received = "DNS queries read, by transport";

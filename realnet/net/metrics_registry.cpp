@@ -21,13 +21,17 @@ std::pair<std::string, double> BaseUnitName(std::string_view dotted) {
 
 void MetricsCollection::Add(const std::string& name, PrometheusType type, const std::string& help,
                             std::string suffix, double value, MetricLabels labels) {
+  Declare(name, type, help);
+  families_[name].samples.push_back({std::move(suffix), std::move(labels), value});
+}
+
+void MetricsCollection::Declare(const std::string& name, PrometheusType type, const std::string& help) {
   PrometheusFamily& family = families_[name];
   if (family.name.empty()) {
     family.name = name;
     family.type = type;
     family.help = help;
   }
-  family.samples.push_back({std::move(suffix), std::move(labels), value});
 }
 
 void MetricsCollection::Counter(const std::string& name, const std::string& help, double value, MetricLabels labels) {

@@ -30,6 +30,9 @@ class MetricsCollection {
   // A sample of a family with a suffix ("_sum", "_count"); the family is created when new.
   void Add(const std::string& name, PrometheusType type, const std::string& help, std::string suffix, double value,
            MetricLabels labels);
+  // Lists a family before its first sample (labelled counters have none until something
+  // happens), so a scrape shows it exists. `name` is the full name, "_total" included.
+  void Declare(const std::string& name, PrometheusType type, const std::string& help);
   std::vector<PrometheusFamily> Families() const;  // sorted by name
 
  private:

@@ -67,6 +67,14 @@ TEST(MetricsRegistry, CollectorsAddScrapeTimeValuesAndShareFamilies) {
   EXPECT_NE(text.find("cdnlab_http_requests_total{server=\"admin\"} 4\n"), std::string::npos) << text;
 }
 
+TEST(MetricsRegistry, DeclaredFamiliesAreListedBeforeTheirFirstSample) {
+  MetricsRegistry r;
+  r.AddCollector([](MetricsCollection& out) {
+    out.Declare("cdnlab_dns_queries_total", PrometheusType::kCounter, "responses");
+  });
+  EXPECT_EQ(r.Scrape(), "# HELP cdnlab_dns_queries_total responses\n# TYPE cdnlab_dns_queries_total counter\n");
+}
+
 TEST(MetricsRegistry, EmptyRegistryScrapesToNothing) { EXPECT_EQ(MetricsRegistry().Scrape(), ""); }
 
 }  // namespace

@@ -162,6 +162,8 @@ def check_dns():
     healthy("dns", metrics)
     before = scrape("dns", metrics)
     require(before, "dns", "cdnlab_dns_received_total", "cdnlab_mapping_version", "cdnlab_mapping_age_seconds")
+    assert "# TYPE cdnlab_dns_queries_total counter" in get(metrics, "/metrics")[2], \
+        "dns: cdnlab_dns_queries_total not listed before the first query"
     assert value(before, "cdnlab_mapping_version") >= 1, "dns: a loaded static mapping has version 0"
     for _ in range(5):  # 10.1.0.0/24 is mapped to pop-a
         assert "192.0.2.10" in kdig(dns_port, "+short", "A", "cdn.example.net", "+subnet=10.1.0.0/24")
