@@ -22,6 +22,8 @@ packages=(
   knot-module-geoip
   # a real resolver in front of cdnlab's DNS (qname minimisation, ECS through its subnetcache module)
   unbound
+  # promtool checks every realnet service's /metrics (tests/realnet/net/metrics_scrape.py)
+  prometheus
   # live streaming: ffmpeg publishes (HLS PUT) and plays in the realnet test; nginx serves
   # the same files as the edge benchmark's baseline, wrk is its load generator
   ffmpeg nginx-light wrk

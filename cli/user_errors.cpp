@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "realnet/net/log_line.h"
 #include "scenarios/core/scenario_error.h"
 
 namespace cdnlab::cli {
@@ -31,7 +32,7 @@ void ExitOnServiceError(const std::string& name, const std::function<void()>& bo
   } catch (const CLI::Error&) {
     throw;  // an exit status already decided (CLI::Error is a std::exception too)
   } catch (const std::exception& e) {
-    PrintLine("cdnlab realnet " + name + ": " + e.what());
+    WriteLogLine(name, "error", e.what());  // as the service's other lines: text or JSON
     throw CLI::RuntimeError(1);
   }
 }

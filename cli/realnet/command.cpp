@@ -32,7 +32,11 @@
 #include "scenarios/core/ipv4_text.h"
 #include "scenarios/core/scenario_error.h"
 #include "cli/realnet/tls_flags.h"
+#include "cli/realnet/observability.h"
 #include "cli/user_errors.h"
+#include "realnet/dns/mapping_change_clock.h"
+#include "realnet/dns/server_metrics.h"
+#include "realnet/net/http_metrics.h"
 
 namespace cdnlab::cli {
 namespace {
@@ -45,6 +49,7 @@ struct DnsOptions {
   std::string snapshot_public_key; // hex Ed25519 public key of its signer
   std::string state_dir;           // where the last good snapshot is kept
   TlsClientConfig tls;             // HTTPS (and a client certificate) toward --follow
+  ObservabilityOptions obs;        // --metrics-listen, --log-format
 };
 
 Endpoint ParseListen(const std::string& text, const std::string& flag = "--listen") {
@@ -88,6 +93,7 @@ struct ServiceOptions {
   double state_save_every_s = 10;     // controller only: how often the measurements are saved
   bool discard_bad_state = false;     // controller only: set an unusable state file aside and start cold
   double drain_timeout_s = 10;        // after SIGTERM: the longest wait for work in flight
+  ObservabilityOptions obs;          // --metrics-listen, --log-format
 };
 
 // The secret in a file (whitespace around it ignored): what a snapshot signing key derives from.
@@ -176,6 +182,45 @@ std::string ReloadController(RoutingControllerService& controller, SnapshotPubli
   return "";
 }
 
+// The controller's metrics beyond the models' own: its DNS server, its mapping, the reports it
+// took or refused (every reason present from the start, at 0) and its snapshot distribution.
+void AddControllerMetrics(MetricsRegistry& metrics, const RoutingControllerService& controller,
+                          const MappingChangeClock& changed, const SnapshotPublisher* snapshots) {
+  AddDnsServerMetrics(metrics, controller.Dns());
+  AddMappingMetrics(
+      metrics, [&controller] { return controller.Table().Version(); }, [&changed] { return changed.ChangedAt(); });
+  for (ReportRefusal why : kReportRefusals) metrics.Count("controller.reports_rejected", 0, {{"reason", ReportRefusalName(why)}});
+  if (snapshots) {
+    AddHttpServerMetrics(
+        metrics, "snapshots", [snapshots] { return snapshots->RequestsServed(); },
+        [snapshots] { return snapshots->HandshakesFailed(); });
+  }
+}
+
+// A DNS server's metrics, and while it follows a controller: its snapshots, and /healthz
+// failing until it has a mapping to answer from.
+void AddDnsMetrics(ServiceTelemetry& telemetry, const RealDnsServer& server, const SnapshotFollower* follower) {
+  const auto started = std::chrono::steady_clock::now();
+  AddDnsServerMetrics(telemetry.Metrics(), server);
+  AddMappingMetrics(
+      telemetry.Metrics(), [&server] { return server.Answerer().Table().Version(); },
+      [follower, started] { return follower ? follower->TakenAt() : started; });
+  if (!follower) return;
+  telemetry.Metrics().AddCollector([follower](MetricsCollection& out) {
+    out.Counter("cdnlab_dns_snapshots_taken", "Signed mapping snapshots taken from the controller",
+                static_cast<double>(follower->Taken()));
+    for (const auto& [reason, count] : follower->Refused()) {
+      out.Counter("cdnlab_dns_snapshots_refused", "Mapping snapshots refused, by reason", static_cast<double>(count),
+                  {{"reason", reason}});
+    }
+    out.Counter("cdnlab_dns_snapshot_poll_failures", "Polls of the controller that failed (unreachable, HTTP errors)",
+                static_cast<double>(follower->PollFailures()));
+  });
+  telemetry.Health().AddCheck([follower] {
+    return follower->Version() == 0 ? "no mapping yet: waiting for the controller's first snapshot" : "";
+  });
+}
+
 void RunController(const ServiceOptions& o) {
   const Scenario s = LoadScenarioFile(o.scenario);
   const PolicySpec* policy = nullptr;
@@ -187,7 +232,9 @@ void RunController(const ServiceOptions& o) {
   boost::asio::io_context io;
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
-  NullMetricsSink metrics;
+  ServiceTelemetry telemetry(io, o.obs, "controller");
+  MetricsRegistry& metrics = telemetry.Metrics();
+  const auto log = LineLogger("controller");
   std::unique_ptr<DnsUpdatePublisher> updates;
   if (!o.rfc2136.empty()) {
     const auto colon = o.tsig.find(':');
@@ -230,22 +277,24 @@ void RunController(const ServiceOptions& o) {
     target.knotc_socket = o.knotc_socket;
     target.zone = s.dns.zone;
     target.hostname = s.dns.hostname;
-    knot = std::make_unique<KnotGeoipWriter>(RealnetCatalog(s), target, metrics, LineLogger("controller"));
+    knot = std::make_unique<KnotGeoipWriter>(RealnetCatalog(s), target, metrics, log);
   }
   // Knot first: it carries the per-subnet answers; the RFC 2136 update only the default row;
-  // then the snapshot followers.
+  // then the snapshot followers; last, the clock of cdnlab_mapping_age_seconds.
+  MappingChangeClock mapping_changed;
   RoutingControllerService controller(s, *policy, io, clock, transport, metrics, std::move(report_checks),
-                                      {knot.get(), updates.get(), snapshots.get()});
-  const auto log = LineLogger("controller");
+                                      {knot.get(), updates.get(), snapshots.get(), &mapping_changed});
+  AddControllerMetrics(metrics, controller, mapping_changed, snapshots.get());
   if (!o.state_dir.empty()) KeepControllerState(controller, o, s, log);
   controller.Start();
+  telemetry.Start();
   if (snapshots) {
-    std::cerr << fmt::format("cdnlab realnet controller: signed mapping snapshots on {}://{}:{}{}\n",
-                             o.tls.Enabled() ? "https" : "http", snapshots_at.address.ToString(), snapshots->Port(),
-                             o.tls.require_client_cert ? " (client certificates required)" : "");
+    log(fmt::format("signed mapping snapshots on {}://{}:{}{}", o.tls.Enabled() ? "https" : "http",
+                    snapshots_at.address.ToString(), snapshots->Port(),
+                    o.tls.require_client_cert ? " (client certificates required)" : ""));
   }
-  std::cerr << fmt::format("cdnlab realnet controller: policy {}, reports on {}, DNS on {}:{}\n", policy->name,
-                           s.realnet.controller.ToString(), s.realnet.dns.address.ToString(), controller.DnsPort());
+  log(fmt::format("policy {}, reports on {}, DNS on {}:{}", policy->name, s.realnet.controller.ToString(),
+                  s.realnet.dns.address.ToString(), controller.DnsPort()));
   ServiceHooks hooks;
   // Draining: the snapshot publisher takes no new followers and answers the held polls; DNS
   // keeps answering until the end of the drain (Knot, too, answers until it stops).
@@ -257,25 +306,24 @@ void RunController(const ServiceOptions& o) {
     if (!o.state_out.empty()) {
       std::ofstream(o.state_out, std::ios::trunc) << controller.StateJson().dump(2) << '\n';
     }
+    telemetry.Stop();
     controller.Stop();  // saves the state (with --state-dir)
     if (snapshots) snapshots->Stop();
   };
   hooks.reload = [&] { return ReloadController(controller, snapshots.get(), o, log); };
   ServiceRunner runner(io, "controller");
+  telemetry.DrainWith(runner);
   runner.Run(hooks, RunLimits{o.for_s, o.drain_timeout_s});
-  std::cerr << fmt::format("cdnlab realnet controller: {} reports accepted, {} rejected ({}), mapping version {}\n",
-                           controller.ReportsAccepted(), controller.ReportsRejected(), controller.RefusalSummary(),
-                           controller.Table().Version());
+  log(fmt::format("{} reports accepted, {} rejected ({}), mapping version {}", controller.ReportsAccepted(),
+                  controller.ReportsRejected(), controller.RefusalSummary(), controller.Table().Version()));
   if (updates) {
-    std::cerr << fmt::format("cdnlab realnet controller: {} RFC 2136 updates accepted, {} failed{}\n",
-                             updates->UpdatesAccepted(), updates->UpdatesFailed(),
-                             updates->LastError().empty() ? "" : " (last: " + updates->LastError() + ")");
+    log(fmt::format("{} RFC 2136 updates accepted, {} failed{}", updates->UpdatesAccepted(), updates->UpdatesFailed(),
+                    updates->LastError().empty() ? "" : " (last: " + updates->LastError() + ")"));
   }
   if (knot) {
-    std::cerr << fmt::format("cdnlab realnet controller: Knot geoip: {} reloads confirmed, {} failed, Knot answers "
-                             "mapping version {}{}\n",
-                             knot->ReloadsConfirmed(), knot->ReloadsFailed(), knot->ConfirmedVersion(),
-                             knot->LastError().empty() ? "" : " (last: " + knot->LastError() + ")");
+    log(fmt::format("Knot geoip: {} reloads confirmed, {} failed, Knot answers mapping version {}{}",
+                    knot->ReloadsConfirmed(), knot->ReloadsFailed(), knot->ConfirmedVersion(),
+                    knot->LastError().empty() ? "" : " (last: " + knot->LastError() + ")"));
   }
 }
 
@@ -284,7 +332,8 @@ void RunProbeAgent(const ServiceOptions& o) {
   boost::asio::io_context io;
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
-  NullMetricsSink metrics;
+  ServiceTelemetry telemetry(io, o.obs, "probe-agent");
+  const auto log = LineLogger("probe-agent");
   if (o.key_file.empty() == !o.unsigned_reports) {
     throw CLI::ValidationError("--key-file", "give the PoP's secret key file (`realnet pop-key`), or --unsigned-reports "
                                              "for a controller run with --accept-unsigned-reports (not both)");
@@ -297,17 +346,26 @@ void RunProbeAgent(const ServiceOptions& o) {
       throw CLI::ValidationError("--key-file", e.what());
     }
   }
-  ProbeAgentService agent(s, o.name, io, clock, transport, metrics, secret,
+  ProbeAgentService agent(s, o.name, io, clock, transport, telemetry.Metrics(), secret,
                           o.method == "icmp" ? ProbeMethod::kIcmp : ProbeMethod::kUdp);
-  if (!agent.FallbackReason().empty()) {
-    std::cerr << "cdnlab realnet probe-agent: " << agent.FallbackReason() << "; probing with UDP instead\n";
-  }
+  if (!agent.FallbackReason().empty()) log(agent.FallbackReason() + "; probing with UDP instead");
+  telemetry.Metrics().AddCollector([&agent](MetricsCollection& out) {
+    out.Counter("cdnlab_agent_reports_sent", "Probe reports sent to the controller",
+                static_cast<double>(agent.ReportsSent()));
+  });
   agent.Start();
-  std::cerr << fmt::format("cdnlab realnet probe-agent: PoP {} probing with {}, reporting to {} ({})\n", o.name,
-                           agent.Method() == ProbeMethod::kIcmp ? "ICMP echo" : "UDP", s.realnet.controller.ToString(),
-                           secret ? "signed" : "UNSIGNED");
-  RunUntilSignalled(io, o.for_s, [&] { agent.Stop(); }, "probe-agent");
-  std::cerr << fmt::format("cdnlab realnet probe-agent: {} reports sent\n", agent.ReportsSent());
+  telemetry.Start();
+  log(fmt::format("PoP {} probing with {}, reporting to {} ({})", o.name,
+                  agent.Method() == ProbeMethod::kIcmp ? "ICMP echo" : "UDP", s.realnet.controller.ToString(),
+                  secret ? "signed" : "UNSIGNED"));
+  RunUntilSignalled(
+      io, o.for_s,
+      [&] {
+        telemetry.Stop();
+        agent.Stop();
+      },
+      "probe-agent");
+  log(fmt::format("{} reports sent", agent.ReportsSent()));
 }
 
 void RunResponder(const ServiceOptions& o) {
@@ -320,12 +378,24 @@ void RunResponder(const ServiceOptions& o) {
   boost::asio::io_context io;
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
+  ServiceTelemetry telemetry(io, o.obs, "responder");
+  const auto log = LineLogger("responder");
   ProbeResponder responder(Endpoint{*address, s.realnet.responder_port}, transport);
+  telemetry.Metrics().AddCollector([&responder](MetricsCollection& out) {
+    out.Counter("cdnlab_responder_probes_echoed", "Probes echoed back to the probe agents",
+                static_cast<double>(responder.Echoed()));
+  });
   responder.Start();
-  std::cerr << fmt::format("cdnlab realnet responder: group {} on {}:{}\n", o.name, address->ToString(),
-                           s.realnet.responder_port);
-  RunUntilSignalled(io, o.for_s, [&] { responder.Stop(); }, "responder");
-  std::cerr << fmt::format("cdnlab realnet responder: {} probes echoed\n", responder.Echoed());
+  telemetry.Start();
+  log(fmt::format("group {} on {}:{}", o.name, address->ToString(), s.realnet.responder_port));
+  RunUntilSignalled(
+      io, o.for_s,
+      [&] {
+        telemetry.Stop();
+        responder.Stop();
+      },
+      "responder");
+  log(fmt::format("{} probes echoed", responder.Echoed()));
 }
 
 // Registers one scenario-driven service subcommand.
@@ -382,6 +452,7 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
   cmd->add_option("--for", options->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
       ->check(CLI::NonNegativeNumber);
   if (name == "controller") AddDrainTimeoutFlag(cmd, options->drain_timeout_s);
+  AddObservabilityFlags(cmd, options->obs);
   cmd->callback([options, run, name] {
     ExitOnServiceError(name, [&] { run(*options); });
   });
@@ -407,6 +478,7 @@ void RunDns(const DnsOptions& options) {
   }
 
   boost::asio::io_context io;
+  ServiceTelemetry telemetry(io, options.obs, "dns");
   RealDnsServer server(io, answerer, listen, DnsServerOptions{options.udp_threads});
   std::unique_ptr<SnapshotFollower> follower;
   if (!options.follow.empty()) {
@@ -425,8 +497,10 @@ void RunDns(const DnsOptions& options) {
     follower = std::make_unique<SnapshotFollower>(io, answerer, server, config, log);
     follower->LoadKept();
   }
+  AddDnsMetrics(telemetry, server, follower.get());
   server.Start();
   if (follower) follower->Start();
+  telemetry.Start();
   std::string where;
   for (const auto& at : listen) {
     where += (where.empty() ? "" : ", ") + (at.address().is_v6() ? "[" + at.address().to_string() + "]"
@@ -439,6 +513,7 @@ void RunDns(const DnsOptions& options) {
   // No drain, as Knot: on SIGTERM the server stops answering and resolvers retry the zone's
   // other name servers. The process stops at once (state: the follower's kept snapshot).
   hooks.stop = [&] {
+    telemetry.Stop();
     if (follower) follower->Stop();
     server.Stop();
   };
@@ -498,6 +573,7 @@ void AddRealnetCommand(CLI::App& app) {
   dns->add_option("--udp-threads", options->udp_threads, "Threads answering UDP per address (0 = one per core)")
       ->check(CLI::Range(0, 256))
       ->capture_default_str();
+  AddObservabilityFlags(dns, options->obs);
   AddService(realnet, "controller", "Mapping controller: probe reports in, mapping out to its own DNS server",
              "--policy", "Policy from the scenario: measured, geo or random", RunController);
   AddService(realnet, "probe-agent", "Probe client groups from one PoP's servers and report to the controller", "--pop",

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
@@ -16,7 +17,10 @@
 #include "scenarios/federation/from_scenario.h"
 #include "scenarios/core/scenario_error.h"
 #include "scenarios/loader/scenario_loader.h"
+#include "cli/realnet/observability.h"
 #include "cli/realnet/tls_flags.h"
+#include "models/federation/trigger_command.h"
+#include "realnet/net/http_metrics.h"
 #include "cli/user_errors.h"
 
 namespace cdnlab::cli {
@@ -33,6 +37,7 @@ struct FederationOptions {
   long ttl_s = 3600;       // federation-token
   double for_s = 0;        // 0: until SIGINT/SIGTERM
   FederationHttpTransport http;  // federation-gateway: HTTPS, or plain HTTP when allowed
+  ObservabilityOptions obs;      // federation-gateway and -agent: --metrics-listen, --log-format
 };
 
 // Loads a scenario that must have a federation section.
@@ -40,6 +45,27 @@ Scenario LoadFederationScenario(const std::string& file) {
   Scenario s = LoadScenarioFile(file);
   if (!s.federation.present) throw std::invalid_argument(file + ": the scenario has no 'federation' section");
   return s;
+}
+
+// Commands by state (every state listed, at 0 too) and the API's requests, at each scrape.
+void AddGatewayMetrics(MetricsRegistry& metrics, const FederationGatewayService& gateway) {
+  metrics.AddCollector([&gateway](MetricsCollection& out) {
+    constexpr TriggerStatus kStates[] = {TriggerStatus::kPending,  TriggerStatus::kActive,     TriggerStatus::kComplete,
+                                         TriggerStatus::kProcessed, TriggerStatus::kFailed,     TriggerStatus::kCancelling,
+                                         TriggerStatus::kCancelled};
+    std::map<TriggerStatus, double> by_state;
+    const CommandInvocationSystem& cis = gateway.Gateway();
+    for (const auto& id : cis.StatusIds()) {
+      if (const CommandRecord* record = cis.Find(id)) by_state[record->status.Status()] += 1;
+    }
+    for (TriggerStatus state : kStates) {
+      out.Gauge("cdnlab_federation_commands", "Trigger commands this gateway knows, by RFC 8007 status",
+                by_state[state], {{"state", ToString(state)}});
+    }
+  });
+  AddHttpServerMetrics(
+      metrics, "api", [&gateway] { return gateway.Http().RequestsAnswered(); },
+      [&gateway] { return gateway.Http().HandshakesFailed(); });
 }
 
 void RunGateway(const FederationOptions& o) {
@@ -50,26 +76,46 @@ void RunGateway(const FederationOptions& o) {
   const Scenario s = LoadFederationScenario(o.scenario);
   boost::asio::io_context io;
   const std::string who = "federation-gateway " + o.platform;
-  FederationGatewayService gateway(s, o.platform, o.journal, io, LineLogger(who));
+  const auto log = LineLogger(who);
+  ServiceTelemetry telemetry(io, o.obs, who);
+  FederationGatewayService gateway(s, o.platform, o.journal, io, log, telemetry.Metrics());
   gateway.SetHttpTransport(o.http);
+  AddGatewayMetrics(telemetry.Metrics(), gateway);
   gateway.Start();
-  std::cerr << fmt::format("cdnlab realnet {}: HTTP API on {}/triggers, journal {}\n", who, gateway.HttpBaseUrl(),
-                           o.journal);
-  RunUntilSignalled(io, o.for_s, [&] { gateway.Stop(); }, who);
-  std::cerr << fmt::format("cdnlab realnet {}: stopped with {} commands known\n", who,
-                           gateway.Gateway().StatusIds().size());
+  telemetry.Start();
+  log(fmt::format("HTTP API on {}/triggers, journal {}", gateway.HttpBaseUrl(), o.journal));
+  RunUntilSignalled(
+      io, o.for_s,
+      [&] {
+        telemetry.Stop();
+        gateway.Stop();
+      },
+      who);
+  log(fmt::format("stopped with {} commands known", gateway.Gateway().StatusIds().size()));
 }
 
 void RunAgent(const FederationOptions& o) {
   const Scenario s = LoadFederationScenario(o.scenario);
   boost::asio::io_context io;
   const std::string who = "federation-agent " + o.server;
-  FederationAgentService agent(s, o.server, o.cache_dir, o.origin_dir, io, LineLogger(who));
+  const auto log = LineLogger(who);
+  ServiceTelemetry telemetry(io, o.obs, who);
+  FederationAgentService agent(s, o.server, o.cache_dir, o.origin_dir, io, log, telemetry.Metrics());
+  telemetry.Metrics().AddCollector([&agent](MetricsCollection& out) {
+    out.Counter("cdnlab_federation_agent_commands_applied", "Commands this server's agent applied",
+                static_cast<double>(agent.Agent().AppliedCommands().size()));
+  });
   agent.Start();
-  std::cerr << fmt::format("cdnlab realnet {}: cache {}, origin {}\n", who, o.cache_dir, o.origin_dir);
-  RunUntilSignalled(io, o.for_s, [&] { agent.Stop(); }, who);
-  std::cerr << fmt::format("cdnlab realnet {}: stopped after {} commands applied\n", who,
-                           agent.Agent().AppliedCommands().size());
+  telemetry.Start();
+  log(fmt::format("cache {}, origin {}", o.cache_dir, o.origin_dir));
+  RunUntilSignalled(
+      io, o.for_s,
+      [&] {
+        telemetry.Stop();
+        agent.Stop();
+      },
+      who);
+  log(fmt::format("stopped after {} commands applied", agent.Agent().AppliedCommands().size()));
 }
 
 void RunToken(const FederationOptions& o) {
@@ -111,6 +157,7 @@ void AddFederationCommands(CLI::App* realnet) {
         ->excludes("--tls-cert");
     cmd->add_option("--for", o->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
         ->check(CLI::NonNegativeNumber);
+    AddObservabilityFlags(cmd, o->obs);
   }
   {
     auto o = std::make_shared<FederationOptions>();
@@ -123,6 +170,7 @@ void AddFederationCommands(CLI::App* realnet) {
         ->check(CLI::ExistingDirectory);
     cmd->add_option("--for", o->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
         ->check(CLI::NonNegativeNumber);
+    AddObservabilityFlags(cmd, o->obs);
   }
   {
     auto o = std::make_shared<FederationOptions>();

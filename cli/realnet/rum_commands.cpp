@@ -17,7 +17,11 @@
 #include "scenarios/core/ipv4_text.h"
 #include "scenarios/core/scenario_error.h"
 #include "scenarios/loader/scenario_loader.h"
+#include "cli/realnet/observability.h"
 #include "cli/user_errors.h"
+#include "models/routing/beacon_collector.h"
+#include "models/routing/metric_names.h"
+#include "realnet/net/http_metrics.h"
 
 namespace cdnlab::cli {
 namespace {
@@ -34,6 +38,7 @@ struct RumOptions {
   double burst = 10;
   int delay_ms = 0;
   std::size_t object_bytes = 10000;
+  ObservabilityOptions obs;  // --metrics-listen, --log-format
 };
 
 void RunCollector(const RumOptions& o) {
@@ -50,21 +55,31 @@ void RunCollector(const RumOptions& o) {
   config.collector.burst_per_client = o.burst;
   boost::asio::io_context io;
   AsioClock clock(io);
-  NullMetricsSink metrics;
+  ServiceTelemetry telemetry(io, o.obs, "rum-collector");
+  MetricsRegistry& metrics = telemetry.Metrics();
+  const auto log = LineLogger("rum-collector");
+  // Every verdict listed from the start, at 0.
+  for (int v = 0; v <= static_cast<int>(BeaconVerdict::kRateLimited); ++v) {
+    metrics.Count(metric::kRumBeacons, 0, {{metric::kLabelVerdict, BeaconVerdictName(static_cast<BeaconVerdict>(v))}});
+  }
   RumCollectorService collector(s, *policy, io, clock, metrics, config);
-  collector.SetLog([](const std::string& line) { std::cerr << "cdnlab realnet rum-collector: " << line << std::endl; });
+  collector.SetLog(log);
+  AddHttpServerMetrics(metrics, "collector", collector.Http());
   collector.Start();
-  std::cerr << fmt::format("cdnlab realnet rum-collector: policy {}, page at http://{}:{}/, test objects on port {}",
-                           policy->ResultLabel(), config.listen.address.ToString(), collector.Port(), o.object_port)
-            << std::endl;
+  telemetry.Start();
+  log(fmt::format("policy {}, page at http://{}:{}/, test objects on port {}", policy->ResultLabel(),
+                  config.listen.address.ToString(), collector.Port(), o.object_port));
   ServiceHooks hooks;
   hooks.drain = [&] { collector.Drain(); };
   hooks.drained = [&] { return collector.Drained(); };
   hooks.stop = [&] {
     if (!o.state_out.empty()) std::ofstream(o.state_out, std::ios::trunc) << collector.StateJson().dump(2) << '\n';
+    telemetry.Stop();
     collector.Stop();
   };
-  ServiceRunner(io, "rum-collector").Run(hooks, RunLimits{o.for_s, o.drain_timeout_s});
+  ServiceRunner runner(io, "rum-collector");
+  telemetry.DrainWith(runner);
+  runner.Run(hooks, RunLimits{o.for_s, o.drain_timeout_s});
 }
 
 void RunObjectServer(const RumOptions& o) {
@@ -73,17 +88,29 @@ void RunObjectServer(const RumOptions& o) {
   config.delay = std::chrono::milliseconds(o.delay_ms);
   config.object_bytes = o.object_bytes;
   boost::asio::io_context io;
+  ServiceTelemetry telemetry(io, o.obs, "rum-object-server");
+  const auto log = LineLogger("rum-object-server");
   RumObjectServer server(io, config);
+  AddHttpServerMetrics(telemetry.Metrics(), "objects", server.Http());
+  telemetry.Metrics().AddCollector([&server](MetricsCollection& out) {
+    out.Counter("cdnlab_rum_objects_served", "Test objects served to the measurement tag",
+                static_cast<double>(server.ObjectsServed()));
+  });
   server.Start();
-  std::cerr << fmt::format("cdnlab realnet rum-object-server: on {}:{}, {} bytes after {} ms",
-                           config.listen.address.ToString(), server.Port(), o.object_bytes, o.delay_ms)
-            << std::endl;
+  telemetry.Start();
+  log(fmt::format("on {}:{}, {} bytes after {} ms", config.listen.address.ToString(), server.Port(), o.object_bytes,
+                  o.delay_ms));
   ServiceHooks hooks;
   hooks.drain = [&] { server.Drain(); };
   hooks.drained = [&] { return server.Drained(); };
-  hooks.stop = [&] { server.Stop(); };
-  ServiceRunner(io, "rum-object-server").Run(hooks, RunLimits{o.for_s, o.drain_timeout_s});
-  std::cerr << fmt::format("cdnlab realnet rum-object-server: {} objects served", server.ObjectsServed()) << std::endl;
+  hooks.stop = [&] {
+    telemetry.Stop();
+    server.Stop();
+  };
+  ServiceRunner runner(io, "rum-object-server");
+  telemetry.DrainWith(runner);
+  runner.Run(hooks, RunLimits{o.for_s, o.drain_timeout_s});
+  log(fmt::format("{} objects served", server.ObjectsServed()));
 }
 
 }  // namespace
@@ -110,6 +137,7 @@ void AddRumCommands(CLI::App* realnet) {
   collector->add_option("--for", c->for_s, "Stop after this many seconds (default: until SIGINT/SIGTERM)")
       ->check(CLI::NonNegativeNumber);
   AddDrainTimeoutFlag(collector, c->drain_timeout_s);
+  AddObservabilityFlags(collector, c->obs);
   collector->callback([c] { ExitOnServiceError("rum-collector", [&] { RunCollector(*c); }); });
 
   auto o = std::make_shared<RumOptions>();
@@ -125,6 +153,7 @@ void AddRumCommands(CLI::App* realnet) {
   object->add_option("--for", o->for_s, "Stop after this many seconds (default: until SIGINT/SIGTERM)")
       ->check(CLI::NonNegativeNumber);
   AddDrainTimeoutFlag(object, o->drain_timeout_s);
+  AddObservabilityFlags(object, o->obs);
   object->callback([o] { ExitOnServiceError("rum-object-server", [&] { RunObjectServer(*o); }); });
 }
 

@@ -16,7 +16,9 @@
 #include "realnet/streaming/cache_service.h"
 #include "realnet/streaming/ingest_service.h"
 #include "scenarios/core/ipv4_text.h"
+#include "cli/realnet/observability.h"
 #include "cli/user_errors.h"
+#include "realnet/net/http_metrics.h"
 
 namespace cdnlab::cli {
 namespace {
@@ -51,17 +53,24 @@ struct StreamingOptions {
   std::string eviction = "lru";
   double playlist_ttl_ms = 1000;
   double segment_ttl_s = 300;
+  ObservabilityOptions obs;  // --metrics-listen, --log-format
 };
 
 // Until SIGTERM/SIGINT or --for, then a drain: no new connections, replies in flight finished
 // (at most --drain-timeout), then Stop. SIGHUP is refused with a log line (nothing to reload).
 template <typename Service>
-void RunDraining(boost::asio::io_context& io, Service& service, const std::string& who, const StreamingOptions& o) {
+void RunDraining(boost::asio::io_context& io, Service& service, const std::string& who, const StreamingOptions& o,
+                 ServiceTelemetry& telemetry) {
   ServiceHooks hooks;
   hooks.drain = [&] { service.Drain(); };
   hooks.drained = [&] { return service.Drained(); };
-  hooks.stop = [&] { service.Stop(); };
-  ServiceRunner(io, who).Run(hooks, RunLimits{o.for_s, o.drain_timeout_s});
+  hooks.stop = [&] {
+    telemetry.Stop();
+    service.Stop();
+  };
+  ServiceRunner runner(io, who);
+  telemetry.DrainWith(runner);
+  runner.Run(hooks, RunLimits{o.for_s, o.drain_timeout_s});
 }
 
 
@@ -95,15 +104,27 @@ void RunIngest(const StreamingOptions& o) {
   boost::asio::io_context io;
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
-  NullMetricsSink metrics;
   const std::string who = "stream-ingest " + o.id;
-  IngestService ingest(io, clock, transport, metrics, c, LineLogger(who));
+  const auto log = LineLogger(who);
+  ServiceTelemetry telemetry(io, o.obs, who);
+  IngestService ingest(io, clock, transport, telemetry.Metrics(), c, log);
+  AddHttpServerMetrics(telemetry.Metrics(), "ingest", ingest.Http());
+  telemetry.Metrics().AddCollector([&ingest](MetricsCollection& out) {
+    out.Counter("cdnlab_ingest_sessions_started", "Publisher sessions begun (a stream starting here)",
+                static_cast<double>(ingest.SessionsStarted()));
+    out.Counter("cdnlab_ingest_sessions_ended", "Publisher sessions ended (ENDLIST or idle)",
+                static_cast<double>(ingest.SessionsEnded()));
+    out.Gauge("cdnlab_ingest_sessions_active", "Publisher sessions uploading here now",
+              static_cast<double>(ingest.SessionsStarted() - ingest.SessionsEnded()));
+    out.Counter("cdnlab_ingest_segments_accepted", "Segments ingested", static_cast<double>(ingest.SegmentsAccepted()));
+  });
   ingest.Start();
-  std::cerr << fmt::format("cdnlab realnet {}: HTTP on {}:{}, health on {}, announcing to {} relay(s){}\n", who,
-                           c.http.address.ToString(), ingest.HttpPort(), c.health.ToString(), c.relays.size(),
-                           c.register_at ? ", registering with " + c.register_at->ToString() : "");
-  RunDraining(io, ingest, "stream-ingest", o);
-  std::cerr << fmt::format("cdnlab realnet {}: stopped after {} segments ingested\n", who, ingest.SegmentsAccepted());
+  telemetry.Start();
+  log(fmt::format("HTTP on {}:{}, health on {}, announcing to {} relay(s){}", c.http.address.ToString(),
+                  ingest.HttpPort(), c.health.ToString(), c.relays.size(),
+                  c.register_at ? ", registering with " + c.register_at->ToString() : ""));
+  RunDraining(io, ingest, "stream-ingest", o, telemetry);
+  log(fmt::format("stopped after {} segments ingested", ingest.SegmentsAccepted()));
 }
 
 void RunBalancer(const StreamingOptions& o) {
@@ -118,16 +139,27 @@ void RunBalancer(const StreamingOptions& o) {
   boost::asio::io_context io;
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
-  BalancerService balancer(io, clock, transport, c, LineLogger("stream-balancer"));
+  const auto log = LineLogger("stream-balancer");
+  ServiceTelemetry telemetry(io, o.obs, "stream-balancer");
+  BalancerService balancer(io, clock, transport, c, log);
+  AddHttpServerMetrics(telemetry.Metrics(), "vip", balancer.VipHttp());
+  AddHttpServerMetrics(telemetry.Metrics(), "admin", balancer.AdminHttp());
+  telemetry.Metrics().AddCollector([&balancer](MetricsCollection& out) {
+    out.Gauge("cdnlab_balancer_members", "Ingests registered with the balancer",
+              static_cast<double>(balancer.Balancer().Members().size()));
+    out.Counter("cdnlab_balancer_healthy_sessions_moved", "Sessions moved off an ingest that was still healthy",
+                static_cast<double>(balancer.Balancer().HealthySessionsMoved()));
+    out.Counter("cdnlab_balancer_upload_retries", "Uploads retried on another ingest",
+                static_cast<double>(balancer.Retries()));
+  });
   balancer.Start();
-  std::cerr << fmt::format("cdnlab realnet stream-balancer: virtual address {}:{}, admin {}:{}, balancing {}\n",
-                           c.vip.address.ToString(), balancer.VipPort(), c.admin.address.ToString(),
-                           balancer.AdminPort(), o.balancing);
-  RunDraining(io, balancer, "stream-balancer", o);
-  std::cerr << fmt::format("cdnlab realnet stream-balancer: stopped; {} members, {} healthy sessions moved, {} "
-                           "uploads retried\n",
-                           balancer.Balancer().Members().size(), balancer.Balancer().HealthySessionsMoved(),
-                           balancer.Retries());
+  telemetry.Start();
+  log(fmt::format("virtual address {}:{}, admin {}:{}, balancing {}", c.vip.address.ToString(), balancer.VipPort(),
+                  c.admin.address.ToString(), balancer.AdminPort(), o.balancing));
+  RunDraining(io, balancer, "stream-balancer", o, telemetry);
+  log(fmt::format("stopped; {} members, {} healthy sessions moved, {} uploads retried",
+                  balancer.Balancer().Members().size(), balancer.Balancer().HealthySessionsMoved(),
+                  balancer.Retries()));
 }
 
 void RunCache(const StreamingOptions& o) {
@@ -151,14 +183,31 @@ void RunCache(const StreamingOptions& o) {
   boost::asio::io_context io;
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
-  NullMetricsSink metrics;
   const std::string who = "stream-cache " + o.id;
-  CacheService cache(io, clock, transport, metrics, c, LineLogger(who));
+  const auto log = LineLogger(who);
+  ServiceTelemetry telemetry(io, o.obs, who);
+  CacheService cache(io, clock, transport, telemetry.Metrics(), c, log);
+  AddHttpServerMetrics(telemetry.Metrics(), "cache", cache.Http());
+  telemetry.Metrics().AddCollector([&cache](MetricsCollection& out) {
+    const CacheNodeStats& s = cache.Node().Stats();
+    out.Counter("cdnlab_cache_requests", "Requests served by the cache node", static_cast<double>(s.requests));
+    out.Counter("cdnlab_cache_hits", "Requests answered from a fresh cached copy", static_cast<double>(s.hits));
+    out.Counter("cdnlab_cache_misses", "Requests without a fresh copy (collapsed ones included)",
+                static_cast<double>(s.requests - s.hits));
+    out.Counter("cdnlab_cache_collapsed", "Misses that joined a fetch already in flight",
+                static_cast<double>(s.collapsed));
+    out.Counter("cdnlab_cache_upstream_requests", "Fetches sent upstream", static_cast<double>(s.upstream_requests));
+    out.Counter("cdnlab_cache_upstream_failures", "Upstream fetches that failed",
+                static_cast<double>(s.upstream_failures));
+    out.Counter("cdnlab_cache_not_found", "Requests with no fresh copy and no upstream holding it",
+                static_cast<double>(s.not_found));
+  });
   cache.Start();
-  std::cerr << fmt::format("cdnlab realnet {}: {} tier, HTTP on {}:{}, announcements on {}{}, {} MB {}\n", who, o.tier,
-                           c.http.address.ToString(), cache.HttpPort(), c.announce.ToString(),
-                           c.parent ? ", parent " + c.parent->ToString() : "", o.capacity_mb, o.eviction);
-  RunDraining(io, cache, who, o);
+  telemetry.Start();
+  log(fmt::format("{} tier, HTTP on {}:{}, announcements on {}{}, {} MB {}", o.tier, c.http.address.ToString(),
+                  cache.HttpPort(), c.announce.ToString(), c.parent ? ", parent " + c.parent->ToString() : "",
+                  o.capacity_mb, o.eviction));
+  RunDraining(io, cache, who, o, telemetry);
 }
 
 // Registers one subcommand; every failure to start is one clear line and exit status 1.
@@ -168,6 +217,7 @@ CLI::App* AddJob(CLI::App* parent, const std::string& name, const std::string& h
   cmd->add_option("--for", options->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
       ->check(CLI::NonNegativeNumber);
   AddDrainTimeoutFlag(cmd, options->drain_timeout_s);
+  AddObservabilityFlags(cmd, options->obs);
   cmd->callback([options, run, name] {
     ExitOnServiceError(name, [&] { run(*options); });
   });

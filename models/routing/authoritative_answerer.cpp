@@ -32,6 +32,7 @@ AuthoritativeAnswerer::AuthoritativeAnswerer(const RoutingCatalog& catalog, Auth
   for (const auto& pop : catalog.pops) {
     pop_servers_.push_back(pop.servers);
     pop_servers6_.push_back(pop.servers6);
+    pop_ids_.push_back(pop.id);
   }
 }
 

@@ -90,12 +90,15 @@ class AuthoritativeAnswerer {
   // The servers of every PoP, by PoP index (what answers are made of).
   const std::vector<std::vector<Ipv4Address>>& PopServers() const { return pop_servers_; }
   const std::vector<std::vector<Ipv6Address>>& PopServers6() const { return pop_servers6_; }
+  // The PoPs' ids by PoP index (what DnsAnswer::pop indexes; for metrics labels).
+  const std::vector<std::string>& PopIds() const { return pop_ids_; }
 
  private:
   // Copied, not referenced: a copy of the answerer (realnet publishes copies to its DNS
   // threads, a snapshot follower replaces it whole) never outlives what it answers from.
   std::vector<std::vector<Ipv4Address>> pop_servers_;
   std::vector<std::vector<Ipv6Address>> pop_servers6_;
+  std::vector<std::string> pop_ids_;
   AuthoritativeConfig config_;
   MappingTable table_;
   ScopeAggregationIndex scopes_;  // rebuilt with every applied diff when aggregating

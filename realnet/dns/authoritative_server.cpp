@@ -271,6 +271,7 @@ void RealDnsServer::RespondInto(const AuthoritativeAnswerer& answerer, const std
       return;
     case QueryVerdict::kError:
       errors_sent_.fetch_add(1, std::memory_order_relaxed);
+      queries_.Add(parsed.error_rcode, std::nullopt);
       WriteDnsError(parsed, out);
       return;
     case QueryVerdict::kAnswer:
@@ -281,6 +282,7 @@ void RealDnsServer::RespondInto(const AuthoritativeAnswerer& answerer, const std
   WriteDnsResponse(parsed.query, answer, answerer.Config(), static_cast<std::uint32_t>(answerer.Table().Version()),
                    over_udp, out);
   if (out.size() > 3 && (out[2] & 0x02) != 0) truncated_.fetch_add(1, std::memory_order_relaxed);
+  queries_.Add(static_cast<std::uint16_t>(answer.rcode), answer.pop);
 }
 
 void RealDnsServer::Accept(Listener& listener) {

@@ -11,6 +11,7 @@
 #include "models/net/endpoint.h"
 #include "models/routing/authoritative_answerer.h"
 #include "realnet/dns/published_answerer.h"
+#include "realnet/dns/query_counters.h"
 #include "realnet/dns/udp_workers.h"
 #include "realnet/dns/wire_codec.h"
 
@@ -49,6 +50,10 @@ class RealDnsServer {
   void Refresh();
   std::uint16_t Port() const { return port_; }
   DnsServerStats Stats() const;
+  // Responses sent, by rcode and PoP (UDP and TCP).
+  const DnsQueryCounters& Queries() const { return queries_; }
+  // The live answerer it serves from (its PoP ids name the Queries() rows).
+  const AuthoritativeAnswerer& Answerer() const { return answerer_; }
 
   // The reply to one message from `peer` ({} = send nothing). Public for tests and fuzzing.
   Bytes Respond(const std::uint8_t* data, std::size_t size, const IpAddress& peer, bool over_udp);
@@ -77,6 +82,7 @@ class RealDnsServer {
   std::atomic<std::uint64_t> errors_sent_{0};
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> truncated_{0};
+  DnsQueryCounters queries_;
   std::uint64_t udp_total_ = 0;  // of listeners already stopped
   std::uint64_t udp_dropped_total_ = 0;
   std::uint64_t send_errors_total_ = 0;

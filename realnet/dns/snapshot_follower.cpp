@@ -71,6 +71,7 @@ std::string SnapshotFollower::Offer(const std::string& text, bool persist) {
   version_ = opened.snapshot.version;
   zone_ = live_.Config().zone;
   ++taken_;
+  taken_at_ = std::chrono::steady_clock::now();
   if (persist) Keep(text);
   log_(fmt::format("serving mapping version {} ({} rows)", version_, opened.snapshot.rows.size()));
   return "";

@@ -51,6 +51,8 @@ class SnapshotFollower {
   std::uint64_t Version() const { return version_; }
   const std::map<std::string, std::uint64_t>& Refused() const { return refused_; }  // by reason
   std::uint64_t Taken() const { return taken_; }
+  // When the version answered from was taken (kept or fetched); the epoch while there is none.
+  std::chrono::steady_clock::time_point TakenAt() const { return taken_at_; }
   std::uint64_t PollFailures() const { return poll_failures_; }  // controller unreachable or answering errors
 
  private:
@@ -69,6 +71,7 @@ class SnapshotFollower {
   std::uint64_t version_ = 0;
   std::string zone_;  // the zone the first snapshot named: a follower never switches zones
   std::uint64_t taken_ = 0;
+  std::chrono::steady_clock::time_point taken_at_{};
   std::uint64_t poll_failures_ = 0;
   bool reachable_ = true;  // to log only when the controller goes away or comes back
   std::map<std::string, std::uint64_t> refused_;

@@ -34,6 +34,7 @@ class SnapshotPublisher final : public ResolverConfigSink {
   // HTTPS instead of HTTP (before Start); throws std::runtime_error naming an unreadable PEM file.
   void EnableTls(const TlsServerConfig& tls) { http_.EnableTls(tls); }
   std::uint64_t HandshakesFailed() const { return http_.HandshakesFailed(); }
+  std::uint64_t RequestsServed() const { return http_.RequestsServed(); }
   void Start();  // throws std::runtime_error when the address is taken
   void Stop();
   // Graceful shutdown: no new connections; the polls held for a newer version are answered now

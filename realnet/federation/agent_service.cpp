@@ -44,7 +44,7 @@ const FederationServer& ServerOf(const FederationCatalog& catalog, const std::st
 
 FederationAgentService::FederationAgentService(const Scenario& scenario, const std::string& server,
                                                const std::string& cache_dir, const std::string& origin_dir,
-                                               boost::asio::io_context& io, Log log)
+                                               boost::asio::io_context& io, Log log, MetricsSink& metrics)
     : server_(server),
       log_(std::move(log)),
       catalog_(BuildFederationCatalog(scenario)),
@@ -53,6 +53,7 @@ FederationAgentService::FederationAgentService(const Scenario& scenario, const s
       clock_(io),
       udp_(io),
       transport_(std::make_unique<LoggingTransport>(udp_, [this] { LogNewlyApplied(); })),
+      metrics_(metrics),
       messenger_(std::make_unique<FederationMessenger>(*transport_, identity_, directory_, metrics_)),
       store_(cache_dir, origin_dir) {
   if (!directory_.EndpointOf(server)) {

@@ -28,7 +28,7 @@ class FederationAgentService {
   // Throws std::invalid_argument for a server the scenario does not have or does not place,
   // std::runtime_error for an unusable cache or origin directory.
   FederationAgentService(const Scenario& scenario, const std::string& server, const std::string& cache_dir,
-                         const std::string& origin_dir, boost::asio::io_context& io, Log log);
+                         const std::string& origin_dir, boost::asio::io_context& io, Log log, MetricsSink& metrics);
   ~FederationAgentService();
 
   void Start();  // throws std::runtime_error when the address is in use
@@ -47,7 +47,7 @@ class FederationAgentService {
   AsioClock clock_;
   AsioDatagramTransport udp_;
   std::unique_ptr<LoggingTransport> transport_;
-  NullMetricsSink metrics_;
+  MetricsSink& metrics_;
   std::unique_ptr<FederationMessenger> messenger_;
   DirectoryContentStore store_;
   std::unique_ptr<ServerAgent> agent_;

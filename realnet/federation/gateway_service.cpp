@@ -22,7 +22,7 @@ const FederationPlatform& PlatformOf(const FederationCatalog& catalog, const std
 
 FederationGatewayService::FederationGatewayService(const Scenario& scenario, const std::string& platform,
                                                    const std::string& journal_path, boost::asio::io_context& io,
-                                                   Log log)
+                                                   Log log, MetricsSink& metrics)
     : platform_(platform),
       log_(std::move(log)),
       catalog_(BuildFederationCatalog(scenario)),
@@ -31,6 +31,7 @@ FederationGatewayService::FederationGatewayService(const Scenario& scenario, con
       asio_clock_(io),
       clock_(asio_clock_),
       transport_(io),
+      metrics_(metrics),
       // Retry jitter: seeded per platform, fresh per process start (wall-clock runs are not replays).
       random_(scenario.seed ^ std::hash<std::string>{}(platform), static_cast<std::uint64_t>(clock_.UnixSeconds())),
       messenger_(transport_, identity_, directory_, metrics_),

@@ -35,7 +35,7 @@ class FederationGatewayService {
   // Throws std::invalid_argument for a scenario without this platform or its addresses, and
   // std::runtime_error when the journal cannot be opened.
   FederationGatewayService(const Scenario& scenario, const std::string& platform, const std::string& journal_path,
-                           boost::asio::io_context& io, Log log);
+                           boost::asio::io_context& io, Log log, MetricsSink& metrics);
   ~FederationGatewayService();
 
   // HTTPS, or plain HTTP when explicitly allowed (before Start; see FederationHttpApi).
@@ -48,6 +48,7 @@ class FederationGatewayService {
   std::uint16_t HttpPort() const { return http_->Port(); }
   std::string HttpBaseUrl() const { return http_->BaseUrl(); }
   const CommandInvocationSystem& Gateway() const { return *cis_; }
+  const FederationHttpApi& Http() const { return *http_; }
 
  private:
   void OnStatusChange(const CommandRecord& record);
@@ -60,7 +61,7 @@ class FederationGatewayService {
   AsioClock asio_clock_;
   UnixTimeClock clock_;
   AsioDatagramTransport transport_;
-  NullMetricsSink metrics_;
+  MetricsSink& metrics_;
   SeededRandomSource random_;
   FederationMessenger messenger_;
   SqliteCommandJournal journal_;

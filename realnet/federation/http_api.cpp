@@ -165,6 +165,7 @@ struct FederationHttpApi::Link {
   std::vector<std::weak_ptr<Session>> sessions;
   std::shared_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP
   std::uint64_t handshakes_failed = 0;
+  std::uint64_t replies = 0;  // every reply written, errors included
 
   std::size_t Open() {
     sessions.erase(std::remove_if(sessions.begin(), sessions.end(), [](const auto& s) { return s.expired(); }),
@@ -283,6 +284,7 @@ class FederationHttpApi::Session : public std::enable_shared_from_this<Session> 
   // Writes a reply; then reads the next request, or closes (after draining an unread body
   // with `linger`, so the client sees the reply instead of a connection reset).
   void Send(const Reply& reply, unsigned version, bool close, bool linger) {
+    ++link_->replies;
     auto response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(reply.status),
                                                                          version);
     response->set(http::field::server, "cdnlab-federation");
@@ -361,6 +363,7 @@ void FederationHttpApi::SetTransport(const FederationHttpTransport& transport) {
 }
 
 std::uint64_t FederationHttpApi::HandshakesFailed() const { return link_->handshakes_failed; }
+std::uint64_t FederationHttpApi::RequestsAnswered() const { return link_->replies; }
 
 void FederationHttpApi::Start() {
   if (!link_->tls && !allow_plain_bearer_) {

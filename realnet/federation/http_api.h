@@ -80,6 +80,7 @@ class FederationHttpApi {
   // "https://127.0.0.1:8080": what Location headers and collection links start with.
   std::string BaseUrl() const;
   std::uint64_t HandshakesFailed() const;  // TLS handshakes refused, broken or timed out
+  std::uint64_t RequestsAnswered() const;  // replies written, errors included
 
   // What one request produced (exposed for the session; not a public protocol).
   struct Reply {

@@ -1,7 +1,6 @@
 #include "realnet/net/service_runner.h"
 
 #include <chrono>
-#include <iostream>
 
 #include <CLI/App.hpp>
 #include <CLI/Error.hpp>
@@ -10,6 +9,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "realnet/net/log_line.h"
 #include "scenarios/core/ipv4_text.h"
 
 namespace cdnlab::cli {
@@ -156,7 +156,7 @@ boost::asio::ip::udp::endpoint ParseListenFlag(const std::string& text, const st
 }
 
 std::function<void(const std::string&)> LineLogger(const std::string& who) {
-  return [who](const std::string& line) { std::cerr << "cdnlab realnet " << who << ": " << line << std::endl; };
+  return [who](const std::string& line) { WriteLogLine(who, "info", line); };
 }
 
 }  // namespace cdnlab::cli

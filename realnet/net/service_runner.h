@@ -78,7 +78,8 @@ Endpoint ParseEndpointFlag(const std::string& text, const std::string& flag);
 // else is a CLI::ValidationError naming `flag`.
 boost::asio::ip::udp::endpoint ParseListenFlag(const std::string& text, const std::string& flag);
 
-// One stderr line per event, prefixed with who speaks (flushed: tests read these logs live).
+// One stderr line per event, prefixed with who speaks (flushed: tests read these logs live),
+// as text or JSON (realnet/net/log_line.h: the process's --log-format).
 std::function<void(const std::string&)> LineLogger(const std::string& who);
 
 }  // namespace cdnlab::cli

@@ -208,6 +208,10 @@ void RoutingControllerService::OnReport(const Bytes& payload) {
   }
   ++accepted_;
   const ProbeOutcome& outcome = *verdict.accepted;
+  const std::string& pop = catalog_.pops[outcome.pop].id;
+  metrics_.Count("controller.reports_accepted", 1, {{"pop", pop}});
+  metrics_.Sample("controller.probe_loss_ratio", clock_.Now(), outcome.loss,
+                  {{"pop", pop}, {"group", catalog_.groups[outcome.group].id}});
   // Sample time is the controller's own steady clock; the agent's sent_at only bounds the window.
   store_.AddSample(outcome.group, outcome.pop, clock_.Now(), outcome.rtt_ms, outcome.loss);
 }

@@ -61,6 +61,7 @@ class RoutingControllerService {
 
   const MappingTable& Table() const { return controller_->Table(); }
   std::uint16_t DnsPort() const { return dns_->Port(); }
+  const RealDnsServer& Dns() const { return *dns_; }
   std::uint64_t ReportsAccepted() const { return accepted_; }
   std::uint64_t ReportsRejected() const;  // all reasons
   std::uint64_t ReportsRefused(ReportRefusal why) const { return refused_[static_cast<std::size_t>(why)]; }

@@ -52,8 +52,11 @@ ProbeAgentService::ProbeAgentService(const Scenario& s, const std::string& pop_i
   const ProbeSchedulerConfig probing = ProbeSchedulerConfigFor(s.probing, s.realnet.responder_port);
   scheduler_ = std::make_unique<ProbeScheduler>(
       own_catalog_, agents_by_pop, clock, random_, metrics,
-      [this](ProbeOutcome o) {
+      [this, &metrics](ProbeOutcome o) {
         o.pop = pop_;  // the scheduler only knows this PoP as index 0
+        const MetricLabels group{{"group", full_catalog_.groups[o.group].id}};
+        metrics.Count("agent.probes_sent", o.sent, group);
+        metrics.Count("agent.probes_lost", o.sent - o.received, group);
         const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(unix_clock_.Now());
         transport_.Send(report_from_, controller_, signer_->Seal(o, now_ms.count()));
         ++reports_sent_;

@@ -61,6 +61,7 @@ class RumCollectorService {
   void Drain() { http_.Drain(); }
   bool Drained() const { return http_.Idle(); }
   std::uint16_t Port() const { return http_.Port(); }
+  const StreamingHttpServer& Http() const { return http_; }
   nlohmann::ordered_json StateJson() const;
 
  private:

@@ -33,6 +33,7 @@ class RumObjectServer {
   void Drain() { http_.Drain(); }
   bool Drained() const { return http_.Idle(); }
   std::uint16_t Port() const { return http_.Port(); }
+  const StreamingHttpServer& Http() const { return http_; }
   std::uint64_t ObjectsServed() const { return served_; }
 
  private:

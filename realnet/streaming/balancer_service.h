@@ -58,6 +58,8 @@ class BalancerService {
   bool Drained() const { return vip_.Idle() && admin_.Idle(); }
   std::uint16_t VipPort() const { return vip_.Port(); }
   std::uint16_t AdminPort() const { return admin_.Port(); }
+  const StreamingHttpServer& VipHttp() const { return vip_; }
+  const StreamingHttpServer& AdminHttp() const { return admin_; }
   const IngestBalancer& Balancer() const { return balancer_; }
   std::uint64_t Retries() const { return retries_; }
 

@@ -55,6 +55,7 @@ class CacheService {
   void Drain() { http_.Drain(); }
   bool Drained() const { return http_.Idle(); }
   std::uint16_t HttpPort() const { return http_.Port(); }
+  const StreamingHttpServer& Http() const { return http_; }
   const LiveCacheNode& Node() const { return *node_; }
   const LiveCache& Cache() const { return cache_; }
   const StreamDirectory& Directory() const { return directory_.Directory(); }

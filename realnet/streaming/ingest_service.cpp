@@ -99,6 +99,7 @@ void IngestService::AcceptListed(const StreamId& stream) {
     SegmentInfo segment = listed;
     segment.bytes = body->size();
     if (!server_->Holds(stream) || upload.ended) {
+      ++sessions_started_;
       log_(fmt::format("{}: stream starts here at segment {}", stream, segment.sequence));
     }
     upload.ended = false;
@@ -129,6 +130,7 @@ void IngestService::End(const StreamId& stream, const std::string& why) {
   upload.idle_timer = 0;
   if (upload.ended || !server_->Holds(stream)) return;
   upload.ended = true;
+  ++sessions_ended_;
   server_->EndStream(stream);
   log_(fmt::format("{}: stream ended here ({})", stream, why));
 }

@@ -67,8 +67,12 @@ class IngestService {
   void Drain() { http_.Drain(); }
   bool Drained() const { return http_.Idle(); }
   std::uint16_t HttpPort() const { return http_.Port(); }
+  const StreamingHttpServer& Http() const { return http_; }
   bool Registered() const { return registered_; }
   std::uint64_t SegmentsAccepted() const { return segments_accepted_; }
+  // Publisher sessions: a stream starting here (first segment, or again after it ended) to its end.
+  std::uint64_t SessionsStarted() const { return sessions_started_; }
+  std::uint64_t SessionsEnded() const { return sessions_ended_; }
   const IngestServer& Server() const { return *server_; }
 
  private:
@@ -104,6 +108,8 @@ class IngestService {
   bool register_failing_ = false;
   TimerId register_timer_ = 0;
   std::uint64_t segments_accepted_ = 0;
+  std::uint64_t sessions_started_ = 0;
+  std::uint64_t sessions_ended_ = 0;
 };
 
 }  // namespace cdnlab
