@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "models/routing/probe_responder.h"
+#include "cli/realnet/controller_rum.h"
 #include "cli/realnet/federation_commands.h"
 #include "cli/realnet/streaming_commands.h"
 #include "cli/realnet/rum_commands.h"
@@ -83,6 +84,7 @@ struct ServiceOptions {
   std::string key_file;               // probe-agent only: the PoP's secret key file
   bool unsigned_reports = false;      // probe-agent only: send reports unsigned (no --key-file)
   TlsServerConfig tls;               // controller only: HTTPS (mutual with a client CA) for --publish-snapshots
+  ControllerRumOptions rum;          // controller only: the hosted RUM collector (--rum-listen)
 };
 
 // The secret in a file (whitespace around it ignored): what a snapshot signing key derives from.
@@ -194,18 +196,26 @@ void RunController(const ServiceOptions& o) {
   // then the snapshot followers.
   RoutingControllerService controller(s, *policy, io, clock, transport, metrics, std::move(report_checks),
                                       {knot.get(), updates.get(), snapshots.get()});
+  std::unique_ptr<RumCollectorService> rum = MakeControllerRum(o.rum, s, *policy, io, clock, metrics, controller);
   controller.Start();
+  if (rum) {
+    rum->Start();
+    std::cerr << fmt::format("cdnlab realnet controller: RUM page and beacons on http://{}:{}/ (test objects on port {})\n",
+                             ParseListen(o.rum.listen).address.ToString(), rum->Port(), o.rum.object_port);
+  }
   if (snapshots) {
     std::cerr << fmt::format("cdnlab realnet controller: signed mapping snapshots on {}://{}:{}{}\n",
                              o.tls.Enabled() ? "https" : "http", snapshots_at.address.ToString(), snapshots->Port(),
                              o.tls.require_client_cert ? " (client certificates required)" : "");
   }
   std::cerr << fmt::format("cdnlab realnet controller: policy {}, reports on {}, DNS on {}:{}\n", policy->name,
-                           s.realnet.controller.ToString(), s.realnet.dns.address.ToString(), controller.DnsPort());
+                           controller.TakesReports() ? s.realnet.controller.ToString() : "none (beacons only)",
+                           s.realnet.dns.address.ToString(), controller.DnsPort());
   RunUntilStopped(io, clock, o.for_s, [&] {
     if (!o.state_out.empty()) {
       std::ofstream(o.state_out, std::ios::trunc) << controller.StateJson().dump(2) << '\n';
     }
+    if (rum) rum->Stop();
     controller.Stop();
     if (snapshots) snapshots->Stop();
   });
@@ -291,6 +301,7 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
     cmd->add_option("--snapshot-secret-file", options->snapshot_secret_file,
                     "File with the secret (16+ bytes) the snapshots' Ed25519 signing key derives from");
     AddTlsServerFlags(cmd, options->tls, "--publish-snapshots");
+    AddControllerRumFlags(cmd, options->rum);
     cmd->add_option("--knot-geoip-config", options->knot_geoip_config,
                     "Knot as the DNS data plane: write the mapping to this file, the config-file of a mod-geoip "
                     "(mode: subnet) attached to the scenario's zone, at every version (needs --knotc-socket)");

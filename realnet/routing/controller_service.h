@@ -41,6 +41,10 @@ class RoutingControllerService {
   void Stop();
 
   const MappingTable& Table() const { return controller_->Table(); }
+  // The store the policy ranks: what a beacon collector in this process feeds (rum, hybrid).
+  MeasurementStore& Store() { return store_; }
+  // False for the rum policy, which ranks beacons only (as in simulation): no report socket.
+  bool TakesReports() const { return takes_reports_; }
   std::uint16_t DnsPort() const { return dns_->Port(); }
   std::uint64_t ReportsAccepted() const { return accepted_; }
   std::uint64_t ReportsRejected() const;  // all reasons
@@ -89,6 +93,7 @@ class RoutingControllerService {
   LocalDnsSink sink_;
   std::unique_ptr<MappingController> controller_;
   std::unique_ptr<RealDnsServer> dns_;
+  bool takes_reports_;
   bool running_ = false;
   std::uint64_t accepted_ = 0;
   std::array<std::uint64_t, kReportRefusals.size()> refused_{};
