@@ -79,10 +79,10 @@ group='[g for g in s["groups"] if g["group"]=="g-lo"][0]'
 # What the controller's DNS server answers for g-lo's subnet: the A address, or the rcode.
 dns_answer() {
   local out
-  out="$(kdig @"$dns_host" -p "$dns_port" +subnet="$group_subnet" +time=2 +tries=2 cdn.example.net A 2>&1)" ||
+  out="$(kdig @"$dns_host" -p "$dns_port" +subnet="$group_subnet" +time=2 +retry=1 cdn.example.net A 2>&1)" ||
     { echo "kdig-failed"; return; }
   local a
-  a="$(awk '$4 == "A" && $3 == "IN" {print $5; exit}' <<<"$out")"
+  a="$(awk '$1 !~ /^;/ && $3 == "IN" && $4 == "A" {print $5; exit}' <<<"$out")"
   if [ -n "$a" ]; then echo "$a"; else sed -nE 's/.*status: ([A-Z]+).*/\1/p' <<<"$out" | head -n 1; fi
 }
 
@@ -94,6 +94,7 @@ wait_answer() {  # EXPECTED WHAT
     [ "$got" = "$1" ] && { echo "kdig +subnet=$group_subnet: $got ($2)"; return 0; }
     sleep 0.5
   done
+  echo "--- kdig:"; kdig @"$dns_host" -p "$dns_port" +subnet="$group_subnet" +time=2 +retry=1 cdn.example.net A || true
   fail "kdig answers '$got' for $group_subnet, expected $1 ($2)"
 }
 
