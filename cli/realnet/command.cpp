@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "models/routing/probe_responder.h"
+#include "cli/realnet/controller_rum.h"
 #include "cli/realnet/federation_commands.h"
 #include "cli/realnet/streaming_commands.h"
 #include "cli/realnet/rum_commands.h"
@@ -94,6 +95,7 @@ struct ServiceOptions {
   bool discard_bad_state = false;     // controller only: set an unusable state file aside and start cold
   double drain_timeout_s = 10;        // after SIGTERM: the longest wait for work in flight
   ObservabilityOptions obs;          // --metrics-listen, --log-format
+  ControllerRumOptions rum;          // controller only: the hosted RUM collector (--rum-listen)
 };
 
 // The secret in a file (whitespace around it ignored): what a snapshot signing key derives from.
@@ -286,27 +288,39 @@ void RunController(const ServiceOptions& o) {
                                       {knot.get(), updates.get(), snapshots.get(), &mapping_changed});
   AddControllerMetrics(metrics, controller, mapping_changed, snapshots.get());
   if (!o.state_dir.empty()) KeepControllerState(controller, o, s, log);
+  std::unique_ptr<RumCollectorService> rum = MakeControllerRum(o.rum, s, *policy, io, clock, metrics, controller);
+  if (rum) AddHttpServerMetrics(metrics, "collector", rum->Http());
   controller.Start();
   telemetry.Start();
+  if (rum) {
+    rum->SetLog(log);
+    rum->Start();
+    log(fmt::format("RUM page and beacons on http://{}:{}/ (test objects on port {})",
+                    ParseListen(o.rum.listen).address.ToString(), rum->Port(), o.rum.object_port));
+  }
   if (snapshots) {
     log(fmt::format("signed mapping snapshots on {}://{}:{}{}", o.tls.Enabled() ? "https" : "http",
                     snapshots_at.address.ToString(), snapshots->Port(),
                     o.tls.require_client_cert ? " (client certificates required)" : ""));
   }
-  log(fmt::format("policy {}, reports on {}, DNS on {}:{}", policy->name, s.realnet.controller.ToString(),
+  log(fmt::format("policy {}, reports on {}, DNS on {}:{}", policy->name,
+                  controller.TakesReports() ? s.realnet.controller.ToString() : "none (beacons only)",
                   s.realnet.dns.address.ToString(), controller.DnsPort()));
   ServiceHooks hooks;
-  // Draining: the snapshot publisher takes no new followers and answers the held polls; DNS
-  // keeps answering until the end of the drain (Knot, too, answers until it stops).
+  // Draining: the snapshot publisher takes no new followers and answers the held polls, the RUM
+  // page finishes its requests in flight; DNS keeps answering until the end of the drain (Knot,
+  // too, answers until it stops).
   hooks.drain = [&] {
     if (snapshots) snapshots->Drain();
+    if (rum) rum->Drain();
   };
-  hooks.drained = [&] { return !snapshots || snapshots->Drained(); };
+  hooks.drained = [&] { return (!snapshots || snapshots->Drained()) && (!rum || rum->Drained()); };
   hooks.stop = [&] {
     if (!o.state_out.empty()) {
       std::ofstream(o.state_out, std::ios::trunc) << controller.StateJson().dump(2) << '\n';
     }
     telemetry.Stop();
+    if (rum) rum->Stop();
     controller.Stop();  // saves the state (with --state-dir)
     if (snapshots) snapshots->Stop();
   };
@@ -415,6 +429,7 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
     cmd->add_option("--snapshot-secret-file", options->snapshot_secret_file,
                     "File with the secret (16+ bytes) the snapshots' Ed25519 signing key derives from");
     AddTlsServerFlags(cmd, options->tls, "--publish-snapshots");
+    AddControllerRumFlags(cmd, options->rum);
     cmd->add_option("--knot-geoip-config", options->knot_geoip_config,
                     "Knot as the DNS data plane: write the mapping to this file, the config-file of a mod-geoip "
                     "(mode: subnet) attached to the scenario's zone, at every version (needs --knotc-socket)");

@@ -10,6 +10,7 @@
 #include "models/routing/measured_policy.h"
 #include "models/routing/random_policy.h"
 #include "realnet/routing/catalog.h"
+#include "scenarios/core/measured_policy_configs.h"
 
 namespace cdnlab {
 
@@ -31,14 +32,15 @@ RoutingControllerService::RoutingControllerService(const Scenario& s, const Poli
       unix_clock_(clock),
       transport_(transport),
       metrics_(metrics),
-      store_(catalog_.groups.size(), catalog_.pops.size(),
-             MeasurementStoreConfig{policy.ewma_alpha, FromSeconds(policy.max_age_s)}),
+      store_(catalog_.groups.size(), catalog_.pops.size(), MeasurementStoreConfigFor(policy)),
       random_(s.seed, /*stream=*/3),
       answerer_(catalog_, ControllerAnswererConfig(s, policy)),
-      sink_(answerer_, std::move(extra_sinks)) {
-  if (policy.kind == PolicyKind::kProbe) {  // `probe`, or `measured` as older scenarios call it
-    policy_ = std::make_unique<MeasuredPolicy>(
-        store_, MeasuredPolicyConfig{policy.loss_penalty_ms, policy.hysteresis_ratio, policy.hysteresis_ms});
+      sink_(answerer_, std::move(extra_sinks)),
+      takes_reports_(policy.kind != PolicyKind::kRum) {
+  // probe (`measured` in older scenarios), rum and hybrid rank the one store: probe reports and
+  // beacons (a RumCollectorService given Store()) feed it, as in the simulator.
+  if (policy.IsMeasured()) {
+    policy_ = std::make_unique<MeasuredPolicy>(store_, MeasuredPolicyConfigFor(policy));
   } else if (policy.name == "geo") {
     policy_ = std::make_unique<GeoPolicy>(catalog_);
   } else if (policy.name == "random") {
@@ -58,7 +60,7 @@ RoutingControllerService::~RoutingControllerService() { Stop(); }
 
 void RoutingControllerService::Start() {
   if (running_) return;
-  transport_.Bind(listen_, [this](const Endpoint&, const Bytes& payload) { OnReport(payload); });
+  if (takes_reports_) transport_.Bind(listen_, [this](const Endpoint&, const Bytes& payload) { OnReport(payload); });
   dns_->Start();
   controller_->Start();
   running_ = true;
@@ -72,7 +74,7 @@ void RoutingControllerService::Stop() {
   SaveState();
   controller_->Stop();
   dns_->Stop();
-  transport_.Unbind(listen_);
+  if (takes_reports_) transport_.Unbind(listen_);
   running_ = false;
 }
 

@@ -60,6 +60,10 @@ class RoutingControllerService {
   std::string Reconfigure(const Scenario& scenario, const PolicySpec& policy);
 
   const MappingTable& Table() const { return controller_->Table(); }
+  // The store the policy ranks: what a beacon collector in this process feeds (rum, hybrid).
+  MeasurementStore& Store() { return store_; }
+  // False for the rum policy, which ranks beacons only (as in simulation): no report socket.
+  bool TakesReports() const { return takes_reports_; }
   std::uint16_t DnsPort() const { return dns_->Port(); }
   const RealDnsServer& Dns() const { return *dns_; }
   std::uint64_t ReportsAccepted() const { return accepted_; }
@@ -120,6 +124,7 @@ class RoutingControllerService {
   Duration save_every_{};
   std::function<void(const std::string&)> log_;
   std::optional<TimerId> save_timer_;
+  bool takes_reports_;
   bool running_ = false;
   std::uint64_t accepted_ = 0;
   std::array<std::uint64_t, kReportRefusals.size()> refused_{};

@@ -6,9 +6,9 @@
 
 #include <fmt/format.h>
 
-#include "models/routing/mapping_target.h"
 #include "realnet/routing/catalog.h"
 #include "realnet/rum/page.h"
+#include "scenarios/core/measured_policy_configs.h"
 
 namespace cdnlab {
 namespace {
@@ -16,14 +16,6 @@ namespace {
 constexpr const char* kBeaconPath = "/rum/beacon";
 constexpr const char* kStatePath = "/rum/state";
 constexpr std::uint64_t kMaxViewsPerChain = 1000;
-
-const PolicySpec& RequireMeasured(const PolicySpec& policy) {
-  if (!policy.IsMeasured()) {
-    throw std::invalid_argument("policy '" + policy.ResultLabel() +
-                                "' is not measured (probe, rum or hybrid): beacons would steer nothing");
-  }
-  return policy;
-}
 
 unsigned StatusFor(BeaconVerdict v) {
   switch (v) {
@@ -100,28 +92,32 @@ StreamingHttpLimits HttpLimitsFor(const BeaconDecodeLimits& decode) {
   return limits;
 }
 
-// rum_candidates servers per page view: all but one the best by fresh RTT, one exploring (as
-// in the simulator's RUM clients).
-CandidateChooserConfig ChooserConfigFor(const PolicySpec& policy) {
-  const auto candidates = static_cast<std::size_t>(std::max(1, policy.rum_candidates));
-  return CandidateChooserConfig{candidates, candidates - 1};
-}
-
 }  // namespace
 
 RumCollectorService::RumCollectorService(const Scenario& s, const PolicySpec& policy, boost::asio::io_context& io,
                                          AsioClock& clock, MetricsSink& metrics, RumCollectorConfig config)
+    : RumCollectorService(s, policy, io, clock, metrics, config,
+                          std::make_unique<StandaloneRumMapping>(s, policy, clock, clock, metrics)) {}
+
+RumCollectorService::RumCollectorService(const Scenario& s, const PolicySpec& policy, boost::asio::io_context& io,
+                                         AsioClock& clock, MetricsSink& metrics, RumCollectorConfig config,
+                                         std::unique_ptr<StandaloneRumMapping> own)
+    : RumCollectorService(s, policy, io, clock, metrics, config, RumMeasurements{own->Store(), own->Table()}) {
+  own_mapping_ = std::move(own);
+}
+
+RumCollectorService::RumCollectorService(const Scenario& s, const PolicySpec& policy, boost::asio::io_context& io,
+                                         AsioClock& clock, MetricsSink& metrics, RumCollectorConfig config,
+                                         RumMeasurements shared)
     : catalog_(RealnetCatalog(s)),
       config_(config),
       clock_(clock),
-      store_(catalog_.groups.size(), catalog_.pops.size(),
-             MeasurementStoreConfig{RequireMeasured(policy).ewma_alpha, FromSeconds(policy.max_age_s)}),
+      store_(shared.store),
+      mapping_(shared.mapping),
       random_(s.seed, /*stream=*/7),
-      chooser_(catalog_, store_, random_, ChooserConfigFor(policy)),
-      policy_(store_, MeasuredPolicyConfig{policy.loss_penalty_ms, policy.hysteresis_ratio, policy.hysteresis_ms}),
-      controller_(BuildMappingTargets(catalog_), policy_, sink_, clock, clock, metrics,
-                  MappingControllerConfig{FromSeconds(s.mapping.recompute_interval_s),
-                                          static_cast<std::size_t>(s.mapping.ranked_pops)}),
+      // rum_candidates servers per page view: all but one the best by fresh RTT, one exploring
+      // (as in the simulator's RUM clients).
+      chooser_(catalog_, store_, random_, CandidateChooserConfigFor(policy.rum_candidates)),
       collector_(catalog_, store_, clock, metrics, WithUnixEpoch(config.collector, clock)),
       http_(io, config.listen, HttpLimitsFor(config.limits), "cdnlab-rum-collector",
             [this](const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
@@ -135,13 +131,13 @@ RumCollectorService::~RumCollectorService() { Stop(); }
 void RumCollectorService::Start() {
   if (running_) return;
   http_.Start();
-  controller_.Start();
+  if (own_mapping_) own_mapping_->Start();
   running_ = true;
 }
 
 void RumCollectorService::Stop() {
   if (!running_) return;
-  controller_.Stop();
+  if (own_mapping_) own_mapping_->Stop();
   http_.Stop();
   running_ = false;
 }
@@ -220,7 +216,7 @@ nlohmann::ordered_json RumCollectorService::StateJson() const {
   for (GroupIndex g = 0; g < catalog_.groups.size(); ++g) {
     ordered_json j;
     j["group"] = catalog_.groups[g].id;
-    const MappingEntry* row = controller_.Table().Find(catalog_.groups[g].prefix);
+    const MappingEntry* row = mapping_.Find(catalog_.groups[g].prefix);
     j["pop"] = row != nullptr && !row->ranked_pops.empty() ? ordered_json(catalog_.pops[row->ranked_pops[0]].id)
                                                            : ordered_json(nullptr);
     ordered_json rtt = ordered_json::object();
@@ -236,7 +232,7 @@ nlohmann::ordered_json RumCollectorService::StateJson() const {
   }
   return {{"page_views", page_views_},
           {"beacons", beacons},
-          {"mapping_version", controller_.Table().Version()},
+          {"mapping_version", mapping_.Version()},
           {"groups", groups}};
 }
 

@@ -9,8 +9,9 @@
 //                       limited; the body of an error is a one-line reason
 //   GET  /rum/state     JSON: per group the mapped PoP, fresh RTTs and sample counts; beacon
 //                       counts per verdict
-// Accepted beacons feed a MeasurementStore ranked by MeasuredPolicy in a MappingController,
-// as probe reports do in RoutingControllerService. The sender's address comes from the socket.
+// Accepted beacons feed a MeasurementStore: the controller's own (hosted by `realnet controller
+// --rum-listen`, next to the probe reports, so they steer its DNS answers), or the standalone
+// collector's StandaloneRumMapping. The sender's address comes from the socket.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -22,15 +23,14 @@
 #include "models/net/endpoint.h"
 #include "models/core/seeded_random_source.h"
 #include "models/ports/metrics_sink.h"
-#include "models/ports/resolver_config_sink.h"
 #include "models/routing/beacon_codec.h"
 #include "models/routing/beacon_collector.h"
 #include "models/routing/candidate_chooser.h"
-#include "models/routing/mapping_controller.h"
-#include "models/routing/measured_policy.h"
+#include "models/routing/mapping_table.h"
 #include "models/routing/measurement_store.h"
 #include "realnet/net/asio_clock.h"
 #include "realnet/net/http_server.h"
+#include "realnet/rum/standalone_mapping.h"
 #include "scenarios/core/scenario.h"
 
 namespace cdnlab {
@@ -42,14 +42,25 @@ struct RumCollectorConfig {
   BeaconDecodeLimits limits;
 };
 
+// Where accepted beacons go and which mapping /rum/state shows.
+struct RumMeasurements {
+  MeasurementStore& store;     // shaped like the scenario's realnet catalog
+  const MappingTable& mapping;  // the mapping that store's policy produces
+};
+
 class RumCollectorService {
  public:
   using Log = std::function<void(const std::string& line)>;
 
-  // `policy` must be a measured one (probe, rum or hybrid): its store settings, hysteresis and
-  // rum_candidates apply. Throws std::invalid_argument otherwise or without a realnet section.
+  // Standalone: beacons feed a StandaloneRumMapping of its own (no DNS attached). `policy` must
+  // be a measured one (probe, rum or hybrid): its store settings, hysteresis and rum_candidates
+  // apply. Throws std::invalid_argument otherwise or without a realnet section.
   RumCollectorService(const Scenario& scenario, const PolicySpec& policy, boost::asio::io_context& io,
                       AsioClock& clock, MetricsSink& metrics, RumCollectorConfig config);
+  // Hosted: beacons feed `shared.store`, which another component (the routing controller) ranks
+  // and publishes; `policy` is that component's, for rum_candidates.
+  RumCollectorService(const Scenario& scenario, const PolicySpec& policy, boost::asio::io_context& io,
+                      AsioClock& clock, MetricsSink& metrics, RumCollectorConfig config, RumMeasurements shared);
   ~RumCollectorService();
   RumCollectorService(const RumCollectorService&) = delete;
   RumCollectorService& operator=(const RumCollectorService&) = delete;
@@ -65,11 +76,9 @@ class RumCollectorService {
   nlohmann::ordered_json StateJson() const;
 
  private:
-  // Mappings live in the table here; no DNS server is attached to this service.
-  class DiscardingSink final : public ResolverConfigSink {
-   public:
-    void Apply(const MappingDiff&) override {}
-  };
+  RumCollectorService(const Scenario& scenario, const PolicySpec& policy, boost::asio::io_context& io,
+                      AsioClock& clock, MetricsSink& metrics, RumCollectorConfig config,
+                      std::unique_ptr<StandaloneRumMapping> own);
 
   StreamingHttpReply Handle(const StreamingHttpRequest& request);
   StreamingHttpReply HandlePage(const StreamingHttpRequest& request);
@@ -78,12 +87,11 @@ class RumCollectorService {
   RoutingCatalog catalog_;
   RumCollectorConfig config_;
   AsioClock& clock_;
-  MeasurementStore store_;
+  std::unique_ptr<StandaloneRumMapping> own_mapping_;  // standalone only
+  MeasurementStore& store_;
+  const MappingTable& mapping_;
   SeededRandomSource random_;
   CandidateChooser chooser_;
-  MeasuredPolicy policy_;
-  DiscardingSink sink_;
-  MappingController controller_;
   BeaconCollector collector_;
   StreamingHttpServer http_;
   Log log_;

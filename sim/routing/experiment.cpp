@@ -33,6 +33,7 @@
 #include "models/routing/rum_workload.h"
 #include "models/routing/target_demand.h"
 #include "scenarios/routing/download_arrivals_config.h"
+#include "scenarios/core/measured_policy_configs.h"
 #include "scenarios/routing/probe_scheduler_config.h"
 #include "scenarios/core/topology_from_scenario.h"
 #include "sim/routing/authoritative_dns_server.h"
@@ -115,13 +116,6 @@ AuthoritativeConfig AuthoritativeConfigFor(const Scenario& s, const PolicySpec& 
   return config;
 }
 
-// The chooser's split for k candidates: k-1 best plus one exploring (k=1: explore only, so a
-// single test still eventually covers every PoP).
-CandidateChooserConfig ChooserConfig(int candidates) {
-  const std::size_t k = static_cast<std::size_t>(std::max(candidates, 1));
-  return CandidateChooserConfig{k, k - 1};
-}
-
 void ConfigureNs3(std::uint64_t seed) {
   ns3::RngSeedManager::SetSeed(1);
   ns3::RngSeedManager::SetRun(seed);
@@ -151,7 +145,7 @@ class RoutingWorld {
                 {runtime_->DnsAddress(), AuthoritativeDnsServer::kConfigPort}, transport_, clock_),
         // Only measuring policies fill a store: at 100,000 groups x 200 PoPs it is 560 MB.
         store_(policy.IsMeasured() ? catalog_.groups.size() : 0, catalog_.pops.size(),
-               MeasurementStoreConfig{policy.ewma_alpha, FromSeconds(policy.max_age_s)}),
+               MeasurementStoreConfigFor(policy)),
         probe_random_(s.seed, kProbeStream),
         workload_random_(s.seed, kWorkloadStream),
         policy_random_(s.seed, kPolicyStream),
@@ -310,8 +304,7 @@ class RoutingWorld {
       case PolicyKind::kProbe:
       case PolicyKind::kRum:
       case PolicyKind::kHybrid:
-        return std::make_unique<MeasuredPolicy>(
-            store_, MeasuredPolicyConfig{p.loss_penalty_ms, p.hysteresis_ratio, p.hysteresis_ms});
+        return std::make_unique<MeasuredPolicy>(store_, MeasuredPolicyConfigFor(p));
       case PolicyKind::kAnycast:
         return std::make_unique<WithdrawingAnycastPolicy>(catalog_, AnycastPathHops(graph_, catalog_), truth_);
       case PolicyKind::kGeo: return std::make_unique<GeoPolicy>(catalog_);
@@ -326,7 +319,7 @@ class RoutingWorld {
     ProbeSchedulerConfig probing = ProbeSchedulerConfigFor(scenario_.probing, kResponderPort);
     if (policy_spec_.probe_candidates > 0) {
       probe_chooser_ = std::make_unique<CandidateChooser>(catalog_, store_, probe_chooser_random_,
-                                                          ChooserConfig(policy_spec_.probe_candidates));
+                                                          CandidateChooserConfigFor(policy_spec_.probe_candidates));
       probing.selector = [this](GroupIndex g, SimTime now) { return probe_chooser_->Choose(g, now); };
       probing.clock = &clock_;
     }
@@ -344,7 +337,7 @@ class RoutingWorld {
     collector_host_ = std::make_unique<RumCollectorHost>(
         Endpoint{runtime_->ControllerAddress(), RumCollectorHost::kPort}, *collector_, transport_, metrics);
     rum_chooser_ = std::make_unique<CandidateChooser>(catalog_, store_, rum_chooser_random_,
-                                                      ChooserConfig(policy_spec_.rum_candidates));
+                                                      CandidateChooserConfigFor(policy_spec_.rum_candidates));
     RumWorkloadConfig config;
     config.page_views_per_group_per_min = policy_spec_.page_views_per_group_per_min;
     config.start_at = SimTime{0};
