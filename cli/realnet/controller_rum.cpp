@@ -1,7 +1,5 @@
 #include "cli/realnet/controller_rum.h"
 
-#include <iostream>
-
 #include "realnet/net/service_runner.h"
 
 namespace cdnlab::cli {
@@ -43,7 +41,6 @@ std::unique_ptr<RumCollectorService> MakeControllerRum(const ControllerRumOption
   config.collector.burst_per_client = o.burst;
   auto collector = std::make_unique<RumCollectorService>(s, policy, io, clock, metrics, config,
                                                          RumMeasurements{controller.Store(), controller.Table()});
-  collector->SetLog([](const std::string& line) { std::cerr << "cdnlab realnet controller: " << line << std::endl; });
   return collector;
 }
 

@@ -16,7 +16,9 @@ two servers (probe agent, RUM test objects, federation agents), three client gro
      purge through it completes and the object is gone from every server's cache;
   4. the PoP answering the first group loses its link: every answer, on every DNS server,
      moves to another PoP;
-  5. no service died; the controller accepted signed reports and refused none.
+  2b. every service answers /healthz with 200 and serves /metrics that promtool accepts;
+  5. no service died; the controller accepted signed reports and refused none; every log line
+     is JSON; the controller kept its mapping in its state directory.
 
   deployment_netns.py CDNLAB_BINARY SOURCE_DIR      (root: ip netns)
 """
@@ -298,6 +300,21 @@ def main():
         print(f"snapshot channel: {dns1}'s certificate accepted; none (curl {bare.returncode}) and another CA's "
               f"(curl {foreign.returncode}) refused")
 
+        # --- 2b. every service's /healthz and /metrics, as its unit configures them ---
+        scraped = 0
+        for host, svc in services:
+            listen = svc.option("--metrics-listen")
+            assert listen, f"{svc.name}: its unit sets no --metrics-listen"
+            health = curl(host, f"http://{listen}/healthz", "-w", "\n%{http_code}")
+            assert health.returncode == 0 and health.stdout.endswith("\n200"), \
+                f"{svc.name}: /healthz on {listen}: {health.stdout!r} {health.stderr}"
+            metrics = curl(host, f"http://{listen}/metrics", "--fail")
+            assert metrics.returncode == 0 and "# TYPE cdnlab_" in metrics.stdout, f"{svc.name}: /metrics: {metrics.stderr}"
+            lint = subprocess.run(["promtool", "check", "metrics"], input=metrics.stdout, capture_output=True, text=True)
+            assert lint.returncode == 0, f"{svc.name}: promtool check metrics: {lint.stdout}{lint.stderr}"
+            scraped += 1
+        print(f"/healthz 200 and /metrics accepted by promtool on all {scraped} services")
+
         # --- 3. RUM page and objects; the federation API over mutual TLS ---
         page = curl("client", f"http://{collector.option('--listen')}/", "-o", "/dev/null", "-w", "%{http_code}")
         assert page.stdout == "200", f"RUM page: {page.stdout} {page.stderr}"
@@ -355,6 +372,16 @@ def main():
                                                                            log_of(controller.name)), 5)
         assert int(summary.group(1)) > 0 and summary.group(2) == "0", f"controller: {summary.group(0)}"
         print(f"controller: {summary.group(0)}")
+        # The units ask for JSON logs: every line of every service parses.
+        for name in logs:
+            for line in log_of(name).splitlines():
+                entry = json.loads(line)  # raises on a line that is not JSON
+                assert {"ts", "service", "level", "msg"} <= entry.keys(), f"{name}: log line {line}"
+        print(f"logs: every line of all {len(logs)} services is a JSON object")
+        # The controller kept its mapping for the next start (its unit's --state-dir).
+        state = os.path.join(controller.option("--state-dir"), "controller-state.json")
+        assert json.load(open(state))["mapping"]["version"] > 0, f"{state}: no mapping kept"
+        print(f"controller state kept in {state}")
         failed = False
     except (AssertionError, UnitError) as e:
         print("FAIL:", e)
