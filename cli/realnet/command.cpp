@@ -83,6 +83,7 @@ struct ServiceOptions {
   std::string key_file;               // probe-agent only: the PoP's secret key file
   bool unsigned_reports = false;      // probe-agent only: send reports unsigned (no --key-file)
   TlsServerConfig tls;               // controller only: HTTPS (mutual with a client CA) for --publish-snapshots
+  bool plain_http = false;           // controller only: --publish-snapshots in clear, asked for
 };
 
 // The secret in a file (whitespace around it ignored): what a snapshot signing key derives from.
@@ -164,6 +165,7 @@ void RunController(const ServiceOptions& o) {
   std::unique_ptr<SnapshotPublisher> snapshots;
   Endpoint snapshots_at;
   if (!o.publish_snapshots.empty()) {
+    RequireTlsOrPlainHttp(o.tls, o.plain_http, "--publish-snapshots");
     if (o.snapshot_secret_file.empty()) {
       throw CLI::ValidationError("--snapshot-secret-file", "needed with --publish-snapshots (snapshots are signed)");
     }
@@ -291,6 +293,7 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
     cmd->add_option("--snapshot-secret-file", options->snapshot_secret_file,
                     "File with the secret (16+ bytes) the snapshots' Ed25519 signing key derives from");
     AddTlsServerFlags(cmd, options->tls, "--publish-snapshots");
+    AddPlainHttpFlag(cmd, options->plain_http)->needs("--publish-snapshots");
     cmd->add_option("--knot-geoip-config", options->knot_geoip_config,
                     "Knot as the DNS data plane: write the mapping to this file, the config-file of a mod-geoip "
                     "(mode: subnet) attached to the scenario's zone, at every version (needs --knotc-socket)");

@@ -16,6 +16,7 @@
 #include "realnet/streaming/cache_service.h"
 #include "realnet/streaming/ingest_service.h"
 #include "scenarios/core/ipv4_text.h"
+#include "cli/realnet/tls_flags.h"
 #include "cli/user_errors.h"
 
 namespace cdnlab::cli {
@@ -25,6 +26,9 @@ struct StreamingOptions {
   std::string id;
   std::string listen;
   double for_s = 0;  // 0: until SIGINT/SIGTERM
+  TlsServerConfig tls;           // --tls-cert/--tls-key/--tls-client-ca: its own HTTP(S)
+  bool plain_http = false;       // --plain-http
+  TlsClientConfig upstream_tls;  // --upstream-tls-*: the HTTP(S) services it calls
   // stream-ingest
   std::string health;
   std::string announce_from;
@@ -65,6 +69,12 @@ std::vector<Endpoint> ParseEndpointList(const std::string& text, const std::stri
   return out;
 }
 
+// "HTTPS" or "HTTP", and whether client certificates are required, for the start-up line.
+std::string Scheme(const TlsServerConfig& tls) {
+  if (!tls.Enabled()) return "HTTP";
+  return tls.require_client_cert ? "HTTPS (client certificates required)" : "HTTPS";
+}
+
 void RunIngest(const StreamingOptions& o) {
   IngestServiceConfig c;
   c.id = o.id;
@@ -77,6 +87,11 @@ void RunIngest(const StreamingOptions& o) {
   c.ingest.retained_segments = std::max(o.retained, o.window);
   c.ingest.target_duration = FromSeconds(o.target_duration_s);
   c.publisher_idle = FromSeconds(o.idle_end_s);
+  if (o.upstream_tls.Enabled() && !c.register_at) {
+    throw CLI::ValidationError("--upstream-tls-ca", "is for registering with the balancer: give --register too");
+  }
+  c.tls = o.tls;
+  c.upstream_tls = o.upstream_tls;
   // An ended stream stays announced (as stopped) for one playlist window.
   c.announcer.stopped_linger = static_cast<Duration::rep>(o.window) * c.ingest.target_duration;
   boost::asio::io_context io;
@@ -86,8 +101,8 @@ void RunIngest(const StreamingOptions& o) {
   const std::string who = "stream-ingest " + o.id;
   IngestService ingest(io, clock, transport, metrics, c, LineLogger(who));
   ingest.Start();
-  std::cerr << fmt::format("cdnlab realnet {}: HTTP on {}:{}, health on {}, announcing to {} relay(s){}\n", who,
-                           c.http.address.ToString(), ingest.HttpPort(), c.health.ToString(), c.relays.size(),
+  std::cerr << fmt::format("cdnlab realnet {}: {} on {}:{}, health on {}, announcing to {} relay(s){}\n", who,
+                           Scheme(c.tls), c.http.address.ToString(), ingest.HttpPort(), c.health.ToString(), c.relays.size(),
                            c.register_at ? ", registering with " + c.register_at->ToString() : "");
   RunUntilSignalled(io, o.for_s, [&] { ingest.Stop(); });
   std::cerr << fmt::format("cdnlab realnet {}: stopped after {} segments ingested\n", who, ingest.SegmentsAccepted());
@@ -102,13 +117,15 @@ void RunBalancer(const StreamingOptions& o) {
   c.health.timeout = FromMillis(o.health_timeout_ms);
   c.health.unhealthy_after = o.unhealthy_after;
   c.health.healthy_after = o.healthy_after;
+  c.tls = o.tls;
+  c.upstream_tls = o.upstream_tls;
   boost::asio::io_context io;
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
   BalancerService balancer(io, clock, transport, c, LineLogger("stream-balancer"));
   balancer.Start();
-  std::cerr << fmt::format("cdnlab realnet stream-balancer: virtual address {}:{}, admin {}:{}, balancing {}\n",
-                           c.vip.address.ToString(), balancer.VipPort(), c.admin.address.ToString(),
+  std::cerr << fmt::format("cdnlab realnet stream-balancer: virtual address {}://{}:{}, admin {}:{}, balancing {}\n",
+                           Scheme(c.tls), c.vip.address.ToString(), balancer.VipPort(), c.admin.address.ToString(),
                            balancer.AdminPort(), o.balancing);
   RunUntilSignalled(io, o.for_s, [&] { balancer.Stop(); });
   std::cerr << fmt::format("cdnlab realnet stream-balancer: stopped; {} members, {} healthy sessions moved, {} "
@@ -135,6 +152,8 @@ void RunCache(const StreamingOptions& o) {
   c.eviction = o.eviction;
   c.freshness.playlist_ttl = FromMillis(o.playlist_ttl_ms);
   c.freshness.segment_ttl = FromSeconds(o.segment_ttl_s);
+  c.tls = o.tls;
+  c.upstream_tls = o.upstream_tls;
   boost::asio::io_context io;
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
@@ -142,20 +161,28 @@ void RunCache(const StreamingOptions& o) {
   const std::string who = "stream-cache " + o.id;
   CacheService cache(io, clock, transport, metrics, c, LineLogger(who));
   cache.Start();
-  std::cerr << fmt::format("cdnlab realnet {}: {} tier, HTTP on {}:{}, announcements on {}{}, {} MB {}\n", who, o.tier,
-                           c.http.address.ToString(), cache.HttpPort(), c.announce.ToString(),
+  std::cerr << fmt::format("cdnlab realnet {}: {} tier, {} on {}:{}, announcements on {}{}, {} MB {}\n", who, o.tier,
+                           Scheme(c.tls), c.http.address.ToString(), cache.HttpPort(), c.announce.ToString(),
                            c.parent ? ", parent " + c.parent->ToString() : "", o.capacity_mb, o.eviction);
   RunUntilSignalled(io, o.for_s, [&] { cache.Stop(); });
 }
 
-// Registers one subcommand; every failure to start is one clear line and exit status 1.
+// Registers one subcommand with the TLS flags of both its sides (`serves`, `calls`: what they
+// are, for --help); every failure to start is one clear line and exit status 1.
 CLI::App* AddJob(CLI::App* parent, const std::string& name, const std::string& help,
-                 const std::shared_ptr<StreamingOptions>& options, void (*run)(const StreamingOptions&)) {
+                 const std::shared_ptr<StreamingOptions>& options, void (*run)(const StreamingOptions&),
+                 const std::string& serves, const std::string& calls) {
   CLI::App* cmd = parent->add_subcommand(name, help);
   cmd->add_option("--for", options->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
       ->check(CLI::NonNegativeNumber);
-  cmd->callback([options, run, name] {
-    ExitOnServiceError(name, [&] { run(*options); });
+  AddTlsServerFlags(cmd, options->tls, serves);
+  AddPlainHttpFlag(cmd, options->plain_http);
+  AddTlsClientFlags(cmd, options->upstream_tls, calls, "upstream-");
+  cmd->callback([options, run, name, serves] {
+    ExitOnServiceError(name, [&] {
+      RequireTlsOrPlainHttp(options->tls, options->plain_http, name + "'s HTTP (" + serves + ")");
+      run(*options);
+    });
   });
   return cmd;
 }
@@ -168,9 +195,9 @@ void AddStreamingCommands(CLI::App* realnet) {
     CLI::App* cmd = AddJob(realnet, "stream-ingest",
                            "Ingest server: accepts HLS uploads (ffmpeg -method PUT), announces its streams, registers "
                            "with the balancer",
-                           o, RunIngest);
+                           o, RunIngest, "uploads and cache fetches", "the balancer's admin endpoint (--register)");
     cmd->add_option("--id", o->id, "Ingest id")->required();
-    cmd->add_option("--listen", o->listen, "IPV4:PORT for HTTP (uploads through the balancer, fetches by caches)")
+    cmd->add_option("--listen", o->listen, "IPV4:PORT for HTTP(S) (uploads through the balancer, fetches by caches)")
         ->required();
     cmd->add_option("--health", o->health, "IPV4:PORT (UDP) answering the balancer's health probes")->required();
     cmd->add_option("--announce-from", o->announce_from, "IPV4:PORT (UDP) announcements are sent from")->required();
@@ -192,8 +219,8 @@ void AddStreamingCommands(CLI::App* realnet) {
     auto o = std::make_shared<StreamingOptions>();
     CLI::App* cmd = AddJob(realnet, "stream-balancer",
                            "The ingest pool's virtual address: routes publisher uploads to healthy ingests", o,
-                           RunBalancer);
-    cmd->add_option("--listen", o->listen, "IPV4:PORT of the virtual address (HTTP)")->required();
+                           RunBalancer, "the virtual address and the admin endpoint", "the ingests (proxied uploads)");
+    cmd->add_option("--listen", o->listen, "IPV4:PORT of the virtual address (HTTP(S))")->required();
     cmd->add_option("--admin", o->admin, "IPV4:PORT of the admin endpoint (POST/GET /members)")->required();
     cmd->add_option("--balancing", o->balancing, "consistent_hash or least_load")
         ->check(CLI::IsMember({"consistent_hash", "least_load"}))
@@ -214,12 +241,12 @@ void AddStreamingCommands(CLI::App* realnet) {
   {
     auto o = std::make_shared<StreamingOptions>();
     CLI::App* cmd = AddJob(realnet, "stream-cache", "Edge or mid-tier live cache serving HLS to real players", o,
-                           RunCache);
+                           RunCache, "playlists and segments", "the parent cache (edge) or the ingests (mid)");
     cmd->add_option("--id", o->id, "Cache node id")->required();
     cmd->add_option("--tier", o->tier, "edge (fetches from --parent) or mid (fetches from ingests)")
         ->required()
         ->check(CLI::IsMember({"edge", "mid"}));
-    cmd->add_option("--listen", o->listen, "IPV4:PORT for HTTP")->required();
+    cmd->add_option("--listen", o->listen, "IPV4:PORT for HTTP(S)")->required();
     cmd->add_option("--announce", o->announce, "IPV4:PORT (UDP) of its announcement socket")->required();
     cmd->add_option("--parent", o->parent, "Edge: IPV4:PORT (HTTP) of the parent cache");
     cmd->add_option("--parent-announce", o->parent_announce,

@@ -11,6 +11,9 @@
 //                       counts per verdict
 // Accepted beacons feed a MeasurementStore ranked by MeasuredPolicy in a MappingController,
 // as probe reports do in RoutingControllerService. The sender's address comes from the socket.
+// HTTPS when the config carries a certificate; the page's test objects are then https:// too
+// (a browser blocks http:// fetches from an https:// page), and the beacon and next-view URLs
+// are relative, so they follow the page's scheme.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -40,6 +43,8 @@ struct RumCollectorConfig {
   std::uint16_t object_port = 0;  // where each PoP server's rum-object-server listens
   BeaconCollectorConfig collector;  // epoch_offset_s is set by the service (Unix time at start)
   BeaconDecodeLimits limits;
+  TlsServerConfig tls;              // empty: plain HTTP
+  bool objects_over_https = false;  // the rum-object-servers speak HTTPS (required with tls)
 };
 
 class RumCollectorService {
@@ -47,7 +52,8 @@ class RumCollectorService {
   using Log = std::function<void(const std::string& line)>;
 
   // `policy` must be a measured one (probe, rum or hybrid): its store settings, hysteresis and
-  // rum_candidates apply. Throws std::invalid_argument otherwise or without a realnet section.
+  // rum_candidates apply. Throws std::invalid_argument otherwise, without a realnet section, or
+  // for an HTTPS page with http:// test objects; std::runtime_error naming an unreadable PEM file.
   RumCollectorService(const Scenario& scenario, const PolicySpec& policy, boost::asio::io_context& io,
                       AsioClock& clock, MetricsSink& metrics, RumCollectorConfig config);
   ~RumCollectorService();
@@ -58,6 +64,7 @@ class RumCollectorService {
   void Start();  // throws std::runtime_error when it cannot listen
   void Stop();
   std::uint16_t Port() const { return http_.Port(); }
+  bool Secure() const { return http_.Secure(); }
   nlohmann::ordered_json StateJson() const;
 
  private:

@@ -53,7 +53,7 @@ state() {
 group='[g for g in s["groups"] if g["group"]=="g-lo"][0]'
 
 start_object_server() {  # ADDRESS DELAY_MS
-  "$cdnlab" realnet rum-object-server --listen "$1:$object_port" --delay-ms "$2" --for 170 \
+  "$cdnlab" realnet rum-object-server --listen "$1:$object_port" --delay-ms "$2" --for 170 --plain-http \
     2>>"$work/objects.log" & pids+=($!)
 }
 
@@ -87,7 +87,7 @@ wait_mapping() {
 start_object_server 127.0.4.12 40
 start_object_server 127.0.4.13 120
 "$cdnlab" realnet rum-collector "$scenario" --policy rum --listen "$collector" --object-port "$object_port" \
-  --rate 5 --burst 20 --for 170 2>"$work/collector.log" & pids+=($!)
+  --rate 5 --burst 20 --for 170 --plain-http 2>"$work/collector.log" & pids+=($!)
 ready=""
 for _ in $(seq 50); do curl -s --max-time 1 -o /dev/null "$state_url" && { ready=1; break; }; sleep 0.1; done
 [ -n "$ready" ] || fail "the collector did not start (port taken?)"
