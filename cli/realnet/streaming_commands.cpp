@@ -124,9 +124,9 @@ void RunBalancer(const StreamingOptions& o) {
   AsioDatagramTransport transport(io);
   BalancerService balancer(io, clock, transport, c, LineLogger("stream-balancer"));
   balancer.Start();
-  std::cerr << fmt::format("cdnlab realnet stream-balancer: virtual address {}://{}:{}, admin {}:{}, balancing {}\n",
-                           Scheme(c.tls), c.vip.address.ToString(), balancer.VipPort(), c.admin.address.ToString(),
-                           balancer.AdminPort(), o.balancing);
+  std::cerr << fmt::format("cdnlab realnet stream-balancer: virtual address {}:{}, admin {}:{}, {}, balancing {}\n",
+                           c.vip.address.ToString(), balancer.VipPort(), c.admin.address.ToString(),
+                           balancer.AdminPort(), Scheme(c.tls), o.balancing);
   RunUntilSignalled(io, o.for_s, [&] { balancer.Stop(); });
   std::cerr << fmt::format("cdnlab realnet stream-balancer: stopped; {} members, {} healthy sessions moved, {} "
                            "uploads retried\n",

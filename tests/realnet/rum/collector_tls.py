@@ -92,7 +92,7 @@ def main():
         wait_for("the expired collector", lambda: "page at https://" in svc.log("expired"), 20)
         expired = curl(f"https://127.0.0.1:{expired_port}/", "--cacert", pem("ca.pem"))
         assert expired.returncode == 60 and "expired" in expired.stderr, f"expired: {expired.returncode} {expired.stderr}"
-        print("refused: an expired server certificate (curl: " + expired.stderr.strip() + ")")
+        print("refused: an expired server certificate (curl: " + expired.stderr.splitlines()[0] + ")")
     except AssertionError as e:
         print("FAIL:", e)
         svc.dump_logs()

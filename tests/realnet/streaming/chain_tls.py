@@ -10,13 +10,14 @@ balancer's admin endpoint, the balancer proxies the uploads, the cache fetches f
   2. the chain works: the upload through the balancer is held by the ingest, and curl with the
      CA reads the playlist and segment from the cache;
   3. a second cache, trusting the CA but without a client certificate, learns of the stream but
-     cannot fetch it from the ingest (404 to its player, a TLS failure logged nowhere else);
+     cannot fetch it from the ingest (404 to its player; its stop line counts the failed fetches);
   4. curl to the ingest: a wrong CA, no client certificate, are refused; an ingest serving an
      expired certificate is refused.
 
   chain_tls.py CDNLAB_BINARY SOURCE_DIR
 """
 import os
+import re
 import shutil
 import socket
 import sys
@@ -96,7 +97,13 @@ def main():
             r = curl(f"https://{at(blind)}/news/playlist.m3u8", *ca, "-o", "/dev/null", "-w", "%{http_code}")
             assert r.returncode == 0 and r.stdout == "404", f"blind cache: {r.returncode} {r.stdout} {r.stderr}"
             time.sleep(0.3)
-        print("a cache without a client certificate gets nothing from the ingest (404 to its player)")
+        svc.procs["blind"].terminate()
+        svc.procs["blind"].wait(timeout=10)
+        stats = re.search(r"(\d+) upstream \((\d+) failed\)", svc.log("blind"))
+        assert stats and int(stats.group(2)) >= 1 and stats.group(1) == stats.group(2), \
+            f"the blind cache never tried the ingest, or got through: {svc.log('blind')}"
+        print(f"a cache without a client certificate gets nothing from the ingest: 404 to its player, "
+              f"{stats.group(2)} upstream fetches failed")
 
         # 4. curl against the ingest: wrong CA, no client certificate; an expired certificate
         url = f"https://{at(ingest)}/news/playlist.m3u8"
