@@ -213,14 +213,14 @@ int Run(int seconds, const std::string& cdnlab, std::size_t segment_bytes) {
   std::cerr << "edge_vs_nginx: starting ingest, mid and edge caches, nginx\n";
   Child ingest({cdnlab, "realnet", "stream-ingest", "--id", "ingest-1", "--listen", at(ingest_http), "--health",
                 at(ingest_health), "--announce-from", at(ingest_announce), "--relay", at(mid_announce),
-                "--idle-end-s", "3600"},  // no publisher keeps uploading: the stream must not end
+                "--idle-end-s", "3600", "--plain-http"},  // no publisher keeps uploading: the stream must not end
                log);
   Child mid({cdnlab, "realnet", "stream-cache", "--id", "mid-1", "--tier", "mid", "--listen", at(mid_http),
-             "--announce", at(mid_announce), "--segment-ttl-s", "3600"},
+             "--announce", at(mid_announce), "--segment-ttl-s", "3600", "--plain-http"},
             log);
   Child edge({cdnlab, "realnet", "stream-cache", "--id", "edge-1", "--tier", "edge", "--listen", at(edge_http),
               "--announce", at(edge_announce), "--parent", at(mid_http), "--parent-announce", at(mid_announce),
-              "--segment-ttl-s", "3600"},
+              "--segment-ttl-s", "3600", "--plain-http"},
              log);
 
   // The publisher's upload, as ffmpeg's HLS muxer sends it.

@@ -278,7 +278,7 @@ TestbedResult RunTestbed(const Scenario& scenario, const TestbedOptions& options
       for (std::size_t s = 0; downloads && s < h.links.size(); ++s) {
         h.ns->Spawn({options.cdnlab_binary, "realnet", "rum-object-server", "--listen",
                      fmt::format("{}:{}", h.links[s].Address().ToString(), kObjectPort), "--bytes",
-                     std::to_string(scenario.workload.object_bytes), "--for", run_for},
+                     std::to_string(scenario.workload.object_bytes), "--for", run_for, "--plain-http"},
                     fmt::format("{}/object-server-{}-{}.log", options.out_dir, h.id, s));
       }
     }

@@ -96,6 +96,7 @@ struct ServiceOptions {
   double drain_timeout_s = 10;        // after SIGTERM: the longest wait for work in flight
   ObservabilityOptions obs;          // --metrics-listen, --log-format
   ControllerRumOptions rum;          // controller only: the hosted RUM collector (--rum-listen)
+  bool plain_http = false;           // controller only: --publish-snapshots in clear, asked for
 };
 
 // The secret in a file (whitespace around it ignored): what a snapshot signing key derives from.
@@ -255,6 +256,7 @@ void RunController(const ServiceOptions& o) {
   std::unique_ptr<SnapshotPublisher> snapshots;
   Endpoint snapshots_at;
   if (!o.publish_snapshots.empty()) {
+    RequireTlsOrPlainHttp(o.tls, o.plain_http, "--publish-snapshots");
     if (o.snapshot_secret_file.empty()) {
       throw CLI::ValidationError("--snapshot-secret-file", "needed with --publish-snapshots (snapshots are signed)");
     }
@@ -295,7 +297,7 @@ void RunController(const ServiceOptions& o) {
   if (rum) {
     rum->SetLog(log);
     rum->Start();
-    log(fmt::format("RUM page and beacons on http://{}:{}/ (test objects on port {})",
+    log(fmt::format("RUM page and beacons on {}://{}:{}/ (test objects on port {})", rum->Secure() ? "https" : "http",
                     ParseListen(o.rum.listen).address.ToString(), rum->Port(), o.rum.object_port));
   }
   if (snapshots) {
@@ -430,6 +432,7 @@ void AddService(CLI::App* parent, const std::string& name, const std::string& he
                     "File with the secret (16+ bytes) the snapshots' Ed25519 signing key derives from");
     AddTlsServerFlags(cmd, options->tls, "--publish-snapshots");
     AddControllerRumFlags(cmd, options->rum);
+    AddPlainHttpFlag(cmd, options->plain_http)->needs("--publish-snapshots");
     cmd->add_option("--knot-geoip-config", options->knot_geoip_config,
                     "Knot as the DNS data plane: write the mapping to this file, the config-file of a mod-geoip "
                     "(mode: subnet) attached to the scenario's zone, at every version (needs --knotc-socket)");

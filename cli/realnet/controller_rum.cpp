@@ -17,6 +17,14 @@ void AddControllerRumFlags(CLI::App* controller, ControllerRumOptions& o) {
   controller->add_option("--rum-burst", o.burst, "With --rum-listen: token bucket size per client address")
       ->check(CLI::Range(1.0, 1e6))
       ->capture_default_str();
+  CLI::Option* cert = controller->add_option("--rum-tls-cert", o.tls.cert_chain_file,
+                                             "With --rum-listen: PEM certificate chain for the RUM page (HTTPS; the "
+                                             "test objects are then fetched over HTTPS too)");
+  cert->check(CLI::ExistingFile);
+  controller->add_option("--rum-tls-key", o.tls.key_file, "With --rum-listen: the RUM page's PEM private key")
+      ->check(CLI::ExistingFile);
+  controller->add_flag("--rum-plain-http", o.plain_http, "With --rum-listen: serve the RUM page over plain HTTP")
+      ->excludes(cert);
 }
 
 std::unique_ptr<RumCollectorService> MakeControllerRum(const ControllerRumOptions& o, const Scenario& s,
@@ -34,11 +42,20 @@ std::unique_ptr<RumCollectorService> MakeControllerRum(const ControllerRumOption
     throw CLI::ValidationError("--rum-listen", "policy '" + policy.name + "' takes no beacons (use rum or hybrid)");
   }
   if (o.object_port == 0) throw CLI::ValidationError("--rum-object-port", "needed with --rum-listen");
+  if (o.tls.cert_chain_file.empty() != o.tls.key_file.empty()) {
+    throw CLI::ValidationError("--rum-tls-key", "--rum-tls-cert and --rum-tls-key go together");
+  }
+  if (!o.tls.Enabled() && !o.plain_http) {
+    throw CLI::ValidationError("--rum-tls-cert", "the RUM page is served over HTTPS only: give --rum-tls-cert and "
+                                                 "--rum-tls-key, or --rum-plain-http to serve plain HTTP");
+  }
   RumCollectorConfig config;
   config.listen = ParseEndpointFlag(o.listen, "--rum-listen");
   config.object_port = static_cast<std::uint16_t>(o.object_port);
   config.collector.rate_per_client_per_s = o.rate_per_s;
   config.collector.burst_per_client = o.burst;
+  config.tls = o.tls;
+  config.objects_over_https = o.tls.Enabled();  // browsers block http:// fetches from an https:// page
   auto collector = std::make_unique<RumCollectorService>(s, policy, io, clock, metrics, config,
                                                          RumMeasurements{controller.Store(), controller.Table()});
   return collector;

@@ -18,6 +18,7 @@
 #include "scenarios/core/scenario_error.h"
 #include "scenarios/loader/scenario_loader.h"
 #include "cli/realnet/observability.h"
+#include "cli/realnet/tls_flags.h"
 #include "cli/user_errors.h"
 #include "models/routing/beacon_collector.h"
 #include "models/routing/metric_names.h"
@@ -39,9 +40,23 @@ struct RumOptions {
   int delay_ms = 0;
   std::size_t object_bytes = 10000;
   ObservabilityOptions obs;  // --metrics-listen, --log-format
+  TlsServerConfig tls;
+  bool plain_http = false;
+  std::string object_scheme;  // collector: empty means the page's own scheme
 };
 
+// The scheme of the test-object URLs on the collector's page: the page's own unless told.
+bool ObjectsOverHttps(const RumOptions& o) {
+  if (o.object_scheme.empty()) return o.tls.Enabled();
+  if (o.object_scheme == "http" && o.tls.Enabled()) {
+    throw CLI::ValidationError("--object-scheme", "http: the page is served over HTTPS (--tls-cert), and browsers "
+                                                  "block its http:// test objects as mixed content");
+  }
+  return o.object_scheme == "https";
+}
+
 void RunCollector(const RumOptions& o) {
+  RequireTlsOrPlainHttp(o.tls, o.plain_http, "the RUM collector's page");
   const Scenario s = LoadScenarioFile(o.scenario);
   const PolicySpec* policy = nullptr;
   for (const auto& p : s.policies) {
@@ -53,6 +68,8 @@ void RunCollector(const RumOptions& o) {
   config.object_port = static_cast<std::uint16_t>(o.object_port);
   config.collector.rate_per_client_per_s = o.rate_per_s;
   config.collector.burst_per_client = o.burst;
+  config.tls = o.tls;
+  config.objects_over_https = ObjectsOverHttps(o);
   boost::asio::io_context io;
   AsioClock clock(io);
   ServiceTelemetry telemetry(io, o.obs, "rum-collector");
@@ -67,8 +84,10 @@ void RunCollector(const RumOptions& o) {
   AddHttpServerMetrics(metrics, "collector", collector.Http());
   collector.Start();
   telemetry.Start();
-  log(fmt::format("policy {}, page at http://{}:{}/, test objects on port {}", policy->ResultLabel(),
-                  config.listen.address.ToString(), collector.Port(), o.object_port));
+  log(fmt::format("policy {}, page at {}://{}:{}/, test objects at {}://*:{}{}", policy->ResultLabel(),
+                  collector.Secure() ? "https" : "http", config.listen.address.ToString(), collector.Port(),
+                  config.objects_over_https ? "https" : "http", o.object_port,
+                  o.tls.require_client_cert ? ", client certificates required" : ""));
   ServiceHooks hooks;
   hooks.drain = [&] { collector.Drain(); };
   hooks.drained = [&] { return collector.Drained(); };
@@ -83,10 +102,12 @@ void RunCollector(const RumOptions& o) {
 }
 
 void RunObjectServer(const RumOptions& o) {
+  RequireTlsOrPlainHttp(o.tls, o.plain_http, "the RUM test object");
   RumObjectServerConfig config;
   config.listen = ParseEndpointFlag(o.listen, "--listen");
   config.delay = std::chrono::milliseconds(o.delay_ms);
   config.object_bytes = o.object_bytes;
+  config.tls = o.tls;
   boost::asio::io_context io;
   ServiceTelemetry telemetry(io, o.obs, "rum-object-server");
   const auto log = LineLogger("rum-object-server");
@@ -98,8 +119,8 @@ void RunObjectServer(const RumOptions& o) {
   });
   server.Start();
   telemetry.Start();
-  log(fmt::format("on {}:{}, {} bytes after {} ms", config.listen.address.ToString(), server.Port(), o.object_bytes,
-                  o.delay_ms));
+  log(fmt::format("on {}://{}:{}, {} bytes after {} ms", server.Secure() ? "https" : "http",
+                  config.listen.address.ToString(), server.Port(), o.object_bytes, o.delay_ms));
   ServiceHooks hooks;
   hooks.drain = [&] { server.Drain(); };
   hooks.drained = [&] { return server.Drained(); };
@@ -127,6 +148,12 @@ void AddRumCommands(CLI::App* realnet) {
   collector->add_option("--object-port", c->object_port, "Port of the rum-object-server on every PoP server address")
       ->required()
       ->check(CLI::Range(1, 65535));
+  AddTlsServerFlags(collector, c->tls, "the page, the beacons and /rum/state");
+  AddPlainHttpFlag(collector, c->plain_http);
+  collector->add_option("--object-scheme", c->object_scheme,
+                        "How the page reaches the rum-object-servers: https (they run with --tls-cert) or http; "
+                        "default: the page's own scheme (an HTTPS page cannot use http)")
+      ->check(CLI::IsMember({"http", "https"}));
   collector->add_option("--rate", c->rate_per_s, "Beacons per second per client address (token bucket)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
@@ -144,6 +171,8 @@ void AddRumCommands(CLI::App* realnet) {
   CLI::App* object = realnet->add_subcommand(
       "rum-object-server", "Serve the measurement tag's test object (CORS and Timing-Allow-Origin), optionally delayed");
   object->add_option("--listen", o->listen, "IPV4:PORT to serve on")->required();
+  AddTlsServerFlags(object, o->tls, "the test object");
+  AddPlainHttpFlag(object, o->plain_http);
   object->add_option("--delay-ms", o->delay_ms, "Wait this long before each response")
       ->check(CLI::Range(0, 60000))
       ->capture_default_str();

@@ -17,6 +17,7 @@
 #include "realnet/streaming/ingest_service.h"
 #include "scenarios/core/ipv4_text.h"
 #include "cli/realnet/observability.h"
+#include "cli/realnet/tls_flags.h"
 #include "cli/user_errors.h"
 #include "realnet/net/http_metrics.h"
 
@@ -28,6 +29,9 @@ struct StreamingOptions {
   std::string listen;
   double for_s = 0;  // 0: until SIGINT/SIGTERM
   double drain_timeout_s = 10;  // after SIGTERM: the longest wait for requests in flight
+  TlsServerConfig tls;           // --tls-cert/--tls-key/--tls-client-ca: its own HTTP(S)
+  bool plain_http = false;       // --plain-http
+  TlsClientConfig upstream_tls;  // --upstream-tls-*: the HTTP(S) services it calls
   // stream-ingest
   std::string health;
   std::string announce_from;
@@ -87,6 +91,12 @@ std::vector<Endpoint> ParseEndpointList(const std::string& text, const std::stri
   return out;
 }
 
+// "HTTPS" or "HTTP", and whether client certificates are required, for the start-up line.
+std::string Scheme(const TlsServerConfig& tls) {
+  if (!tls.Enabled()) return "HTTP";
+  return tls.require_client_cert ? "HTTPS (client certificates required)" : "HTTPS";
+}
+
 void RunIngest(const StreamingOptions& o) {
   IngestServiceConfig c;
   c.id = o.id;
@@ -99,6 +109,11 @@ void RunIngest(const StreamingOptions& o) {
   c.ingest.retained_segments = std::max(o.retained, o.window);
   c.ingest.target_duration = FromSeconds(o.target_duration_s);
   c.publisher_idle = FromSeconds(o.idle_end_s);
+  if (o.upstream_tls.Enabled() && !c.register_at) {
+    throw CLI::ValidationError("--upstream-tls-ca", "is for registering with the balancer: give --register too");
+  }
+  c.tls = o.tls;
+  c.upstream_tls = o.upstream_tls;
   // An ended stream stays announced (as stopped) for one playlist window.
   c.announcer.stopped_linger = static_cast<Duration::rep>(o.window) * c.ingest.target_duration;
   boost::asio::io_context io;
@@ -120,7 +135,7 @@ void RunIngest(const StreamingOptions& o) {
   });
   ingest.Start();
   telemetry.Start();
-  log(fmt::format("HTTP on {}:{}, health on {}, announcing to {} relay(s){}", c.http.address.ToString(),
+  log(fmt::format("{} on {}:{}, health on {}, announcing to {} relay(s){}", Scheme(c.tls), c.http.address.ToString(),
                   ingest.HttpPort(), c.health.ToString(), c.relays.size(),
                   c.register_at ? ", registering with " + c.register_at->ToString() : ""));
   RunDraining(io, ingest, "stream-ingest", o, telemetry);
@@ -136,6 +151,8 @@ void RunBalancer(const StreamingOptions& o) {
   c.health.timeout = FromMillis(o.health_timeout_ms);
   c.health.unhealthy_after = o.unhealthy_after;
   c.health.healthy_after = o.healthy_after;
+  c.tls = o.tls;
+  c.upstream_tls = o.upstream_tls;
   boost::asio::io_context io;
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
@@ -154,8 +171,8 @@ void RunBalancer(const StreamingOptions& o) {
   });
   balancer.Start();
   telemetry.Start();
-  log(fmt::format("virtual address {}:{}, admin {}:{}, balancing {}", c.vip.address.ToString(), balancer.VipPort(),
-                  c.admin.address.ToString(), balancer.AdminPort(), o.balancing));
+  log(fmt::format("virtual address {}:{}, admin {}:{}, {}, balancing {}", c.vip.address.ToString(), balancer.VipPort(),
+                  c.admin.address.ToString(), balancer.AdminPort(), Scheme(c.tls), o.balancing));
   RunDraining(io, balancer, "stream-balancer", o, telemetry);
   log(fmt::format("stopped; {} members, {} healthy sessions moved, {} uploads retried",
                   balancer.Balancer().Members().size(), balancer.Balancer().HealthySessionsMoved(),
@@ -180,6 +197,8 @@ void RunCache(const StreamingOptions& o) {
   c.eviction = o.eviction;
   c.freshness.playlist_ttl = FromMillis(o.playlist_ttl_ms);
   c.freshness.segment_ttl = FromSeconds(o.segment_ttl_s);
+  c.tls = o.tls;
+  c.upstream_tls = o.upstream_tls;
   boost::asio::io_context io;
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
@@ -204,22 +223,30 @@ void RunCache(const StreamingOptions& o) {
   });
   cache.Start();
   telemetry.Start();
-  log(fmt::format("{} tier, HTTP on {}:{}, announcements on {}{}, {} MB {}", o.tier, c.http.address.ToString(),
-                  cache.HttpPort(), c.announce.ToString(), c.parent ? ", parent " + c.parent->ToString() : "",
-                  o.capacity_mb, o.eviction));
+  log(fmt::format("{} tier, {} on {}:{}, announcements on {}{}, {} MB {}", o.tier, Scheme(c.tls),
+                  c.http.address.ToString(), cache.HttpPort(), c.announce.ToString(),
+                  c.parent ? ", parent " + c.parent->ToString() : "", o.capacity_mb, o.eviction));
   RunDraining(io, cache, who, o, telemetry);
 }
 
-// Registers one subcommand; every failure to start is one clear line and exit status 1.
+// Registers one subcommand with the TLS flags of both its sides (`serves`, `calls`: what they
+// are, for --help); every failure to start is one clear line and exit status 1.
 CLI::App* AddJob(CLI::App* parent, const std::string& name, const std::string& help,
-                 const std::shared_ptr<StreamingOptions>& options, void (*run)(const StreamingOptions&)) {
+                 const std::shared_ptr<StreamingOptions>& options, void (*run)(const StreamingOptions&),
+                 const std::string& serves, const std::string& calls) {
   CLI::App* cmd = parent->add_subcommand(name, help);
   cmd->add_option("--for", options->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
       ->check(CLI::NonNegativeNumber);
   AddDrainTimeoutFlag(cmd, options->drain_timeout_s);
   AddObservabilityFlags(cmd, options->obs);
-  cmd->callback([options, run, name] {
-    ExitOnServiceError(name, [&] { run(*options); });
+  AddTlsServerFlags(cmd, options->tls, serves);
+  AddPlainHttpFlag(cmd, options->plain_http);
+  AddTlsClientFlags(cmd, options->upstream_tls, calls, "upstream-");
+  cmd->callback([options, run, name, serves] {
+    ExitOnServiceError(name, [&] {
+      RequireTlsOrPlainHttp(options->tls, options->plain_http, name + "'s HTTP (" + serves + ")");
+      run(*options);
+    });
   });
   return cmd;
 }
@@ -232,9 +259,9 @@ void AddStreamingCommands(CLI::App* realnet) {
     CLI::App* cmd = AddJob(realnet, "stream-ingest",
                            "Ingest server: accepts HLS uploads (ffmpeg -method PUT), announces its streams, registers "
                            "with the balancer",
-                           o, RunIngest);
+                           o, RunIngest, "uploads and cache fetches", "the balancer's admin endpoint (--register)");
     cmd->add_option("--id", o->id, "Ingest id")->required();
-    cmd->add_option("--listen", o->listen, "IPV4:PORT for HTTP (uploads through the balancer, fetches by caches)")
+    cmd->add_option("--listen", o->listen, "IPV4:PORT for HTTP(S) (uploads through the balancer, fetches by caches)")
         ->required();
     cmd->add_option("--health", o->health, "IPV4:PORT (UDP) answering the balancer's health probes")->required();
     cmd->add_option("--announce-from", o->announce_from, "IPV4:PORT (UDP) announcements are sent from")->required();
@@ -256,8 +283,8 @@ void AddStreamingCommands(CLI::App* realnet) {
     auto o = std::make_shared<StreamingOptions>();
     CLI::App* cmd = AddJob(realnet, "stream-balancer",
                            "The ingest pool's virtual address: routes publisher uploads to healthy ingests", o,
-                           RunBalancer);
-    cmd->add_option("--listen", o->listen, "IPV4:PORT of the virtual address (HTTP)")->required();
+                           RunBalancer, "the virtual address and the admin endpoint", "the ingests (proxied uploads)");
+    cmd->add_option("--listen", o->listen, "IPV4:PORT of the virtual address (HTTP(S))")->required();
     cmd->add_option("--admin", o->admin, "IPV4:PORT of the admin endpoint (POST/GET /members)")->required();
     cmd->add_option("--balancing", o->balancing, "consistent_hash or least_load")
         ->check(CLI::IsMember({"consistent_hash", "least_load"}))
@@ -278,12 +305,12 @@ void AddStreamingCommands(CLI::App* realnet) {
   {
     auto o = std::make_shared<StreamingOptions>();
     CLI::App* cmd = AddJob(realnet, "stream-cache", "Edge or mid-tier live cache serving HLS to real players", o,
-                           RunCache);
+                           RunCache, "playlists and segments", "the parent cache (edge) or the ingests (mid)");
     cmd->add_option("--id", o->id, "Cache node id")->required();
     cmd->add_option("--tier", o->tier, "edge (fetches from --parent) or mid (fetches from ingests)")
         ->required()
         ->check(CLI::IsMember({"edge", "mid"}));
-    cmd->add_option("--listen", o->listen, "IPV4:PORT for HTTP")->required();
+    cmd->add_option("--listen", o->listen, "IPV4:PORT for HTTP(S)")->required();
     cmd->add_option("--announce", o->announce, "IPV4:PORT (UDP) of its announcement socket")->required();
     cmd->add_option("--parent", o->parent, "Edge: IPV4:PORT (HTTP) of the parent cache");
     cmd->add_option("--parent-announce", o->parent_announce,

@@ -10,6 +10,8 @@
 #   DIR/tls/DNS.pem/.key              a client certificate per DNS server (mutual TLS to the controller)
 #   DIR/tls/federation-gateway.pem/.key  server certificate of the RFC 8007 API (IP:$GATEWAY_ADDRESS)
 #   DIR/tls/federation-client.pem/.key   a client certificate for a federation peer or content provider
+#   DIR/tls/rum-collector.pem/.key    server certificate of the RUM page (IP:$RUM_ADDRESS)
+#   DIR/tls/rum-objects.pem/.key      server certificate of the RUM test objects (IP: every PoP server)
 #
 #   make-keys.sh [DIR]       (DIR defaults to /etc/cdnlab)
 #
@@ -19,6 +21,9 @@
 #   DNS_SERVERS         DNS server instance names ("dns-1 dns-2")
 #   CONTROLLER_ADDRESS  address of the controller's --publish-snapshots (192.0.2.10)
 #   GATEWAY_ADDRESS     address of the federation gateway's API (192.0.2.40)
+#   RUM_ADDRESS         address of the RUM collector's page (192.0.2.30)
+#   SERVER_ADDRESSES    every PoP server's address, for the RUM test objects
+#                       ("203.0.113.11 203.0.113.12 203.0.113.21 203.0.113.22 203.0.113.31 203.0.113.32")
 #   DAYS                certificate lifetime in days (365)
 #   CDNLAB_GROUP        the group the services run as (cdnlab)
 #
@@ -32,6 +37,8 @@ pops="${POPS:-pop-fra pop-nyc pop-sin}"
 dns_servers="${DNS_SERVERS:-dns-1 dns-2}"
 controller_address="${CONTROLLER_ADDRESS:-192.0.2.10}"
 gateway_address="${GATEWAY_ADDRESS:-192.0.2.40}"
+rum_address="${RUM_ADDRESS:-192.0.2.30}"
+server_addresses="${SERVER_ADDRESSES:-203.0.113.11 203.0.113.12 203.0.113.21 203.0.113.22 203.0.113.31 203.0.113.32}"
 days="${DAYS:-365}"
 group="${CDNLAB_GROUP:-cdnlab}"
 
@@ -93,10 +100,17 @@ done
 leaf federation-gateway "$gateway_address" "subjectAltName=IP:$gateway_address
 extendedKeyUsage=serverAuth"
 leaf federation-client federation-client "extendedKeyUsage=clientAuth"
+leaf rum-collector "$rum_address" "subjectAltName=IP:$rum_address
+extendedKeyUsage=serverAuth"
+# One certificate for the test object on every PoP server (browsers fetch it over HTTPS from an
+# HTTPS page): an IP SAN per server address.
+object_sans="$(printf 'IP:%s,' $server_addresses)"
+leaf rum-objects "rum test objects" "subjectAltName=${object_sans%,}
+extendedKeyUsage=serverAuth"
 chmod 0600 ca.key
 public_mode ca.pem
 rm -f ca.srl
-for name in controller $dns_servers federation-gateway federation-client; do
+for name in controller $dns_servers federation-gateway federation-client rum-collector rum-objects; do
   openssl verify -CAfile ca.pem "$name.pem" >/dev/null || fail "$dir/tls/$name.pem does not verify"
 done
 

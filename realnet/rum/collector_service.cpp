@@ -124,6 +124,13 @@ RumCollectorService::RumCollectorService(const Scenario& s, const PolicySpec& po
               respond(Handle(request));
             }) {
   if (config_.object_port == 0) throw std::invalid_argument("rum collector: the object servers' port is not set");
+  if (config_.tls.Enabled()) {
+    if (!config_.objects_over_https) {
+      throw std::invalid_argument("rum collector: an HTTPS page cannot test http:// objects (browsers block mixed "
+                                  "content); the object servers must speak HTTPS");
+    }
+    http_.EnableTls(config_.tls);
+  }
 }
 
 RumCollectorService::~RumCollectorService() { Stop(); }
@@ -169,7 +176,8 @@ StreamingHttpReply RumCollectorService::HandlePage(const StreamingHttpRequest& r
       const auto& servers = catalog_.pops[p].servers;
       if (servers.empty()) continue;
       page.candidates.push_back({catalog_.pops[p].id,
-                                 fmt::format("http://{}:{}/rum/test-object?pv={}", servers.front().ToString(),
+                                 fmt::format("{}://{}:{}/rum/test-object?pv={}",
+                                             config_.objects_over_https ? "https" : "http", servers.front().ToString(),
                                              config_.object_port, page.page_view_id)});
     }
   }

@@ -12,6 +12,9 @@
 // Accepted beacons feed a MeasurementStore: the controller's own (hosted by `realnet controller
 // --rum-listen`, next to the probe reports, so they steer its DNS answers), or the standalone
 // collector's StandaloneRumMapping. The sender's address comes from the socket.
+// HTTPS when the config carries a certificate; the page's test objects are then https:// too
+// (a browser blocks http:// fetches from an https:// page), and the beacon and next-view URLs
+// are relative, so they follow the page's scheme.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -40,6 +43,8 @@ struct RumCollectorConfig {
   std::uint16_t object_port = 0;  // where each PoP server's rum-object-server listens
   BeaconCollectorConfig collector;  // epoch_offset_s is set by the service (Unix time at start)
   BeaconDecodeLimits limits;
+  TlsServerConfig tls;              // empty: plain HTTP
+  bool objects_over_https = false;  // the rum-object-servers speak HTTPS (required with tls)
 };
 
 // Where accepted beacons go and which mapping /rum/state shows.
@@ -54,7 +59,8 @@ class RumCollectorService {
 
   // Standalone: beacons feed a StandaloneRumMapping of its own (no DNS attached). `policy` must
   // be a measured one (probe, rum or hybrid): its store settings, hysteresis and rum_candidates
-  // apply. Throws std::invalid_argument otherwise or without a realnet section.
+  // apply. Throws std::invalid_argument otherwise, without a realnet section, or for an HTTPS
+  // page with http:// test objects; std::runtime_error naming an unreadable PEM file.
   RumCollectorService(const Scenario& scenario, const PolicySpec& policy, boost::asio::io_context& io,
                       AsioClock& clock, MetricsSink& metrics, RumCollectorConfig config);
   // Hosted: beacons feed `shared.store`, which another component (the routing controller) ranks
@@ -73,6 +79,7 @@ class RumCollectorService {
   bool Drained() const { return http_.Idle(); }
   std::uint16_t Port() const { return http_.Port(); }
   const StreamingHttpServer& Http() const { return http_; }
+  bool Secure() const { return http_.Secure(); }
   nlohmann::ordered_json StateJson() const;
 
  private:

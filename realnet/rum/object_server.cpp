@@ -24,7 +24,9 @@ RumObjectServer::RumObjectServer(boost::asio::io_context& io, RumObjectServerCon
       http_(io, config.listen, StreamingHttpLimits{}, "cdnlab-rum-object",
             [this](const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
               Handle(request, std::move(respond));
-            }) {}
+            }) {
+  if (config_.tls.Enabled()) http_.EnableTls(config_.tls);
+}
 
 void RumObjectServer::Start() { http_.Start(); }
 void RumObjectServer::Stop() { http_.Stop(); }

@@ -3,7 +3,7 @@
 // query string, so pages can bust caches) with a fixed-size object, after an optional
 // artificial delay so that servers on one loopback interface still differ. It sends
 // Timing-Allow-Origin and Access-Control-Allow-Origin: without them a page on another origin
-// could neither read the object nor see its Resource Timing.
+// could neither read the object nor see its Resource Timing. HTTPS when given a certificate.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -22,10 +22,12 @@ struct RumObjectServerConfig {
   Endpoint listen;
   std::chrono::milliseconds delay{0};  // before each response starts
   std::size_t object_bytes = 10000;
+  TlsServerConfig tls;  // empty: plain HTTP
 };
 
 class RumObjectServer {
  public:
+  // Throws std::runtime_error naming an unreadable PEM file of config.tls.
   RumObjectServer(boost::asio::io_context& io, RumObjectServerConfig config);
   void Start();  // throws std::runtime_error when it cannot listen
   void Stop();
@@ -34,6 +36,7 @@ class RumObjectServer {
   bool Drained() const { return http_.Idle(); }
   std::uint16_t Port() const { return http_.Port(); }
   const StreamingHttpServer& Http() const { return http_; }
+  bool Secure() const { return http_.Secure(); }
   std::uint64_t ObjectsServed() const { return served_; }
 
  private:

@@ -72,7 +72,12 @@ BalancerService::BalancerService(boost::asio::io_context& io, AsioClock& clock, 
              [this](const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
                HandleAdmin(request, std::move(respond));
              }),
-      client_(io, StreamingHttpClientOptions{config.proxy_timeout, 64 << 20}) {}
+      client_(io, StreamingHttpClientOptions{config.proxy_timeout, 64 << 20, config.upstream_tls}) {
+  if (config_.tls.Enabled()) {
+    vip_.EnableTls(config_.tls);
+    admin_.EnableTls(config_.tls);
+  }
+}
 
 BalancerService::~BalancerService() { Stop(); }
 

@@ -12,6 +12,8 @@
 //    them, DELETE /members/<id> removes one.
 //  - a MemberHealthChecker probing every member (UDP from the admin address, ephemeral
 //    port); its changes go to IngestBalancer::SetHealthy.
+// HTTPS on both endpoints when the config has a certificate (mutual with a client CA: ingests
+// then register with a certificate); uploads reach the ingests over HTTPS with upstream_tls.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -38,6 +40,8 @@ struct BalancerServiceConfig {
   HealthCheckConfig health;
   std::chrono::milliseconds proxy_timeout{5000};
   std::size_t max_upload_bytes = 64 << 20;
+  TlsServerConfig tls;           // the VIP and the admin endpoint; empty: plain HTTP
+  TlsClientConfig upstream_tls;  // uploads proxied to the ingests; empty: plain HTTP
 };
 
 class BalancerService {

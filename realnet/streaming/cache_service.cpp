@@ -31,7 +31,7 @@ CacheService::CacheService(boost::asio::io_context& io, AsioClock& clock, Datagr
       log_(std::move(log)),
       directory_(DirectoryConfig(config_), transport, clock, clock, metrics),
       cache_(config_.capacity_bytes, config_.freshness, EvictionOrThrow(config_.eviction)),
-      fetcher_(io, StreamingHttpClientOptions{config_.fetch_timeout, 256 << 20}),
+      fetcher_(io, StreamingHttpClientOptions{config_.fetch_timeout, 256 << 20, config_.upstream_tls}),
       http_(io, config_.http, StreamingHttpLimits{64 * 1024}, "cdnlab-cache",
             [this](const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
               Handle(request, std::move(respond));
@@ -41,6 +41,7 @@ CacheService::CacheService(boost::asio::io_context& io, AsioClock& clock, Datagr
   if (config_.tier == CacheTier::kEdge && (!config_.parent || !config_.parent_announce)) {
     throw std::invalid_argument("an edge cache needs --parent and --parent-announce");
   }
+  if (config_.tls.Enabled()) http_.EnableTls(config_.tls);
   node_ = std::make_unique<LiveCacheNode>(config_.id, config_.tier, config_.parent, &directory_.Directory(), cache_,
                                           fetcher_, clock, metrics);
 }

@@ -6,7 +6,8 @@
 // relay and fetches from the parent. HTTP: GET/HEAD /<stream>/playlist.m3u8 and
 // /<stream>/seg-<n>.ts with their media types and a Cache-Control from the cache's own
 // freshness (short for playlists); 404 when no fresh copy and no upstream has it; 400 for a
-// path that names no content (ParseContentPath); 405 for other methods.
+// path that names no content (ParseContentPath); 405 for other methods. HTTPS when the config
+// has a certificate; fetches go upstream over HTTPS with upstream_tls.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -38,13 +39,16 @@ struct CacheServiceConfig {
   std::string eviction = "lru";
   CacheFreshness freshness;
   std::chrono::milliseconds fetch_timeout{3000};
+  TlsServerConfig tls;           // its players' side; empty: plain HTTP
+  TlsClientConfig upstream_tls;  // fetches from the parent or the ingests; empty: plain HTTP
 };
 
 class CacheService {
  public:
   using Log = std::function<void(const std::string& line)>;
 
-  // Throws std::invalid_argument for an unknown eviction policy or an edge without parent.
+  // Throws std::invalid_argument for an unknown eviction policy or an edge without parent,
+  // std::runtime_error naming an unreadable PEM file.
   CacheService(boost::asio::io_context& io, AsioClock& clock, DatagramTransport& transport, MetricsSink& metrics,
                CacheServiceConfig config, Log log);
   ~CacheService();

@@ -22,10 +22,12 @@ IngestService::IngestService(boost::asio::io_context& io, AsioClock& clock, Data
             [this](const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
               Handle(request, std::move(respond));
             }),
-      client_(io, StreamingHttpClientOptions{std::chrono::milliseconds(2000)}),
+      client_(io, StreamingHttpClientOptions{std::chrono::milliseconds(2000), 64 << 20, config_.upstream_tls}),
       health_(config_.health, transport),
       // Bytes of segments not yet listed by a playlist count too: a generous bound.
-      store_(std::max(config_.ingest.retained_segments, config_.ingest.window_segments) + 32) {}
+      store_(std::max(config_.ingest.retained_segments, config_.ingest.window_segments) + 32) {
+  if (config_.tls.Enabled()) http_.EnableTls(config_.tls);
+}
 
 IngestService::~IngestService() { Stop(); }
 

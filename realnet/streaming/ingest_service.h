@@ -11,6 +11,8 @@
 //  - registration with the balancer's admin endpoint (POST /members), retried until it
 //    answers and refreshed as soft state, so adding an ingest changes no other server's
 //    configuration.
+// HTTPS when the config has a certificate (mutual with a client CA: only the balancer and
+// caches holding a certificate get in); registration over HTTPS with upstream_tls.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -49,6 +51,8 @@ struct IngestServiceConfig {
   // A stream whose publisher uploaded nothing for this long has ended here (it moved to
   // another ingest, or stopped without EXT-X-ENDLIST): the announcements say so.
   Duration publisher_idle = FromSeconds(10);
+  TlsServerConfig tls;           // uploads and cache fetches; empty: plain HTTP
+  TlsClientConfig upstream_tls;  // registration with the balancer; empty: plain HTTP
 };
 
 class IngestService {

@@ -316,13 +316,15 @@ def main():
         print(f"/healthz 200 and /metrics accepted by promtool on all {scraped} services")
 
         # --- 3. RUM page and objects; the federation API over mutual TLS ---
-        page = curl("client", f"http://{collector.option('--listen')}/", "-o", "/dev/null", "-w", "%{http_code}")
-        assert page.stdout == "200", f"RUM page: {page.stdout} {page.stderr}"
+        page = curl("client", f"https://{collector.option('--listen')}/", "--cacert", f"{tls}/ca.pem", "-w", "\n%{http_code}")
+        assert page.stdout.endswith("\n200"), f"RUM page: {page.stdout[-300:]} {page.stderr}"
+        assert "https://" in page.stdout and "http://" not in page.stdout, "the HTTPS page must name only https:// URLs"
         object_port = collector.option("--object-port")
         for address in pop_of:
-            got = curl("client", f"http://{address}:{object_port}/rum/test-object", "-o", "/dev/null", "-w", "%{http_code}")
+            got = curl("client", f"https://{address}:{object_port}/rum/test-object", "--cacert", f"{tls}/ca.pem",
+                       "-o", "/dev/null", "-w", "%{http_code}")
             assert got.stdout == "200", f"test object on {address}: {got.stdout} {got.stderr}"
-        print(f"RUM page and the test object on all {len(pop_of)} PoP servers: 200")
+        print(f"RUM page (only https:// URLs) and the test object on all {len(pop_of)} PoP servers over HTTPS: 200")
         provider = d.scenario["federation"]["providers"][0]["id"]
         token = subprocess.run([binary, "realnet", "federation-token", os.path.join(d.etc, "cdnlab.yaml"), "--as", provider,
                                 "--ttl-s", "600"], capture_output=True, text=True, check=True).stdout.strip()

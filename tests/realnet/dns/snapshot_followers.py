@@ -62,7 +62,7 @@ def main():
     try:
         # geo needs no probe reports: no agent runs, so no PoP keys (explicitly).
         start("controller", ["controller", scenario, "--policy", "geo", "--accept-unsigned-reports", "--publish-snapshots",
-                             f"{publish[0]}:{publish[1]}", "--snapshot-secret-file", secret])
+                             f"{publish[0]}:{publish[1]}", "--snapshot-secret-file", secret, "--plain-http"])
         follower("dns-a", ports["dns-a"])
         follower("dns-b", ports["dns-b"])
         follower("dns-c", ports["dns-c"], key=other_public)

@@ -43,7 +43,7 @@ def curl(port, *extra):
 def run(binary, drain_timeout):
     port = free_port()
     server = subprocess.Popen([binary, "realnet", "rum-object-server", "--listen", f"127.0.0.1:{port}", "--delay-ms",
-                               "3000", "--bytes", "5000", "--drain-timeout", str(drain_timeout)],
+                               "3000", "--bytes", "5000", "--drain-timeout", str(drain_timeout), "--plain-http"],
                               stderr=subprocess.PIPE, text=True)
     try:
         wait_listening(port)

@@ -284,13 +284,13 @@ def check_streaming():
     ip = "127.0.0.1"
     vip, admin, ingest_http, health, announce_from, relay, cache_http = (free_port() for _ in range(7))
     metrics = {"balancer": start("balancer", ["stream-balancer", "--listen", f"{ip}:{vip}", "--admin",
-                                              f"{ip}:{admin}"]),
+                                              f"{ip}:{admin}", "--plain-http"]),
                "ingest": start("ingest", ["stream-ingest", "--id", "ingest-1", "--listen", f"{ip}:{ingest_http}",
                                           "--health", f"{ip}:{health}", "--announce-from", f"{ip}:{announce_from}",
                                           "--relay", f"{ip}:{relay}", "--register", f"{ip}:{admin}",
-                                          "--target-duration-s", "1"]),
+                                          "--target-duration-s", "1", "--plain-http"]),
                "cache": start("cache", ["stream-cache", "--id", "mid-1", "--tier", "mid", "--listen",
-                                        f"{ip}:{cache_http}", "--announce", f"{ip}:{relay}"])}
+                                        f"{ip}:{cache_http}", "--announce", f"{ip}:{relay}", "--plain-http"])}
     for name, port in metrics.items():
         healthy(name, port)
     segment = os.path.join(WORK, "seg-0.ts")
@@ -329,9 +329,9 @@ def check_rum():
     listen, objects = free_port(), free_port()
     scenario = os.path.join(DATA, "rum_loopback.yaml")
     metrics = {"rum-collector": start("rum-collector", ["rum-collector", scenario, "--listen", f"127.0.0.1:{listen}",
-                                                        "--object-port", str(objects)]),
+                                                        "--object-port", str(objects), "--plain-http"]),
                "rum-object-server": start("rum-object-server", ["rum-object-server", "--listen",
-                                                                f"127.0.0.1:{objects}"])}
+                                                                f"127.0.0.1:{objects}", "--plain-http"])}
     for name, port in metrics.items():
         healthy(name, port)
     now = time.time()

@@ -87,7 +87,7 @@ def main():
     def controller(*extra):
         return start("controller", ["controller", scenario, "--policy", "measured", "--pop-keys", pop_keys,
                                     "--state-dir", state_dir, "--publish-snapshots", f"{CONTROLLER_IP}:{publish_port}",
-                                    "--snapshot-secret-file", secret, "--drain-timeout", "5"] + list(extra))
+                                    "--snapshot-secret-file", secret, "--plain-http", "--drain-timeout", "5"] + list(extra))
 
     def agent(pop):
         return start("agent-" + pop, ["probe-agent", scenario, "--pop", pop, "--key-file", os.path.join(work, pop + ".key")])

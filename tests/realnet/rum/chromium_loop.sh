@@ -99,7 +99,7 @@ wait_answer() {  # EXPECTED WHAT
 }
 
 start_object_server() {  # ADDRESS PORT DELAY_MS
-  "$cdnlab" realnet rum-object-server --listen "$1:$2" --delay-ms "$3" --for "$kBudget" \
+  "$cdnlab" realnet rum-object-server --listen "$1:$2" --delay-ms "$3" --for "$kBudget" --plain-http \
     2>>"$work/objects-$1.log" & pids+=($!)
 }
 
@@ -148,7 +148,7 @@ PY
 dns_port="$(sed -nE 's/^[ \t]+dns:[ \t]*[0-9.]+:([0-9]+).*/\1/p' "$work/scenario.yaml")"
 "$cdnlab" realnet pop-key --pop pop-fast --secret-file "$work/pop-fast.key" >"$work/pop-keys"
 "$cdnlab" realnet controller "$work/scenario.yaml" --policy hybrid --pop-keys "$work/pop-keys" \
-  --rum-listen 127.0.0.1:0 --rum-object-port "$object_port" --rum-rate 5 --rum-burst 20 --for "$kBudget" \
+  --rum-listen 127.0.0.1:0 --rum-object-port "$object_port" --rum-rate 5 --rum-burst 20 --rum-plain-http --for "$kBudget" \
   2>"$work/controller.log" & pids+=($!)
 rum_port="$(wait_log "$work/controller.log" "RUM page and beacons on http://127.0.0.1:([0-9]+)/")" ||
   fail "the controller did not start"

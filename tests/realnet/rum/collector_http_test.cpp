@@ -12,6 +12,7 @@
 
 #include "scenarios/loader/scenario_loader.h"
 #include "tests/realnet/streaming/test_support.h"
+#include "tests/support/throwaway_pki.h"
 
 namespace cdnlab {
 namespace {
@@ -269,6 +270,27 @@ TEST_F(RumCollectorHttp, GarbageOnTheWireNeverTakesTheServerDown) {
             400);
   EXPECT_EQ(RawHttp(port_, "GET / HTTP/1.1\r\nX: " + std::string(20000, 'a') + "\r\n\r\n", false, 3).status, 431);
   EXPECT_EQ(Post(BeaconJson("pv-still-up")).status, 204);
+}
+
+// A browser blocks an https page's http:// fetches: such a collector would measure nothing.
+TEST(RumCollectorTls, AnHttpsPageWithHttpTestObjectsIsRefused) {
+  const Scenario s = LoadScenarioFile(kScenario);
+  RumCollectorConfig config;
+  config.listen = testing::Loopback(0);
+  config.object_port = 18081;
+  config.tls = testing::ServerWith("server");
+  boost::asio::io_context io;
+  AsioClock clock(io);
+  NullMetricsSink metrics;
+  try {
+    RumCollectorService collector(s, s.policies.front(), io, clock, metrics, config);
+    FAIL() << "constructed";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("mixed content"), std::string::npos) << e.what();
+  }
+  config.objects_over_https = true;
+  RumCollectorService collector(s, s.policies.front(), io, clock, metrics, config);
+  EXPECT_TRUE(collector.Secure());
 }
 
 }  // namespace

@@ -21,10 +21,12 @@ expect_refused() {  # FLAG-IN-MESSAGE ARGS...
 }
 
 expect_refused --rum-listen --policy rum                                       # rum ranks beacons only
-expect_refused --rum-listen --policy geo --rum-listen 127.0.0.1:0 --rum-object-port 9  # geo takes none
+expect_refused --rum-listen --policy geo --rum-listen 127.0.0.1:0 --rum-object-port 9 --rum-plain-http  # geo takes none
 expect_refused --rum-object-port --policy hybrid --rum-listen 127.0.0.1:0      # where are the objects?
 expect_refused --rum-object-port --policy hybrid --rum-object-port 9           # objects, but no page
-expect_refused --rum-listen --policy hybrid --rum-listen localhost:80 --rum-object-port 9  # not IPV4:PORT
+expect_refused --rum-listen --policy hybrid --rum-listen localhost:80 --rum-object-port 9 --rum-plain-http  # not IPV4:PORT
 expect_refused --rum-object-port --policy hybrid --rum-listen 127.0.0.1:0 --rum-object-port 70000
+expect_refused --rum-plain-http --policy hybrid --rum-listen 127.0.0.1:0 --rum-object-port 9  # HTTPS or, asked for, HTTP
+expect_refused --rum-tls-key --policy hybrid --rum-listen 127.0.0.1:0 --rum-object-port 9 --rum-tls-cert "$scenario"
 [ "$failures" -eq 0 ] && echo PASS
 exit "$failures"

@@ -52,7 +52,7 @@ wait_for_log() {
 
 start_ingest() {  # start_ingest N
   "$cdnlab" realnet stream-ingest --id "ingest-$1" --listen "$host:2850$1" --health "$host:2851$1" \
-    --announce-from "$host:2852$1" --relay "$mid_announce" --register "$admin" --target-duration-s 1 \
+    --announce-from "$host:2852$1" --relay "$mid_announce" --register "$admin" --target-duration-s 1 --plain-http \
     2>>"$work/logs/ingest-$1.log" &
   pid_of["ingest-$1"]=$!
 }
@@ -76,16 +76,16 @@ play() {  # play NAME: 6 s of the stream from the edge, decoded and discarded
 }
 
 # --- the pool's front, two ingests, the cache tiers ---
-"$cdnlab" realnet stream-balancer --listen "$vip" --admin "$admin" --balancing consistent_hash \
+"$cdnlab" realnet stream-balancer --listen "$vip" --admin "$admin" --balancing consistent_hash --plain-http \
   2>>"$work/logs/balancer.log" &
 pid_of[balancer]=$!
 wait_for_log "$work/logs/balancer.log" "virtual address"
 start_ingest 1
 start_ingest 2
-"$cdnlab" realnet stream-cache --id mid-1 --tier mid --listen "$mid" --announce "$mid_announce" \
+"$cdnlab" realnet stream-cache --id mid-1 --tier mid --listen "$mid" --announce "$mid_announce" --plain-http \
   2>>"$work/logs/mid.log" &
 pid_of[mid]=$!
-"$cdnlab" realnet stream-cache --id edge-1 --tier edge --listen "$edge" --announce "$edge_announce" \
+"$cdnlab" realnet stream-cache --id edge-1 --tier edge --listen "$edge" --announce "$edge_announce" --plain-http \
   --parent "$mid" --parent-announce "$mid_announce" 2>>"$work/logs/edge.log" &
 pid_of[edge]=$!
 for n in 1 2; do wait_for_log "$work/logs/ingest-$n.log" "registered with the balancer"; done
