@@ -316,9 +316,12 @@ def main():
         print(f"/healthz 200 and /metrics accepted by promtool on all {scraped} services")
 
         # --- 3. RUM page and objects; the federation API over mutual TLS ---
-        page = curl("client", f"https://{collector.option('--listen')}/", "--cacert", f"{tls}/ca.pem", "-w", "\n%{http_code}")
+        # From a client group's host: the page then lists that group's candidate PoP servers.
+        page = curl(next(iter(groups)), f"https://{collector.option('--listen')}/", "--cacert", f"{tls}/ca.pem",
+                    "-w", "\n%{http_code}")
         assert page.stdout.endswith("\n200"), f"RUM page: {page.stdout[-300:]} {page.stderr}"
-        assert "https://" in page.stdout and "http://" not in page.stdout, "the HTTPS page must name only https:// URLs"
+        assert re.search(r"https://203\.0\.113\.[0-9]+:", page.stdout) and "http://" not in page.stdout, \
+            "the HTTPS page must name its test objects with https:// URLs only"
         object_port = collector.option("--object-port")
         for address in pop_of:
             got = curl("client", f"https://{address}:{object_port}/rum/test-object", "--cacert", f"{tls}/ca.pem",

@@ -123,7 +123,7 @@ browse() {  # VIEWS TARGET
 # on their own addresses); the scenario's controller and DNS ports are replaced by ones the OS
 # has free now, on the scenario's addresses.
 start_object_server "${address[pop-mid]}" 0 "$kMidMs"
-object_port="$(wait_log "$work/objects-${address[pop-mid]}.log" "on ${address[pop-mid]}:([0-9]+)")" ||
+object_port="$(wait_log "$work/objects-${address[pop-mid]}.log" "on http://${address[pop-mid]}:([0-9]+)")" ||
   fail "pop-mid's object server did not start"
 start_object_server "${address[pop-slow]}" "$object_port" "$kSlowMs"
 python3 - "$scenario_in" "$work/scenario.yaml" <<'PY'
