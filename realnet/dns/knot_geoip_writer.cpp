@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "realnet/net/atomic_file.h"
 #include "models/routing/disjoint_blocks.h"
 #include "models/routing/server_slot.h"
 #include "scenarios/core/ipv4_text.h"
@@ -76,33 +77,6 @@ int RunProgram(const std::vector<std::string>& argv, std::string& output) {
   }
   while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// Temp file in the same directory, fsync, rename: Knot reads either the old file or the new
-// one, never a torn one. Mode 0644 whatever the umask: knotd usually runs as user `knot`.
-bool WriteAtomically(const std::string& path, const std::string& text, std::string& error) {
-  const std::string temp = fmt::format("{}.tmp.{}", path, getpid());
-  const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    error = fmt::format("cannot write {}: {}", temp, std::strerror(errno));
-    return false;
-  }
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  const bool ok = done == text.size() && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
-  const int saved = errno;
-  close(fd);
-  if (!ok || rename(temp.c_str(), path.c_str()) != 0) {
-    error = fmt::format("cannot write {}: {}", path, std::strerror(ok ? errno : saved));
-    std::remove(temp.c_str());
-    return false;
-  }
-  return true;
 }
 
 // The first TXT string Knot answers for `name`, quoted as ldns prints it ("\"7\"").
@@ -215,14 +189,20 @@ bool KnotGeoipWriter::Publish() {
       metrics_.Count("dns.knot_geoip_rows_without_server", 1);
     }
   }
-  std::string error;
-  if (!WriteAtomically(target_.config_path, ConfigText(), error)) return Fail(error);
+  // Knot reads the old file or the new one, never a torn one; 0644 whatever the umask, since
+  // knotd usually runs as user `knot`.
+  try {
+    WriteFileAtomically(target_.config_path, ConfigText(), 0644);
+  } catch (const std::runtime_error& e) {
+    return Fail(e.what());
+  }
 
   const std::vector<std::string> reload{target_.knotc, "-s", target_.knotc_socket, "-t",
                                         std::to_string(target_.timeout.count()), "-f", "zone-reload", target_.zone};
   std::string output;
   if (RunProgram(reload, output) != 0) return Fail(fmt::format("`{}` failed: {}", Join(reload), output));
 
+  std::string error;
   const auto knot = KnotAddress(error);
   if (!knot) return Fail(error);
   const auto seen = QueryTxt(*knot, VersionName(), target_.timeout, error);

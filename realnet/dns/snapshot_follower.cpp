@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "realnet/net/atomic_file.h"
 #include "models/routing/resolver_cache.h"
 
 namespace cdnlab {
@@ -79,19 +80,12 @@ std::string SnapshotFollower::Offer(const std::string& text, bool persist) {
 
 void SnapshotFollower::Keep(const std::string& text) {
   if (config_.state_dir.empty()) return;
-  // Write, sync, rename: a crash leaves either the old snapshot or the new one, never half.
-  const std::string tmp = KeptPath() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  bool ok = fd >= 0;
-  for (std::size_t at = 0; ok && at < text.size();) {
-    const ssize_t n = ::write(fd, text.data() + at, text.size() - at);
-    ok = n > 0;
-    at += ok ? static_cast<std::size_t>(n) : 0;
+  // A crash leaves either the old snapshot or the new one, never half.
+  try {
+    WriteFileAtomically(KeptPath(), text, 0644);
+  } catch (const std::runtime_error& e) {
+    log_(std::string(e.what()) + " (still serving it)");
   }
-  ok = ok && ::fsync(fd) == 0;
-  if (fd >= 0) ::close(fd);
-  ok = ok && std::rename(tmp.c_str(), KeptPath().c_str()) == 0;
-  if (!ok) log_("cannot keep the snapshot in " + KeptPath() + ": " + std::strerror(errno) + " (still serving it)");
 }
 
 void SnapshotFollower::Start() {

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "realnet/net/atomic_file.h"
 #include "models/core/json_walk.h"
 #include "scenarios/core/ip_text.h"
 
@@ -53,22 +54,6 @@ std::optional<GroupIndex> GroupById(const RoutingCatalog& catalog, const std::st
     if (catalog.groups[g].id == id) return g;
   }
   return std::nullopt;
-}
-
-void WriteAtomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  bool ok = fd >= 0;
-  for (std::size_t at = 0; ok && at < text.size();) {
-    const ssize_t n = ::write(fd, text.data() + at, text.size() - at);
-    ok = n > 0;
-    at += ok ? static_cast<std::size_t>(n) : 0;
-  }
-  ok = ok && ::fsync(fd) == 0;
-  const int saved_errno = errno;
-  if (fd >= 0) ::close(fd);
-  ok = ok && std::rename(tmp.c_str(), path.c_str()) == 0;
-  if (!ok) throw std::runtime_error("cannot write " + path + ": " + std::strerror(ok ? errno : saved_errno));
 }
 
 }  // namespace
@@ -113,7 +98,7 @@ void ControllerStateFile::Save(const MappingTable& table, const MeasurementStore
                       {"mapping", {{"version", table.Version()}, {"rows", rows}}},
                       {"measurements", cells},
                       {"report_sequences", sequences}};
-  WriteAtomically(Path(), state.dump(1) + "\n");
+  WriteFileAtomically(Path(), state.dump(1) + "\n", 0600);
 }
 
 std::optional<ControllerState> ControllerStateFile::Load(SimTime now, std::int64_t now_unix_ms) const {

@@ -6,6 +6,8 @@ import socket
 import subprocess
 import time
 
+from waiting import wait_for  # noqa: F401  (re-exported for the TLS tests)
+
 
 def make_pki(source, work):
     """Runs throwaway_ca.sh into WORK/pki; returns a function naming its files."""
@@ -18,18 +20,6 @@ def free_port(kind=socket.SOCK_STREAM):
     with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def wait_for(what, probe, seconds):
-    """Calls probe() until it returns something true; raises AssertionError after SECONDS."""
-    deadline = time.monotonic() + seconds
-    while True:
-        got = probe()
-        if got:
-            return got
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def curl(url, *args, max_time=5):

@@ -11,12 +11,12 @@ two servers (probe agent, RUM test objects, federation agents), three client gro
   1. the controller's DNS and both followers answer each group's subnet (ECS) with the same PoP;
   2. the snapshot channel (mutual TLS) serves a DNS server's certificate and refuses curl
      without a client certificate and with one from another CA;
-  3. the RUM page and each PoP server's test object are served; the federation API answers a
+  2b. every service answers /healthz with 200 and serves /metrics that promtool accepts;
+  3. the RUM page and each PoP server's test object are served over HTTPS; the federation API answers a
      provider's bearer token over mutual TLS, and refuses a client without a certificate; a
      purge through it completes and the object is gone from every server's cache;
   4. the PoP answering the first group loses its link: every answer, on every DNS server,
      moves to another PoP;
-  2b. every service answers /healthz with 200 and serves /metrics that promtool accepts;
   5. no service died; the controller accepted signed reports and refused none; every log line
      is JSON; the controller kept its mapping in its state directory.
 
@@ -38,6 +38,8 @@ import yaml
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from netns_lab import Lab, remove_stale  # noqa: E402
 from systemd_unit import ServiceCommand, UnitError  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../support"))
+from waiting import wait_for  # noqa: E402
 
 
 # Who the services run as: the units say User=cdnlab, Group=cdnlab; Debian always has these.
@@ -69,16 +71,6 @@ def check_writable(svc):
 
 def host_of(endpoint):
     return endpoint.rsplit(":", 1)[0]
-
-
-def wait_for(what, predicate, seconds):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"{what}: not within {seconds} s")
 
 
 class Deployment:

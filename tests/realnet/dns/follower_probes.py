@@ -1,9 +1,13 @@
 """What the snapshot-follower tests (snapshot_followers.py, snapshot_tls.py) ask DNS servers on
 loopback with kdig: the CDN name's answer for one client subnet, and free ports to put them on."""
+import os
 import re
 import socket
 import subprocess
-import time
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../support"))
+from waiting import wait_for  # noqa: E402,F401  (re-exported for the DNS tests)
 
 CONTROLLER_DNS = ("127.0.3.1", 17153)  # from loopback_routing.yaml's realnet section
 
@@ -24,13 +28,3 @@ def answer(address, port):
     """The A answer for 10.1.0.0/24's clients, or None when the server gives none."""
     out = kdig(address, port, "+short", "A", "cdn.example.net", "+subnet=10.1.0.0/24")
     return out.strip() if re.fullmatch(r"[0-9.]+\n?", out) else None
-
-
-def wait_for(what, predicate, seconds):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"{what}: not within {seconds} s")

@@ -23,6 +23,9 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../support"))
+from waiting import wait_for  # noqa: E402
+
 BINARY, SOURCE = sys.argv[1:3]
 DATA = os.path.join(SOURCE, "tests/realnet/data")
 WORK = tempfile.mkdtemp(prefix="cdnlab-metrics.")
@@ -41,16 +44,6 @@ def free_port(address="127.0.0.1"):
                     return port
             except OSError:
                 continue
-
-
-def wait_for(what, predicate, seconds=20):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"{what}: not within {seconds} s")
 
 
 def log_path(name):
