@@ -40,6 +40,7 @@ from netns_lab import Lab, remove_stale  # noqa: E402
 from systemd_unit import ServiceCommand, UnitError  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../support"))
 from waiting import wait_for  # noqa: E402
+from processes import stop_processes  # noqa: E402
 
 
 # Who the services run as: the units say User=cdnlab, Group=cdnlab; Debian always has these.
@@ -385,14 +386,7 @@ def main():
     except KeyboardInterrupt:
         print("FAIL: interrupted")
     finally:
-        for p in procs.values():
-            if p.poll() is None:
-                p.terminate()
-        for p in procs.values():
-            try:
-                p.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_processes(procs)
         if lab is not None:
             lab.close()
         if failed:

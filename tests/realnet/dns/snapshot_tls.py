@@ -21,6 +21,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from follower_probes import CONTROLLER_DNS, answer, free_port, kdig, wait_for  # noqa: E402
+from processes import stop_processes  # noqa: E402
 
 
 def main():
@@ -109,14 +110,7 @@ def main():
             print(f"--- {name} ---\n" + log_of(name)[-3000:])
         return 1
     finally:
-        for p in procs.values():
-            if p.poll() is None:
-                p.terminate()
-        for p in procs.values():
-            try:
-                p.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_processes(procs)
     shutil.rmtree(work, ignore_errors=True)
     print("PASS")
     return 0
