@@ -154,34 +154,29 @@ void KeepControllerState(RoutingControllerService& controller, const ServiceOpti
   }
 }
 
-// SIGHUP: the --pop-keys file, and the scenario's answer TTL and PoP servers. Both files are
-// read and checked before anything changes; a bad one changes nothing.
-std::string ReloadController(RoutingControllerService& controller, SnapshotPublisher* snapshots,
-                             const ServiceOptions& o, const std::function<void(const std::string&)>& log) {
+// SIGHUP: the scenario (PoPs and groups added or removed, servers, TTL, policy settings) and
+// the --pop-keys file. Both files are read and checked before anything changes; a bad one
+// changes nothing. The hosted RUM collector follows the controller's new store.
+std::string ReloadController(RoutingControllerService& controller, RumCollectorService* rum, const ServiceOptions& o,
+                             const std::function<void(const std::string&)>& log) {
   const Scenario s = LoadScenarioFile(o.scenario);  // throws FILE:LINE: ... on a bad file
   const PolicySpec* policy = nullptr;
   for (const auto& p : s.policies) {
     if (p.name == o.name) policy = &p;
   }
   if (policy == nullptr) return o.scenario + ": the scenario no longer lists policy '" + o.name + "'";
+  if (rum != nullptr && !policy->UsesRum()) return o.scenario + ": policy '" + o.name + "' no longer takes beacons";
+  const RoutingCatalog catalog = RealnetCatalog(s);
   std::optional<FederationIdentity> keys;
-  if (!o.pop_keys.empty()) {
-    keys = ReadPopPublicKeysFile(o.pop_keys, RealnetCatalog(s));  // throws FILE:LINE: ...
-    ProbeReportVerifierConfig checks;
-    checks.pop_keys = *keys;
-    checks.accept_unsigned = o.accept_unsigned_reports;
-    const RoutingCatalog catalog = RealnetCatalog(s);
-    try {
-      ProbeReportVerifier would_accept(catalog, checks);  // what SetPopKeys checks, before anything changes
-    } catch (const std::invalid_argument& e) {
-      return o.pop_keys + ": " + e.what();
-    }
+  if (!o.pop_keys.empty()) keys = ReadPopPublicKeysFile(o.pop_keys, catalog);  // throws FILE:LINE: ...
+  const auto before = controller.Table().Version();
+  if (std::string why = controller.Reload(s, *policy, keys); !why.empty()) {
+    return (o.pop_keys.empty() ? o.scenario : o.scenario + " and " + o.pop_keys) + ": " + why;
   }
-  if (std::string why = controller.Reconfigure(s, *policy); !why.empty()) return o.scenario + ": " + why;
-  if (snapshots) snapshots->Reconfigure(RealnetCatalog(s), ControllerAnswererConfig(s, *policy));
-  if (keys) controller.SetPopKeys(*keys);  // withdraws PoPs left without a key: a new version
-  log(fmt::format("reloaded {}{}: answer TTL {} s", o.scenario, o.pop_keys.empty() ? "" : " and " + o.pop_keys,
-                  s.dns.ttl_s));
+  if (rum != nullptr) rum->Rebind(s, *policy, RumMeasurements{controller.Store(), controller.Table()});
+  log(fmt::format("reloaded {}{}: {} PoPs, {} client groups, answer TTL {} s; mapping version {} -> {}", o.scenario,
+                  o.pop_keys.empty() ? "" : " and " + o.pop_keys, catalog.pops.size(), catalog.groups.size(), s.dns.ttl_s,
+                  before, controller.Table().Version()));
   return "";
 }
 
@@ -326,7 +321,7 @@ void RunController(const ServiceOptions& o) {
     controller.Stop();  // saves the state (with --state-dir)
     if (snapshots) snapshots->Stop();
   };
-  hooks.reload = [&] { return ReloadController(controller, snapshots.get(), o, log); };
+  hooks.reload = [&] { return ReloadController(controller, rum.get(), o, log); };
   ServiceRunner runner(io, "controller");
   telemetry.DrainWith(runner);
   runner.Run(hooks, RunLimits{o.for_s, o.drain_timeout_s});

@@ -1,4 +1,6 @@
 #pragma once
+#include "models/routing/authoritative_answerer.h"
+#include "models/routing/catalog.h"
 #include "models/routing/mapping_diff.h"
 
 namespace cdnlab {
@@ -10,6 +12,10 @@ class ResolverConfigSink {
  public:
   virtual ~ResolverConfigSink() = default;
   virtual void Apply(const MappingDiff& diff) = 0;
+  // A reload changed the PoPs, the client groups or the answer settings (TTL). The very next
+  // diff re-sends every row with `catalog`'s PoP indexes, so a sink that keeps a replica stays
+  // consistent. Sinks that hold neither catalog nor answer settings ignore it.
+  virtual void Reconfigure(const RoutingCatalog& /*catalog*/, const AuthoritativeConfig& /*dns*/) {}
 };
 
 }  // namespace cdnlab

@@ -28,7 +28,7 @@ const char* BeaconVerdictName(BeaconVerdict v) {
 
 BeaconCollector::BeaconCollector(const RoutingCatalog& catalog, MeasurementStore& store, Clock& clock,
                                  MetricsSink& metrics, BeaconCollectorConfig config)
-    : catalog_(catalog), groups_(catalog), store_(store), clock_(clock), metrics_(metrics), config_(config) {
+    : catalog_(&catalog), groups_(catalog), store_(&store), clock_(clock), metrics_(metrics), config_(config) {
   if (!(config_.min_ms >= 0 && config_.max_ms > config_.min_ms)) {
     throw std::invalid_argument("BeaconCollector: need 0 <= min_ms < max_ms");
   }
@@ -38,10 +38,18 @@ BeaconCollector::BeaconCollector(const RoutingCatalog& catalog, MeasurementStore
   if (config_.max_clock_skew < Duration::zero() || config_.replay_window < Duration::zero()) {
     throw std::invalid_argument("BeaconCollector: max_clock_skew and replay_window must not be negative");
   }
-  if (store_.Groups() != catalog_.groups.size() || store_.Pops() != catalog_.pops.size()) {
+  Rebind(catalog, store);
+}
+
+void BeaconCollector::Rebind(const RoutingCatalog& catalog, MeasurementStore& store) {
+  if (store.Groups() != catalog.groups.size() || store.Pops() != catalog.pops.size()) {
     throw std::invalid_argument("BeaconCollector: the store's shape does not match the catalog");
   }
-  for (PopIndex p = 0; p < catalog_.pops.size(); ++p) pop_by_id_.emplace(catalog_.pops[p].id, p);
+  catalog_ = &catalog;
+  groups_ = GroupPrefixIndex(catalog);
+  store_ = &store;
+  pop_by_id_.clear();
+  for (PopIndex p = 0; p < catalog.pops.size(); ++p) pop_by_id_.emplace(catalog.pops[p].id, p);
 }
 
 BeaconVerdict BeaconCollector::Accept(const Beacon& beacon) {
@@ -134,10 +142,10 @@ void BeaconCollector::Feed(const Beacon& beacon, GroupIndex group, const std::ve
   for (std::size_t i = 0; i < beacon.timings.size(); ++i) {
     const BeaconTiming& t = beacon.timings[i];
     // A failed fetch is what a lost probe train is: loss 1 and no RTT.
-    store_.AddSample(group, pops[i], now, t.ok ? t.rtt_ms : std::nullopt, t.ok ? 0.0 : 1.0);
+    store_->AddSample(group, pops[i], now, t.ok ? t.rtt_ms : std::nullopt, t.ok ? 0.0 : 1.0);
     if (t.ok) {
       metrics_.Sample(metric::kRumRttMs, now, *t.rtt_ms,
-                      {{metric::kLabelGroup, catalog_.groups[group].id}, {metric::kLabelPop, catalog_.pops[pops[i]].id}});
+                      {{metric::kLabelGroup, catalog_->groups[group].id}, {metric::kLabelPop, catalog_->pops[pops[i]].id}});
     }
   }
 }

@@ -51,6 +51,10 @@ class BeaconCollector {
 
   std::uint64_t Count(BeaconVerdict v) const;
 
+  // A reload that added or removed PoPs or groups: beacons feed `store` from now on. Counts,
+  // recent page views (replays) and rate buckets carry over.
+  void Rebind(const RoutingCatalog& catalog, MeasurementStore& store);
+
  private:
   struct Bucket {
     double tokens = 0;
@@ -62,9 +66,9 @@ class BeaconCollector {
   bool TakeToken(Ipv4Address client, SimTime now);
   void Feed(const Beacon& beacon, GroupIndex group, const std::vector<PopIndex>& pops, SimTime now);
 
-  const RoutingCatalog& catalog_;
+  const RoutingCatalog* catalog_;
   GroupPrefixIndex groups_;
-  MeasurementStore& store_;
+  MeasurementStore* store_;
   Clock& clock_;
   MetricsSink& metrics_;
   BeaconCollectorConfig config_;

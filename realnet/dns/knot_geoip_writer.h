@@ -53,6 +53,8 @@ class KnotGeoipWriter final : public ResolverConfigSink {
   KnotGeoipWriter(RoutingCatalog catalog, KnotGeoipTarget target, MetricsSink& metrics, LogLine log = {});
 
   void Apply(const MappingDiff& diff) override;
+  // A reload: the next diff (every row again) is written with the new PoPs' servers.
+  void Reconfigure(const RoutingCatalog& catalog, const AuthoritativeConfig&) override { catalog_ = catalog; }
   // Writes the current mapping, reloads and confirms; false on any failure (see LastError).
   bool Publish();
   // The module config for the current mapping (what Publish writes).

@@ -46,9 +46,9 @@ class SnapshotPublisher final : public ResolverConfigSink {
   void Apply(const MappingDiff& diff) override;
   // A reloaded TTL or PoP servers (SIGHUP): in every snapshot from the next version on (followers
   // take only newer versions, so the current one is not re-signed).
-  void Reconfigure(const RoutingCatalog& catalog, AuthoritativeConfig dns) {
+  void Reconfigure(const RoutingCatalog& catalog, const AuthoritativeConfig& dns) override {
     pops_ = catalog.pops;
-    dns_ = WithApexDefaults(std::move(dns));
+    dns_ = WithApexDefaults(dns);
   }
   std::uint64_t Version() const { return table_.Version(); }
   std::uint64_t SnapshotsServed() const { return served_; }

@@ -36,6 +36,11 @@ class DnsUpdatePublisher final : public ResolverConfigSink {
  public:
   DnsUpdatePublisher(RoutingCatalog catalog, DnsUpdateTarget target, MetricsSink& metrics);
   void Apply(const MappingDiff& diff) override;
+  // A reload: new PoP servers and answer TTL for the next update of the default row.
+  void Reconfigure(const RoutingCatalog& catalog, const AuthoritativeConfig& dns) override {
+    catalog_ = catalog;
+    target_.ttl = std::chrono::duration_cast<std::chrono::seconds>(dns.ttl);
+  }
 
   std::uint64_t UpdatesAccepted() const { return accepted_; }
   std::uint64_t UpdatesFailed() const { return failed_; }

@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include "models/net/endpoint.h"
-#include "models/core/seeded_random_source.h"
 #include "models/ports/metrics_sink.h"
 #include "models/routing/authoritative_answerer.h"
 #include "models/routing/mapping_controller.h"
@@ -19,9 +18,9 @@
 #include "realnet/net/asio_datagram_transport.h"
 #include "realnet/net/unix_time_clock.h"
 #include "realnet/dns/authoritative_server.h"
+#include "realnet/routing/controller_core.h"
 #include "realnet/routing/controller_state_file.h"
 #include "realnet/routing/probe_report_verifier.h"
-#include "realnet/routing/withdrawn_pops.h"
 #include "scenarios/core/scenario.h"
 
 namespace cdnlab {
@@ -50,18 +49,19 @@ class RoutingControllerService {
   // and at Stop. Throws ControllerStateError naming file and field when the kept state is unusable.
   void KeepStateIn(std::unique_ptr<ControllerStateFile> state, Duration save_every,
                    std::function<void(const std::string&)> log);
-  // Reloads (SIGHUP). New PoP keys: see ProbeReportVerifier::SetPopKeys (throws, changing
-  // nothing). A PoP that can no longer report is withdrawn from the mapping at once (a new
-  // version); a PoP given a key again comes back as its measurements do.
-  void SetPopKeys(FederationIdentity pop_keys);
-  // The scenario's safely changeable values: the answer TTL and the PoPs' server addresses, for
-  // this process's DNS server at once (followers get them with the next snapshot). Returns why
-  // nothing changed ("" when applied): other zone or hostname, PoPs or groups added or removed.
-  std::string Reconfigure(const Scenario& scenario, const PolicySpec& policy);
+  // Reloads (SIGHUP): the scenario (PoPs and client groups added, removed or changed, their
+  // servers, the answer TTL, the policy's settings) and, when given, new PoP keys. Rebuilds
+  // the catalog-sized parts (ControllerCore) and carries over by id the measurements, report
+  // sequence numbers and mapping; the DNS server keeps its sockets and answers every query
+  // meanwhile. The next mapping version re-sends every row to the sinks (see
+  // ResolverConfigSink::Reconfigure), then the controller recomputes. A PoP without a key is
+  // withdrawn from every ranking at once. Returns why nothing changed ("" when applied): other
+  // zone, hostname or listening addresses, or keys every report would fail.
+  std::string Reload(const Scenario& scenario, const PolicySpec& policy, std::optional<FederationIdentity> pop_keys);
 
-  const MappingTable& Table() const { return controller_->Table(); }
+  const MappingTable& Table() const { return core_->controller->Table(); }
   // The store the policy ranks: what a beacon collector in this process feeds (rum, hybrid).
-  MeasurementStore& Store() { return store_; }
+  MeasurementStore& Store() { return core_->store; }
   // False for the rum policy, which ranks beacons only (as in simulation): no report socket.
   bool TakesReports() const { return takes_reports_; }
   std::uint16_t DnsPort() const { return dns_->Port(); }
@@ -84,13 +84,25 @@ class RoutingControllerService {
         : answerer_(answerer), next_(std::move(next)) {}
     void Serve(RealDnsServer* dns) { dns_ = dns; }
     void AfterEach(std::function<void()> then) { then_ = std::move(then); }
+    // While muted (a reload restoring the carried-over mapping into a new core) diffs go nowhere.
+    void Mute(bool muted) { muted_ = muted; }
     void Apply(const MappingDiff& diff) override {
+      if (muted_) return;
       answerer_.ApplyDiff(diff);
       if (dns_ != nullptr) dns_->Refresh();
+      Forward(diff);
+    }
+    // The diff to the next sinks only (the local answerer was rebuilt by a reload).
+    void Forward(const MappingDiff& diff) {
       for (ResolverConfigSink* sink : next_) {
         if (sink != nullptr) sink->Apply(diff);
       }
       if (then_) then_();
+    }
+    void Reconfigure(const RoutingCatalog& catalog, const AuthoritativeConfig& dns) override {
+      for (ResolverConfigSink* sink : next_) {
+        if (sink != nullptr) sink->Reconfigure(catalog, dns);
+      }
     }
 
    private:
@@ -98,27 +110,23 @@ class RoutingControllerService {
     std::vector<ResolverConfigSink*> next_;
     RealDnsServer* dns_ = nullptr;
     std::function<void()> then_;
+    bool muted_ = false;
   };
 
   void OnReport(const Bytes& payload);
   void SaveState();
   void ScheduleSave();
 
-  RoutingCatalog catalog_;
-  ProbeReportVerifier verifier_;
   Endpoint listen_;
+  Endpoint dns_listen_;
   AsioClock& clock_;
   UnixTimeClock unix_clock_;  // what reports' sent_at_ms is checked against
   AsioDatagramTransport& transport_;
   MetricsSink& metrics_;
-  MeasurementStore store_;
-  SeededRandomSource random_;
-  std::unique_ptr<SelectionPolicy> policy_;
+  ProbeReportVerifierConfig report_checks_;  // with the keys of the last reload: what a new core's verifier takes
   AuthoritativeAnswerer answerer_;
   LocalDnsSink sink_;
-  WithdrawnPops withdrawn_;  // an adjuster of controller_ once a reload first withdraws a PoP
-  bool withdrawn_added_ = false;
-  std::unique_ptr<MappingController> controller_;
+  std::unique_ptr<ControllerCore> core_;  // after sink_, which its MappingController feeds
   std::unique_ptr<RealDnsServer> dns_;
   std::unique_ptr<ControllerStateFile> state_;
   Duration save_every_{};

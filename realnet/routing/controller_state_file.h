@@ -47,6 +47,8 @@ class ControllerStateFile {
   ControllerStateFile(std::string dir, const RoutingCatalog& catalog, std::string zone);
 
   std::string Path() const { return dir_ + "/controller-state.json"; }
+  // A reload changed the PoPs or groups: saves and loads use their ids from now on.
+  void UseCatalog(const RoutingCatalog& catalog) { catalog_ = catalog; }
 
   // `now` on the controller's clock, `now_unix_ms` the wall clock. Throws std::runtime_error
   // naming the file when it cannot be written (the previous file stays).

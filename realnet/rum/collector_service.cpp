@@ -112,13 +112,13 @@ RumCollectorService::RumCollectorService(const Scenario& s, const PolicySpec& po
     : catalog_(RealnetCatalog(s)),
       config_(config),
       clock_(clock),
-      store_(shared.store),
-      mapping_(shared.mapping),
+      store_(&shared.store),
+      mapping_(&shared.mapping),
       random_(s.seed, /*stream=*/7),
       // rum_candidates servers per page view: all but one the best by fresh RTT, one exploring
       // (as in the simulator's RUM clients).
-      chooser_(catalog_, store_, random_, CandidateChooserConfigFor(policy.rum_candidates)),
-      collector_(catalog_, store_, clock, metrics, WithUnixEpoch(config.collector, clock)),
+      chooser_(std::in_place, catalog_, *store_, random_, CandidateChooserConfigFor(policy.rum_candidates)),
+      collector_(catalog_, *store_, clock, metrics, WithUnixEpoch(config.collector, clock)),
       http_(io, config.listen, HttpLimitsFor(config.limits), "cdnlab-rum-collector",
             [this](const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
               respond(Handle(request));
@@ -131,6 +131,15 @@ RumCollectorService::RumCollectorService(const Scenario& s, const PolicySpec& po
     }
     http_.EnableTls(config_.tls);
   }
+}
+
+void RumCollectorService::Rebind(const Scenario& s, const PolicySpec& policy, RumMeasurements shared) {
+  if (own_mapping_) throw std::logic_error("rum collector: a standalone collector keeps its own measurements");
+  catalog_ = RealnetCatalog(s);
+  store_ = &shared.store;
+  mapping_ = &shared.mapping;
+  chooser_.emplace(catalog_, *store_, random_, CandidateChooserConfigFor(policy.rum_candidates));
+  collector_.Rebind(catalog_, *store_);
 }
 
 RumCollectorService::~RumCollectorService() { Stop(); }
@@ -172,7 +181,7 @@ StreamingHttpReply RumCollectorService::HandlePage(const StreamingHttpRequest& r
   if (const auto views = ViewsRequested(request.target); views > 1) page.next_url = fmt::format("/?views={}", views - 1);
   // A client in no group still gets the page, with nothing to test.
   if (const auto group = request.peer.address.IsV4() ? catalog_.GroupOfAddress(request.peer.address.V4()) : std::nullopt) {
-    for (PopIndex p : chooser_.Choose(*group, clock_.Now())) {
+    for (PopIndex p : chooser_->Choose(*group, clock_.Now())) {
       const auto& servers = catalog_.pops[p].servers;
       if (servers.empty()) continue;
       page.candidates.push_back({catalog_.pops[p].id,
@@ -224,15 +233,15 @@ nlohmann::ordered_json RumCollectorService::StateJson() const {
   for (GroupIndex g = 0; g < catalog_.groups.size(); ++g) {
     ordered_json j;
     j["group"] = catalog_.groups[g].id;
-    const MappingEntry* row = mapping_.Find(catalog_.groups[g].prefix);
+    const MappingEntry* row = mapping_->Find(catalog_.groups[g].prefix);
     j["pop"] = row != nullptr && !row->ranked_pops.empty() ? ordered_json(catalog_.pops[row->ranked_pops[0]].id)
                                                            : ordered_json(nullptr);
     ordered_json rtt = ordered_json::object();
     ordered_json samples = ordered_json::object();
     for (PopIndex p = 0; p < catalog_.pops.size(); ++p) {
-      const auto v = store_.RttMs(g, p, now);
+      const auto v = store_->RttMs(g, p, now);
       rtt[catalog_.pops[p].id] = v ? ordered_json(*v) : ordered_json(nullptr);
-      samples[catalog_.pops[p].id] = store_.SampleCount(g, p);
+      samples[catalog_.pops[p].id] = store_->SampleCount(g, p);
     }
     j["rtt_ms"] = std::move(rtt);
     j["samples"] = std::move(samples);
@@ -240,7 +249,7 @@ nlohmann::ordered_json RumCollectorService::StateJson() const {
   }
   return {{"page_views", page_views_},
           {"beacons", beacons},
-          {"mapping_version", mapping_.Version()},
+          {"mapping_version", mapping_->Version()},
           {"groups", groups}};
 }
 

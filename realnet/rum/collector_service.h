@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -71,6 +72,9 @@ class RumCollectorService {
   RumCollectorService(const RumCollectorService&) = delete;
   RumCollectorService& operator=(const RumCollectorService&) = delete;
 
+  // Hosted only: the controller rebuilt its store on a reload that added or removed PoPs or
+  // groups. The page offers the new PoPs; counters, replay and rate state carry over.
+  void Rebind(const Scenario& scenario, const PolicySpec& policy, RumMeasurements shared);
   void SetLog(Log log) { log_ = std::move(log); }
   void Start();  // throws std::runtime_error when it cannot listen
   void Stop();
@@ -95,10 +99,10 @@ class RumCollectorService {
   RumCollectorConfig config_;
   AsioClock& clock_;
   std::unique_ptr<StandaloneRumMapping> own_mapping_;  // standalone only
-  MeasurementStore& store_;
-  const MappingTable& mapping_;
+  MeasurementStore* store_;
+  const MappingTable* mapping_;
   SeededRandomSource random_;
-  CandidateChooser chooser_;
+  std::optional<CandidateChooser> chooser_;  // rebuilt by Rebind
   BeaconCollector collector_;
   StreamingHttpServer http_;
   Log log_;

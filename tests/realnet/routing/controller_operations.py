@@ -13,6 +13,11 @@ probe agents on loopback, every port picked free at run time:
      configuration and the log names the file and line;
   3. a corrupt state file stops the start naming file and field; --discard-bad-state sets it
      aside and starts cold.
+  4. SIGHUP adds and removes PoPs and groups under a kdig loop: pop-b leaves, pop-c and group g3
+     arrive (and the measurements' max age drops): no query is lost, pop-b is never answered
+     after the reload, g3 gets answers, g1 keeps pop-a's carried-over measurements, then moves
+     to pop-c once pop-a's agent stops; the snapshot version only grows; the kept state holds
+     pop-c and g3 and nothing of pop-b.
 
   controller_operations.py CDNLAB_BINARY SOURCE_DIR
 """
@@ -216,6 +221,69 @@ def main():
         assert controller("--for", "1", "--discard-bad-state").wait(timeout=10) == 0
         assert [n for n in os.listdir(state_dir) if n.startswith("controller-state.json.bad-")], "nothing set aside"
         print("a corrupt state file is refused naming file and field; --discard-bad-state sets it aside")
+
+        # 4. PoPs and groups added and removed on SIGHUP, under a kdig loop
+        write_scenario(5)
+        keys["pop-c"] = subprocess.run([binary, "realnet", "pop-key", "--pop", "pop-c", "--secret-file",
+                                        os.path.join(work, "pop-c.key")], capture_output=True, text=True,
+                                       check=True).stdout
+        controller()
+        agent("pop-a")
+        agent("pop-b")
+        wait_for("a mapping", kdig_answer, 20)
+        time.sleep(2)
+        version_before = wait_for("a snapshot", snapshot_version, 5)
+        results, times = [], []
+        looping.set()
+        thread = threading.Thread(target=loop)
+        thread.start()
+        time.sleep(1)
+        reshaped = base
+        for old_text, new_text in [
+                ("  - {id: pop-b, lat: 51.5, lon: -0.1, servers: 2, capacity_rps: 100}",
+                 "  - {id: pop-c, lat: 50.1, lon: 8.7, servers: 1, capacity_rps: 100}"),
+                ("population: 100, resolver: res}\ndns:",
+                 "population: 100, resolver: res}\n  - {id: g3, prefix: 10.3.0.0/24, lat: 50, lon: 8, "
+                 "population: 100, resolver: res}\ndns:"),
+                ("  - {a: pop-b, b: g2}", "  - {a: pop-c, b: g2}\n  - {a: g3, b: g2}"),
+                ("pop-b: [127.0.2.2, 127.0.2.3, '2001:db8:b::2']", "pop-c: [127.0.2.4]"),
+                ("g2: 127.0.1.2}", "g2: 127.0.1.2, g3: 127.0.1.3}"),
+                ("{name: measured, max_age_s: 60}", "{name: measured, max_age_s: 2.5}")]:
+            assert old_text in reshaped, f"the test's scenario edit no longer applies: {old_text!r}"
+            reshaped = reshaped.replace(old_text, new_text)
+        with open(scenario, "w") as f:
+            f.write(reshaped.replace("ttl_s: 5}", "ttl_s: 7}"))
+        with open(pop_keys, "w") as f:
+            f.write(keys["pop-a"] + keys["pop-c"])
+        procs["controller"].send_signal(signal.SIGHUP)
+        wait_for("the reload", lambda: "2 PoPs, 3 client groups" in log_of("controller"), 5)
+        reloaded_at = time.time() + 0.2
+        start("responder-g3", ["responder", scenario, "--group", "g3"])
+        agent("pop-c")
+        g3 = wait_for("an answer for the new group g3", lambda: kdig_answer("10.3.0.0/24"), 10)
+        assert stop("agent-pop-a") == 0
+        wait_for("g1 moved to pop-c once pop-a's measurements aged out",
+                 lambda: results and results[-1] and results[-1][0] == "127.0.2.4", 15)
+        time.sleep(0.5)
+        looping.clear()
+        thread.join()
+        failures = [r for r in results if r is None]
+        assert not failures, f"{len(failures)} of {len(results)} queries got no answer across the reload"
+        late = [r[0] for r, t in zip(results, times) if t > reloaded_at]
+        assert not {"127.0.2.2", "127.0.2.3"} & set(late), f"pop-b answered after it was removed: {sorted(set(late))}"
+        assert late and late[0] == "127.0.2.1", f"g1 must keep pop-a (carried-over measurements) first: {late[:3]}"
+        version_reloaded = snapshot_version()
+        assert version_reloaded > version_before, f"snapshot version {version_before} -> {version_reloaded}"
+        for name in ("agent-pop-b", "agent-pop-c", "responder-g3"):
+            stop(name)
+        assert stop("controller") == 0
+        kept = json.load(open(os.path.join(state_dir, "controller-state.json")))
+        cells = {(c["group"], c["pop"]) for c in kept["measurements"]}
+        assert ("g3", "pop-c") in cells and ("g1", "pop-c") in cells, f"pop-c or g3 unmeasured: {sorted(cells)}"
+        assert not [c for c in cells if c[1] == "pop-b"], f"pop-b's measurements kept: {sorted(cells)}"
+        assert ("g1", "pop-a") in cells, "pop-a's measurements were lost on the reload"
+        print(f"SIGHUP reshaping: {len(results)} queries, none lost; pop-b never answered after the reload, g3 answered "
+              f"{g3[0]}, g1 moved to pop-c; snapshot version {version_before} -> {version_reloaded}")
     except (AssertionError, OSError, KeyError, ValueError) as e:
         print("FAIL:", repr(e))
         for name in logs:
