@@ -53,25 +53,6 @@ struct DnsOptions {
   ObservabilityOptions obs;        // --metrics-listen, --log-format
 };
 
-Endpoint ParseListen(const std::string& text, const std::string& flag = "--listen") {
-  const auto colon = text.rfind(':');
-  const auto address = colon == std::string::npos ? std::nullopt : ParseIpv4Address(text.substr(0, colon));
-  int port = -1;
-  if (address) {
-    try {
-      std::size_t used = 0;
-      port = std::stoi(text.substr(colon + 1), &used);
-      if (used != text.size() - colon - 1) port = -1;
-    } catch (const std::exception&) {
-      port = -1;
-    }
-  }
-  if (!address || port < 0 || port > 65535) {
-    throw CLI::ValidationError(flag, "expected IPV4:PORT like 127.0.0.1:5300, got '" + text + "'");
-  }
-  return Endpoint{*address, static_cast<std::uint16_t>(port)};
-}
-
 struct ServiceOptions {
   std::string scenario;
   std::string name;      // PoP id, group id or policy name, depending on the command
@@ -240,7 +221,7 @@ void RunController(const ServiceOptions& o) {
       throw CLI::ValidationError("--tsig", "expected NAME:BASE64SECRET with --rfc2136");
     }
     DnsUpdateTarget target;
-    target.server = ParseListen(o.rfc2136, "--rfc2136");
+    target.server = ParseEndpointFlag(o.rfc2136, "--rfc2136");
     target.zone = s.dns.zone;
     target.hostname = s.dns.hostname;
     target.key_name = o.tsig.substr(0, colon);
@@ -258,7 +239,7 @@ void RunController(const ServiceOptions& o) {
     FederationIdentity identity;
     identity.AddParticipant(kSnapshotSigner, ReadSecretFile(o.snapshot_secret_file, "--snapshot-secret-file"));
     // Followers must answer as the controller's own server does: same zone, TTL and scope rules.
-    snapshots_at = ParseListen(o.publish_snapshots, "--publish-snapshots");
+    snapshots_at = ParseEndpointFlag(o.publish_snapshots, "--publish-snapshots");
     snapshots = std::make_unique<SnapshotPublisher>(io, RealnetCatalog(s), ControllerAnswererConfig(s, *policy),
                                                     identity, kSnapshotSigner, snapshots_at);
     if (o.tls.Enabled()) snapshots->EnableTls(o.tls);
@@ -293,7 +274,7 @@ void RunController(const ServiceOptions& o) {
     rum->SetLog(log);
     rum->Start();
     log(fmt::format("RUM page and beacons on {}://{}:{}/ (test objects on port {})", rum->Secure() ? "https" : "http",
-                    ParseListen(o.rum.listen).address.ToString(), rum->Port(), o.rum.object_port));
+                    ParseEndpointFlag(o.rum.listen, "--rum-listen").address.ToString(), rum->Port(), o.rum.object_port));
   }
   if (snapshots) {
     log(fmt::format("signed mapping snapshots on {}://{}:{}{}", o.tls.Enabled() ? "https" : "http",
@@ -499,7 +480,7 @@ void RunDns(const DnsOptions& options) {
       throw CLI::ValidationError("--snapshot-public-key", "needed with --follow (snapshots are checked)");
     }
     SnapshotFollowerConfig config;
-    config.source = ParseListen(options.follow, "--follow");
+    config.source = ParseEndpointFlag(options.follow, "--follow");
     config.state_dir = options.state_dir;
     config.tls = options.tls;
     try {

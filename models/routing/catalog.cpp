@@ -4,6 +4,20 @@
 
 namespace cdnlab {
 
+std::optional<PopIndex> RoutingCatalog::PopById(const std::string& id) const {
+  for (PopIndex p = 0; p < pops.size(); ++p) {
+    if (pops[p].id == id) return p;
+  }
+  return std::nullopt;
+}
+
+std::optional<GroupIndex> RoutingCatalog::GroupById(const std::string& id) const {
+  for (GroupIndex g = 0; g < groups.size(); ++g) {
+    if (groups[g].id == id) return g;
+  }
+  return std::nullopt;
+}
+
 std::optional<PopIndex> RoutingCatalog::PopOfServer(Ipv4Address server) const {
   for (PopIndex p = 0; p < pops.size(); ++p) {
     const auto& s = pops[p].servers;

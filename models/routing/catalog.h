@@ -71,6 +71,9 @@ struct RoutingCatalog {
   std::optional<PopIndex> PopOfServer(const IpAddress& server) const;
   // The group whose prefix contains the address (longest match), if any.
   std::optional<GroupIndex> GroupOfAddress(Ipv4Address address) const;
+  // By id (what state files and reloads match on), if listed.
+  std::optional<PopIndex> PopById(const std::string& id) const;
+  std::optional<GroupIndex> GroupById(const std::string& id) const;
 };
 
 }  // namespace cdnlab

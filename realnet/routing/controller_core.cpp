@@ -14,20 +14,6 @@
 namespace cdnlab {
 namespace {
 
-std::optional<PopIndex> PopById(const RoutingCatalog& catalog, const std::string& id) {
-  for (PopIndex p = 0; p < catalog.pops.size(); ++p) {
-    if (catalog.pops[p].id == id) return p;
-  }
-  return std::nullopt;
-}
-
-std::optional<GroupIndex> GroupById(const RoutingCatalog& catalog, const std::string& id) {
-  for (GroupIndex g = 0; g < catalog.groups.size(); ++g) {
-    if (catalog.groups[g].id == id) return g;
-  }
-  return std::nullopt;
-}
-
 std::unique_ptr<SelectionPolicy> MakePolicy(const PolicySpec& policy, const RoutingCatalog& catalog,
                                             MeasurementStore& store, RandomSource& random) {
   // probe (`measured` in older scenarios), rum and hybrid rank the one store: probe reports and
@@ -77,7 +63,7 @@ ControllerState ControllerCore::CarryOverTo(const RoutingCatalog& to, SimTime /*
   table.ForEachRow([&](const MappingEntry& row) {
     MappingEntry kept{row.prefix, {}};
     for (PopIndex p : row.ranked_pops) {
-      if (const auto q = PopById(to, catalog.pops[p].id)) {
+      if (const auto q = to.PopById(catalog.pops[p].id)) {
         kept.ranked_pops.push_back(*q);
       } else {
         ++state.dropped;
@@ -86,11 +72,11 @@ ControllerState ControllerCore::CarryOverTo(const RoutingCatalog& to, SimTime /*
     if (!kept.ranked_pops.empty()) state.rows.push_back(std::move(kept));
   });
   for (GroupIndex g = 0; g < store.Groups(); ++g) {
-    const auto h = GroupById(to, catalog.groups[g].id);
+    const auto h = to.GroupById(catalog.groups[g].id);
     for (PopIndex p = 0; p < store.Pops(); ++p) {
       const auto cell = store.Saved(g, p);
       if (!cell) continue;
-      const auto q = PopById(to, catalog.pops[p].id);
+      const auto q = to.PopById(catalog.pops[p].id);
       if (h && q) {
         state.cells.push_back({*h, *q, *cell});
       } else {
@@ -101,7 +87,7 @@ ControllerState ControllerCore::CarryOverTo(const RoutingCatalog& to, SimTime /*
   for (PopIndex p = 0; p < catalog.pops.size(); ++p) {
     const auto sequence = verifier.LastSequence(p);
     if (!sequence) continue;
-    if (const auto q = PopById(to, catalog.pops[p].id)) {
+    if (const auto q = to.PopById(catalog.pops[p].id)) {
       state.report_sequences.emplace_back(*q, *sequence);
     } else {
       ++state.dropped;

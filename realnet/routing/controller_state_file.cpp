@@ -42,20 +42,6 @@ double Number(const json& j, const std::string& path, double low, double high) {
   return j.get<double>();
 }
 
-std::optional<PopIndex> PopById(const RoutingCatalog& catalog, const std::string& id) {
-  for (PopIndex p = 0; p < catalog.pops.size(); ++p) {
-    if (catalog.pops[p].id == id) return p;
-  }
-  return std::nullopt;
-}
-
-std::optional<GroupIndex> GroupById(const RoutingCatalog& catalog, const std::string& id) {
-  for (GroupIndex g = 0; g < catalog.groups.size(); ++g) {
-    if (catalog.groups[g].id == id) return g;
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 ControllerStateFile::ControllerStateFile(std::string dir, const RoutingCatalog& catalog, std::string zone)
@@ -139,7 +125,7 @@ std::optional<ControllerState> ControllerStateFile::Load(SimTime now, std::int64
       const json& pops = jw::Required(rows[i], path, "pops");
       if (!pops.is_array()) jw::Fail(path + ".pops", "expected an array of PoP ids");
       for (std::size_t k = 0; k < pops.size(); ++k) {
-        const auto p = PopById(catalog_, Text(pops[k], jw::At(path + ".pops", k)));
+        const auto p = catalog_.PopById(Text(pops[k], jw::At(path + ".pops", k)));
         if (p) {
           row.ranked_pops.push_back(*p);
         } else {
@@ -154,8 +140,8 @@ std::optional<ControllerState> ControllerStateFile::Load(SimTime now, std::int64
     for (std::size_t i = 0; i < cells.size(); ++i) {
       const std::string path = jw::At("measurements", i);
       jw::RequireObject(cells[i], path, {"group", "pop", "rtt_ms", "loss", "age_ms", "samples"});
-      const auto g = GroupById(catalog_, Text(jw::Required(cells[i], path, "group"), path + ".group"));
-      const auto p = PopById(catalog_, Text(jw::Required(cells[i], path, "pop"), path + ".pop"));
+      const auto g = catalog_.GroupById(Text(jw::Required(cells[i], path, "group"), path + ".group"));
+      const auto p = catalog_.PopById(Text(jw::Required(cells[i], path, "pop"), path + ".pop"));
       MeasurementStore::SavedCell cell;
       const json& rtt = jw::Required(cells[i], path, "rtt_ms");
       if (!rtt.is_null()) cell.rtt_ms = Number(rtt, path + ".rtt_ms", 0, 1e9);
@@ -177,7 +163,7 @@ std::optional<ControllerState> ControllerStateFile::Load(SimTime now, std::int64
     if (!sequences.is_object()) jw::Fail("report_sequences", "expected an object of PoP id -> sequence number");
     for (const auto& [id, value] : sequences.items()) {
       const std::uint64_t sequence = Unsigned(value, jw::Join("report_sequences", id));
-      if (const auto p = PopById(catalog_, id)) {
+      if (const auto p = catalog_.PopById(id)) {
         state.report_sequences.emplace_back(*p, sequence);
       } else {
         ++state.dropped;
