@@ -8,7 +8,7 @@
 namespace cdnlab {
 namespace {
 
-// The opaque-tags of an entity-tag list ("W/\"a\", \"b\"" -> a, b); empty when malformed.
+// The opaque-tags of an entity-tag list ("W/\"a\", \"b\"" -> a, b); `malformed` when it is not one.
 std::vector<std::string> OpaqueTags(const std::string& field, bool& malformed) {
   std::vector<std::string> tags;
   std::size_t i = 0;
@@ -19,15 +19,17 @@ std::vector<std::string> OpaqueTags(const std::string& field, bool& malformed) {
       continue;
     }
     if (field.compare(i, 2, "W/") == 0) i += 2;
-    if (i >= field.size() || field[i] != '"') break;
-    const auto close = field.find('"', i + 1);
-    if (close == std::string::npos) break;
+    const auto close = i < field.size() && field[i] == '"' ? field.find('"', i + 1) : std::string::npos;
+    const bool separated = close != std::string::npos &&
+                           (close + 1 == field.size() || field[close + 1] == ',' || field[close + 1] == ' ' ||
+                            field[close + 1] == '\t');
+    if (!separated) {
+      malformed = true;
+      return {};
+    }
     tags.push_back(field.substr(i + 1, close - i - 1));
     i = close + 1;
-    if (i < field.size() && field[i] != ',' && field[i] != ' ' && field[i] != '\t') break;
-    continue;
   }
-  if (i < field.size()) malformed = true;
   return tags;
 }
 
