@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <map>
 #include <type_traits>
 
 #include "models/core/json_walk.h"
@@ -93,6 +94,27 @@ SimTime Nanos(const json& j, const std::string& path) { return SimTime(Int64(j, 
 
 // --- RFC 8007 objects ---
 
+// cdnlab's own members in RFC 8007 objects ("cdnlab.statistics", "cdnlab.servers") share this prefix.
+constexpr const char* kCdnlabPrefix = "cdnlab.";
+
+// An RFC 8007 object: like RequireObject, except that a member outside `known` is an extension,
+// returned (name -> JSON text) so that it is ignored and passed on (RFC 8007 section 5: unknown
+// members are not an error). One that claims cdnlab's prefix is refused: cdnlab defines that
+// namespace, so a name it does not know there can only be a mistake.
+std::map<std::string, std::string> ExtensionMembers(const json& j, const std::string& path,
+                                                    std::initializer_list<const char*> known) {
+  if (!j.is_object()) Fail(path, "expected an object");
+  std::map<std::string, std::string> out;
+  for (const auto& item : j.items()) {
+    bool is_known = false;
+    for (const char* name : known) is_known = is_known || item.key() == name;
+    if (is_known) continue;
+    if (item.key().rfind(kCdnlabPrefix, 0) == 0) Fail(Join(path, item.key()), "unknown cdnlab member");
+    out[item.key()] = item.value().dump();
+  }
+  return out;
+}
+
 ordered_json PatternToJson(const PatternMatch& p) {
   ordered_json j;
   j["pattern"] = p.pattern;
@@ -103,7 +125,7 @@ ordered_json PatternToJson(const PatternMatch& p) {
 }
 
 PatternMatch PatternFromJson(const json& j, const std::string& path) {
-  RequireObject(j, path, {"pattern", "case-sensitive", "match-query-string"});
+  ExtensionMembers(j, path, {"pattern", "case-sensitive", "match-query-string"});  // others ignored
   PatternMatch p;
   p.pattern = NonEmptyString(Required(j, path, "pattern"), Join(path, "pattern"));
   if (const json* m = Optional(j, "case-sensitive")) p.case_sensitive = Bool(*m, Join(path, "case-sensitive"));
@@ -133,19 +155,19 @@ std::vector<PatternMatch> OptionalPatterns(const json& object, const std::string
 // `strict` applies the rules for what a requester may ask (non-empty, no patterns in a
 // preposition); a journal record keeps whatever was asked, refused or not, and must read back.
 TriggerSpec SpecFromJson(const json& j, const std::string& path, bool strict = true) {
-  RequireObject(j, path,
-                {"type", "metadata.urls", "content.urls", "content.ccid", "metadata.patterns", "content.patterns"});
   TriggerSpec spec;
-  const json& type = Required(j, path, "type");
-  auto parsed = ParseTriggerType(String(type, Join(path, "type")));
-  if (!parsed) Fail(Join(path, "type"), "unknown trigger type '" + type.get<std::string>() + "'");
-  spec.type = *parsed;
+  spec.extensions = ExtensionMembers(
+      j, path, {"type", "metadata.urls", "content.urls", "content.ccid", "metadata.patterns", "content.patterns"});
+  const std::string type = NonEmptyString(Required(j, path, "type"), Join(path, "type"));
+  // An unknown type is no malformed request: the command is accepted and fails "eunsupported".
+  spec.type = ParseTriggerType(type).value_or(TriggerType::kUnknown);
+  if (spec.type == TriggerType::kUnknown) spec.unknown_type = type;
   spec.metadata_urls = OptionalStringList(j, path, "metadata.urls");
   spec.content_urls = OptionalStringList(j, path, "content.urls");
   spec.content_ccids = OptionalStringList(j, path, "content.ccid");
   spec.metadata_patterns = OptionalPatterns(j, path, "metadata.patterns");
   spec.content_patterns = OptionalPatterns(j, path, "content.patterns");
-  if (!strict) return spec;
+  if (!strict || spec.type == TriggerType::kUnknown) return spec;  // an unknown type's rules are unknown
   if (spec.Empty()) {
     Fail(path, "names nothing to act on (needs metadata.urls, content.urls, content.ccid or patterns)");
   }
@@ -514,12 +536,13 @@ Decoded<T> Guarded(const std::string& text, F decode) {
 
 nlohmann::ordered_json TriggerSpecToJson(const TriggerSpec& spec) {
   ordered_json j;
-  j["type"] = ToString(spec.type);
+  j["type"] = TypeName(spec);
   if (!spec.metadata_urls.empty()) j["metadata.urls"] = StringsToJson(spec.metadata_urls);
   if (!spec.content_urls.empty()) j["content.urls"] = StringsToJson(spec.content_urls);
   if (!spec.content_ccids.empty()) j["content.ccid"] = StringsToJson(spec.content_ccids);
   if (!spec.metadata_patterns.empty()) j["metadata.patterns"] = PatternsToJson(spec.metadata_patterns);
   if (!spec.content_patterns.empty()) j["content.patterns"] = PatternsToJson(spec.content_patterns);
+  for (const auto& [name, text] : spec.extensions) j[name] = ordered_json::parse(text);
   return j;
 }
 
@@ -547,7 +570,7 @@ nlohmann::ordered_json CiTriggerCommandToJson(const CiTriggerCommand& command) {
 
 Decoded<CiTriggerCommand> ParseCiTriggerCommand(const std::string& body) {
   return Guarded<CiTriggerCommand>(body, [](const json& j) {
-    RequireObject(j, "", {"trigger", "cancel", "cdn-path"});
+    ExtensionMembers(j, "", {"trigger", "cancel", "cdn-path"});  // others ignored (RFC 8007 section 5)
     const json* trigger = Optional(j, "trigger");
     const json* cancel = Optional(j, "cancel");
     if ((trigger != nullptr) == (cancel != nullptr)) Fail("", "expected exactly one of \"trigger\" and \"cancel\"");

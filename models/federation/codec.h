@@ -39,7 +39,10 @@ Decoded<TriggerSpec> TriggerSpecFromJson(const nlohmann::json& json, const std::
 
 nlohmann::ordered_json CiTriggerCommandToJson(const CiTriggerCommand& command);
 // Parses and validates a request body ("application/cdni; ptype=ci-trigger-command"):
-// exactly one of trigger / cancel, known members only, a non-empty trigger, well-formed patterns.
+// exactly one of trigger / cancel, a non-empty trigger, well-formed patterns. Members nobody here
+// knows are ignored (RFC 8007 section 5) and a trigger's are kept in TriggerSpec::extensions, to
+// be echoed and passed on; an unknown "cdnlab." member is refused. An unknown trigger type parses
+// (TriggerType::kUnknown): admission fails it with "eunsupported".
 Decoded<CiTriggerCommand> ParseCiTriggerCommand(const std::string& body);
 
 // A Trigger Status Resource as the RFC shows it (times in whole seconds since `epoch_unix_s`

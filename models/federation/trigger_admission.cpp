@@ -142,7 +142,7 @@ AdmissionResult AdmitTrigger(const FederationCatalog& catalog, const std::string
   const TriggerSpec& t = command.trigger;
   if (self->supported_types.count(t.type) == 0) {
     return Reject(TriggerErrorCode::kEunsupported,
-                  fmt::format("platform '{}' does not support '{}' triggers", platform, ToString(t.type)));
+                  fmt::format("platform '{}' does not support '{}' triggers", platform, TypeName(t)));
   }
   if (t.type == TriggerType::kPreposition && (!t.content_patterns.empty() || !t.metadata_patterns.empty() ||
                                               !t.content_ccids.empty())) {
@@ -157,15 +157,22 @@ AdmissionResult AdmitTrigger(const FederationCatalog& catalog, const std::string
   EntryJudge judge(ConfigSet(commandable.begin(), commandable.end()), result);
   TriggerSpec& kept = result.admitted;
   kept.type = t.type;
+  kept.extensions = t.extensions;  // passed on to downstream CDNs (RFC 8007 section 5)
+  // Content under a host no configuration serves has no metadata here: "emeta", as in RFC 8007
+  // section 6's error example ("... not in HostIndex"). "eperm" is for another party's content.
   for (const auto& url : t.content_urls) {
     TriggerError e;
     e.content_urls = {url};
-    if (judge.Judge(ConfigurationsOfUrl(catalog, url), TriggerErrorCode::kEperm, e)) kept.content_urls.push_back(url);
+    const ConfigSet refs = ConfigurationsOfUrl(catalog, url);
+    if (refs.empty()) {
+      e.description = fmt::format("no configuration here serves host '{}' (not in the HostIndex)", UrlHost(url));
+    }
+    if (judge.Judge(refs, TriggerErrorCode::kEmeta, e)) kept.content_urls.push_back(url);
   }
   for (const auto& p : t.content_patterns) {
     TriggerError e;
     e.content_patterns = {p};
-    if (judge.Judge(ConfigurationsOfContentPattern(catalog, p), TriggerErrorCode::kEperm, e)) {
+    if (judge.Judge(ConfigurationsOfContentPattern(catalog, p), TriggerErrorCode::kEmeta, e)) {
       kept.content_patterns.push_back(p);
     }
   }
@@ -207,6 +214,7 @@ TriggerSpec RestrictTrigger(const FederationCatalog& catalog, const TriggerSpec&
   const auto touches = [&](const ConfigSet& refs) { return !Intersect(refs, configurations).empty(); };
   TriggerSpec out;
   out.type = trigger.type;
+  out.extensions = trigger.extensions;
   for (const auto& u : trigger.content_urls) {
     if (touches(ConfigurationsOfUrl(catalog, u))) out.content_urls.push_back(u);
   }

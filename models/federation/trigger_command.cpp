@@ -52,6 +52,9 @@ constexpr std::array<std::pair<TriggerErrorCode, const char*>, 7> kErrors{{
 }  // namespace
 
 std::string ToString(TriggerType type) { return NameOf(kTypes, type); }
+std::string TypeName(const TriggerSpec& spec) {
+  return spec.type == TriggerType::kUnknown ? spec.unknown_type : ToString(spec.type);
+}
 std::string ToString(TriggerStatus status) { return NameOf(kStatuses, status); }
 std::string ToString(TriggerErrorCode code) { return NameOf(kErrors, code); }
 std::optional<TriggerType> ParseTriggerType(const std::string& text) { return Lookup(kTypes, text); }

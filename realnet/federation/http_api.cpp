@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
+#include <ctime>
 #include <limits>
 #include <random>
 #include <stdexcept>
@@ -14,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/federation/codec.h"
+#include "realnet/net/http_conditional.h"
 #include "realnet/net/http_stream.h"
 #include "realnet/net/tls_context.h"
 
@@ -224,6 +227,7 @@ class FederationHttpApi::Session : public std::enable_shared_from_this<Session> 
     method_ = std::string(h.method_string());
     target_ = std::string(h.target());
     idempotency_key_ = std::string(h["Idempotency-Key"]);
+    if_none_match_ = std::string(h[http::field::if_none_match]);
     const auto declared = header_->content_length();
     const std::optional<std::uint64_t> length = declared ? std::optional<std::uint64_t>(*declared) : std::nullopt;
     const bool has_body = header_->chunked() || length.value_or(0) > 0;
@@ -272,7 +276,7 @@ class FederationHttpApi::Session : public std::enable_shared_from_this<Session> 
     const auto& request = body_->get();
     Reply reply;
     try {
-      reply = api->Handle(method_, target_, principal_, idempotency_key_, request.body());
+      reply = api->Handle(method_, target_, principal_, idempotency_key_, if_none_match_, request.body());
     } catch (const std::exception& e) {
       // E.g. the journal could not write: the command was not accepted durably.
       reply = Error(500, std::string("internal error: ") + e.what());
@@ -288,6 +292,14 @@ class FederationHttpApi::Session : public std::enable_shared_from_this<Session> 
     auto response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(reply.status),
                                                                          version);
     response->set(http::field::server, "cdnlab-federation");
+    const std::int64_t now = link_->api ? link_->api->unix_now_() : static_cast<std::int64_t>(std::time(nullptr));
+    response->set(http::field::date, HttpDate(now));
+    if (!reply.etag.empty()) response->set(http::field::etag, reply.etag);
+    if (reply.last_modified_unix) response->set(http::field::last_modified, HttpDate(*reply.last_modified_unix));
+    if (reply.max_age_s) {
+      response->set(http::field::cache_control, fmt::format("max-age={}", *reply.max_age_s));
+      response->set(http::field::expires, HttpDate(now + *reply.max_age_s));
+    }
     if (!reply.content_type.empty()) response->set(http::field::content_type, reply.content_type);
     if (!reply.location.empty()) response->set(http::field::location, reply.location);
     if (!reply.allow.empty()) response->set(http::field::allow, reply.allow);
@@ -331,6 +343,7 @@ class FederationHttpApi::Session : public std::enable_shared_from_this<Session> 
   std::string method_;
   std::string target_;
   std::string idempotency_key_;
+  std::string if_none_match_;
   std::string principal_;
   std::array<char, 16384> drain_{};
   std::size_t drained_ = 0;
@@ -473,12 +486,26 @@ std::optional<FederationHttpApi::Reply> FederationHttpApi::Precheck(const std::s
 
 FederationHttpApi::Reply FederationHttpApi::Handle(const std::string& method, const std::string& target,
                                                    const std::string& principal, const std::string& idempotency_key,
-                                                   const std::string& body) {
+                                                   const std::string& if_none_match, const std::string& body) {
   const Route route = RouteOf(target);
   if (method == "POST") return Submit(principal, idempotency_key, body);
+  if (method == "DELETE") return Delete(principal, route.name);
   // HEAD is answered as GET; the session sends no body.
-  if (route.kind == Route::kResource) return method == "DELETE" ? Delete(principal, route.name) : StatusOf(principal, route.name);
-  return Collection(principal, route.name);
+  return Conditional(route.kind == Route::kResource ? StatusOf(principal, route.name) : Collection(principal, route.name),
+                     if_none_match);
+}
+
+FederationHttpApi::Reply FederationHttpApi::Conditional(Reply reply, const std::string& if_none_match) const {
+  if (reply.status != 200) return reply;
+  // The body depends on the caller's token, so shared caches never store it (RFC 9111 section
+  // 3.5); max-age is for the caller's own cache, as in RFC 8007 section 6.
+  reply.etag = StrongEntityTag(reply.body);
+  reply.max_age_s = limits_.cache_max_age_s;
+  if (if_none_match.empty() || !IfNoneMatchMatches(if_none_match, reply.etag)) return reply;
+  reply.status = 304;  // the same validators and freshness, no content (RFC 9110 section 15.4.5)
+  reply.body.clear();
+  reply.content_type.clear();
+  return reply;
 }
 
 void FederationHttpApi::OnStatusChange(const CommandRecord& record) {
@@ -555,6 +582,7 @@ FederationHttpApi::Reply FederationHttpApi::StatusOf(const std::string& principa
   Reply r;
   r.content_type = kStatusType;
   r.body = Dump(TriggerStatusToJson(*record, epoch_unix_s_));
+  r.last_modified_unix = static_cast<std::int64_t>(std::floor(epoch_unix_s_ + ToSeconds(record->status.ModifiedAt())));
   return r;
 }
 

@@ -11,6 +11,9 @@
 //   GET    /triggers/ID    the status resource, only to the participant that issued it
 //   DELETE /triggers/ID    gone from every collection (204); a trigger still running is cancelled
 //   HEAD   as GET, without the body
+// Collections and status resources carry a strong ETag, Cache-Control: max-age and Expires
+// (as in RFC 8007 section 6); a status resource also Last-Modified (its mtime). A GET or HEAD
+// whose If-None-Match matches (weak comparison, RFC 9110 section 13.1.2) is answered 304.
 // Every request carries "Authorization: Bearer <token>" (see bearer_token_authority.h).
 // Errors are {"error": "<json path>: <message>"} with 400 (bad JSON or shape), 401 (no or
 // bad token), 404, 405, 413 (body over the limit), 415 (wrong content type), 431 (header
@@ -44,6 +47,7 @@ struct FederationHttpLimits {
   std::chrono::milliseconds handshake_timeout{5000};  // TLS only: a client silent mid-handshake is cut off
   std::size_t max_connections = 256;
   std::int64_t stale_resource_time_s = 86400;   // advertised: final resources are kept at least this long
+  std::int64_t cache_max_age_s = 60;            // Cache-Control: max-age of collections and status resources
 };
 
 // How the API is reached: HTTPS when tls is enabled, else plain HTTP only if explicitly allowed.
@@ -90,6 +94,9 @@ class FederationHttpApi {
     std::string location;
     std::string allow;
     bool authenticate = false;  // add WWW-Authenticate: Bearer
+    std::string etag;           // a validator of the body (collections and status resources)
+    std::optional<std::int64_t> last_modified_unix;
+    std::optional<std::int64_t> max_age_s;  // Cache-Control: max-age, with Expires
   };
   class Session;
   struct Link;
@@ -102,12 +109,14 @@ class FederationHttpApi {
                                 const std::string& authorization, const std::string& content_type,
                                 std::optional<std::uint64_t> content_length, std::string& principal) const;
   Reply Handle(const std::string& method, const std::string& target, const std::string& principal,
-               const std::string& idempotency_key, const std::string& body);
+               const std::string& idempotency_key, const std::string& if_none_match, const std::string& body);
   Reply Submit(const std::string& principal, const std::string& idempotency_key, const std::string& body);
   Reply Collection(const std::string& principal, const std::string& which) const;
   Reply StatusOf(const std::string& principal, const std::string& id) const;
   Reply Delete(const std::string& principal, const std::string& id);
   const CommandRecord* Owned(const std::string& principal, const std::string& id) const;
+  // Adds the validators and freshness of a GET/HEAD 200; turns it into 304 when If-None-Match matches.
+  Reply Conditional(Reply reply, const std::string& if_none_match) const;
   void OnStatusChange(const CommandRecord& record);
   std::string StatusUrl(const std::string& id) const;
   void Accept();

@@ -98,6 +98,33 @@ TEST(FederationCodec, SpecEncodingIsStableAndMinimal) {
   EXPECT_EQ(back.content_urls, spec.content_urls);
 }
 
+TEST(FederationCodec, UnknownMembersAreIgnoredAndATriggersArePassedOn) {
+  const auto parsed = ValueOf(ParseCiTriggerCommand(
+      R"({"trigger":{"type":"purge","content.urls":["u"],"x-vendor":{"a":[1,2]},)"
+      R"("content.patterns":[{"pattern":"p*","x-flag":true}]},"cdn-path":["A"],"x-top":"ignored"})"));
+  ASSERT_TRUE(parsed.trigger);
+  const TriggerSpec& spec = parsed.trigger->trigger;
+  EXPECT_EQ(spec.content_patterns.size(), 1u);
+  ASSERT_EQ(spec.extensions.size(), 1u);
+  EXPECT_EQ(spec.extensions.at("x-vendor"), R"({"a":[1,2]})");
+  // Echoed in the status resource and in what a downstream CDN receives.
+  const auto out = TriggerSpecToJson(spec);
+  EXPECT_EQ(out["x-vendor"]["a"][1], 2);
+  EXPECT_EQ(ValueOf(TriggerSpecFromJson(json::parse(out.dump()))).extensions, spec.extensions);
+}
+
+TEST(FederationCodec, AnUnknownTypeParsesAndKeepsItsName) {
+  const auto parsed =
+      ValueOf(ParseCiTriggerCommand(R"({"trigger":{"type":"x-delete","content.urls":["u"]},"cdn-path":["A"]})"));
+  ASSERT_TRUE(parsed.trigger);
+  EXPECT_EQ(parsed.trigger->trigger.type, TriggerType::kUnknown);
+  EXPECT_EQ(TypeName(parsed.trigger->trigger), "x-delete");
+  EXPECT_EQ(TriggerSpecToJson(parsed.trigger->trigger)["type"], "x-delete");
+  // Nothing else is judged for a type whose rules are unknown: it fails "eunsupported" later.
+  EXPECT_TRUE(std::holds_alternative<CiTriggerCommand>(
+      ParseCiTriggerCommand(R"({"trigger":{"type":"x-delete"},"cdn-path":["A"]})")));
+}
+
 struct StrictCase {
   std::string body;
   std::string path;
@@ -106,11 +133,14 @@ struct StrictCase {
 
 TEST(FederationCodec, StrictParsingNamesThePath) {
   const std::vector<StrictCase> cases = {
-      {R"({"trigger":{"type":"purge","content.urls":["u"]},"cdn-path":["A"],"extra":1})", "extra", "unknown member"},
-      {R"({"trigger":{"type":"purge","content.urls":["u"],"content.url":["u"]},"cdn-path":["A"]})",
-       "trigger.content.url", "unknown member"},
-      {R"({"trigger":{"type":"purge","content.patterns":[{"pattern":"p","case_sensitive":true}]},"cdn-path":["A"]})",
-       "trigger.content.patterns[0].case_sensitive", "unknown member"},
+      // Unknown members are ignored (RFC 8007 section 5), except in cdnlab's own namespace.
+      {R"({"trigger":{"type":"purge","content.urls":["u"]},"cdn-path":["A"],"cdnlab.extra":1})", "cdnlab.extra",
+       "unknown cdnlab member"},
+      {R"({"trigger":{"type":"purge","content.urls":["u"],"cdnlab.url":["u"]},"cdn-path":["A"]})",
+       "trigger.cdnlab.url", "unknown cdnlab member"},
+      {R"({"trigger":{"type":"purge","content.patterns":[{"pattern":"p","cdnlab.x":true}]},"cdn-path":["A"]})",
+       "trigger.content.patterns[0].cdnlab.x", "unknown cdnlab member"},
+      {R"({"trigger":{"type":"purge","content.url":["u"]},"cdn-path":["A"]})", "trigger", "nothing to act on"},
       {R"({"trigger":{"type":"purge","content.urls":["u"]},"cancel":["x"],"cdn-path":["A"]})", "", "exactly one"},
       {R"({"cdn-path":["A"]})", "", "exactly one"},
       {R"({"trigger":{"type":"purge","content.urls":["u"]}})", "cdn-path", "missing"},
@@ -118,8 +148,7 @@ TEST(FederationCodec, StrictParsingNamesThePath) {
       {R"({"trigger":{"type":"purge","content.urls":["u"]},"cdn-path":["A",""]})", "cdn-path[1]", "non-empty"},
       {R"({"trigger":{"type":"purge","content.urls":["u"]},"cdn-path":["A",7]})", "cdn-path[1]", "expected a string"},
       {R"({"trigger":{"content.urls":["u"]},"cdn-path":["A"]})", "trigger.type", "missing"},
-      {R"({"trigger":{"type":"delete","content.urls":["u"]},"cdn-path":["A"]})", "trigger.type",
-       "unknown trigger type"},
+      {R"({"trigger":{"type":"","content.urls":["u"]},"cdn-path":["A"]})", "trigger.type", "non-empty"},
       {R"({"trigger":{"type":1,"content.urls":["u"]},"cdn-path":["A"]})", "trigger.type", "expected a string"},
       {R"({"trigger":{"type":"purge"},"cdn-path":["A"]})", "trigger", "nothing to act on"},
       {R"({"trigger":{"type":"purge","content.urls":[],"content.ccid":[]},"cdn-path":["A"]})", "trigger",

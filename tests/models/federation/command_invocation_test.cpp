@@ -101,6 +101,27 @@ TEST(FederationInvocation, UnauthorizedCommandIsRefusedWithEpermAndChangesNothin
   EXPECT_TRUE(f.stores["a-e1"].Get("https://news.example/a.html"));
 }
 
+// RFC 8007 section 5.2.6 and the section 6 error example: an unknown type is a status resource
+// that fails "eunsupported"; content under a host no configuration serves fails "emeta".
+TEST(FederationInvocation, UnknownTypeFailsEunsupportedAndUnservedHostFailsEmeta) {
+  FederationTestbed f;
+  TriggerCommand unknown = FederationTestbed::Trigger(TriggerType::kPurge, {"https://news.example/a.html"});
+  unknown.trigger.type = TriggerType::kUnknown;
+  unknown.trigger.unknown_type = "x-delete";
+  const std::string a = f.Gateway("cdn-a").Submit("cp-news", "r1", unknown);
+  const std::string b = f.Gateway("cdn-a").Submit(
+      "cp-news", "r2", FederationTestbed::Trigger(TriggerType::kPurge, {"https://newsite.example/index.html"}));
+  f.runtime.RunFor(5 * kSecond);
+  const CommandRecord& ra = f.Record("cdn-a", a);
+  EXPECT_EQ(ra.status.Status(), TriggerStatus::kFailed);
+  EXPECT_THAT(Codes(ra), ElementsAre(TriggerErrorCode::kEunsupported));
+  EXPECT_TRUE(f.ServersThatApplied(Chain(f, a)).empty());
+  const CommandRecord& rb = f.Record("cdn-a", b);
+  EXPECT_EQ(rb.status.Status(), TriggerStatus::kFailed);
+  EXPECT_THAT(Codes(rb), ElementsAre(TriggerErrorCode::kEmeta));
+  EXPECT_THAT(rb.status.Errors()[0].content_urls, ElementsAre("https://newsite.example/index.html"));
+}
+
 TEST(FederationInvocation, APlatformMayCommandOnlyWhatItDelegated) {
   FederationTestbed f;
   // cdn-c never delegated anything to cdn-b: a submission from cdn-c's gateway is refused.

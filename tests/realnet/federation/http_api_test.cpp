@@ -349,6 +349,14 @@ TEST_F(FederationHttpApiTest, StatusAndCollectionsAreVisibleOnlyToTheIssuer) {
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(head.headers.at("Content-Length"), std::to_string(all.body.size()));
   EXPECT_TRUE(head.body.empty());
+  // Conditional GET (RFC 8007 section 6): the collection's ETag, 304 while it is unchanged.
+  ASSERT_EQ(all.headers.count("ETag"), 1u);
+  EXPECT_EQ(all.headers.at("Cache-Control"), "max-age=60");
+  const HttpResult same = Raw(Request("GET", "/triggers", {{"Authorization", "Bearer " + Token("cp-news")},
+                                                           {"If-None-Match", "W/" + all.headers.at("ETag")}}),
+                              5, true);
+  EXPECT_EQ(same.status, 304);
+  EXPECT_EQ(same.headers.at("ETag"), all.headers.at("ETag"));
 
   WaitFor("cp-news", PathOf(news), "complete");
   EXPECT_EQ(Get("cp-news", "/triggers/complete").Json()["triggers"], json::array({news}));
@@ -428,8 +436,12 @@ TEST_F(FederationHttpApiTest, BadRequestsGetTheRightStatusAndAJsonError) {
   r = Post("cp-news", R"({"trigger": {"type": "purge", "content.urls": [7]}, "cdn-path": []})");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(error_of(r).rfind("trigger.content.urls[0]: ", 0), 0u) << error_of(r);
-  r = Post("cp-news", R"({"trigger": {"type": "explode", "content.urls": ["https://news.example/a"]}, "cdn-path": []})");
+  r = Post("cp-news", R"({"trigger": {"type": 7, "content.urls": ["https://news.example/a"]}, "cdn-path": []})");
   EXPECT_EQ(error_of(r).rfind("trigger.type: ", 0), 0u) << error_of(r);
+  // An unknown type is no bad request (RFC 8007 section 5.2.6): created, then failed "eunsupported".
+  r = Post("cp-news", R"({"trigger": {"type": "explode", "content.urls": ["https://news.example/a"]}, "cdn-path": []})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(WaitFor("cp-news", PathOf(r.headers.at("Location")), "failed")["errors"][0]["error"], "eunsupported");
   EXPECT_EQ(Post("cp-news", R"({"cancel": [], "cdn-path": []})").status, 400);
   EXPECT_EQ(Post("cp-news", "[]").status, 400);
 
