@@ -29,8 +29,10 @@ namespace cdnlab::testing {
 class FederationTestbed {
  public:
   // `statistics_platforms`: the platforms that opt in to the statistics trigger.
-  explicit FederationTestbed(std::set<std::string> statistics_platforms = {})
+  // `transfer_limits`: the messenger's reliable channel (fragment size, queue, memory).
+  explicit FederationTestbed(std::set<std::string> statistics_platforms = {}, TransferLimits transfer_limits = {})
       : statistics_platforms_(std::move(statistics_platforms)) {
+    limits = transfer_limits;
     AddPlatform("cdn-a", {{"a-p1", ""}, {"a-e1", "a-p1"}, {"a-e2", "a-p1"}, {"a-e3", "a-p1"}});
     AddPlatform("cdn-b", {{"b-p1", ""}, {"b-e1", "b-p1"}, {"b-e2", "b-p1"}});
     FederationPlatform c;
@@ -70,7 +72,8 @@ class FederationTestbed {
 
     runtime.SetDefaultDelay(std::chrono::milliseconds(10));
     runtime.SetDropRule([this](const Endpoint& from, const Endpoint& to, const Bytes&) { return ShouldDrop(from, to); });
-    messenger = std::make_unique<FederationMessenger>(runtime, identity, directory, metrics);
+    messenger = std::make_unique<FederationMessenger>(runtime, runtime, runtime, transfer_random, identity, directory,
+                                                      metrics, limits);
     for (const auto& s : catalog.Servers()) {
       agents[s.id] = std::make_unique<ServerAgent>(s.id, s.id, catalog, *messenger, stores[s.id], runtime, metrics);
       agents[s.id]->Start();
@@ -135,6 +138,8 @@ class FederationTestbed {
   ManualRuntime runtime;
   RecordingMetricsSink metrics;
   SeededRandomSource random{42};
+  SeededRandomSource transfer_random{43};  // the messenger's own stream: gateways' jitter unchanged
+  TransferLimits limits;
   RetryPolicy retry;
   FederationCatalog catalog;
   FederationIdentity identity;

@@ -122,7 +122,8 @@ TEST(FederationInvocation, MessagesWithoutAValidSignatureAreDropped) {
   // A participant the federation does not know cannot speak for a node.
   FederationIdentity outsider;
   outsider.AddParticipant("cdn-a", "not-the-real-secret-of-cdn-a");
-  FederationMessenger rogue(f.runtime, outsider, f.directory, f.metrics);
+  SeededRandomSource rogue_random{9};
+  FederationMessenger rogue(f.runtime, f.runtime, f.runtime, rogue_random, outsider, f.directory, f.metrics);
   ApplyToServer apply;
   apply.command_id = "rogue";
   apply.trigger = FederationTestbed::Trigger(TriggerType::kPurge, {"https://news.example/a.html"}).trigger;
