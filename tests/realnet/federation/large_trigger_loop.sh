@@ -101,23 +101,23 @@ post() {
   [ "$code" = 201 ] || fail "POST: HTTP $code $(cat "$work/post-body")"
   location="$(grep -i '^Location:' "$work/headers" | tr -d '\r' | awk '{print $2}')"
 }
-# final_status SECONDS: polls until the status is final; prints it, body in $status_body.
+# final_status SECONDS: polls until the status is final; sets $status and $status_body.
 final_status() {
+  status=none
   for _ in $(seq $(( $1 * 10 ))); do
     status_body="$(curl -sS --max-time 5 -H "Authorization: Bearer $token" "$location" || true)"
-    s="$(echo "$status_body" | python3 -c 'import json,sys
+    status="$(echo "$status_body" | python3 -c 'import json,sys
 try: print(json.load(sys.stdin)["status"])
-except Exception: print("")')"
-    case "$s" in complete|processed|failed|cancelled) echo "$s"; return 0 ;; esac
+except Exception: print("none")')"
+    case "$status" in complete|processed|failed|cancelled) return 0 ;; esac
     sleep 0.1
   done
-  echo "${s:-none}"
 }
 
 # --- 1. the whole trigger reaches every news server ---
 start=$(date +%s.%N)
 post
-status="$(final_status 60)"
+final_status 60
 [ "$status" = complete ] || fail "1,300-URL trigger: $status; last: $status_body"
 elapsed="$(echo "$(date +%s.%N) - $start" | bc)"
 for s in "${news_servers[@]}"; do
@@ -131,7 +131,7 @@ echo "1: $bytes-byte trigger complete on ${news_servers[*]} in ${elapsed}s"
 # --- 2. one agent killed: processed, a-e1 under ecdn, the refusal named ---
 stop "agent:a-e1" KILL
 post
-status="$(final_status 90)"
+final_status 90
 [ "$status" = processed ] || fail "with a-e1 dead: $status (expected processed); last: $status_body"
 echo "$status_body" | python3 -c '
 import json, sys
@@ -145,7 +145,7 @@ print("2: processed; errors:", json.dumps(ecdn))
 # --- 3. every news agent killed: failed with ecdn ---
 for s in a-p1 b-p1 b-e1 c-p1 c-e1; do stop "agent:$s" KILL; done
 post
-status="$(final_status 90)"
+final_status 90
 [ "$status" = failed ] || fail "with every news agent dead: $status (expected failed); last: $status_body"
 echo "$status_body" | grep -q '"error": "ecdn"' || fail "no ecdn in $status_body"
 echo "3: failed with ecdn"
