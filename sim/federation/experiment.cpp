@@ -31,6 +31,8 @@ namespace {
 // Random streams of the gateways (retry jitter): one per platform, by its catalog index, so
 // a platform's draws never shift another's.
 constexpr std::uint64_t kGatewayStreamBase = 100;
+// The messenger's stream (message ids, receiver incarnations of the reliable channel).
+constexpr std::uint64_t kTransferStream = 99;
 
 std::vector<PatternMatch> Patterns(const std::vector<FederationPatternSpec>& specs) {
   std::vector<PatternMatch> out;
@@ -75,7 +77,8 @@ class FederationWorld {
         identity_(BuildFederationIdentity(s)),
         network_(MakeFederationRuntime(s)),
         transport_(network_->Transport()),
-        messenger_(transport_, identity_, network_->Directory(), tally_),
+        transfer_random_(s.seed, kTransferStream),
+        messenger_(transport_, clock_, clock_, transfer_random_, identity_, network_->Directory(), tally_),
         faults_(s.federation, *network_, transport_, clock_, clock_),
         retry_(BuildRetryPolicy(s.federation.retry)),
         status_ids_(s.federation.commands.size()),
@@ -276,6 +279,7 @@ class FederationWorld {
   FederationIdentity identity_;
   std::unique_ptr<FederationRuntime> network_;  // packets or flows, by scenario.fidelity
   FaultyDatagramTransport transport_;
+  SeededRandomSource transfer_random_;
   FederationMessenger messenger_;
   FederationFaultInjector faults_;
   RetryPolicy retry_;
