@@ -594,7 +594,7 @@ nlohmann::ordered_json CommandProgressToJson(const CommandRecord& record) {
     const char* state = s.acknowledged ? "acknowledged" : s.gave_up ? "unreachable" : s.dispatched ? "sent" : "waiting";
     ordered_json e{{"server", s.server}, {"state", state}, {"attempts", s.attempts}};
     if (s.acknowledged) e["objects"] = s.objects_affected;
-    if (s.error) e["error"] = ToString(*s.error);
+    if (s.acknowledged && s.error) e["error"] = ToString(*s.error);
     servers.push_back(std::move(e));
     listed.insert(s.server);
   }

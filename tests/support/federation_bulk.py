@@ -101,7 +101,7 @@ federation:
       deployments:
         - {{platform: cdn-a, servers: [a-p1, a-e1, a-e2]}}
   retry:
-    initial_ms: 500
+    initial_ms: 2000
     multiplier: 2
     max_ms: 4000
     max_attempts: 60
