@@ -89,6 +89,8 @@ void CommandInvocationSystem::Stop() {
   }
   timers_.clear();
   upstream_report_attempts_.clear();
+  in_flight_.clear();
+  delivery_errors_.clear();
 }
 
 // --- requests from the local API ---
@@ -314,12 +316,23 @@ void CommandInvocationSystem::Advance(CommandRecord& r) {
   if (waiting) return;
 
   std::vector<TriggerError> errors = r.admission_errors;
-  TriggerError unreachable;
-  unreachable.code = TriggerErrorCode::kEcdn;
-  unreachable.description = "no acknowledgement after every retry";
+  // Servers given up, one ecdn error per distinct cause (in server order).
+  std::vector<TriggerError> unreachable;
   bool anything_done = false;
   for (const auto& s : r.servers) {
-    if (s.gave_up) unreachable.server_ids.push_back(s.server);
+    if (s.gave_up) {
+      const std::string why = GiveUpDescription(r.id, s.server, "no acknowledgement after every retry");
+      auto same = std::find_if(unreachable.begin(), unreachable.end(),
+                               [&](const TriggerError& e) { return e.description == why; });
+      if (same == unreachable.end()) {
+        TriggerError e;
+        e.code = TriggerErrorCode::kEcdn;
+        e.description = why;
+        unreachable.push_back(e);
+        same = std::prev(unreachable.end());
+      }
+      same->server_ids.push_back(s.server);
+    }
     if (s.acknowledged) anything_done = true;
     if (s.acknowledged && s.error) {
       TriggerError e;
@@ -330,7 +343,7 @@ void CommandInvocationSystem::Advance(CommandRecord& r) {
       errors.push_back(e);
     }
   }
-  if (!unreachable.server_ids.empty()) errors.push_back(unreachable);
+  errors.insert(errors.end(), unreachable.begin(), unreachable.end());
   for (const auto& d : r.downstreams) {
     errors.insert(errors.end(), d.errors.begin(), d.errors.end());
     if (d.status == TriggerStatus::kComplete || d.status == TriggerStatus::kProcessed) anything_done = true;
@@ -364,7 +377,7 @@ void CommandInvocationSystem::SendToServer(CommandRecord& r, ServerTarget& targe
     const auto carrying = catalog_.ServersCarrying(c, platform_);
     if (std::find(carrying.begin(), carrying.end(), target.server) != carrying.end()) apply.configurations.push_back(c);
   }
-  SendMessage(target.server, apply);
+  SendTracked(r.id, target.server, target.server, apply);
   const std::string id = r.id;
   const std::string server = target.server;
   Schedule(id, retry_.Backoff(target.attempts, ports_.random), [this, id, server] { RetryServer(id, server); });
@@ -379,6 +392,14 @@ void CommandInvocationSystem::RetryServer(const std::string& id, const std::stri
     t->gave_up = true;
     Changed(*r);
     Advance(*r);
+    return;
+  }
+  if (InFlight(id, server)) {
+    // The last copy is still being transferred (a large command, a slow peer): that counts
+    // as this attempt; sending another copy would only compete with it.
+    ++t->attempts;
+    Schedule(id, retry_.Backoff(t->attempts, ports_.random), [this, id, server] { RetryServer(id, server); });
+    Changed(*r);
     return;
   }
   SendToServer(*r, *t);
@@ -400,7 +421,7 @@ void CommandInvocationSystem::SubmitDownstream(CommandRecord& r, DownstreamTarge
       RestrictTrigger(catalog_, AdmitTrigger(catalog_, platform_, r.principal, r.status.Command()).admitted, delegated);
   submit.command.cdn_path = r.status.Command().cdn_path;
   submit.command.cdn_path.push_back(platform_);
-  SendMessage(GatewayNodeOf(d.platform), submit);
+  if (!InFlight(r.id, "platform:" + d.platform)) SendTracked(r.id, "platform:" + d.platform, GatewayNodeOf(d.platform), submit);
   Changed(r);
   const std::string id = r.id;
   const std::string platform = d.platform;
@@ -417,26 +438,7 @@ void CommandInvocationSystem::RetryDownstream(const std::string& id, const std::
   const SimTime now = ports_.clock.Now();
   const bool silent_too_long = d->heard && now - d->last_heard > retry_.give_up_after;
   if ((!d->heard && d->attempts >= retry_.max_attempts) || silent_too_long) {
-    // The downstream cannot be reached: report its servers as not reached (ecdn).
-    std::set<std::string> expected;
-    for (const auto& c : r->configurations) {
-      const auto ds = catalog_.DownstreamPlatforms(c, platform_);
-      if (std::find(ds.begin(), ds.end(), d->platform) == ds.end()) continue;
-      for (const auto& s : catalog_.ServersReachedFrom(c, d->platform)) expected.insert(s);
-    }
-    for (const auto& s : d->targeted_servers) expected.insert(s);
-    TriggerError e;
-    e.code = TriggerErrorCode::kEcdn;
-    e.description = fmt::format("platform {} did not answer", d->platform);
-    std::set<std::string> acked(d->acknowledged_servers.begin(), d->acknowledged_servers.end());
-    for (const auto& s : expected) {
-      if (acked.count(s) == 0) e.server_ids.push_back(s);
-    }
-    d->status = TriggerStatus::kFailed;
-    d->targeted_servers.assign(expected.begin(), expected.end());
-    d->errors = {e};
-    Changed(*r);
-    Advance(*r);
+    GiveUpDownstream(*r, *d);
     return;
   }
   if (r->status.Status() == TriggerStatus::kCancelling) {
@@ -444,6 +446,29 @@ void CommandInvocationSystem::RetryDownstream(const std::string& id, const std::
   } else {
     SubmitDownstream(*r, *d);
   }
+}
+
+void CommandInvocationSystem::GiveUpDownstream(CommandRecord& r, DownstreamTarget& d) {
+  // The downstream cannot be reached: report its servers as not reached (ecdn).
+  std::set<std::string> expected;
+  for (const auto& c : r.configurations) {
+    const auto ds = catalog_.DownstreamPlatforms(c, platform_);
+    if (std::find(ds.begin(), ds.end(), d.platform) == ds.end()) continue;
+    for (const auto& s : catalog_.ServersReachedFrom(c, d.platform)) expected.insert(s);
+  }
+  for (const auto& s : d.targeted_servers) expected.insert(s);
+  TriggerError e;
+  e.code = TriggerErrorCode::kEcdn;
+  e.description = GiveUpDescription(r.id, "platform:" + d.platform, fmt::format("platform {} did not answer", d.platform));
+  std::set<std::string> acked(d.acknowledged_servers.begin(), d.acknowledged_servers.end());
+  for (const auto& s : expected) {
+    if (acked.count(s) == 0) e.server_ids.push_back(s);
+  }
+  d.status = TriggerStatus::kFailed;
+  d.targeted_servers.assign(expected.begin(), expected.end());
+  d.errors = {e};
+  Changed(r);
+  Advance(r);
 }
 
 void CommandInvocationSystem::SendCancel(CommandRecord& r, DownstreamTarget& d) {
@@ -546,6 +571,51 @@ TriggerProgress CommandInvocationSystem::ProgressOf(const CommandRecord& r) cons
 
 void CommandInvocationSystem::SendMessage(const std::string& to_node, const FederationMessage& message) {
   messenger_.Send(node_, to_node, message);
+}
+
+void CommandInvocationSystem::SendTracked(const std::string& id, const std::string& target, const std::string& to_node,
+                                          const FederationMessage& message) {
+  in_flight_.insert({id, target});
+  const bool sent = messenger_.Send(node_, to_node, message, [this, id, target](const DeliveryOutcome& outcome) {
+    OnDelivery(id, target, outcome);
+  });
+  if (!sent) {
+    in_flight_.erase({id, target});
+    delivery_errors_[{id, target}] = "the message could not be addressed or signed";
+  }
+}
+
+bool CommandInvocationSystem::InFlight(const std::string& id, const std::string& target) const {
+  return in_flight_.count({id, target}) != 0;
+}
+
+void CommandInvocationSystem::OnDelivery(const std::string& id, const std::string& target,
+                                         const DeliveryOutcome& outcome) {
+  in_flight_.erase({id, target});
+  if (!running_ || outcome.Delivered()) return;
+  delivery_errors_[{id, target}] = outcome.detail;
+  CommandRecord* r = Mutable(id);
+  if (!r || r->status.Final() || outcome.Retryable()) return;  // the retry timer sends again
+  // Sending again cannot succeed (e.g. over the size limit): give the target up now.
+  if (target.rfind("platform:", 0) == 0) {
+    const std::string platform = target.substr(9);
+    auto d = std::find_if(r->downstreams.begin(), r->downstreams.end(),
+                          [&](const DownstreamTarget& t) { return t.platform == platform; });
+    if (d != r->downstreams.end() && !IsFinal(d->status)) GiveUpDownstream(*r, *d);
+    return;
+  }
+  auto t = std::find_if(r->servers.begin(), r->servers.end(), [&](const ServerTarget& s) { return s.server == target; });
+  if (t == r->servers.end() || ServerDone(*t) || r->status.Status() != TriggerStatus::kActive) return;
+  t->gave_up = true;
+  Changed(*r);
+  Advance(*r);
+}
+
+std::string CommandInvocationSystem::GiveUpDescription(const std::string& id, const std::string& target,
+                                                       const std::string& base) const {
+  auto it = delivery_errors_.find({id, target});
+  if (it == delivery_errors_.end()) return base;
+  return base + "; last transport error: " + it->second;
 }
 
 }  // namespace cdnlab

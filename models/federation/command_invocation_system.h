@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -104,6 +105,15 @@ class CommandInvocationSystem {
   std::optional<std::string> PlatformOfGateway(const std::string& node) const;
   TriggerProgress ProgressOf(const CommandRecord& record) const;
   void SendMessage(const std::string& to_node, const FederationMessage& message);
+  // Sends a message whose delivery a target waits on: while it is in flight no copy is sent
+  // again, and a failure is remembered for the target's error (or ends the target at once
+  // when retrying cannot help, e.g. a message over the transport's size limit).
+  void SendTracked(const std::string& id, const std::string& target, const std::string& to_node,
+                   const FederationMessage& message);
+  void OnDelivery(const std::string& id, const std::string& target, const DeliveryOutcome& outcome);
+  bool InFlight(const std::string& id, const std::string& target) const;
+  std::string GiveUpDescription(const std::string& id, const std::string& target, const std::string& base) const;
+  void GiveUpDownstream(CommandRecord& record, DownstreamTarget& target);
 
   std::string platform_;
   std::string node_;
@@ -118,6 +128,10 @@ class CommandInvocationSystem {
   std::map<std::pair<std::string, std::string>, std::string> by_request_;  // (principal, request) -> id
   std::map<std::string, std::vector<TimerId>> timers_;                      // by command id
   std::map<std::string, int> upstream_report_attempts_;                     // final reports sent, by id
+  // Not journaled (a restart sends everything again): messages to a target (server id, or
+  // "platform:<id>" for a downstream) still in flight, and the last delivery failure seen.
+  std::set<std::pair<std::string, std::string>> in_flight_;
+  std::map<std::pair<std::string, std::string>, std::string> delivery_errors_;
   std::vector<StatusObserver> observers_;
 };
 

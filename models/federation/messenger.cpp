@@ -41,9 +41,14 @@ std::optional<Envelope> ParseEnvelope(const Bytes& payload) {
 
 }  // namespace
 
-FederationMessenger::FederationMessenger(DatagramTransport& transport, const FederationIdentity& identity,
-                                         const FederationDirectory& directory, MetricsSink& metrics)
-    : transport_(transport), identity_(identity), directory_(directory), metrics_(metrics) {}
+FederationMessenger::FederationMessenger(DatagramTransport& transport, const Clock& clock, TimerScheduler& timers,
+                                         RandomSource& random, const FederationIdentity& identity,
+                                         const FederationDirectory& directory, MetricsSink& metrics,
+                                         TransferLimits limits)
+    : channel_(transport, clock, timers, random, metrics, limits),
+      identity_(identity),
+      directory_(directory),
+      metrics_(metrics) {}
 
 void FederationMessenger::Listen(const std::string& node, Handler handler) {
   const auto endpoint = directory_.EndpointOf(node);
@@ -51,18 +56,17 @@ void FederationMessenger::Listen(const std::string& node, Handler handler) {
   const bool bound = handlers_.count(node) > 0;
   handlers_[node] = std::move(handler);  // listening again only swaps the handler
   if (!bound) {
-    transport_.Bind(*endpoint,
-                    [this, node](const Endpoint& from, const Bytes& payload) { Receive(node, from, payload); });
+    channel_.Bind(*endpoint, [this, node](const Endpoint& from, const Bytes& message) { Receive(node, from, message); });
   }
 }
 
 void FederationMessenger::StopListening(const std::string& node) {
   if (handlers_.erase(node) == 0) return;
-  if (const auto endpoint = directory_.EndpointOf(node)) transport_.Unbind(*endpoint);
+  if (const auto endpoint = directory_.EndpointOf(node)) channel_.Unbind(*endpoint);
 }
 
 bool FederationMessenger::Send(const std::string& from_node, const std::string& to_node,
-                               const FederationMessage& message) {
+                               const FederationMessage& message, DeliveryHandler on_outcome) {
   const auto from = directory_.EndpointOf(from_node);
   const auto to = directory_.EndpointOf(to_node);
   const auto participant = directory_.ParticipantOf(from_node);
@@ -81,18 +85,26 @@ bool FederationMessenger::Send(const std::string& from_node, const std::string& 
       text = envelope.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     }
   }
-  if (!signature || text.size() > kMaxDatagramBytes) {
+  if (!signature) {
     metrics_.Count(federation_metrics::kSendFailures, 1);
     return false;
   }
-  transport_.Send(*from, *to, Bytes(text.begin(), text.end()));
-  metrics_.Count(federation_metrics::kMessagesSent, 1, {{"kind", KindOf(message)}});
+  const std::string kind = KindOf(message);
+  channel_.Send(*from, *to, Bytes(text.begin(), text.end()),
+                [this, kind, cb = std::move(on_outcome)](const DeliveryOutcome& outcome) {
+                  if (!outcome.Delivered()) {
+                    metrics_.Count(federation_metrics::kDeliveryFailures, 1,
+                                   {{"kind", kind}, {"reason", ToString(outcome.failure)}});
+                  }
+                  if (cb) cb(outcome);
+                });
+  metrics_.Count(federation_metrics::kMessagesSent, 1, {{"kind", kind}});
   return true;
 }
 
 void FederationMessenger::Receive(const std::string& node, const Endpoint& /*from*/, const Bytes& payload) {
-  // The sender's address proves nothing (spoofable, NAT); the signature does.
-  if (payload.size() > kMaxDatagramBytes) return Reject("oversized");
+  // The sender's address proves nothing (spoofable, NAT); the signature does. The channel
+  // already bounded the size (TransferLimits::max_message_bytes).
   const auto envelope = ParseEnvelope(payload);
   if (!envelope) return Reject("malformed");
   if (envelope->to != node) return Reject("wrong_destination");

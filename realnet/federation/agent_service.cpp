@@ -1,6 +1,10 @@
 #include "realnet/federation/agent_service.h"
 
+#include <chrono>
+#include <functional>
 #include <stdexcept>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -25,6 +29,7 @@ class FederationAgentService::LoggingTransport final : public DatagramTransport 
   void Send(const Endpoint& from, const Endpoint& to, Bytes payload) override {
     inner_.Send(from, to, std::move(payload));
   }
+  void OnError(const Endpoint& local, ErrorHandler handler) override { inner_.OnError(local, std::move(handler)); }
 
  private:
   DatagramTransport& inner_;
@@ -53,8 +58,11 @@ FederationAgentService::FederationAgentService(const Scenario& scenario, const s
       clock_(io),
       udp_(io),
       transport_(std::make_unique<LoggingTransport>(udp_, [this] { LogNewlyApplied(); })),
+      random_(std::hash<std::string>{}(server) ^ static_cast<std::uint64_t>(::getpid()),
+              static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count())),
       metrics_(metrics),
-      messenger_(std::make_unique<FederationMessenger>(*transport_, identity_, directory_, metrics_)),
+      messenger_(std::make_unique<FederationMessenger>(*transport_, clock_, clock_, random_, identity_, directory_,
+                                                       metrics_)),
       store_(cache_dir, origin_dir) {
   if (!directory_.EndpointOf(server)) {
     throw std::invalid_argument(scenario.source + ": realnet.federation_nodes has no address for server '" + server +

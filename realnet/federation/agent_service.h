@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "models/core/seeded_random_source.h"
 #include "models/federation/catalog.h"
 #include "models/federation/directory.h"
 #include "models/federation/identity.h"
@@ -47,6 +48,7 @@ class FederationAgentService {
   AsioClock clock_;
   AsioDatagramTransport udp_;
   std::unique_ptr<LoggingTransport> transport_;
+  SeededRandomSource random_;  // the reliable channel's message ids and incarnation: fresh per start
   MetricsSink& metrics_;
   std::unique_ptr<FederationMessenger> messenger_;
   DirectoryContentStore store_;

@@ -34,7 +34,7 @@ FederationGatewayService::FederationGatewayService(const Scenario& scenario, con
       metrics_(metrics),
       // Retry jitter: seeded per platform, fresh per process start (wall-clock runs are not replays).
       random_(scenario.seed ^ std::hash<std::string>{}(platform), static_cast<std::uint64_t>(clock_.UnixSeconds())),
-      messenger_(transport_, identity_, directory_, metrics_),
+      messenger_(transport_, clock_, clock_, random_, identity_, directory_, metrics_),
       journal_(journal_path),
       tokens_(identity_) {
   const FederationPlatform& self = PlatformOf(catalog_, platform, scenario.source);

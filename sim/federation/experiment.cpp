@@ -32,6 +32,8 @@ namespace {
 // Random streams of the gateways (retry jitter): one per platform, by its catalog index, so
 // a platform's draws never shift another's.
 constexpr std::uint64_t kGatewayStreamBase = 100;
+// The messenger's stream (message ids, receiver incarnations of the reliable channel).
+constexpr std::uint64_t kTransferStream = 99;
 
 std::vector<PatternMatch> Patterns(const std::vector<FederationPatternSpec>& specs) {
   std::vector<PatternMatch> out;
@@ -77,7 +79,8 @@ class FederationWorld {
         network_(s),
         ns3_transport_(network_.Network()),
         transport_(ns3_transport_),
-        messenger_(transport_, identity_, network_.Directory(), tally_),
+        transfer_random_(s.seed, kTransferStream),
+        messenger_(transport_, clock_, clock_, transfer_random_, identity_, network_.Directory(), tally_),
         faults_(s.federation, network_, transport_, clock_, clock_),
         retry_(BuildRetryPolicy(s.federation.retry)),
         status_ids_(s.federation.commands.size()),
@@ -279,6 +282,7 @@ class FederationWorld {
   FederationSimNetwork network_;
   Ns3DatagramTransport ns3_transport_;
   FaultyDatagramTransport transport_;
+  SeededRandomSource transfer_random_;
   FederationMessenger messenger_;
   FederationFaultInjector faults_;
   RetryPolicy retry_;

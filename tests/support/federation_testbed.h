@@ -17,6 +17,7 @@
 #include "models/federation/command_invocation_system.h"
 #include "models/federation/catalog.h"
 #include "models/federation/directory.h"
+#include "models/federation/fragment.h"
 #include "models/federation/identity.h"
 #include "models/federation/messenger.h"
 #include "models/federation/in_memory_content_store.h"
@@ -29,8 +30,10 @@ namespace cdnlab::testing {
 class FederationTestbed {
  public:
   // `statistics_platforms`: the platforms that opt in to the statistics trigger.
-  explicit FederationTestbed(std::set<std::string> statistics_platforms = {})
+  // `transfer_limits`: the messenger's reliable channel (fragment size, queue, memory).
+  explicit FederationTestbed(std::set<std::string> statistics_platforms = {}, TransferLimits transfer_limits = {})
       : statistics_platforms_(std::move(statistics_platforms)) {
+    limits = transfer_limits;
     AddPlatform("cdn-a", {{"a-p1", ""}, {"a-e1", "a-p1"}, {"a-e2", "a-p1"}, {"a-e3", "a-p1"}});
     AddPlatform("cdn-b", {{"b-p1", ""}, {"b-e1", "b-p1"}, {"b-e2", "b-p1"}});
     FederationPlatform c;
@@ -69,8 +72,10 @@ class FederationTestbed {
     }
 
     runtime.SetDefaultDelay(std::chrono::milliseconds(10));
-    runtime.SetDropRule([this](const Endpoint& from, const Endpoint& to, const Bytes&) { return ShouldDrop(from, to); });
-    messenger = std::make_unique<FederationMessenger>(runtime, identity, directory, metrics);
+    runtime.SetDropRule(
+        [this](const Endpoint& from, const Endpoint& to, const Bytes& p) { return ShouldDrop(from, to, p); });
+    messenger = std::make_unique<FederationMessenger>(runtime, runtime, runtime, transfer_random, identity, directory,
+                                                      metrics, limits);
     for (const auto& s : catalog.Servers()) {
       agents[s.id] = std::make_unique<ServerAgent>(s.id, s.id, catalog, *messenger, stores[s.id], runtime, metrics);
       agents[s.id]->Start();
@@ -99,6 +104,11 @@ class FederationTestbed {
     }
   }
   void LoseNext(const std::string& from, const std::string& to, int n) { lose_next_[{from, to}] += n; }
+  // Every message fragment (not the acknowledgements) from one node to another is lost
+  // until `until`: the messages are not getting through while the transfers look alive.
+  void LoseMessagesUntil(const std::string& from, const std::string& to, SimTime until) {
+    lose_messages_until_[{from, to}] = until;
+  }
 
   const CommandRecord& Record(const std::string& platform, const std::string& id) {
     const CommandRecord* r = Gateway(platform).Find(id);
@@ -135,6 +145,8 @@ class FederationTestbed {
   ManualRuntime runtime;
   RecordingMetricsSink metrics;
   SeededRandomSource random{42};
+  SeededRandomSource transfer_random{43};  // the messenger's own stream: gateways' jitter unchanged
+  TransferLimits limits;
   RetryPolicy retry;
   FederationCatalog catalog;
   FederationIdentity identity;
@@ -171,10 +183,15 @@ class FederationTestbed {
     }
   }
 
-  bool ShouldDrop(const Endpoint& from, const Endpoint& to) {
+  bool ShouldDrop(const Endpoint& from, const Endpoint& to, const Bytes& payload) {
     const std::string a = node_at_.count(from) ? node_at_.at(from) : "";
     const std::string b = node_at_.count(to) ? node_at_.at(to) : "";
     if (down_.count(a) || down_.count(b)) return true;
+    auto until = lose_messages_until_.find({a, b});
+    if (until != lose_messages_until_.end() && runtime.Now() < until->second) {
+      const auto datagram = DecodeTransferDatagram(payload);
+      if (datagram && std::holds_alternative<DataFragment>(*datagram)) return true;
+    }
     auto it = lose_next_.find({a, b});
     if (it != lose_next_.end() && it->second > 0) {
       --it->second;
@@ -188,6 +205,7 @@ class FederationTestbed {
   std::map<Endpoint, std::string> node_at_;
   std::set<std::string> down_;
   std::map<std::pair<std::string, std::string>, int> lose_next_;
+  std::map<std::pair<std::string, std::string>, SimTime> lose_messages_until_;
 };
 
 }  // namespace cdnlab::testing

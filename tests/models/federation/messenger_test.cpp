@@ -1,6 +1,7 @@
 // Signed federation messages over the test runtime's datagrams: a valid message is delivered
-// with its sending node; forged, misaddressed, unknown, oversized or garbage datagrams are
-// dropped and counted by reason, never handed to the model.
+// with its sending node; forged, misaddressed, unknown, oversized or garbage messages are
+// dropped and counted by reason, never handed to the model. Messages travel as fragments of
+// the reliable channel (reliable_channel_test.cpp covers the channel itself).
 #include <gtest/gtest.h>
 
 #include <map>
@@ -9,7 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/core/seeded_random_source.h"
 #include "models/federation/codec.h"
+#include "models/federation/fragment.h"
 #include "models/federation/messenger.h"
 #include "models/federation/metric_names.h"
 #include "tests/support/manual_runtime.h"
@@ -73,9 +76,14 @@ class FederationMessengerTest : public ::testing::Test {
     });
   }
 
-  // Sends raw bytes to b-gw as if from `from`.
+  // Sends `text` to b-gw as one whole message (a single fragment), as if from `from`.
   void Inject(const std::string& text, Endpoint from = At(1)) {
-    runtime_.Send(from, At(2), Bytes(text.begin(), text.end()));
+    DataFragment f;
+    f.message_id = next_injected_id_++;
+    f.message_bytes = static_cast<std::uint32_t>(text.size());
+    f.fragment_bytes = std::max<std::uint32_t>(f.message_bytes, 1);
+    f.payload.assign(text.begin(), text.end());
+    runtime_.Send(from, At(2), EncodeTransferDatagram(f));
     runtime_.RunFor(std::chrono::seconds(1));
   }
 
@@ -95,8 +103,10 @@ class FederationMessengerTest : public ::testing::Test {
   FederationIdentity all_, a_, b_;
   FederationDirectory directory_;
   LabelledSink metrics_;
-  FederationMessenger a_messenger_{runtime_, a_, directory_, metrics_};
-  FederationMessenger b_messenger_{runtime_, b_, directory_, metrics_};
+  SeededRandomSource a_random_{1}, b_random_{2};
+  FederationMessenger a_messenger_{runtime_, runtime_, runtime_, a_random_, a_, directory_, metrics_};
+  FederationMessenger b_messenger_{runtime_, runtime_, runtime_, b_random_, b_, directory_, metrics_};
+  std::uint64_t next_injected_id_ = 1;
   std::vector<Received> received_;
   const std::string cancel_body_ = EncodeFederationMessage(CancelTrigger{"cdn-a/1>cdn-b"});
 };
@@ -122,7 +132,7 @@ TEST_F(FederationMessengerTest, ValidMessageIsDeliveredWithItsNode) {
 TEST_F(FederationMessengerTest, EnvelopeHasTheDocumentedShape) {
   Bytes captured;
   runtime_.SetDropRule([&](const Endpoint&, const Endpoint&, const Bytes& p) {
-    captured = p;
+    if (captured.empty()) captured = std::get<DataFragment>(*DecodeTransferDatagram(p)).payload;
     return false;
   });
   ASSERT_TRUE(a_messenger_.Send("a-gw", "b-gw", CancelTrigger{"cdn-a/1>cdn-b"}));
@@ -192,21 +202,38 @@ TEST_F(FederationMessengerTest, UnknownNodeOrParticipantIsDropped) {
   EXPECT_EQ(metrics_.Get(fm::kSendFailures), 2);
 }
 
-TEST_F(FederationMessengerTest, OversizedIsNeitherSentNorAccepted) {
+TEST_F(FederationMessengerTest, LargeMessagesTravelInFragmentsAndOversizedAreRefused) {
+  a_messenger_.Listen("a-gw", [](const std::string&, const FederationMessage&) {});  // to hear acks
   ApplyToServer big;
   big.command_id = "cdn-b/1";
   big.trigger.type = TriggerType::kPurge;
   for (int i = 0; i < 2000; ++i) {
     big.trigger.content_urls.push_back("https://www.cp1.example/object/" + std::to_string(i));
   }
-  EXPECT_FALSE(a_messenger_.Send("a-gw", "b-gw", big));
-  EXPECT_EQ(metrics_.Get(fm::kSendFailures), 1);
-  EXPECT_EQ(runtime_.DatagramsSent(), 0u);
-  // Someone else's oversized datagram, even correctly signed, is dropped before parsing.
-  const std::string body = EncodeFederationMessage(big);
-  Inject(Envelope(all_, "cdn-a", "cdn-a", "a-gw", "b-gw", body));
-  EXPECT_EQ(metrics_.Rejected("oversized"), 1);
-  EXPECT_TRUE(received_.empty());
+  std::vector<DeliveryOutcome> outcomes;
+  ASSERT_TRUE(a_messenger_.Send("a-gw", "b-gw", big, [&](const DeliveryOutcome& o) { outcomes.push_back(o); }));
+  runtime_.RunFor(std::chrono::seconds(2));
+  ASSERT_EQ(received_.size(), 1u) << "a message of about 80 KB, over one datagram's limit, arrives whole";
+  EXPECT_EQ(std::get<ApplyToServer>(received_[0].message).trigger.content_urls, big.trigger.content_urls);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_TRUE(outcomes[0].Delivered());
+  EXPECT_GT(runtime_.DatagramsSent(), 60u) << "fragments of at most 1200 bytes, and their acks";
+
+  // Over the channel's message limit: not sent, and the sender is told why.
+  TransferLimits small;
+  small.max_message_bytes = 10000;
+  SeededRandomSource random{3};
+  FederationMessenger limited(runtime_, runtime_, runtime_, random, a_, directory_, metrics_, small);
+  outcomes.clear();
+  const auto sent_before = runtime_.DatagramsSent();
+  ASSERT_TRUE(limited.Send("a-gw", "b-gw", big, [&](const DeliveryOutcome& o) { outcomes.push_back(o); }));
+  EXPECT_TRUE(outcomes.empty()) << "outcomes never arrive inside Send()";
+  runtime_.RunFor(std::chrono::seconds(1));
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].failure, DeliveryFailure::kMessageTooLarge);
+  EXPECT_FALSE(outcomes[0].Retryable());
+  EXPECT_EQ(runtime_.DatagramsSent(), sent_before);
+  EXPECT_EQ(metrics_.Get(std::string(fm::kDeliveryFailures) + "{kind=apply,reason=message_too_large}"), 1);
 }
 
 TEST_F(FederationMessengerTest, GarbageIsDropped) {
@@ -223,12 +250,18 @@ TEST_F(FederationMessengerTest, GarbageIsDropped) {
       R"({"from":"cdn-a","node":"a-gw","to":"b-gw","body":"{}","sig":"00","extra":1})",
       R"({"from":"cdn-a\nx","node":"a-gw","to":"b-gw","body":"{}","sig":"00"})",
   };
-  for (const auto& g : garbage) Inject(g.substr(0, FederationMessenger::kMaxDatagramBytes));
+  for (const auto& g : garbage) Inject(g);
   EXPECT_EQ(metrics_.Rejected("malformed"), static_cast<double>(garbage.size()));
   // Signed correctly, but the body is not a message.
   Inject(Envelope(all_, "cdn-a", "cdn-a", "a-gw", "b-gw", R"({"kind":"explode"})"));
   Inject(Envelope(all_, "cdn-a", "cdn-a", "a-gw", "b-gw", "not json"));
   EXPECT_EQ(metrics_.Rejected("bad_body"), 2);
+  // Datagrams that are not fragments at all.
+  for (const std::string raw : {"", "CDFT", "CDFTD", R"({"from":"cdn-a"})"}) {
+    runtime_.Send(At(1), At(2), Bytes(raw.begin(), raw.end()));
+  }
+  runtime_.RunFor(std::chrono::seconds(1));
+  EXPECT_EQ(metrics_.Rejected("malformed_fragment"), 4);
   EXPECT_TRUE(received_.empty());
 }
 
@@ -242,7 +275,8 @@ TEST_F(FederationMessengerTest, StopListeningAndListenAgain) {
   b_messenger_.Listen("b-gw", [&](const std::string&, const FederationMessage&) { calls += 10; });
   ASSERT_TRUE(a_messenger_.Send("a-gw", "b-gw", CancelTrigger{"r2"}));
   runtime_.RunFor(std::chrono::seconds(1));
-  EXPECT_EQ(calls, 10) << "listening again replaces the handler";
+  // r1 was retransmitted until b listened again; both reach the replacing handler only.
+  EXPECT_EQ(calls, 20) << "listening again replaces the handler";
   EXPECT_THROW(b_messenger_.Listen("nowhere", [](const std::string&, const FederationMessage&) {}),
                std::invalid_argument);
 }

@@ -118,7 +118,8 @@ class FederationHttpApiTest : public ::testing::Test {
     asio_clock_ = std::make_unique<AsioClock>(io_);
     clock_ = std::make_unique<UnixTimeClock>(*asio_clock_);
     transport_ = std::make_unique<InProcessTransport>(io_);
-    messenger_ = std::make_unique<FederationMessenger>(*transport_, identity_, directory_, metrics_);
+    messenger_ = std::make_unique<FederationMessenger>(*transport_, *asio_clock_, *asio_clock_, transfer_random_,
+                                                       identity_, directory_, metrics_);
     RetryPolicy retry;
     retry.initial = FromMillis(50);
     retry.max = FromMillis(200);
@@ -254,6 +255,7 @@ class FederationHttpApiTest : public ::testing::Test {
   FederationDirectory directory_;
   NullMetricsSink metrics_;
   SeededRandomSource random_{7};
+  SeededRandomSource transfer_random_{8};
   std::map<std::string, InMemoryContentStore> stores_;
   fs::path journal_path_;
   std::unique_ptr<SqliteCommandJournal> journal_;
