@@ -28,6 +28,7 @@ ReliableChannel::ReliableChannel(DatagramTransport& transport, const Clock& cloc
 
 ReliableChannel::~ReliableChannel() {
   *alive_ = false;
+  for (const auto& [local, handler] : bindings_) transport_.Unbind(local);
   for (auto& [id, o] : active_) {
     if (o.transfer->timer) timers_.Cancel(*o.transfer->timer);
   }

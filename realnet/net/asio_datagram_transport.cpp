@@ -1,6 +1,12 @@
 #include "realnet/net/asio_datagram_transport.h"
 
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
+
+#include <linux/errqueue.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 namespace cdnlab {
 
@@ -10,6 +16,8 @@ struct AsioDatagramTransport::Binding {
   explicit Binding(boost::asio::io_context& io) : socket(io) {}
   udp::socket socket;
   ReceiveHandler handler;
+  ErrorHandler on_error;
+  Endpoint local;
   std::array<std::uint8_t, 65536> buffer{};
   udp::endpoint peer;
   bool open = true;
@@ -38,7 +46,11 @@ void AsioDatagramTransport::Bind(const Endpoint& local, ReceiveHandler handler) 
   boost::system::error_code ec;
   b->socket.bind(ToAsio(local), ec);
   if (ec) throw std::runtime_error("cannot bind UDP " + local.ToString() + ": " + ec.message());
+  // ICMP errors (port unreachable...) to the error queue, with the failed datagram's destination.
+  const int on = 1;
+  ::setsockopt(b->socket.native_handle(), IPPROTO_IP, IP_RECVERR, &on, sizeof on);
   b->handler = std::move(handler);
+  b->local = local;
   bindings_[local] = b;
   Receive(b);
 }
@@ -55,8 +67,61 @@ void AsioDatagramTransport::Unbind(const Endpoint& local) {
 void AsioDatagramTransport::Send(const Endpoint& from, const Endpoint& to, Bytes payload) {
   auto it = bindings_.find(from);
   if (it == bindings_.end()) throw std::logic_error("send from unbound endpoint " + from.ToString());
-  boost::system::error_code ec;  // UDP: a failed send is a lost datagram, as in the network
+  boost::system::error_code ec;
   it->second->socket.send_to(boost::asio::buffer(payload), ToAsio(to), 0, ec);
+  if (!ec) return;
+  // An error for an earlier datagram (ICMP) surfaces here too: the queue says for which peer.
+  if (!DrainErrors(*it->second)) Report(*it->second, to, ec.value(), ec.message());
+}
+
+void AsioDatagramTransport::OnError(const Endpoint& local, ErrorHandler handler) {
+  auto it = bindings_.find(local);
+  if (it == bindings_.end()) throw std::logic_error("error handler for unbound endpoint " + local.ToString());
+  it->second->on_error = std::move(handler);
+}
+
+void AsioDatagramTransport::Report(Binding& b, const Endpoint& peer, int error, const std::string& detail) {
+  if (!b.on_error) return;
+  DatagramFailure failure;
+  failure.local = b.local;
+  failure.peer = peer;
+  failure.detail = detail;
+  switch (error) {
+    case EMSGSIZE: failure.error = DatagramError::kTooLarge; break;
+    case ECONNREFUSED: failure.error = DatagramError::kRefused; break;
+    case EHOSTUNREACH:
+    case ENETUNREACH: failure.error = DatagramError::kUnreachable; break;
+    default: failure.error = DatagramError::kOther; break;
+  }
+  const ErrorHandler handler = b.on_error;  // a copy: the handler may unbind
+  handler(failure);
+}
+
+bool AsioDatagramTransport::DrainErrors(Binding& b) {
+  bool any = false;
+  for (int i = 0; i < 64 && b.open; ++i) {
+    sockaddr_in dest{};
+    char control[512];
+    char data[1];
+    iovec iov{data, sizeof data};
+    msghdr msg{};
+    msg.msg_name = &dest;
+    msg.msg_namelen = sizeof dest;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    if (::recvmsg(b.socket.native_handle(), &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) break;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_RECVERR) continue;
+      sock_extended_err ee{};
+      std::memcpy(&ee, CMSG_DATA(c), sizeof ee);
+      const Endpoint peer{Ipv4Address{ntohl(dest.sin_addr.s_addr)}, ntohs(dest.sin_port)};
+      Report(b, peer, static_cast<int>(ee.ee_errno), std::strerror(static_cast<int>(ee.ee_errno)));
+      any = true;
+    }
+  }
+  return any;
 }
 
 std::uint16_t AsioDatagramTransport::BoundPort(const Endpoint& local) const {
@@ -68,6 +133,8 @@ void AsioDatagramTransport::Receive(const std::shared_ptr<Binding>& b) {
                                [this, b](const boost::system::error_code& ec, std::size_t n) {
                                  if (!b->open) return;  // unbound while waiting
                                  if (!ec) b->handler(FromAsio(b->peer), Bytes(b->buffer.begin(), b->buffer.begin() + n));
+                                 // A pending ICMP error fails the receive: report it with its peer.
+                                 if (ec && ec != boost::asio::error::operation_aborted) DrainErrors(*b);
                                  if (b->open) Receive(b);
                                });
 }

@@ -1,6 +1,7 @@
 #include "sim/net/ns3_datagram_transport.h"
 
 #include <stdexcept>
+#include <string>
 
 #include <ns3/packet.h>
 #include <ns3/udp-socket-factory.h>
@@ -27,7 +28,7 @@ void Ns3DatagramTransport::Bind(const Endpoint& local, ReceiveHandler handler) {
   }
   socket->SetRecvCallback(ns3::Callback<void, ns3::Ptr<ns3::Socket>>(
       [this, local](ns3::Ptr<ns3::Socket> s) { OnReadable(local, s); }));
-  bindings_[local] = Binding{socket, std::move(handler)};
+  bindings_[local] = Binding{socket, std::move(handler), {}};
 }
 
 void Ns3DatagramTransport::Unbind(const Endpoint& local) {
@@ -42,7 +43,19 @@ void Ns3DatagramTransport::Send(const Endpoint& from, const Endpoint& to, Bytes 
   auto it = bindings_.find(from);
   if (it == bindings_.end()) throw std::logic_error("send from unbound endpoint " + from.ToString());
   ns3::Ptr<ns3::Packet> packet = ns3::Create<ns3::Packet>(payload.data(), static_cast<std::uint32_t>(payload.size()));
-  it->second.socket->SendTo(packet, 0, SocketAddressOf(to));
+  if (it->second.socket->SendTo(packet, 0, SocketAddressOf(to)) >= 0 || !it->second.on_error) return;
+  const ns3::Socket::SocketErrno error = it->second.socket->GetErrno();
+  DatagramFailure failure{from, to, DatagramError::kOther, "ns-3 socket error " + std::to_string(error)};
+  if (error == ns3::Socket::ERROR_MSGSIZE) failure.error = DatagramError::kTooLarge;
+  if (error == ns3::Socket::ERROR_NOROUTETOHOST) failure.error = DatagramError::kUnreachable;
+  const ErrorHandler handler = it->second.on_error;  // a copy: the handler may unbind
+  handler(failure);
+}
+
+void Ns3DatagramTransport::OnError(const Endpoint& local, ErrorHandler handler) {
+  auto it = bindings_.find(local);
+  if (it == bindings_.end()) throw std::logic_error("error handler for unbound endpoint " + local.ToString());
+  it->second.on_error = std::move(handler);
 }
 
 void Ns3DatagramTransport::OnReadable(const Endpoint& local, ns3::Ptr<ns3::Socket> socket) {

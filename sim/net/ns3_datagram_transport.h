@@ -18,11 +18,14 @@ class Ns3DatagramTransport final : public DatagramTransport {
   void Bind(const Endpoint& local, ReceiveHandler handler) override;
   void Unbind(const Endpoint& local) override;
   void Send(const Endpoint& from, const Endpoint& to, Bytes payload) override;
+  // Reports what the simulated socket refuses at send time (EMSGSIZE and the like).
+  void OnError(const Endpoint& local, ErrorHandler handler) override;
 
  private:
   struct Binding {
     ns3::Ptr<ns3::Socket> socket;
     ReceiveHandler handler;
+    ErrorHandler on_error;
   };
   void OnReadable(const Endpoint& local, ns3::Ptr<ns3::Socket> socket);
 

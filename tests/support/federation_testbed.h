@@ -7,6 +7,7 @@
 // Configuration "video" (video.example) runs on a-p1 a-e3 | b-p1 b-e2.
 // Every node gets its own address; links cost 10 ms one way unless a test changes them.
 // No platform supports cdnlab's statistics trigger unless the constructor names it.
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -31,7 +32,10 @@ class FederationTestbed {
  public:
   // `statistics_platforms`: the platforms that opt in to the statistics trigger.
   // `transfer_limits`: the messenger's reliable channel (fragment size, queue, memory).
-  explicit FederationTestbed(std::set<std::string> statistics_platforms = {}, TransferLimits transfer_limits = {})
+  // `wrap`: puts a transport of the test's (a fault injector) between the runtime and the messenger.
+  using TransportWrapper = std::function<DatagramTransport&(ManualRuntime&)>;
+  explicit FederationTestbed(std::set<std::string> statistics_platforms = {}, TransferLimits transfer_limits = {},
+                             TransportWrapper wrap = {})
       : statistics_platforms_(std::move(statistics_platforms)) {
     limits = transfer_limits;
     AddPlatform("cdn-a", {{"a-p1", ""}, {"a-e1", "a-p1"}, {"a-e2", "a-p1"}, {"a-e3", "a-p1"}});
@@ -74,7 +78,8 @@ class FederationTestbed {
     runtime.SetDefaultDelay(std::chrono::milliseconds(10));
     runtime.SetDropRule(
         [this](const Endpoint& from, const Endpoint& to, const Bytes& p) { return ShouldDrop(from, to, p); });
-    messenger = std::make_unique<FederationMessenger>(runtime, runtime, runtime, transfer_random, identity, directory,
+    DatagramTransport& transport = wrap ? wrap(runtime) : runtime;
+    messenger = std::make_unique<FederationMessenger>(transport, runtime, runtime, transfer_random, identity, directory,
                                                       metrics, limits);
     for (const auto& s : catalog.Servers()) {
       agents[s.id] = std::make_unique<ServerAgent>(s.id, s.id, catalog, *messenger, stores[s.id], runtime, metrics);
