@@ -151,14 +151,12 @@ TEST_F(TransferFaults, ASlowPeerIsWaitedForAndASilentOneGivenUp) {
 
   // A peer that never acknowledges: retransmissions back off, then the sender gives up.
   faulty_.Silence(At(2), true);
-  const SimTime start = runtime_.Now();
   Send(Pattern(20000));
   runtime_.RunFor(30 * kSecond);
   ASSERT_EQ(outcomes_.size(), 2u);
   EXPECT_EQ(outcomes_[1].failure, DeliveryFailure::kTimeout);
   EXPECT_TRUE(outcomes_[1].Retryable());
   EXPECT_NE(outcomes_[1].detail.find("no acknowledgement from"), std::string::npos) << outcomes_[1].detail;
-  (void)start;
   EXPECT_EQ(sender_->OutboundMessages(), 0u);
 }
 
