@@ -37,6 +37,7 @@ struct FederationOptions {
   long ttl_s = 3600;       // federation-token
   double for_s = 0;        // 0: until SIGINT/SIGTERM
   FederationHttpTransport http;  // federation-gateway: HTTPS, or plain HTTP when allowed
+  FederationHttpLimits http_limits;  // federation-gateway: --max-body-bytes
   ObservabilityOptions obs;      // federation-gateway and -agent: --metrics-listen, --log-format
 };
 
@@ -78,7 +79,7 @@ void RunGateway(const FederationOptions& o) {
   const std::string who = "federation-gateway " + o.platform;
   const auto log = LineLogger(who);
   ServiceTelemetry telemetry(io, o.obs, who);
-  FederationGatewayService gateway(s, o.platform, o.journal, io, log, telemetry.Metrics());
+  FederationGatewayService gateway(s, o.platform, o.journal, io, log, telemetry.Metrics(), o.http_limits);
   gateway.SetHttpTransport(o.http);
   AddGatewayMetrics(telemetry.Metrics(), gateway);
   gateway.Start();
@@ -155,6 +156,10 @@ void AddFederationCommands(CLI::App* realnet) {
     cmd->add_flag("--allow-plain-bearer", o->http.allow_plain_bearer,
                   "Serve the API over plain HTTP, bearer tokens in clear (loopback tests, behind a TLS proxy)")
         ->excludes("--tls-cert");
+    cmd->add_option("--max-body-bytes", o->http_limits.max_body_bytes,
+                    "Largest trigger command body accepted; larger ones get 413 (a 100,000-URL purge is ~7 MB)")
+        ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 32))
+        ->capture_default_str();
     cmd->add_option("--for", o->for_s, "Stop after this many seconds (default: run until SIGINT/SIGTERM)")
         ->check(CLI::NonNegativeNumber);
     AddObservabilityFlags(cmd, o->obs);

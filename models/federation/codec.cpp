@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <limits>
 #include <map>
+#include <set>
 #include <type_traits>
 
 #include "models/core/json_walk.h"
@@ -603,7 +604,45 @@ nlohmann::ordered_json TriggerStatusToJson(const TriggerStatusResource& status, 
 nlohmann::ordered_json TriggerStatusToJson(const CommandRecord& record, double epoch_unix_s) {
   ordered_json j = TriggerStatusToJson(record.status, epoch_unix_s);
   PutStatistics(j, "cdnlab.statistics", record.Statistics());
+  if (!record.servers.empty() || !record.downstreams.empty()) j["cdnlab.progress"] = CommandProgressToJson(record);
   return j;
+}
+
+nlohmann::ordered_json CommandProgressToJson(const CommandRecord& record) {
+  const auto acknowledged = record.AcknowledgedServers();
+  ordered_json servers = ordered_json::array();
+  std::set<std::string> listed;
+  // This platform's servers, in dispatch order (tier by tier), with what the gateway knows.
+  for (const auto& s : record.servers) {
+    const char* state = s.acknowledged ? "acknowledged" : s.gave_up ? "unreachable" : s.dispatched ? "sent" : "waiting";
+    ordered_json e{{"server", s.server}, {"state", state}, {"attempts", s.attempts}};
+    if (s.acknowledged) e["objects"] = s.objects_affected;
+    if (s.acknowledged && s.error) e["error"] = ToString(*s.error);
+    servers.push_back(std::move(e));
+    listed.insert(s.server);
+  }
+  // Downstream platforms' servers, as their gateways last reported them.
+  for (const auto& d : record.downstreams) {
+    for (const auto& server : d.targeted_servers) {
+      if (!listed.insert(server).second) continue;
+      const bool acked = acknowledged.count(server) > 0;
+      const bool settled = d.status == TriggerStatus::kComplete || d.status == TriggerStatus::kProcessed ||
+                           d.status == TriggerStatus::kFailed || d.status == TriggerStatus::kCancelled;
+      servers.push_back(ordered_json{{"server", server}, {"cdn", d.platform},
+                                     {"state", acked ? "acknowledged" : settled ? "unreachable" : "sent"}});
+    }
+  }
+  ordered_json downstreams = ordered_json::array();
+  for (const auto& d : record.downstreams) {
+    downstreams.push_back(ordered_json{{"cdn", d.platform},
+                                       {"status", d.submitted ? ToString(d.status) : "waiting"},
+                                       {"targeted", d.targeted_servers.size()},
+                                       {"acknowledged", d.acknowledged_servers.size()}});
+  }
+  return ordered_json{{"targeted", record.TargetedServers().size()},
+                      {"acknowledged", acknowledged.size()},
+                      {"servers", servers},
+                      {"downstreams", downstreams}};
 }
 
 nlohmann::ordered_json TriggerErrorToJson(const TriggerError& error) {

@@ -50,8 +50,15 @@ Decoded<CiTriggerCommand> ParseCiTriggerCommand(const std::string& body);
 nlohmann::ordered_json TriggerStatusToJson(const TriggerStatusResource& status, double epoch_unix_s);
 // The same for a gateway's record, plus cdnlab's extension member "cdnlab.statistics" (a
 // statistics trigger: [{"server", "configuration", "objects", "stale"}] for every server
-// heard from, this platform's and its downstreams'), present only when non-empty.
+// heard from, this platform's and its downstreams'), present only when non-empty, and
+// "cdnlab.progress" (below) once servers or downstreams are targeted.
 nlohmann::ordered_json TriggerStatusToJson(const CommandRecord& record, double epoch_unix_s);
+// cdnlab's per-server progress of a command, the status resource's "cdnlab.progress" member
+// (an extension, namespaced): {"targeted": N, "acknowledged": M, "servers": [{"server",
+// "state": waiting|sent|acknowledged|unreachable, "attempts", "objects", "error"} for this
+// platform's servers, {"server", "cdn", "state"} for downstream platforms' servers as their
+// gateways reported them], "downstreams": [{"cdn", "status", "targeted", "acknowledged"}]}.
+nlohmann::ordered_json CommandProgressToJson(const CommandRecord& record);
 nlohmann::ordered_json TriggerErrorToJson(const TriggerError& error);
 
 std::string EncodeFederationMessage(const FederationMessage& message);

@@ -299,36 +299,65 @@ std::optional<CachedObject> DirectoryContentStore::Get(const std::string& url) c
   return object;
 }
 
-bool DirectoryContentStore::MarkStale(const std::string& url) {
-  const auto relative = RelativePathOf(url);
-  if (!relative || !IsObjectFile(*relative)) return false;
-  const std::string key = relative->generic_string();
-  const auto previous = index_;
-  if (index_.count(key) == 0) index_[key] = Entry{ObjectAt(key).url, "", false};
-  index_[key].stale = true;
+bool DirectoryContentStore::MarkStale(const std::string& url) { return MarkStaleAll({url}) == 1; }
+
+std::size_t DirectoryContentStore::MarkStaleAll(const std::vector<std::string>& urls) {
+  std::map<std::string, std::optional<Entry>> before;  // the entries before this batch, to undo it
+  std::size_t marked = 0;
+  for (const auto& url : urls) {
+    const auto relative = RelativePathOf(url);
+    if (!relative || !IsObjectFile(*relative)) continue;
+    const std::string key = relative->generic_string();
+    auto it = index_.find(key);
+    if (before.count(key) == 0) before.emplace(key, it == index_.end() ? std::nullopt : std::optional<Entry>(it->second));
+    if (it == index_.end()) it = index_.emplace(key, Entry{ObjectAt(key).url, "", false}).first;
+    it->second.stale = true;
+    ++marked;
+  }
+  if (before.empty()) return 0;
   try {
     SaveIndex();
   } catch (const std::runtime_error&) {
-    index_ = previous;  // not recorded durably: not invalidated (the gateway hears of it)
-    return false;
+    // Not recorded durably: nothing invalidated (the gateway hears of it).
+    for (auto& [key, entry] : before) {
+      if (entry) {
+        index_[key] = *entry;
+      } else {
+        index_.erase(key);
+      }
+    }
+    return 0;
   }
-  return true;
+  return marked;
 }
 
-bool DirectoryContentStore::Remove(const std::string& url) {
-  const auto relative = RelativePathOf(url);
-  if (!relative || !IsObjectFile(*relative)) return false;
-  std::error_code ec;
-  if (!fs::remove(cache_dir_ / *relative, ec)) return false;
-  if (index_.erase(relative->generic_string()) > 0) {
+bool DirectoryContentStore::Remove(const std::string& url) { return RemoveAll({url}) == 1; }
+
+std::size_t DirectoryContentStore::RemoveAll(const std::vector<std::string>& urls) {
+  std::size_t removed = 0;
+  bool index_changed = false;
+  for (const auto& url : urls) {
+    const auto relative = RelativePathOf(url);
+    if (!relative || !RemoveFile(*relative)) continue;
+    ++removed;
+    if (index_.erase(relative->generic_string()) > 0) index_changed = true;
+  }
+  if (index_changed) {
     try {
       SaveIndex();
     } catch (const std::runtime_error&) {
-      // The file is gone, which is what counts; an entry left behind for it is never used.
+      // The files are gone, which is what counts; entries left behind for them are never used.
     }
   }
+  return removed;
+}
+
+bool DirectoryContentStore::RemoveFile(const fs::path& relative) {
+  if (!IsObjectFile(relative)) return false;
+  std::error_code ec;
+  if (!fs::remove(cache_dir_ / relative, ec)) return false;
   // Drop directories the purge emptied, up to the host directory included.
-  for (fs::path dir = relative->parent_path(); !dir.empty(); dir = dir.parent_path()) {
+  for (fs::path dir = relative.parent_path(); !dir.empty(); dir = dir.parent_path()) {
     if (!fs::remove(cache_dir_ / dir, ec)) break;  // not empty (or gone): stop
   }
   return true;

@@ -32,6 +32,10 @@ class DirectoryContentStore final : public ContentStore {
   std::optional<CachedObject> Get(const std::string& url) const override;
   bool MarkStale(const std::string& url) override;
   bool Remove(const std::string& url) override;
+  // The index is written once per batch (per object, a 100,000-URL purge would rewrite it
+  // 100,000 times).
+  std::size_t MarkStaleAll(const std::vector<std::string>& urls) override;
+  std::size_t RemoveAll(const std::vector<std::string>& urls) override;
   bool Preposition(const std::string& url) override;
   void InvalidateMetadata(const std::string& configuration) override;
   void PrepositionMetadata(const std::string& configuration) override;
@@ -57,6 +61,8 @@ class DirectoryContentStore final : public ContentStore {
   void WriteAtomically(const std::filesystem::path& target, const std::string& bytes) const;
   bool IsObjectFile(const std::filesystem::path& relative) const;
   CachedObject ObjectAt(const std::string& relative) const;
+  // Deletes the file and the directories it leaves empty; the index is left to the caller.
+  bool RemoveFile(const std::filesystem::path& relative);
 
   std::filesystem::path cache_dir_;
   std::filesystem::path origin_dir_;

@@ -22,7 +22,7 @@ const FederationPlatform& PlatformOf(const FederationCatalog& catalog, const std
 
 FederationGatewayService::FederationGatewayService(const Scenario& scenario, const std::string& platform,
                                                    const std::string& journal_path, boost::asio::io_context& io,
-                                                   Log log, MetricsSink& metrics)
+                                                   Log log, MetricsSink& metrics, FederationHttpLimits http_limits)
     : platform_(platform),
       log_(std::move(log)),
       catalog_(BuildFederationCatalog(scenario)),
@@ -47,7 +47,7 @@ FederationGatewayService::FederationGatewayService(const Scenario& scenario, con
                                                    BuildRetryPolicy(scenario.federation.retry));
   cis_->OnStatusChange([this](const CommandRecord& r) { OnStatusChange(r); });
   http_ = std::make_unique<FederationHttpApi>(io, *cis_, tokens_, RealnetFederationHttp(scenario, platform),
-                                              /*epoch_unix_s=*/0.0, [this] { return clock_.UnixSeconds(); });
+                                              /*epoch_unix_s=*/0.0, [this] { return clock_.UnixSeconds(); }, http_limits);
   http_->SetLog(log_);
   // A deleted trigger is forgotten for good: a restarted gateway no longer lists it.
   http_->SetForget([this](const std::string& id) { journal_.Remove(id); });

@@ -35,7 +35,8 @@ class FederationGatewayService {
   // Throws std::invalid_argument for a scenario without this platform or its addresses, and
   // std::runtime_error when the journal cannot be opened.
   FederationGatewayService(const Scenario& scenario, const std::string& platform, const std::string& journal_path,
-                           boost::asio::io_context& io, Log log, MetricsSink& metrics);
+                           boost::asio::io_context& io, Log log, MetricsSink& metrics,
+                           FederationHttpLimits http_limits = {});
   ~FederationGatewayService();
 
   // HTTPS, or plain HTTP when explicitly allowed (before Start; see FederationHttpApi).

@@ -41,7 +41,8 @@
 namespace cdnlab {
 
 struct FederationHttpLimits {
-  std::size_t max_body_bytes = 1 << 20;
+  // A 100,000-URL purge list is about 7 MB of JSON; real purges reach that size.
+  std::size_t max_body_bytes = std::size_t{64} << 20;
   std::size_t max_header_bytes = 16 * 1024;
   std::chrono::milliseconds io_timeout{10000};  // to read one request, or to write one response
   std::chrono::milliseconds handshake_timeout{5000};  // TLS only: a client silent mid-handshake is cut off

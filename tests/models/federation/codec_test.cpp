@@ -518,8 +518,18 @@ TEST(FederationCodec, StatisticsTravelInResultsProgressRecordsAndTheStatusResour
             R"([{"server":"b-p1","configuration":"conf1","objects":7,"stale":1},)"
             R"({"server":"c-e1","configuration":"conf1","objects":3,"stale":0}])");
   EXPECT_EQ(status["status"], "processed");
-  const ordered_json plain = TriggerStatusToJson(FullRecord(), 1462351680.0);
+  ordered_json plain = TriggerStatusToJson(FullRecord(), 1462351680.0);
   EXPECT_FALSE(plain.contains("cdnlab.statistics"));
+  // Per-server progress (cdnlab's extension member): this platform's servers with what the
+  // gateway knows, the downstream's as it reported them.
+  EXPECT_EQ(plain["cdnlab.progress"].dump(),
+            R"({"targeted":4,"acknowledged":2,"servers":[)"
+            R"({"server":"b-p1","state":"acknowledged","attempts":2,"objects":7},)"
+            R"({"server":"b-e1","state":"unreachable","attempts":12},)"
+            R"({"server":"c-e1","cdn":"cdn-c","state":"acknowledged"},)"
+            R"({"server":"c-e2","cdn":"cdn-c","state":"unreachable"}],)"
+            R"("downstreams":[{"cdn":"cdn-c","status":"complete","targeted":2,"acknowledged":1}]})");
+  plain.erase("cdnlab.progress");
   EXPECT_EQ(plain.dump(), TriggerStatusToJson(FullRecord().status, 1462351680.0).dump());
   // Without statistics every message and record keeps its earlier text.
   EXPECT_EQ(EncodeCommandRecord(FullRecord()).find("statistics"), std::string::npos);

@@ -135,6 +135,7 @@ class FederationHttpApiTest : public ::testing::Test {
     FederationHttpLimits limits;
     limits.io_timeout = std::chrono::milliseconds(500);
     limits.max_connections = 8;
+    limits.max_body_bytes = 1 << 20;  // small, so the 413 cases stay quick (the default is 64 MiB)
     api_ = std::make_unique<FederationHttpApi>(io_, *cis_, tokens_, Endpoint{Ipv4Address{0x7F000001}, 0}, 0.0,
                                                [this] { return clock_->UnixSeconds(); }, limits);
     api_->SetForget([this](const std::string& id) { journal_->Remove(id); });
