@@ -22,10 +22,9 @@
 #include "scenarios/federation/from_scenario.h"
 #include "sim/federation/fault_injector.h"
 #include "sim/federation/faulty_transport.h"
-#include "sim/federation/network.h"
+#include "sim/federation/runtime.h"
 #include "sim/net/ns3_clock.h"
 #include "sim/net/ns3_world_run.h"
-#include "sim/net/ns3_datagram_transport.h"
 
 namespace cdnlab {
 namespace {
@@ -75,11 +74,10 @@ class FederationWorld {
         tally_(metrics),
         catalog_(BuildFederationCatalog(s)),
         identity_(BuildFederationIdentity(s)),
-        network_(s),
-        ns3_transport_(network_.Network()),
-        transport_(ns3_transport_),
-        messenger_(transport_, identity_, network_.Directory(), tally_),
-        faults_(s.federation, network_, transport_, clock_, clock_),
+        network_(MakeFederationRuntime(s)),
+        transport_(network_->Transport()),
+        messenger_(transport_, identity_, network_->Directory(), tally_),
+        faults_(s.federation, *network_, transport_, clock_, clock_),
         retry_(BuildRetryPolicy(s.federation.retry)),
         status_ids_(s.federation.commands.size()),
         cancel_accepted_(s.federation.commands.size(), false) {
@@ -103,7 +101,7 @@ class FederationWorld {
     const auto& platforms = catalog_.Platforms();
     for (std::size_t i = 0; i < platforms.size(); ++i) {
       const std::string& id = platforms[i].id;
-      if (!network_.Directory().EndpointOf(platforms[i].gateway)) {
+      if (!network_->Directory().EndpointOf(platforms[i].gateway)) {
         throw std::logic_error("gateway node '" + platforms[i].gateway + "' of platform '" + id +
                                "' is not in the simulated network");
       }
@@ -274,7 +272,7 @@ class FederationWorld {
         return it == admitted.end() ? std::nullopt : std::optional<std::vector<std::string>>(it->second);
       };
       out.bound_ms = ToMillis(CompletionLowerBound(catalog_, c.platform, r->configurations,
-                                                   network_.LatencyFunction(),
+                                                   network_->LatencyFunction(),
                                                    [](const std::string& server) { return server; }, admitted_at));
     }
     std::set<std::string> truth;
@@ -298,8 +296,7 @@ class FederationWorld {
   FederationCounterTally tally_;
   FederationCatalog catalog_;
   FederationIdentity identity_;
-  FederationSimNetwork network_;
-  Ns3DatagramTransport ns3_transport_;
+  std::unique_ptr<FederationRuntime> network_;  // packets or flows, by scenario.fidelity
   FaultyDatagramTransport transport_;
   FederationMessenger messenger_;
   FederationFaultInjector faults_;

@@ -5,8 +5,9 @@
 
 namespace cdnlab {
 
-// Runs a scenario's federation (issue 4) on an ns-3 network built from it
-// (FederationSimNetwork): one command invocation system per platform on its gateway node,
+// Runs a scenario's federation (issue 4) on the network `scenario.fidelity` asks for (packet:
+// ns-3 nodes and UDP, FederationSimNetwork; flow: delays computed from the topology,
+// FederationFlowNetwork): one command invocation system per platform on its gateway node,
 // one server agent per server with a cache prefilled with its configurations' objects,
 // signed messages over simulated UDP, the scenario's commands issued at their times and its
 // faults applied at theirs, for duration_s. Reports every command as seen at the platform it

@@ -15,7 +15,7 @@ std::string ToString(FederationFaultType type) {
   return "unknown";
 }
 
-FederationFaultInjector::FederationFaultInjector(const FederationSpec& federation, FederationSimNetwork& network,
+FederationFaultInjector::FederationFaultInjector(const FederationSpec& federation, FederationRuntime& network,
                                                  FaultyDatagramTransport& transport, TimerScheduler& timers,
                                                  const Clock& clock)
     : federation_(federation), network_(network), transport_(transport), timers_(timers), clock_(clock) {}

@@ -28,7 +28,8 @@ void FlowDatagramTransport::Unbind(const Endpoint& local) { bindings_.erase(Key(
 
 void FlowDatagramTransport::Send(const Endpoint& from, const Endpoint& to, Bytes payload) {
   if (bindings_.count(Key(from)) == 0) throw std::logic_error("send from unbound endpoint " + from.ToString());
-  if (!network_.HasHost(to.address) || network_.HostDown(from.address) || network_.HostDown(to.address)) {
+  if (!network_.HasHost(to.address) || network_.HostDown(from.address) || network_.HostDown(to.address) ||
+      network_.HostUnreachable(from.address)) {
     ++dropped_;
     return;
   }
@@ -46,8 +47,9 @@ void FlowDatagramTransport::Send(const Endpoint& from, const Endpoint& to, Bytes
 
 void FlowDatagramTransport::Deliver(const Endpoint& from, const Endpoint& to, const Bytes& payload) {
   auto it = bindings_.find(Key(to));
-  // A PoP that failed while the datagram was in flight loses it, as its LAN would.
-  if (it == bindings_.end() || network_.HostDown(to.address)) {
+  // A PoP that failed while the datagram was in flight loses it, as its LAN would; so does a
+  // host cut off by the time the datagram reaches it.
+  if (it == bindings_.end() || network_.HostDown(to.address) || network_.HostUnreachable(to.address)) {
     ++dropped_;
     return;
   }

@@ -11,7 +11,8 @@ namespace cdnlab {
 // DatagramTransport without packets: a datagram is delivered by an ns-3 simulator event at
 // now + one-way path delay + serialization at the path's bottleneck, or dropped with the
 // path's loss (drawn from its own seeded stream, so runs repeat exactly), when a failed
-// PoP's server sends or receives it, when the path is unreachable, or when nothing is bound
+// PoP's server sends or receives it, when the path is unreachable, when an unreachable host
+// sends it or it arrives at one (FlowNetwork::SetHostReachable), or when nothing is bound
 // at the destination. Bind/Unbind/Send behave as Ns3DatagramTransport's.
 class FlowDatagramTransport final : public DatagramTransport {
  public:

@@ -4,6 +4,7 @@
 #include <functional>
 #include <queue>
 #include <stdexcept>
+#include <string>
 
 #include "sim/net/link_metric.h"
 
@@ -15,7 +16,7 @@ constexpr double kLanMbps = 10000;
 
 }  // namespace
 
-FlowNetwork::FlowNetwork(const Scenario& scenario, const TopologyGraph& graph)
+FlowNetwork::FlowNetwork(const Scenario& scenario, const TopologyGraph& graph, LeafNodes leaves)
     : plan_(scenario, graph), pop_up_(scenario.pops.size(), true) {
   const std::size_t nodes = graph.NodeCount();
   links_.reserve(graph.LinkCount());
@@ -30,7 +31,9 @@ FlowNetwork::FlowNetwork(const Scenario& scenario, const TopologyGraph& graph)
   // (unless the neighbour is such a group too, an island of two that needs a real node).
   std::vector<std::uint32_t> leaf_link(nodes, kNone);
   auto leaf_candidate = [&](TopologyGraph::NodeId n) {
-    return graph.Kind(n) == NodeKind::kClientGroup && degree[n] == 1;
+    const bool kind = leaves == LeafNodes::kAnyHost ? graph.Kind(n) != NodeKind::kRouter
+                                                    : graph.Kind(n) == NodeKind::kClientGroup;
+    return kind && degree[n] == 1;
   };
   for (TopologyGraph::LinkId l = 0; l < graph.LinkCount(); ++l) {
     const auto [a, b] = graph.LinkEnds(l);
@@ -76,6 +79,7 @@ FlowNetwork::FlowNetwork(const Scenario& scenario, const TopologyGraph& graph)
     h.infra = planned.role != PlannedHost::Role::kTopologyNode || graph.Kind(n) != NodeKind::kClientGroup;
     if (planned.role != PlannedHost::Role::kTopologyNode) h.lan_delay_ms = HostAddressPlan::kServerLanDelayMs;
     if (planned.role == PlannedHost::Role::kServer) h.pop = static_cast<std::int32_t>(planned.pop);
+    if (planned.role == PlannedHost::Role::kTopologyNode) node_address_.emplace(n, address);
     host_index_.emplace(address.value, static_cast<std::uint32_t>(hosts_.size()));
     hosts_.push_back(h);
   }
@@ -92,6 +96,20 @@ const FlowNetwork::Host& FlowNetwork::HostOf(const IpAddress& address) const {
   auto it = host_index_.find(HostAddress(address).value);
   if (it == host_index_.end()) throw std::invalid_argument("no simulated host has address " + address.ToString());
   return hosts_[it->second];
+}
+
+FlowNetwork::Host& FlowNetwork::HostOf(const IpAddress& address) {
+  return const_cast<Host&>(static_cast<const FlowNetwork&>(*this).HostOf(address));
+}
+
+void FlowNetwork::SetHostReachable(const IpAddress& address, bool reachable) { HostOf(address).unreachable = !reachable; }
+
+bool FlowNetwork::HostUnreachable(const IpAddress& address) const { return HostOf(address).unreachable; }
+
+Ipv4Address FlowNetwork::AddressOfNode(TopologyGraph::NodeId node) const {
+  auto it = node_address_.find(node);
+  if (it == node_address_.end()) throw std::invalid_argument("topology node " + std::to_string(node) + " has no host address");
+  return it->second;
 }
 
 bool FlowNetwork::HostDown(const IpAddress& address) const {

@@ -31,9 +31,16 @@ struct PathMetrics {
 // remaining "core" nodes and are computed lazily, one per root that is asked for, with
 // 12-byte cells. A path with an infrastructure end (PoP, server, resolver, DNS, controller)
 // is read from that end's tree, so trees stay O(infra nodes x core nodes).
+//
+// Attached hosts (federation gateways and servers, sim/net/attached_hosts_graph.h) hang off a
+// router by one link each: with LeafNodes::kAnyHost every one-link non-router node is such an
+// access link too, so 10,000 servers add no tree and no core node.
 class FlowNetwork final : public NetworkControls {
  public:
-  FlowNetwork(const Scenario& scenario, const TopologyGraph& graph);
+  // Which one-link nodes are modelled as access links off their neighbour.
+  enum class LeafNodes { kClientGroups, kAnyHost };
+
+  FlowNetwork(const Scenario& scenario, const TopologyGraph& graph, LeafNodes leaves = LeafNodes::kClientGroups);
 
   const RoutingCatalog& Catalog() const override { return plan_.Catalog(); }
   Ipv4Address DnsAddress() const { return plan_.DnsAddress(); }
@@ -47,6 +54,13 @@ class FlowNetwork final : public NetworkControls {
   Ipv4Address HostAddress(const IpAddress& address) const;
   // True for a server of a failed PoP: it neither sends nor receives.
   bool HostDown(const IpAddress& address) const;
+  // A host cut off the network (an attached host's outage): nothing it sends leaves it and
+  // nothing reaches it while down. Unlike a failed PoP, the transport checks the sender when it
+  // sends and the receiver when the datagram arrives, as a lossy access link in ns-3 would.
+  void SetHostReachable(const IpAddress& address, bool reachable);
+  bool HostUnreachable(const IpAddress& address) const;
+  // The IPv4 address the address plan gives topology node `node` (non-routers only).
+  Ipv4Address AddressOfNode(TopologyGraph::NodeId node) const;
   // Throws std::invalid_argument for an address no host has.
   PathMetrics Path(const IpAddress& from, const IpAddress& to);
   const LinkParams& Link(TopologyGraph::LinkId id) const { return links_.at(id); }
@@ -65,6 +79,7 @@ class FlowNetwork final : public NetworkControls {
     float lan_delay_ms = 0;         // servers and the controller: one LAN hop
     std::int32_t pop = -1;          // servers: their PoP
     bool infra = false;             // not a client group: its tree is worth caching
+    bool unreachable = false;       // SetHostReachable(false)
   };
   // From a tree's root to one core node.
   struct Cell {
@@ -75,6 +90,7 @@ class FlowNetwork final : public NetworkControls {
   using Tree = std::vector<Cell>;
 
   const Host& HostOf(const IpAddress& address) const;
+  Host& HostOf(const IpAddress& address);
   const Tree& TreeFrom(std::uint32_t root);
   Tree ComputeTree(std::uint32_t root) const;
 
@@ -88,6 +104,7 @@ class FlowNetwork final : public NetworkControls {
   std::vector<std::unique_ptr<Tree>> trees_;  // by root core node, filled on demand
   std::size_t cached_trees_ = 0;
   std::vector<bool> pop_up_;
+  std::unordered_map<TopologyGraph::NodeId, Ipv4Address> node_address_;  // topology-node hosts
 };
 
 }  // namespace cdnlab

@@ -22,15 +22,10 @@
 #include "models/net/ipv4.h"
 #include "models/topology/graph.h"
 #include "scenarios/core/scenario.h"
+#include "sim/net/attached_hosts_graph.h"
 #include "sim/net/network.h"
 
 namespace cdnlab {
-
-struct HostAttachment {
-  std::string node;   // the host's id (unique, not a topology node id)
-  std::string at;     // the topology node it hangs off
-  LinkParams access;  // its access link
-};
 
 class AttachedHostsNetwork {
  public:
@@ -42,11 +37,13 @@ class AttachedHostsNetwork {
   SimNetwork& Network() { return *network_; }
   const SimNetwork& Network() const { return *network_; }
   // The scenario's graph plus the hosts and their access links.
-  const TopologyGraph& Graph() const { return graph_; }
+  const TopologyGraph& Graph() const { return graph_.Graph(); }
+  // The graph without ns-3 (flow fidelity builds on the same).
+  const AttachedHostsGraph& HostsGraph() const { return graph_; }
 
   // Host ids in the order given.
-  const std::vector<std::string>& Hosts() const { return order_; }
-  bool Has(const std::string& host) const { return hosts_.count(host) > 0; }
+  const std::vector<std::string>& Hosts() const { return graph_.Hosts(); }
+  bool Has(const std::string& host) const { return graph_.Has(host); }
   Ipv4Address AddressOf(const std::string& host) const;
   ns3::Ptr<ns3::Node> NodeOf(const std::string& host) const;
   TopologyGraph::LinkId AccessLink(const std::string& host) const;
@@ -63,8 +60,6 @@ class AttachedHostsNetwork {
 
  private:
   struct Host {
-    TopologyGraph::NodeId graph_node = 0;
-    TopologyGraph::LinkId access_link = 0;
     Ipv4Address address;
     ns3::Ptr<ns3::Node> node;
     int down = 0;  // nesting count of SetReachable(false)
@@ -72,11 +67,9 @@ class AttachedHostsNetwork {
   const Host& Find(const std::string& host) const;
 
   std::string what_;
-  TopologyGraph graph_;
+  AttachedHostsGraph graph_;
   std::unique_ptr<SimNetwork> network_;
-  std::vector<std::string> order_;
   std::map<std::string, Host> hosts_;
-  mutable std::map<TopologyGraph::NodeId, std::vector<double>> latency_cache_;  // by source
 };
 
 }  // namespace cdnlab
