@@ -38,7 +38,7 @@ ALLOWED = {
     "sim/net": {"models/*", "scenarios/core", "analysis"},
     "sim/flow": {"models/*", "scenarios/core", "analysis", "sim/net"},
     "sim/routing": {"models/*", "scenarios/core", "scenarios/routing", "analysis", "sim/net", "sim/flow"},
-    "sim/federation": {"models/*", "scenarios/core", "scenarios/federation", "analysis", "sim/net"},
+    "sim/federation": {"models/*", "scenarios/core", "scenarios/federation", "analysis", "sim/net", "sim/flow"},
     "sim/streaming": {"models/*", "scenarios/core", "scenarios/streaming", "analysis", "sim/net"},
     "realnet/net": {"models/*", "scenarios/core"},
     "realnet/dns": {"models/*", "scenarios/core", "realnet/net"},
