@@ -73,6 +73,7 @@ struct FederationRunResult {
   double duplicate_applies = 0;
   std::uint64_t datagrams_lost_to_faults = 0;     // message_loss drops actually made
   std::vector<FederationFaultRecord> faults;      // in time order
+  std::uint64_t simulator_events = 0;             // events the simulator executed (benchmarks)
 };
 
 }  // namespace cdnlab

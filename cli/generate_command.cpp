@@ -5,9 +5,63 @@
 #include <memory>
 #include <stdexcept>
 
+#include "scenarios/federation/synthetic_scenario.h"
 #include "scenarios/routing/synthetic_scenario.h"
 
 namespace cdnlab::cli {
+namespace {
+
+void WriteYaml(const std::string& yaml, const std::string& out) {
+  if (out.empty()) {
+    std::cout << yaml;
+    return;
+  }
+  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  file << yaml;
+  if (!file.flush()) throw std::runtime_error("cannot write " + out);
+}
+
+// `cdnlab generate federation [...]`: the defaults give scenarios/federation_10k.yaml.
+CLI::App* AddGenerateFederation(CLI::App& generate) {
+  auto spec = std::make_shared<SyntheticFederationSpec>();
+  auto out = std::make_shared<std::string>();
+  CLI::App* cmd = generate.add_subcommand("federation", "Write a synthetic federation scenario of any size (YAML)");
+  cmd->add_option("--name", spec->name, "Scenario name")->capture_default_str();
+  cmd->add_option("--seed", spec->seed, "Seed of the run")->capture_default_str();
+  cmd->add_option("--cdns", spec->cdns, "CDNs (platforms), 1 to 26")->capture_default_str()->check(CLI::Range(1, 26));
+  cmd->add_option("--servers", spec->servers, "Servers over all CDNs, parents included")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--parents", spec->parents_per_cdn, "Parent servers per CDN")->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--configurations", spec->configurations, "Configurations")->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--providers", spec->providers, "Content providers")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--edges-per-configuration", spec->edges_per_configuration,
+                  "Edge servers carrying a configuration on each CDN it is deployed on")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--commands", spec->commands, "Trigger commands")->capture_default_str();
+  cmd->add_option("--first-command", spec->first_command_s, "Time of the first command (s)")->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--spacing", spec->command_spacing_s, "Seconds between commands")->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--drain", spec->drain_s, "Simulated seconds after the last command")->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--fidelity", spec->fidelity, "packet or flow")->capture_default_str()
+      ->check(CLI::IsMember({"packet", "flow"}));
+  cmd->add_option("-o,--out", *out, "Output file (default: standard output)");
+  cmd->callback([spec, out] {
+    std::string yaml;
+    try {
+      yaml = SyntheticFederationYaml(*spec);
+    } catch (const std::invalid_argument& e) {
+      throw CLI::ValidationError("generate federation", e.what());
+    }
+    WriteYaml(yaml, *out);
+  });
+  return cmd;
+}
+
+}  // namespace
 
 void AddGenerateCommand(CLI::App& app) {
   auto spec = std::make_shared<SyntheticScenarioSpec>();
@@ -31,20 +85,16 @@ void AddGenerateCommand(CLI::App& app) {
   cmd->add_option("--fidelity", spec->fidelity, "packet or flow")->capture_default_str()
       ->check(CLI::IsMember({"packet", "flow"}));
   cmd->add_option("-o,--out", *out, "Output file (default: standard output)");
-  cmd->callback([spec, out] {
+  CLI::App* federation = AddGenerateFederation(*cmd);
+  cmd->callback([spec, out, federation] {
+    if (federation->parsed()) return;  // `generate federation` wrote its own scenario
     std::string yaml;
     try {
       yaml = SyntheticScenarioYaml(*spec);
     } catch (const std::invalid_argument& e) {
       throw CLI::ValidationError("generate", e.what());
     }
-    if (out->empty()) {
-      std::cout << yaml;
-      return;
-    }
-    std::ofstream file(*out, std::ios::binary | std::ios::trunc);
-    file << yaml;
-    if (!file.flush()) throw std::runtime_error("cannot write " + *out);
+    WriteYaml(yaml, *out);
   });
 }
 

@@ -15,9 +15,10 @@ std::string Lower(std::string text) {
 }
 
 template <typename T>
-const T* FindById(const std::vector<T>& items, const std::string& id) {
-  auto it = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.id == id; });
-  return it == items.end() ? nullptr : &*it;
+const T* FindById(const std::vector<T>& items, const std::unordered_map<std::string, std::size_t>& index,
+                  const std::string& id) {
+  auto it = index.find(id);
+  return it == index.end() ? nullptr : &items[it->second];
 }
 
 [[noreturn]] void Reject(const std::string& message) { throw std::invalid_argument(message); }
@@ -33,6 +34,7 @@ std::string ToString(ServerTier tier) { return tier == ServerTier::kParent ? "pa
 void FederationCatalog::AddPlatform(FederationPlatform platform) {
   RequireId("platform", platform.id);
   if (Platform(platform.id)) Reject("platform '" + platform.id + "' added twice");
+  platform_index_[platform.id] = platforms_.size();
   platforms_.push_back(std::move(platform));
 }
 
@@ -54,6 +56,9 @@ void FederationCatalog::AddServer(FederationServer server) {
       Reject("server '" + server.id + "': parent '" + server.parent + "' is an edge server, not a parent");
     }
   }
+  // A parent exists, is on the same platform and is added first: the depth is its depth + 1.
+  tier_depth_.push_back(server.parent.empty() ? 0 : TierDepth(server.parent) + 1);
+  server_index_[server.id] = servers_.size();
   servers_.push_back(std::move(server));
 }
 
@@ -63,6 +68,7 @@ void FederationCatalog::AddProvider(ContentProvider provider) {
   if (!Platform(provider.platform)) {
     Reject("content provider '" + provider.id + "': unknown platform '" + provider.platform + "'");
   }
+  provider_index_[provider.id] = providers_.size();
   providers_.push_back(std::move(provider));
 }
 
@@ -79,6 +85,12 @@ void FederationCatalog::AddConfiguration(FederationConfiguration configuration) 
              "' already names configuration '" + *other + "'");
     }
   }
+  if (!configuration.metadata_url.empty()) configuration_of_metadata_url_[configuration.metadata_url] = configuration.id;
+  std::set<std::string> hosts;
+  for (const auto& h : configuration.hosts) {
+    if (hosts.insert(Lower(h)).second) configurations_of_host_[Lower(h)].push_back(configuration.id);
+  }
+  configuration_index_[configuration.id] = configurations_.size();
   configurations_.push_back(std::move(configuration));
 }
 
@@ -114,43 +126,58 @@ void FederationCatalog::AddDeployment(Deployment deployment) {
     Reject(what + ": delegating platform '" + deployment.delegated_by + "' has no deployment of '" +
            deployment.configuration + "'");
   }
+  const DeploymentKey key{deployment.configuration, deployment.platform};
+  if (!deployment.delegated_by.empty()) {
+    auto& downstreams = downstreams_[{deployment.configuration, deployment.delegated_by}];
+    downstreams.insert(std::upper_bound(downstreams.begin(), downstreams.end(), deployment.platform), deployment.platform);
+  }
+  // Parents before edges, by id within a tier (tier depths never change once added).
+  std::vector<std::pair<int, std::string>> ordered;
+  for (const auto& id : deployment.servers) ordered.emplace_back(TierDepth(id), id);
+  std::sort(ordered.begin(), ordered.end());
+  std::vector<std::string> carrying;
+  for (auto& [depth, id] : ordered) carrying.push_back(std::move(id));
+  carrying_set_.emplace_back(carrying.begin(), carrying.end());
+  carrying_.push_back(std::move(carrying));
+  deployment_index_[key] = deployments_.size();
   deployments_.push_back(std::move(deployment));
 }
 
-const FederationPlatform* FederationCatalog::Platform(const std::string& id) const { return FindById(platforms_, id); }
-const FederationServer* FederationCatalog::Server(const std::string& id) const { return FindById(servers_, id); }
-const ContentProvider* FederationCatalog::Provider(const std::string& id) const { return FindById(providers_, id); }
+const FederationPlatform* FederationCatalog::Platform(const std::string& id) const {
+  return FindById(platforms_, platform_index_, id);
+}
+const FederationServer* FederationCatalog::Server(const std::string& id) const {
+  return FindById(servers_, server_index_, id);
+}
+const ContentProvider* FederationCatalog::Provider(const std::string& id) const {
+  return FindById(providers_, provider_index_, id);
+}
 const FederationConfiguration* FederationCatalog::Configuration(const std::string& id) const {
-  return FindById(configurations_, id);
+  return FindById(configurations_, configuration_index_, id);
 }
 
 const Deployment* FederationCatalog::DeploymentOf(const std::string& configuration, const std::string& platform) const {
-  for (const auto& d : deployments_) {
-    if (d.configuration == configuration && d.platform == platform) return &d;
-  }
-  return nullptr;
+  auto it = deployment_index_.find({configuration, platform});
+  return it == deployment_index_.end() ? nullptr : &deployments_[it->second];
 }
 
 std::vector<std::string> FederationCatalog::ServersCarrying(const std::string& configuration,
                                                             const std::string& platform) const {
-  const Deployment* deployment = DeploymentOf(configuration, platform);
-  if (!deployment) return {};
-  std::vector<std::pair<int, std::string>> ordered;
-  for (const auto& id : deployment->servers) ordered.emplace_back(TierDepth(id), id);
-  std::sort(ordered.begin(), ordered.end());
-  std::vector<std::string> out;
-  for (auto& [depth, id] : ordered) out.push_back(std::move(id));
-  return out;
+  auto it = deployment_index_.find({configuration, platform});
+  return it == deployment_index_.end() ? std::vector<std::string>{} : carrying_[it->second];
+}
+
+bool FederationCatalog::Carries(const std::string& configuration, const std::string& platform,
+                                const std::string& server) const {
+  auto it = deployment_index_.find({configuration, platform});
+  return it != deployment_index_.end() && carrying_set_[it->second].count(server) > 0;
 }
 
 std::vector<std::string> FederationCatalog::DownstreamPlatforms(const std::string& configuration,
                                                                 const std::string& platform) const {
-  std::vector<std::string> out;
-  for (const auto& d : deployments_) {
-    if (d.configuration == configuration && d.delegated_by == platform && !platform.empty()) out.push_back(d.platform);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
+  if (platform.empty()) return {};
+  auto it = downstreams_.find({configuration, platform});
+  return it == downstreams_.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::vector<std::string> FederationCatalog::ServersReachedFrom(const std::string& configuration,
@@ -171,39 +198,19 @@ std::vector<std::string> FederationCatalog::ServersReachedFrom(const std::string
 }
 
 int FederationCatalog::TierDepth(const std::string& server) const {
-  const FederationServer* current = Server(server);
-  if (!current) return -1;
-  int depth = 0;
-  // Bounded by the server count: parents are added before children, but stay safe anyway.
-  while (!current->parent.empty() && depth <= static_cast<int>(servers_.size())) {
-    const FederationServer* parent = Server(current->parent);
-    if (!parent || parent->platform != current->platform) break;
-    current = parent;
-    ++depth;
-  }
-  return depth;
+  auto it = server_index_.find(server);
+  return it == server_index_.end() ? -1 : tier_depth_[it->second];
 }
 
 std::vector<std::string> FederationCatalog::ConfigurationsOfHost(const std::string& host) const {
-  const std::string wanted = Lower(host);
-  std::vector<std::string> out;
-  for (const auto& c : configurations_) {
-    for (const auto& h : c.hosts) {
-      if (Lower(h) == wanted) {
-        out.push_back(c.id);
-        break;
-      }
-    }
-  }
-  return out;
+  auto it = configurations_of_host_.find(Lower(host));
+  return it == configurations_of_host_.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::optional<std::string> FederationCatalog::ConfigurationOfMetadataUrl(const std::string& url) const {
   if (url.empty()) return std::nullopt;
-  for (const auto& c : configurations_) {
-    if (c.metadata_url == url) return c.id;
-  }
-  return std::nullopt;
+  auto it = configuration_of_metadata_url_.find(url);
+  return it == configuration_of_metadata_url_.end() ? std::nullopt : std::optional<std::string>(it->second);
 }
 
 std::string UrlHost(const std::string& url) {

@@ -7,6 +7,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "models/federation/trigger_command.h"
@@ -77,6 +79,8 @@ class FederationCatalog {
 
   // Servers of `platform` carrying `configuration`, parents before edges (stable by id).
   std::vector<std::string> ServersCarrying(const std::string& configuration, const std::string& platform) const;
+  // Whether `server` is among ServersCarrying(configuration, platform), without copying them.
+  bool Carries(const std::string& configuration, const std::string& platform, const std::string& server) const;
   // Platforms that `platform` delegated `configuration` to (its direct downstreams).
   std::vector<std::string> DownstreamPlatforms(const std::string& configuration, const std::string& platform) const;
   // Every server of every platform carrying `configuration` from `platform` downwards
@@ -90,11 +94,26 @@ class FederationCatalog {
   std::optional<std::string> ConfigurationOfMetadataUrl(const std::string& url) const;
 
  private:
+  using DeploymentKey = std::pair<std::string, std::string>;  // (configuration, platform)
+
   std::vector<FederationPlatform> platforms_;
   std::vector<FederationServer> servers_;
   std::vector<ContentProvider> providers_;
   std::vector<FederationConfiguration> configurations_;
   std::vector<Deployment> deployments_;
+  // Indexes into the vectors above (which only grow), so lookups stay cheap with 10,000
+  // servers and thousands of commands; the vectors stay the source of truth and of order.
+  std::unordered_map<std::string, std::size_t> platform_index_;
+  std::unordered_map<std::string, std::size_t> server_index_;
+  std::unordered_map<std::string, std::size_t> provider_index_;
+  std::unordered_map<std::string, std::size_t> configuration_index_;
+  std::unordered_map<std::string, std::string> configuration_of_metadata_url_;
+  std::unordered_map<std::string, std::vector<std::string>> configurations_of_host_;  // lower-cased host
+  std::vector<int> tier_depth_;                            // by server index
+  std::map<DeploymentKey, std::size_t> deployment_index_;
+  std::map<DeploymentKey, std::vector<std::string>> downstreams_;  // (configuration, delegating platform)
+  std::vector<std::vector<std::string>> carrying_;         // by deployment index: parents first
+  std::vector<std::set<std::string>> carrying_set_;        // by deployment index
 };
 
 // The host part of an absolute URL ("https://Host:8080/a" -> "host"), lower-cased; "" if none.

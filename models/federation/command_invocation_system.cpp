@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -44,6 +45,7 @@ void CommandInvocationSystem::Start() {
   records_.clear();
   order_.clear();
   by_request_.clear();
+  progress_.clear();
   for (const auto& text : ports_.journal.LoadAll()) {
     auto decoded = DecodeCommandRecord(text);
     if (auto* error = std::get_if<FederationCodecError>(&decoded)) {
@@ -210,9 +212,8 @@ void CommandInvocationSystem::OnProgressAck(const std::string& from_node, const 
 void CommandInvocationSystem::OnServerResult(const std::string& from_node, const ServerResult& result) {
   CommandRecord* r = Mutable(result.command_id);
   if (!r || r->status.Final() || from_node != result.server) return;
-  auto t = std::find_if(r->servers.begin(), r->servers.end(),
-                        [&](const ServerTarget& s) { return s.server == result.server; });
-  if (t == r->servers.end() || t->acknowledged) return;
+  ServerTarget* t = TargetOf(*r, result.server);
+  if (!t || t->acknowledged) return;
   t->acknowledged = true;
   t->gave_up = false;  // a late answer still counts
   t->error = result.error;
@@ -302,9 +303,10 @@ void CommandInvocationSystem::Advance(CommandRecord& r) {
     return;
   }
   // Local servers, one tier at a time: parents must be clean before edges refill from them.
-  for (const auto& s : r.servers) {
-    if (ServerDone(s)) continue;
-    DispatchTier(r, s.tier_depth);
+  std::size_t& first_pending = progress_[r.id].first_pending;
+  while (first_pending < r.servers.size() && ServerDone(r.servers[first_pending])) ++first_pending;
+  if (first_pending < r.servers.size()) {
+    DispatchTier(r, r.servers[first_pending].tier_depth);
     return;
   }
   // Then the downstream platforms, which fill from this one.
@@ -359,6 +361,9 @@ void CommandInvocationSystem::Advance(CommandRecord& r) {
 }
 
 void CommandInvocationSystem::DispatchTier(CommandRecord& r, int depth) {
+  std::optional<int>& dispatched = progress_[r.id].dispatched_depth;
+  if (dispatched == depth) return;  // dispatched flags are never cleared
+  dispatched = depth;
   for (auto& s : r.servers) {
     if (s.tier_depth == depth && !s.dispatched) {
       s.dispatched = true;
@@ -372,10 +377,9 @@ void CommandInvocationSystem::SendToServer(CommandRecord& r, ServerTarget& targe
   ++target.attempts;
   ApplyToServer apply;
   apply.command_id = r.id;
-  apply.trigger = AdmitTrigger(catalog_, platform_, r.principal, r.status.Command()).admitted;
+  apply.trigger = Admitted(r);
   for (const auto& c : r.configurations) {
-    const auto carrying = catalog_.ServersCarrying(c, platform_);
-    if (std::find(carrying.begin(), carrying.end(), target.server) != carrying.end()) apply.configurations.push_back(c);
+    if (catalog_.Carries(c, platform_, target.server)) apply.configurations.push_back(c);
   }
   SendTracked(r.id, target.server, target.server, apply);
   const std::string id = r.id;
@@ -386,8 +390,8 @@ void CommandInvocationSystem::SendToServer(CommandRecord& r, ServerTarget& targe
 void CommandInvocationSystem::RetryServer(const std::string& id, const std::string& server) {
   CommandRecord* r = Mutable(id);
   if (!r || r->status.Status() != TriggerStatus::kActive) return;
-  auto t = std::find_if(r->servers.begin(), r->servers.end(), [&](const ServerTarget& s) { return s.server == server; });
-  if (t == r->servers.end() || ServerDone(*t)) return;
+  ServerTarget* t = TargetOf(*r, server);
+  if (!t || ServerDone(*t)) return;
   if (t->attempts >= retry_.max_attempts) {
     t->gave_up = true;
     Changed(*r);
@@ -417,8 +421,7 @@ void CommandInvocationSystem::SubmitDownstream(CommandRecord& r, DownstreamTarge
   }
   SubmitTrigger submit;
   submit.request_id = d.request_id;
-  submit.command.trigger =
-      RestrictTrigger(catalog_, AdmitTrigger(catalog_, platform_, r.principal, r.status.Command()).admitted, delegated);
+  submit.command.trigger = RestrictTrigger(catalog_, Admitted(r), delegated);
   submit.command.cdn_path = r.status.Command().cdn_path;
   submit.command.cdn_path.push_back(platform_);
   if (!InFlight(r.id, "platform:" + d.platform)) SendTracked(r.id, "platform:" + d.platform, GatewayNodeOf(d.platform), submit);
@@ -549,6 +552,24 @@ void CommandInvocationSystem::CancelTimers(const std::string& id) {
 CommandRecord* CommandInvocationSystem::Mutable(const std::string& id) {
   auto it = records_.find(id);
   return it == records_.end() ? nullptr : it->second.get();
+}
+
+ServerTarget* CommandInvocationSystem::TargetOf(CommandRecord& r, const std::string& server) const {
+  // Accept() orders targets by (tier depth, server id): a binary search finds it; a record
+  // ordered otherwise (an older journal) falls back to the scan.
+  const int depth = catalog_.TierDepth(server);
+  auto it = std::lower_bound(r.servers.begin(), r.servers.end(), depth, [&](const ServerTarget& t, int key_depth) {
+    return t.tier_depth != key_depth ? t.tier_depth < key_depth : t.server < server;
+  });
+  if (it != r.servers.end() && it->server == server) return &*it;
+  auto scanned = std::find_if(r.servers.begin(), r.servers.end(), [&](const ServerTarget& t) { return t.server == server; });
+  return scanned == r.servers.end() ? nullptr : &*scanned;
+}
+
+const TriggerSpec& CommandInvocationSystem::Admitted(const CommandRecord& r) {
+  std::optional<TriggerSpec>& admitted = progress_[r.id].admitted;
+  if (!admitted) admitted = AdmitTrigger(catalog_, platform_, r.principal, r.status.Command()).admitted;
+  return *admitted;
 }
 
 std::string CommandInvocationSystem::GatewayNodeOf(const std::string& platform) const {

@@ -21,6 +21,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "models/federation/command_journal.h"
@@ -101,6 +102,10 @@ class CommandInvocationSystem {
   void Schedule(const std::string& id, Duration delay, std::function<void()> callback);
   void CancelTimers(const std::string& id);
   CommandRecord* Mutable(const std::string& id);
+  // The record's target for `server`, or null (ids are unique within a record).
+  ServerTarget* TargetOf(CommandRecord& record, const std::string& server) const;
+  // What AdmitTrigger keeps of the record's command here: computed once per record.
+  const TriggerSpec& Admitted(const CommandRecord& record);
   std::string GatewayNodeOf(const std::string& platform) const;
   std::optional<std::string> PlatformOfGateway(const std::string& node) const;
   TriggerProgress ProgressOf(const CommandRecord& record) const;
@@ -133,6 +138,15 @@ class CommandInvocationSystem {
   std::set<std::pair<std::string, std::string>> in_flight_;
   std::map<std::pair<std::string, std::string>, std::string> delivery_errors_;
   std::vector<StatusObserver> observers_;
+  // Derived from a record and never journaled (Start() clears it): what keeps every step of a
+  // command from rescanning all of its servers, so a command to thousands of servers costs
+  // about as much per acknowledgement as one to three.
+  struct Progress {
+    std::size_t first_pending = 0;       // servers before it are done (done stays done)
+    std::optional<int> dispatched_depth;  // every server of this tier depth was dispatched
+    std::optional<TriggerSpec> admitted;
+  };
+  std::unordered_map<std::string, Progress> progress_;  // by command id
 };
 
 }  // namespace cdnlab

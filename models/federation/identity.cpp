@@ -71,8 +71,12 @@ void FederationIdentity::AddParticipant(const std::string& id, const std::string
   if (!key || EVP_PKEY_get_raw_public_key(key.get(), out, &length) != 1 || length != kKeyBytes) {
     throw std::runtime_error("participant '" + id + "': OpenSSL could not derive an Ed25519 key");
   }
+  PkeyPtr verifying = PublicKey(raw_public);
+  if (!verifying) throw std::runtime_error("participant '" + id + "': OpenSSL could not load its Ed25519 public key");
   public_keys_[id] = raw_public;
   private_keys_[id] = seed;
+  signing_keys_[id] = std::shared_ptr<EVP_PKEY>(key.release(), &EVP_PKEY_free);
+  verifying_keys_[id] = std::shared_ptr<EVP_PKEY>(verifying.release(), &EVP_PKEY_free);
 }
 
 void FederationIdentity::AddPublicKey(const std::string& id, const std::string& public_key_hex) {
@@ -80,7 +84,9 @@ void FederationIdentity::AddPublicKey(const std::string& id, const std::string& 
   auto raw = FromHex(public_key_hex, kKeyBytes);
   if (!raw) throw std::invalid_argument("participant '" + id + "': public key is not 64 hex digits");
   if (Knows(id)) throw std::invalid_argument("participant '" + id + "' added twice");
+  PkeyPtr verifying = PublicKey(*raw);  // null if OpenSSL refuses it: Verify() then fails, as before
   public_keys_[id] = *raw;
+  verifying_keys_[id] = std::shared_ptr<EVP_PKEY>(verifying.release(), &EVP_PKEY_free);
 }
 
 std::optional<std::string> FederationIdentity::PublicKeyHex(const std::string& id) const {
@@ -90,15 +96,15 @@ std::optional<std::string> FederationIdentity::PublicKeyHex(const std::string& i
 }
 
 std::optional<std::string> FederationIdentity::Sign(const std::string& signer, const std::string& payload) const {
-  auto it = private_keys_.find(signer);
-  if (it == private_keys_.end()) return std::nullopt;
-  PkeyPtr key = PrivateKey(it->second);
+  auto it = signing_keys_.find(signer);
+  if (it == signing_keys_.end()) return std::nullopt;
+  EVP_PKEY* key = it->second.get();
   MdCtxPtr ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   if (!key || !ctx) return std::nullopt;
   std::string signature(kSignatureBytes, '\0');
   std::size_t length = signature.size();
   // Ed25519 hashes internally: no digest, one-shot sign.
-  if (EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1 ||
+  if (EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key) != 1 ||
       EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length, Bytes(payload),
                      payload.size()) != 1 ||
       length != kSignatureBytes) {
@@ -109,22 +115,26 @@ std::optional<std::string> FederationIdentity::Sign(const std::string& signer, c
 
 bool FederationIdentity::Verify(const std::string& signer, const std::string& payload,
                                 const std::string& signature_hex) const {
-  auto it = public_keys_.find(signer);
-  if (it == public_keys_.end()) return false;
+  auto it = verifying_keys_.find(signer);
+  if (it == verifying_keys_.end()) return false;
   auto signature = FromHex(signature_hex, kSignatureBytes);
   if (!signature) return false;
-  PkeyPtr key = PublicKey(it->second);
+  EVP_PKEY* key = it->second.get();
   MdCtxPtr ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   if (!key || !ctx) return false;
-  if (EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) return false;
+  if (EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key) != 1) return false;
   return EVP_DigestVerify(ctx.get(), Bytes(*signature), signature->size(), Bytes(payload), payload.size()) == 1;
 }
 
 FederationIdentity FederationIdentity::OnlyPrivateKeyOf(const std::string& id) const {
   FederationIdentity copy;
   copy.public_keys_ = public_keys_;
+  copy.verifying_keys_ = verifying_keys_;
   auto it = private_keys_.find(id);
-  if (it != private_keys_.end()) copy.private_keys_.insert(*it);
+  if (it != private_keys_.end()) {
+    copy.private_keys_.insert(*it);
+    copy.signing_keys_.insert(*signing_keys_.find(id));
+  }
   return copy;
 }
 

@@ -7,8 +7,11 @@
 // a scenario file is enough to reproduce a run; a participant known only by its public key
 // can be verified but not impersonated.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+
+struct evp_pkey_st;  // OpenSSL's EVP_PKEY
 
 namespace cdnlab {
 
@@ -34,6 +37,9 @@ class FederationIdentity {
  private:
   std::map<std::string, std::string> public_keys_;   // raw 32 bytes
   std::map<std::string, std::string> private_keys_;  // raw 32-byte seeds
+  // The same keys parsed once: deriving a key from its seed costs as much as a signature.
+  std::map<std::string, std::shared_ptr<evp_pkey_st>> signing_keys_;
+  std::map<std::string, std::shared_ptr<evp_pkey_st>> verifying_keys_;
 };
 
 }  // namespace cdnlab

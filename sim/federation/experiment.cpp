@@ -6,6 +6,7 @@
 #include <set>
 #include <stdexcept>
 
+#include <ns3/simulator.h>
 
 #include "analysis/federation_counter_tally.h"
 #include "models/core/seeded_random_source.h"
@@ -126,7 +127,8 @@ class FederationWorld {
   FederationRunResult Result() const {
     FederationRunResult result;
     const auto& commands = scenario_.federation.commands;
-    for (std::size_t i = 0; i < commands.size(); ++i) result.commands.push_back(CommandResult(i));
+    const RunIndex index = IndexRun();
+    for (std::size_t i = 0; i < commands.size(); ++i) result.commands.push_back(CommandResult(i, index));
     using namespace federation_metrics;
     result.messages_sent_by_kind = tally_.ByLabel(kMessagesSent, "kind");
     result.messages_received_by_kind = tally_.ByLabel(kMessagesReceived, "kind");
@@ -137,6 +139,7 @@ class FederationWorld {
     result.duplicate_applies = tally_.Total(kDuplicateApplies);
     result.datagrams_lost_to_faults = transport_.DroppedTotal();
     result.faults = faults_.Applied();
+    result.simulator_events = ns3::Simulator::GetEventCount();
     return result;
   }
 
@@ -164,36 +167,56 @@ class FederationWorld {
     if (!status_ids_[index].empty()) cancel_accepted_[index] = Gateway(c.platform).Cancel(c.by, status_ids_[index]);
   }
 
-  // Every status id belonging to one original command: the origin's, then each downstream
-  // record whose request id is "<an id of the chain>><its platform>" and that came from the
-  // gateway holding that id.
-  std::vector<std::string> Chain(const std::string& origin_id) const {
+  // What the per-command results look up, gathered once from every gateway and agent (with
+  // 10,000 servers and 1,000 commands, scanning them again per command takes minutes).
+  struct RunIndex {
+    // Every downstream record whose request id is "<status id>><its platform>" and that came
+    // from the gateway holding that status id: (its id, that owner id), in gateway then
+    // creation order.
+    std::vector<std::pair<std::string, std::string>> links;
+    std::map<std::string, std::vector<std::string>> applied_by_command;  // status id -> servers
+  };
+
+  RunIndex IndexRun() const {
+    RunIndex index;
     std::map<std::string, std::string> gateway_of_id;  // status id -> gateway node holding it
     for (const auto& [platform, gateway] : gateways_) {
       for (const auto& id : gateway->StatusIds()) gateway_of_id[id] = gateway->Node();
     }
+    for (const auto& [platform, gateway] : gateways_) {
+      for (const auto& id : gateway->StatusIds()) {
+        const CommandRecord* r = gateway->Find(id);
+        if (!r || r->upstream_node.empty()) continue;
+        const std::string owner = OwnerOfRequest(r->request_id);
+        auto holder = gateway_of_id.find(owner);
+        if (holder == gateway_of_id.end() || holder->second != r->upstream_node) continue;
+        index.links.emplace_back(id, owner);
+      }
+    }
+    for (const auto& [server, agent] : agents_) {
+      for (const auto& a : agent->AppliedCommands()) index.applied_by_command[a.command_id].push_back(server);
+    }
+    return index;
+  }
+
+  // Every status id belonging to one original command: the origin's, then each downstream
+  // record linked to an id already in the chain, pass after pass until none is added.
+  static std::vector<std::string> Chain(const std::string& origin_id, const RunIndex& index) {
     std::vector<std::string> chain{origin_id};
     std::set<std::string> in_chain{origin_id};
     for (bool grew = true; grew;) {
       grew = false;
-      for (const auto& [platform, gateway] : gateways_) {
-        for (const auto& id : gateway->StatusIds()) {
-          if (in_chain.count(id)) continue;
-          const CommandRecord* r = gateway->Find(id);
-          if (!r || r->upstream_node.empty()) continue;
-          const std::string owner = OwnerOfRequest(r->request_id);
-          auto holder = gateway_of_id.find(owner);
-          if (!in_chain.count(owner) || holder == gateway_of_id.end() || holder->second != r->upstream_node) continue;
-          chain.push_back(id);
-          in_chain.insert(id);
-          grew = true;
-        }
+      for (const auto& [id, owner] : index.links) {
+        if (in_chain.count(id) || !in_chain.count(owner)) continue;
+        chain.push_back(id);
+        in_chain.insert(id);
+        grew = true;
       }
     }
     return chain;
   }
 
-  FederationCommandResult CommandResult(std::size_t index) const {
+  FederationCommandResult CommandResult(std::size_t index, const RunIndex& run) const {
     const FederationCommandSpec& c = scenario_.federation.commands[index];
     FederationCommandResult out;
     out.id = c.id;
@@ -234,7 +257,7 @@ class FederationWorld {
       out.statistics = totals;
     }
     if (const auto finished = r->status.FinishedAt()) out.completion_ms = ToMillis(*finished - r->status.CreatedAt());
-    out.chain_status_ids = Chain(out.status_id);
+    out.chain_status_ids = Chain(out.status_id, run);
     const std::set<std::string> chain(out.chain_status_ids.begin(), out.chain_status_ids.end());
     if (!r->configurations.empty()) {
       // The bound follows what each platform of the chain really admitted.
@@ -260,10 +283,9 @@ class FederationWorld {
       for (const auto& s : catalog_.ServersReachedFrom(configuration, c.platform)) truth.insert(s);
     }
     std::set<std::string> applied;
-    for (const auto& [server, agent] : agents_) {
-      for (const auto& a : agent->AppliedCommands()) {
-        if (chain.count(a.command_id)) applied.insert(server);
-      }
+    for (const auto& id : chain) {
+      auto it = run.applied_by_command.find(id);
+      if (it != run.applied_by_command.end()) applied.insert(it->second.begin(), it->second.end());
     }
     out.applied_servers = Sorted(applied);
     for (const auto& server : applied) {
