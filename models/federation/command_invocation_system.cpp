@@ -85,6 +85,9 @@ void CommandInvocationSystem::Start() {
 void CommandInvocationSystem::Stop() {
   if (!running_) return;
   running_ = false;
+  if (save_timer_) ports_.timers.Cancel(*save_timer_);
+  save_timer_.reset();
+  SavePending();
   messenger_.StopListening(node_);
   for (auto& [id, timers] : timers_) {
     for (TimerId t : timers) ports_.timers.Cancel(t);
@@ -224,7 +227,7 @@ void CommandInvocationSystem::OnServerResult(const std::string& from_node, const
   ports_.metrics.Sample(federation_metrics::kServerAcknowledged, ports_.clock.Now(),
                         ToMillis(ports_.clock.Now() - r->status.CreatedAt()),
                         {{"command", r->id}, {"server", t->server}});
-  Changed(*r);
+  Progressed(*r);
   Advance(*r);
 }
 
@@ -403,11 +406,11 @@ void CommandInvocationSystem::RetryServer(const std::string& id, const std::stri
     // as this attempt; sending another copy would only compete with it.
     ++t->attempts;
     Schedule(id, retry_.Backoff(t->attempts, ports_.random), [this, id, server] { RetryServer(id, server); });
-    Changed(*r);
+    Progressed(*r);
     return;
   }
   SendToServer(*r, *t);
-  Changed(*r);
+  Progressed(*r);
 }
 
 void CommandInvocationSystem::SubmitDownstream(CommandRecord& r, DownstreamTarget& d) {
@@ -531,8 +534,27 @@ void CommandInvocationSystem::ReportUpstream(CommandRecord& r) {
 // --- helpers ---
 
 void CommandInvocationSystem::Changed(CommandRecord& r) {
+  unsaved_.erase(r.id);
   ports_.journal.Save(r.id, EncodeCommandRecord(r));
   for (const auto& observer : observers_) observer(r);
+}
+
+void CommandInvocationSystem::Progressed(CommandRecord& r) {
+  unsaved_.insert(r.id);
+  if (!save_timer_) {
+    save_timer_ = ports_.timers.ScheduleAfter(Duration::zero(), [this] {
+      save_timer_.reset();
+      SavePending();
+    });
+  }
+  for (const auto& observer : observers_) observer(r);
+}
+
+void CommandInvocationSystem::SavePending() {
+  for (const auto& id : unsaved_) {
+    if (const CommandRecord* r = Mutable(id)) ports_.journal.Save(id, EncodeCommandRecord(*r));
+  }
+  unsaved_.clear();
 }
 
 void CommandInvocationSystem::Schedule(const std::string& id, Duration delay, std::function<void()> callback) {

@@ -98,6 +98,13 @@ class CommandInvocationSystem {
   void Finish(CommandRecord& record);
   void ReportUpstream(CommandRecord& record);
   void Changed(CommandRecord& record);  // journal first, then observers
+  // Progress a restart may redo (a server's acknowledgement, a retry counted): observers at
+  // once, the journal at the end of this instant, so a burst of acknowledgements encodes the
+  // record once instead of once per server. A crash before that write only loses these
+  // acknowledgements: the restarted gateway sends those servers the command again, and applying
+  // it twice is harmless. Admissions and final states go through Changed, written at once.
+  void Progressed(CommandRecord& record);
+  void SavePending();
   // Retransmission timers are per command and not journaled: Start() rebuilds them.
   void Schedule(const std::string& id, Duration delay, std::function<void()> callback);
   void CancelTimers(const std::string& id);
@@ -127,6 +134,8 @@ class CommandInvocationSystem {
   GatewayPorts ports_;
   RetryPolicy retry_;
   bool running_ = false;
+  std::set<std::string> unsaved_;           // ids Progressed since the last journal write
+  std::optional<TimerId> save_timer_;       // the end-of-instant write of unsaved_
   std::uint64_t next_id_ = 1;
   std::map<std::string, std::unique_ptr<CommandRecord>> records_;
   std::vector<std::string> order_;

@@ -62,18 +62,23 @@ void ReliableChannel::Unbind(const Endpoint& local) {
     auto next = std::next(it);
     if (it->second.transfer->From() == local) {
       if (it->second.transfer->timer) timers_.Cancel(*it->second.transfer->timer);
-      outbound_bytes_ -= it->second.transfer->MessageBytes();
+      Release(*it->second.transfer);
       active_.erase(it);
     }
     it = next;
   }
-  waiting_.erase(std::remove_if(waiting_.begin(), waiting_.end(),
-                                [&](const Outbound& o) {
-                                  if (o.transfer->From() != local) return false;
-                                  outbound_bytes_ -= o.transfer->MessageBytes();
-                                  return true;
-                                }),
-                 waiting_.end());
+  for (auto it = waiting_.begin(); it != waiting_.end();) {
+    auto next = std::next(it);
+    if (it->first.first == local) {
+      for (const Outbound& o : it->second) {
+        outbound_bytes_ -= o.transfer->MessageBytes();
+        --waiting_count_;
+      }
+      waiting_.erase(it);
+    }
+    it = next;
+  }
+  backlog_by_sender_.erase(local);
   for (auto it = deferred_.begin(); it != deferred_.end();) {
     auto next = std::next(it);
     if (it->second == local) {
@@ -82,7 +87,6 @@ void ReliableChannel::Unbind(const Endpoint& local) {
     }
     it = next;
   }
-  StartWaiting();
 }
 
 void ReliableChannel::OnDatagram(const Endpoint& local, const Endpoint& from, const Bytes& payload) {
@@ -136,20 +140,35 @@ void ReliableChannel::Send(const Endpoint& from, const Endpoint& to, Bytes messa
                       fmt::format("message of {} bytes is over the limit of {} bytes", message.size(),
                                   limits_.max_message_bytes)});
   }
-  if (OutboundMessages() >= limits_.max_outbound_messages ||
-      outbound_bytes_ + message.size() > limits_.max_outbound_bytes) {
+  Backlog& backlog = backlog_by_sender_[from];
+  if (backlog.messages >= limits_.max_outbound_messages || backlog.bytes + message.size() > limits_.max_outbound_bytes) {
     return FailLater(from, std::move(on_outcome),
                      {DeliveryFailure::kQueueFull,
-                      fmt::format("send queue full ({} messages, {} bytes waiting)", OutboundMessages(),
-                                  outbound_bytes_)});
+                      fmt::format("send queue full ({} messages, {} bytes waiting at {})", backlog.messages,
+                                  backlog.bytes, from.ToString())});
   }
   std::uint64_t id = random_.NextU64();
   while (id == 0 || active_.count(id) != 0) id = random_.NextU64();
+  ++backlog.messages;
+  backlog.bytes += message.size();
   outbound_bytes_ += message.size();
-  waiting_.push_back(
+  const Pair pair{from, to};
+  waiting_[pair].push_back(
       Outbound{std::make_unique<OutboundTransfer>(id, from, to, std::move(message), limits_.fragment_bytes),
                std::move(on_outcome)});
-  StartWaiting();
+  ++waiting_count_;
+  StartWaiting(pair);
+}
+
+void ReliableChannel::Release(const OutboundTransfer& t) {
+  outbound_bytes_ -= t.MessageBytes();
+  const Pair pair{t.From(), t.To()};
+  if (auto a = active_by_pair_.find(pair); a != active_by_pair_.end() && --a->second == 0) active_by_pair_.erase(a);
+  if (auto b = backlog_by_sender_.find(t.From()); b != backlog_by_sender_.end()) {
+    --b->second.messages;
+    b->second.bytes -= t.MessageBytes();
+    if (b->second.messages == 0) backlog_by_sender_.erase(b);
+  }
 }
 
 void ReliableChannel::FailLater(const Endpoint& from, OutcomeHandler on_outcome, DeliveryOutcome outcome) {
@@ -164,10 +183,17 @@ void ReliableChannel::FailLater(const Endpoint& from, OutcomeHandler on_outcome,
   deferred_[timer] = from;
 }
 
-void ReliableChannel::StartWaiting() {
-  while (active_.size() < limits_.max_active_transfers && !waiting_.empty()) {
-    Outbound o = std::move(waiting_.front());
-    waiting_.pop_front();
+void ReliableChannel::StartWaiting(const Pair& pair) {
+  auto queue = waiting_.find(pair);
+  while (queue != waiting_.end() && active_by_pair_[pair] < limits_.max_active_transfers) {
+    Outbound o = std::move(queue->second.front());
+    queue->second.pop_front();
+    --waiting_count_;
+    if (queue->second.empty()) {
+      waiting_.erase(queue);
+      queue = waiting_.end();
+    }
+    ++active_by_pair_[pair];
     OutboundTransfer& t = *o.transfer;
     const std::uint64_t id = t.Id();
     t.last_progress = clock_.Now();
@@ -268,9 +294,9 @@ void ReliableChannel::Finish(std::uint64_t id, DeliveryOutcome outcome) {
   Outbound o = std::move(it->second);
   active_.erase(it);
   if (o.transfer->timer) timers_.Cancel(*o.transfer->timer);
-  outbound_bytes_ -= o.transfer->MessageBytes();
+  Release(*o.transfer);
   metrics_.Count(fm::kTransfers, 1, {{"outcome", ToString(outcome.failure)}});
-  StartWaiting();
+  StartWaiting({o.transfer->From(), o.transfer->To()});
   if (o.on_outcome) o.on_outcome(outcome);
 }
 

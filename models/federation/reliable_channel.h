@@ -15,6 +15,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <utility>
 #include <memory>
 
 #include "models/federation/delivery.h"
@@ -47,7 +48,7 @@ class ReliableChannel {
   void Send(const Endpoint& from, const Endpoint& to, Bytes message, OutcomeHandler on_outcome);
 
   const TransferLimits& Limits() const { return limits_; }
-  std::size_t OutboundMessages() const { return active_.size() + waiting_.size(); }
+  std::size_t OutboundMessages() const { return active_.size() + waiting_count_; }
   std::size_t OutboundBytes() const { return outbound_bytes_; }
   const Reassembler& Inbound() const { return inbound_; }
   std::uint64_t Incarnation() const { return incarnation_; }
@@ -63,7 +64,9 @@ class ReliableChannel {
   void OnAck(const Endpoint& local, const Endpoint& from, const FragmentAck& ack);
   void OnRefusal(const Endpoint& local, const Endpoint& from, const TransferRefusal& refusal);
   void OnTransportError(const DatagramFailure& failure);
-  void StartWaiting();
+  using Pair = std::pair<Endpoint, Endpoint>;  // (sender, receiver)
+  void StartWaiting(const Pair& pair);
+  void Release(const OutboundTransfer& t);  // its share of the per-sender and per-pair counts
   void Transmit(OutboundTransfer& t, const std::vector<std::uint32_t>& indices, const char* reason);
   void ArmTimer(OutboundTransfer& t);
   void OnTimeout(std::uint64_t id);
@@ -81,7 +84,16 @@ class ReliableChannel {
   std::uint64_t incarnation_;
   std::map<Endpoint, MessageHandler> bindings_;
   std::map<std::uint64_t, Outbound> active_;
-  std::deque<Outbound> waiting_;
+  // Limits are per sender and per (sender, receiver): in a simulation one channel serves every
+  // node, and one slow receiver must not hold up a gateway's fan-out to the others.
+  std::map<Pair, std::deque<Outbound>> waiting_;
+  std::size_t waiting_count_ = 0;
+  std::map<Pair, std::size_t> active_by_pair_;
+  struct Backlog {
+    std::size_t messages = 0;
+    std::size_t bytes = 0;
+  };
+  std::map<Endpoint, Backlog> backlog_by_sender_;
   std::size_t outbound_bytes_ = 0;
   Reassembler inbound_;
   bool expiry_armed_ = false;

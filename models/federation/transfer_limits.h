@@ -17,11 +17,14 @@ struct TransferLimits {
   Duration max_rto = FromSeconds(2);
   Duration give_up_after = FromSeconds(10);  // no acknowledgement progress this long: kTimeout
   std::size_t max_message_bytes = 32u << 20;  // larger messages are refused (sender and receiver)
-  // Sender: messages accepted but not yet delivered or failed, and their bytes. Beyond
-  // either, Send fails with kQueueFull.
-  std::size_t max_outbound_messages = 4096;
+  // Per sending endpoint: messages accepted but not yet delivered or failed, and their bytes.
+  // Beyond either, Send fails with kQueueFull. (A gateway's fan-out of one command to a few
+  // thousand servers, several commands at once, stays well inside.)
+  std::size_t max_outbound_messages = 65536;
   std::size_t max_outbound_bytes = 256u << 20;
-  std::size_t max_active_transfers = 32;  // sent concurrently; the rest wait in order
+  // Per (sender, receiver): sent concurrently; the rest wait in order. Receivers do not wait
+  // for each other.
+  std::size_t max_active_transfers = 32;
   // Receiver: reassembly buffers reserved per sending endpoint and in total. A message that
   // does not fit is refused (kReceiverFull at the sender) and counted, never buffered.
   std::size_t max_reassembly_bytes_per_peer = 64u << 20;

@@ -67,11 +67,21 @@ void AsioDatagramTransport::Unbind(const Endpoint& local) {
 void AsioDatagramTransport::Send(const Endpoint& from, const Endpoint& to, Bytes payload) {
   auto it = bindings_.find(from);
   if (it == bindings_.end()) throw std::logic_error("send from unbound endpoint " + from.ToString());
+  const std::shared_ptr<Binding> b = it->second;  // a handler below may unbind
   boost::system::error_code ec;
-  it->second->socket.send_to(boost::asio::buffer(payload), ToAsio(to), 0, ec);
+  b->socket.send_to(boost::asio::buffer(payload), ToAsio(to), 0, ec);
   if (!ec) return;
-  // An error for an earlier datagram (ICMP) surfaces here too: the queue says for which peer.
-  if (!DrainErrors(*it->second)) Report(*it->second, to, ec.value(), ec.message());
+  // With IP_RECVERR, an ICMP error for an earlier datagram (perhaps to another peer) fails this
+  // send before the datagram leaves. Report that error for its own peer (the queue says which),
+  // then send this datagram once more: a dead peer must not silence the healthy ones.
+  if (DrainErrors(*b)) {
+    if (!b->open) return;
+    ec.clear();
+    b->socket.send_to(boost::asio::buffer(payload), ToAsio(to), 0, ec);
+    if (!ec) return;
+    if (DrainErrors(*b)) return;
+  }
+  Report(*b, to, ec.value(), ec.message());
 }
 
 void AsioDatagramTransport::OnError(const Endpoint& local, ErrorHandler handler) {

@@ -315,7 +315,7 @@ TEST(TransferFaultsCommand, ASilentServerEndsInEcdnWithTheTimeout) {
 
 TEST(TransferFaultsCommand, AFullSendQueueIsRetriedOrReportedNeverLost) {
   TransferLimits limits;
-  limits.max_outbound_messages = 2;  // for the whole testbed: gateways and agents share one channel
+  limits.max_outbound_messages = 2;  // per sending node: the gateway's fan-out overflows it
   FaultyBed f(limits);
   const std::string id = f.bed.Gateway("cdn-a").Submit("cp-news", "r1", ManyUrls(300));
   f.bed.runtime.RunFor(600 * kSecond);
