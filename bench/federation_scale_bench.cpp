@@ -20,6 +20,7 @@
 
 #include "analysis/federation_summary.h"
 #include "analysis/metrics_recorder.h"
+#include "bench/bare_scheduler_loop.h"
 #include "scenarios/federation/synthetic_scenario.h"
 #include "scenarios/loader/scenario_loader.h"
 #include "sim/federation/experiment.h"
@@ -43,38 +44,6 @@ double Median(std::vector<double> values) {
   const std::size_t n = values.size();
   return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
-
-// The baseline: the ns-3 scheduler alone. `pending` self-rescheduling events (about as many
-// as the run keeps queued) run until `events` have executed.
-class BareSchedulerLoop {
- public:
-  BareSchedulerLoop(std::uint64_t events, std::size_t pending) : left_(events), pending_(pending) {}
-  double Run() {
-    const auto started = WallClock::now();
-    for (std::size_t i = 0; i < pending_; ++i) ns3::Simulator::Schedule(ns3::MicroSeconds(Next()), &BareSchedulerLoop::Tick, this);
-    ns3::Simulator::Run();
-    const double wall = Since(started);
-    executed_ = ns3::Simulator::GetEventCount();
-    ns3::Simulator::Destroy();
-    return wall;
-  }
-  std::uint64_t Executed() const { return executed_; }
-
- private:
-  std::uint64_t Next() {  // xorshift delays in [1, 1e6) us: the queue stays mixed like a real run's
-    state_ ^= state_ << 13, state_ ^= state_ >> 7, state_ ^= state_ << 17;
-    return 1 + state_ % 999999;
-  }
-  void Tick() {
-    if (left_ == 0) return;
-    --left_;
-    ns3::Simulator::Schedule(ns3::MicroSeconds(Next()), &BareSchedulerLoop::Tick, this);
-  }
-  std::uint64_t left_;
-  std::size_t pending_;
-  std::uint64_t state_ = 88172645463325252ull;
-  std::uint64_t executed_ = 0;
-};
 
 }  // namespace
 
@@ -128,7 +97,7 @@ int Run(int argc, char** argv) {
     }
   }
   const FederationAggregate a = SummarizeFederation(run);
-  BareSchedulerLoop bare(run.simulator_events, spec.servers);
+  bench::BareSchedulerLoop bare(run.simulator_events, spec.servers);
   const double bare_s = bare.Run();
 
   std::size_t servers = 0;

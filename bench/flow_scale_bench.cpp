@@ -19,6 +19,7 @@
 #include <ns3/simulator.h>
 
 #include "analysis/metrics_recorder.h"
+#include "bench/bare_scheduler_loop.h"
 #include "scenarios/loader/scenario_loader.h"
 #include "scenarios/routing/synthetic_scenario.h"
 #include "sim/routing/experiment.h"
@@ -71,38 +72,6 @@ FlowRun RunFlow(std::size_t groups, std::size_t pops, std::uint64_t requests, co
   return r;
 }
 
-// The baseline: the ns-3 scheduler alone. `pending` self-rescheduling events (about as many as
-// the flow run keeps queued: one per group's next request) run until `events` have executed.
-class BareSchedulerLoop {
- public:
-  BareSchedulerLoop(std::uint64_t events, std::size_t pending) : left_(events), pending_(pending) {}
-  double Run() {
-    const auto started = WallClock::now();
-    for (std::size_t i = 0; i < pending_; ++i) ns3::Simulator::Schedule(ns3::MicroSeconds(Next()), &BareSchedulerLoop::Tick, this);
-    ns3::Simulator::Run();
-    const double wall = Since(started);
-    executed_ = ns3::Simulator::GetEventCount();
-    ns3::Simulator::Destroy();
-    return wall;
-  }
-  std::uint64_t Executed() const { return executed_; }
-
- private:
-  std::uint64_t Next() {  // xorshift delays in [1, 1e6) us: the queue stays mixed like a real run's
-    state_ ^= state_ << 13, state_ ^= state_ >> 7, state_ ^= state_ << 17;
-    return 1 + state_ % 999999;
-  }
-  void Tick() {
-    if (left_ == 0) return;
-    --left_;
-    ns3::Simulator::Schedule(ns3::MicroSeconds(Next()), &BareSchedulerLoop::Tick, this);
-  }
-  std::uint64_t left_;
-  std::size_t pending_;
-  std::uint64_t state_ = 88172645463325252ull;
-  std::uint64_t executed_ = 0;
-};
-
 // Peak RSS of a smaller run, measured in a child so the parent's own peak does not hide it.
 double ChildPeakRssMb(std::size_t groups, std::size_t pops, std::uint64_t requests, const std::string& policy,
                       double duration_s) {
@@ -141,7 +110,7 @@ int main(int argc, char** argv) {
   // requests: memory per group is the slope between the two runs.
   const double small_rss_mb = ChildPeakRssMb(groups / 10, pops, requests / 10, policy, duration_s);
   const FlowRun run = RunFlow(groups, pops, requests, policy, duration_s);
-  BareSchedulerLoop bare(run.events, groups);
+  bench::BareSchedulerLoop bare(run.events, groups);
   const double bare_s = bare.Run();
 
   nlohmann::ordered_json out;
