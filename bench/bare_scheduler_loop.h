@@ -1,12 +1,13 @@
 #pragma once
 // The baseline of the scale benchmarks: the ns-3 scheduler alone. `pending` self-rescheduling
 // events (about as many as the measured run keeps queued) run until `events` have executed.
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 
 #include <ns3/nstime.h>
 #include <ns3/simulator.h>
+
+#include "bench/run_measures.h"
 
 namespace cdnlab::bench {
 
@@ -15,10 +16,10 @@ class BareSchedulerLoop {
   BareSchedulerLoop(std::uint64_t events, std::size_t pending) : left_(events), pending_(pending) {}
   // Wall seconds of the loop.
   double Run() {
-    const auto started = std::chrono::steady_clock::now();
+    const auto started = WallClock::now();
     for (std::size_t i = 0; i < pending_; ++i) ns3::Simulator::Schedule(ns3::MicroSeconds(Next()), &BareSchedulerLoop::Tick, this);
     ns3::Simulator::Run();
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double wall = Since(started);
     executed_ = ns3::Simulator::GetEventCount();
     ns3::Simulator::Destroy();
     return wall;

@@ -6,7 +6,6 @@
 // scale test asserts, and peak memory.
 // Usage: cdnlab_federation_scale_bench [servers=10002] [commands=1000] [configurations=100]
 //                                      [fidelity=flow] [edges_per_configuration=100]
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -21,6 +20,7 @@
 #include "analysis/federation_summary.h"
 #include "analysis/metrics_recorder.h"
 #include "bench/bare_scheduler_loop.h"
+#include "bench/run_measures.h"
 #include "scenarios/federation/synthetic_scenario.h"
 #include "scenarios/loader/scenario_loader.h"
 #include "sim/federation/experiment.h"
@@ -28,15 +28,9 @@
 namespace {
 
 using namespace cdnlab;
-using WallClock = std::chrono::steady_clock;
-
-double Since(WallClock::time_point start) { return std::chrono::duration<double>(WallClock::now() - start).count(); }
-
-double PeakRssMb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux: kilobytes
-}
+using bench::PeakRssMb;
+using bench::Since;
+using bench::WallClock;
 
 double Median(std::vector<double> values) {
   if (values.empty()) return -1;

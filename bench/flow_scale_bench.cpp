@@ -4,7 +4,6 @@
 // second, 10x smaller run in a child process. Prints one JSON object.
 // Usage: cdnlab_flow_scale_bench [groups=100000] [pops=200] [requests=10000000] [policy=geo]
 //                                [duration_s=600]
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 
 #include "analysis/metrics_recorder.h"
 #include "bench/bare_scheduler_loop.h"
+#include "bench/run_measures.h"
 #include "scenarios/loader/scenario_loader.h"
 #include "scenarios/routing/synthetic_scenario.h"
 #include "sim/routing/experiment.h"
@@ -27,15 +27,9 @@
 namespace {
 
 using namespace cdnlab;
-using WallClock = std::chrono::steady_clock;
-
-double Since(WallClock::time_point start) { return std::chrono::duration<double>(WallClock::now() - start).count(); }
-
-double PeakRssMb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux: kilobytes
-}
+using bench::PeakRssMb;
+using bench::Since;
+using bench::WallClock;
 
 struct FlowRun {
   double load_s = 0;

@@ -19,6 +19,7 @@
 #include <ns3/point-to-point-module.h>
 
 #include "analysis/metrics_recorder.h"
+#include "bench/run_measures.h"
 #include "scenarios/loader/scenario_loader.h"
 #include "scenarios/routing/synthetic_scenario.h"
 #include "scenarios/core/topology_from_scenario.h"
@@ -27,9 +28,8 @@
 namespace {
 
 using namespace cdnlab;
-using WallClock = std::chrono::steady_clock;
-
-double Since(WallClock::time_point start) { return std::chrono::duration<double>(WallClock::now() - start).count(); }
+using bench::Since;
+using bench::WallClock;
 
 struct EchoRun {
   double wall_s = 0;
