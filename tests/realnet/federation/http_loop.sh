@@ -19,22 +19,8 @@ scenario="$2"
 api=http://127.0.0.1:27481
 work="$(mktemp -d "${TMPDIR:-/tmp}/cdnlab-federation-loop.XXXXXX")"
 mkdir -p "$work/logs"
-declare -A pid_of  # "gw:cdn-a" or "agent:a-p1" -> pid
 failed=1
-
-cleanup() {
-  for key in "${!pid_of[@]}"; do kill -TERM "${pid_of[$key]}" 2>/dev/null || true; done
-  sleep 0.3
-  for key in "${!pid_of[@]}"; do kill -KILL "${pid_of[$key]}" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ "$failed" = 1 ]; then
-    for log in "$work"/logs/*.log; do echo "--- $log"; tail -n 30 "$log"; done
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "$0")/federation_processes.sh"
 
 # --- objects: the same layout in origin and caches (<dir>/<host>/<path>) ---
 news_files=(www.news.example/a.html www.news.example/b.html img.news.example/photos/p1.jpg img.news.example/photos/p2.jpg)
@@ -51,28 +37,6 @@ for s in a-p1 a-e2 c-p1; do put "$work/cache/$s" "${video_files[@]}"; done
 news_servers=(a-p1 a-e1 b-p1 b-e1 c-p1 c-e1)
 
 snapshot() { (cd "$work/cache" && find . -type f ! -name '.cdnlab-*' | sort); }
-
-# --- processes ---
-start_gateway() {
-  "$cdnlab" realnet federation-gateway "$scenario" --platform "$1" --journal "$work/$1.journal" --allow-plain-bearer \
-    2>>"$work/logs/gw-$1.log" &
-  pid_of["gw:$1"]=$!
-}
-start_agent() {
-  "$cdnlab" realnet federation-agent "$scenario" --server "$1" --cache-dir "$work/cache/$1" \
-    --origin-dir "$work/origin" 2>>"$work/logs/agent-$1.log" &
-  pid_of["agent:$1"]=$!
-}
-stop() {  # stop KEY [SIGNAL]
-  kill "-${2:-TERM}" "${pid_of[$1]}" 2>/dev/null || true
-  wait "${pid_of[$1]}" 2>/dev/null || true
-  unset "pid_of[$1]"
-}
-# Waits (at most 10 s) until a log has a line matching a pattern.
-wait_for_log() {
-  for _ in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  fail "no '$2' in $1"
-}
 
 # Without a certificate, and without the operator's explicit consent, no token travels in clear.
 if refusal="$("$cdnlab" realnet federation-gateway "$scenario" --platform cdn-a --journal "$work/refused.journal" \

@@ -14,21 +14,8 @@ cdnlab="$1"
 template="$2"
 work="$(mktemp -d "${TMPDIR:-/tmp}/cdnlab-federation-large.XXXXXX")"
 mkdir -p "$work/logs"
-declare -A pid_of
 failed=1
-
-cleanup() {
-  for key in "${!pid_of[@]}"; do kill -TERM "${pid_of[$key]}" 2>/dev/null || true; done
-  sleep 0.3
-  for key in "${!pid_of[@]}"; do kill -KILL "${pid_of[$key]}" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ "$failed" = 1 ]; then
-    for log in "$work"/logs/*.log; do echo "--- $log"; tail -n 20 "$log"; done
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "$0")/federation_processes.sh"
 
 # The scenario with free ports (asked of the OS, UDP and TCP alike) and a short retry budget.
 scenario="$work/federation.yaml"
@@ -58,26 +45,6 @@ for s in a-p1 a-e1 a-e2 b-p1 b-e1 b-e2 c-p1 c-e1; do
   mkdir -p "$work/cache/$s/www.news.example/bulk" "$work/origin"
   for i in 7 1299; do echo x > "$work/cache/$s/www.news.example/bulk/object-$i.html"; done
 done
-
-start_gateway() {
-  "$cdnlab" realnet federation-gateway "$scenario" --platform "$1" --journal "$work/$1.journal" --allow-plain-bearer \
-    2>>"$work/logs/gw-$1.log" &
-  pid_of["gw:$1"]=$!
-}
-start_agent() {
-  "$cdnlab" realnet federation-agent "$scenario" --server "$1" --cache-dir "$work/cache/$1" \
-    --origin-dir "$work/origin" 2>>"$work/logs/agent-$1.log" &
-  pid_of["agent:$1"]=$!
-}
-stop() {
-  kill "-${2:-TERM}" "${pid_of[$1]}" 2>/dev/null || true
-  wait "${pid_of[$1]}" 2>/dev/null || true
-  unset "pid_of[$1]"
-}
-wait_for_log() {
-  for _ in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  fail "no '$2' in $1"
-}
 
 for p in cdn-a cdn-b cdn-c; do start_gateway "$p"; done
 for s in a-p1 a-e1 a-e2 b-p1 b-e1 b-e2 c-p1 c-e1; do start_agent "$s"; done
