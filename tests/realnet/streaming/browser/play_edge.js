@@ -1,0 +1,185 @@
+// Plays a live HLS playlist with hls.js in the system's headless Chromium (puppeteer-core, no
+// browser download), from a page on another origin, and judges the playback against goals.
+// Optionally kills a process (-9) mid-run: the ingest holding the stream. Every playlist the
+// page received is captured (status and body) and checked by playlist_checks.js.
+//
+//   node play_edge.js --page http://HOST:PORT/player.html --src http://EDGE/news/playlist.m3u8
+//        [--config JSON] [--segment-s 2] [--steady-s 16] [--after-kill-s 24] [--kill-pid PID]
+//        [--latency-goal-s 6] [--out report.json]
+// Environment: CHROMIUM (default /usr/bin/chromium); CDNLAB_BROWSER_WAIVE=goal,goal reports those
+// goals' failures without failing (local runs on a branch lacking a feature);
+// CDNLAB_BROWSER_DEV_CRUTCHES=1 runs Chromium with --disable-web-security (local only).
+// Exit status: 0 when every goal holds, 1 when one fails, 2 on bad usage or a broken setup.
+'use strict';
+const fs = require('fs');
+const puppeteer = require('puppeteer-core');
+const { checkPlaylists } = require('./playlist_checks');
+const metrics = require('./playback_metrics');
+
+function parseArgs(argv) {
+  const o = { config: '{"liveSyncDurationCount":2}', segmentS: 2, steadyS: 16, afterKillS: 24, killPid: null,
+              latencyGoalS: 6, out: null, page: null, src: null };
+  const names = { '--page': 'page', '--src': 'src', '--config': 'config', '--segment-s': 'segmentS',
+                  '--steady-s': 'steadyS', '--after-kill-s': 'afterKillS', '--kill-pid': 'killPid',
+                  '--latency-goal-s': 'latencyGoalS', '--out': 'out' };
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = names[argv[i]];
+    if (!key || argv[i + 1] === undefined) usage(`unknown flag or missing value: ${argv[i]}`);
+    o[key] = argv[i + 1];
+  }
+  if (!o.page || !o.src) usage('--page and --src are required');
+  for (const k of ['segmentS', 'steadyS', 'afterKillS', 'latencyGoalS']) {
+    o[k] = Number(o[k]);
+    if (!(o[k] > 0)) usage(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} must be a positive number`);
+  }
+  if (o.killPid !== null && !/^\d+$/.test(o.killPid)) usage('--kill-pid must be a process id');
+  try { JSON.parse(o.config); } catch (e) { usage(`--config is not JSON: ${e.message}`); }
+  return o;
+}
+function usage(msg) {
+  console.error(`play_edge: ${msg}`);
+  process.exit(2);
+}
+const log = (msg) => console.log(`driver: ${msg}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const waived = new Set((process.env.CDNLAB_BROWSER_WAIVE || '').split(',').filter(Boolean));
+  const args = ['--no-sandbox', '--autoplay-policy=no-user-gesture-required', '--mute-audio'];
+  if (process.env.CDNLAB_BROWSER_DEV_CRUTCHES === '1') {
+    args.push('--disable-web-security');
+    log('DEV CRUTCH: --disable-web-security (CORS not enforced; never in ctest)');
+  }
+  const browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+                                           headless: true, pipe: true, args });
+  const responses = [];
+  const failedRequests = [];
+  let report;
+  let killedAtMs = null;
+  let bufferAtKillS = null;
+  try {
+    const page = await browser.newPage();
+    page.on('console', (m) => { if (m.text().startsWith('player: ')) console.log(m.text()); });
+    page.on('pageerror', (e) => console.log(`driver: page error: ${e.message}`));
+    page.on('response', (r) => {
+      if (!new URL(r.url()).pathname.endsWith('.m3u8')) return;
+      const entry = { url: r.url(), status: r.status(), wallMs: Date.now(), body: null,
+                      cors: r.headers()['access-control-allow-origin'] || null };
+      responses.push(entry);
+      r.text().then((t) => { entry.body = t; }, (e) => { entry.bodyError = e.message; });
+    });
+    page.on('requestfailed', (q) => {
+      if (new URL(q.url()).pathname.endsWith('.m3u8')) {
+        failedRequests.push({ url: q.url(), wallMs: Date.now(), error: q.failure() && q.failure().errorText });
+      }
+    });
+    const url = `${o.page}?src=${encodeURIComponent(o.src)}&config=${encodeURIComponent(o.config)}`;
+    log(`opening ${url}`);
+    await page.goto(url);
+    const read = () => page.evaluate(() => window.playerReport());
+
+    const startupDeadline = Date.now() + 30000;
+    for (report = await read(); report.startupMs === null && !report.setupError; report = await read()) {
+      if (Date.now() > startupDeadline) break;
+      await sleep(250);
+    }
+    if (report.setupError) throw new Error(`player page: ${report.setupError}`);
+    if (report.startupMs === null) {
+      log('FAIL: playback did not start within 30 s');
+      report.failedToStart = true;
+    } else {
+      log(`playing after ${report.startupMs.toFixed(0)} ms; steady for ${o.steadyS} s`);
+      await sleep(o.steadyS * 1000);
+      if (o.killPid !== null) {
+        // The goal is for a player with >= 2 segments buffered: kill when it has them (bounded wait).
+        const want = 2 * o.segmentS - 0.2;
+        const deadline = Date.now() + 4 * o.segmentS * 1000;
+        let ahead = 0;
+        for (;;) {
+          const s = (await read()).samples.slice(-1)[0];
+          ahead = s ? s.bufferAheadS : 0;
+          if (ahead >= want || Date.now() > deadline) break;
+          await sleep(100);
+        }
+        process.kill(Number(o.killPid), 'SIGKILL');
+        killedAtMs = Date.now();
+        bufferAtKillS = ahead;
+        log(`killed pid ${o.killPid} (-9) with ${ahead.toFixed(2)} s buffered ahead`);
+        await sleep(o.afterKillS * 1000);
+      }
+      report = await read();
+    }
+    await page.screenshot({ path: (o.out || 'player') + '.png' }).catch(() => {});
+  } finally {
+    await browser.close();
+  }
+  await sleep(100);  // late response bodies
+
+  const samples = report.samples;
+  const endMs = samples.length ? samples[samples.length - 1].wallMs : Date.now();
+  const g2g = metrics.summary(metrics.glassToGlassLatencies(samples));
+  const hlsLatency = metrics.summary(metrics.hlsLatencies(samples));
+  const skipped = metrics.skippedContent(samples);
+  const playlists = checkPlaylists(responses);
+  const stallsAll = metrics.stallsSince(report.stalls, 0);
+  const stallsAfterKill = killedAtMs !== null ? metrics.stallsSince(report.stalls, killedAtMs) : null;
+  const corsMissing = responses.filter((r) => r.status === 200 && !r.cors).length;
+  const playlist404s = playlists.errorStatuses.filter((e) => e.status === 404).length +
+                       report.errors.filter((e) => e.responseCode === 404 && /m3u8/.test(e.url || '')).length;
+  const fmt = (s) => (s.p50 === null ? 'n/a' : `p50 ${s.p50.toFixed(2)} s, p95 ${s.p95.toFixed(2)} s (${s.count} samples)`);
+
+  log(`hls.js ${report.hlsVersion}, config ${JSON.stringify(report.config)}`);
+  log(`startup: ${report.startupMs === null ? 'never' : report.startupMs.toFixed(0) + ' ms'}`);
+  log(`stalls: ${stallsAll.count} (${stallsAll.totalS.toFixed(2)} s)` +
+      (stallsAfterKill ? `, after the kill: ${stallsAfterKill.count} (${stallsAfterKill.totalS.toFixed(2)} s)` : ''));
+  log(`content skipped: ${skipped.totalS.toFixed(2)} s` +
+      skipped.events.map((e) => ` [${e.kind} ${e.skippedS.toFixed(2)} s]`).join(''));
+  log(`glass-to-glass latency (now - EXT-X-PROGRAM-DATE-TIME shown): ${fmt(g2g)}`);
+  log(`hls.js latency: ${fmt(hlsLatency)}`);
+  log(`playlists received: ${playlists.received}, error statuses: ${playlists.errorStatuses.length} ` +
+      `(404: ${playlist404s}), failed requests: ${failedRequests.length}, strict-parse errors: ` +
+      `${playlists.parseErrors.length}, media sequence backwards: ${playlists.sequenceBackwards.length}, ` +
+      `below 3 target durations: ${playlists.tooShort.length}, without CORS header: ${corsMissing}`);
+  for (const e of playlists.parseErrors.slice(0, 3)) log(`  strict parse error: ${e.error}\n${e.body}`);
+  for (const e of playlists.sequenceBackwards.slice(0, 3)) log(`  media sequence ${e.from} -> ${e.to}`);
+  log(`hls.js errors: ${report.errors.length} (fatal ${report.fatalErrors})` +
+      [...new Set(report.errors.map((e) => e.details))].map((d) => ` ${d}`).join(''));
+
+  const goals = [
+    ['started', report.startupMs !== null, 'playback started'],
+    ['playlists_parse', playlists.received > 0 && playlists.parseErrors.length === 0,
+     `every playlist received (${playlists.received}) passes hls-parser strict mode`],
+    ['playlist_404s', playlist404s === 0 && failedRequests.length === 0, '0 playlist 404s / failed playlist requests'],
+    ['skipped', skipped.totalS === 0, '0 s of content skipped'],
+    ['media_sequence', playlists.sequenceBackwards.length === 0, 'media sequence monotonic'],
+    ['playlist_duration', playlists.tooShort.length === 0, 'no playlist below 3 target durations'],
+    ['latency', g2g.p50 !== null && g2g.p50 <= o.latencyGoalS,
+     `glass-to-glass latency p50 <= ${o.latencyGoalS} s (needs EXT-X-PROGRAM-DATE-TIME)`],
+  ];
+  if (killedAtMs !== null) {
+    const lastS = 5;
+    const played = metrics.playedBetween(samples, endMs - lastS * 1000, endMs);
+    goals.push(['continues', played >= lastS - 1.5,
+                `playback continues after the kill (${played.toFixed(2)} s played in the last ${lastS} s)`]);
+    goals.push(['buffered_at_kill', bufferAtKillS >= 2 * o.segmentS - 0.2,
+                `the player had >= 2 segments buffered at the kill (${bufferAtKillS.toFixed(2)} s)`]);
+  }
+  let failed = 0;
+  for (const [name, ok, what] of goals) {
+    const verdict = ok ? 'ok' : waived.has(name) ? 'WAIVED' : 'FAIL';
+    if (verdict === 'FAIL') failed++;
+    log(`${verdict}: [${name}] ${what}`);
+  }
+  if (o.out) {
+    fs.writeFileSync(o.out, JSON.stringify({ options: o, killedAtMs, bufferAtKillS, report, playlists, skipped,
+                                             latency: { glassToGlass: g2g, hls: hlsLatency }, responses,
+                                             failedRequests, goals }, null, 1));
+  }
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((e) => {
+  console.error(`play_edge: ${e.stack || e.message}`);
+  process.exit(2);
+});
