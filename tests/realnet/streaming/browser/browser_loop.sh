@@ -90,6 +90,7 @@ for tier in mid edge; do kill -0 "${pid_of[$tier]}" 2>/dev/null || fail "the $ti
 echo "ok: balancer, 2 ingests, mid and edge (CORS for $page_origin), page origin up ($(elapsed))"
 
 # --- the publisher: 2 s segments, a clock burned into the picture, program date times ---
+publish_started_ms="$(date +%s%3N)"
 clock="drawtext=text='%{localtime\:%H\\\\\:%M\\\\\:%S}.%{eif\:mod(n\,25)*4\:d\:2}':fontsize=32:fontcolor=white:box=1:boxcolor=black:x=10:y=10"
 ffmpeg -nostdin -hide_banner -loglevel warning -re -f lavfi -i "testsrc=size=320x240:rate=25,$clock" -t 100 \
   -c:v libx264 -preset ultrafast -tune zerolatency -g 50 -keyint_min 50 -sc_threshold 0 -pix_fmt yuv420p \
@@ -107,6 +108,7 @@ echo "ok: news is live at the edge, held by $holder ($(elapsed))"
 set +e
 node "$here/play_edge.js" --page "$page_origin/player.html" --src "http://$edge/news/playlist.m3u8" \
   --config "$config" --segment-s 2 --steady-s 16 --after-kill-s 24 --kill-pid "${pid_of[$holder]}" \
+  --publish-started-ms "$publish_started_ms" \
   --latency-goal-s "${CDNLAB_BROWSER_LATENCY_GOAL_S:-6}" --out "$work/player-report.json" 2>&1 |
   tee "$work/logs/player.log"
 verdict=${PIPESTATUS[0]}

@@ -5,7 +5,7 @@
 //
 //   node play_edge.js --page http://HOST:PORT/player.html --src http://EDGE/news/playlist.m3u8
 //        [--config JSON] [--segment-s 2] [--steady-s 16] [--after-kill-s 24] [--kill-pid PID]
-//        [--latency-goal-s 6] [--out report.json]
+//        [--latency-goal-s 6] [--publish-started-ms EPOCH_MS] [--out report.json]
 // Environment: CHROMIUM (default /usr/bin/chromium); CDNLAB_BROWSER_WAIVE=goal,goal reports those
 // goals' failures without failing (local runs on a branch lacking a feature);
 // CDNLAB_BROWSER_DEV_CRUTCHES=1 runs Chromium with --disable-web-security (local only).
@@ -18,10 +18,11 @@ const metrics = require('./playback_metrics');
 
 function parseArgs(argv) {
   const o = { config: '{"liveSyncDurationCount":2}', segmentS: 2, steadyS: 16, afterKillS: 24, killPid: null,
-              latencyGoalS: 6, out: null, page: null, src: null };
+              latencyGoalS: 6, out: null, page: null, src: null, publishStartedMs: null };
   const names = { '--page': 'page', '--src': 'src', '--config': 'config', '--segment-s': 'segmentS',
                   '--steady-s': 'steadyS', '--after-kill-s': 'afterKillS', '--kill-pid': 'killPid',
-                  '--latency-goal-s': 'latencyGoalS', '--out': 'out' };
+                  '--latency-goal-s': 'latencyGoalS', '--out': 'out',
+                  '--publish-started-ms': 'publishStartedMs' };
   for (let i = 0; i < argv.length; i += 2) {
     const key = names[argv[i]];
     if (!key || argv[i + 1] === undefined) usage(`unknown flag or missing value: ${argv[i]}`);
@@ -33,6 +34,10 @@ function parseArgs(argv) {
     if (!(o[k] > 0)) usage(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} must be a positive number`);
   }
   if (o.killPid !== null && !/^\d+$/.test(o.killPid)) usage('--kill-pid must be a process id');
+  if (o.publishStartedMs !== null) {
+    if (!/^\d+$/.test(o.publishStartedMs)) usage('--publish-started-ms must be milliseconds since the epoch');
+    o.publishStartedMs = Number(o.publishStartedMs);
+  }
   try { JSON.parse(o.config); } catch (e) { usage(`--config is not JSON: ${e.message}`); }
   return o;
 }
@@ -121,12 +126,16 @@ async function main() {
   const g2g = metrics.summary(metrics.glassToGlassLatencies(samples));
   const hlsLatency = metrics.summary(metrics.hlsLatencies(samples));
   const skipped = metrics.skippedContent(samples);
+  const segmentsSkipped = metrics.segmentsSkipped(report.fragsChanged, o.segmentS);
+  const bySegmentNumber = o.publishStartedMs === null ? null
+    : metrics.summary(metrics.latenciesFromSegmentNumbers(samples, o.publishStartedMs, o.segmentS));
   const playlists = checkPlaylists(responses);
   const stallsAll = metrics.stallsSince(report.stalls, 0);
   const stallsAfterKill = killedAtMs !== null ? metrics.stallsSince(report.stalls, killedAtMs) : null;
   const corsMissing = responses.filter((r) => r.status === 200 && !r.cors).length;
-  const playlist404s = playlists.errorStatuses.filter((e) => e.status === 404).length +
-                       report.errors.filter((e) => e.responseCode === 404 && /m3u8/.test(e.url || '')).length;
+  // The same 404 is seen by the driver (the response) and by hls.js (an error event): the larger.
+  const playlist404s = Math.max(playlists.errorStatuses.filter((e) => e.status === 404).length,
+                                report.errors.filter((e) => e.responseCode === 404 && /m3u8/.test(e.url || '')).length);
   const fmt = (s) => (s.p50 === null ? 'n/a' : `p50 ${s.p50.toFixed(2)} s, p95 ${s.p95.toFixed(2)} s (${s.count} samples)`);
 
   log(`hls.js ${report.hlsVersion}, config ${JSON.stringify(report.config)}`);
@@ -134,9 +143,12 @@ async function main() {
   log(`stalls: ${stallsAll.count} (${stallsAll.totalS.toFixed(2)} s)` +
       (stallsAfterKill ? `, after the kill: ${stallsAfterKill.count} (${stallsAfterKill.totalS.toFixed(2)} s)` : ''));
   log(`content skipped: ${skipped.totalS.toFixed(2)} s` +
-      skipped.events.map((e) => ` [${e.kind} ${e.skippedS.toFixed(2)} s]`).join(''));
+      skipped.events.map((e) => ` [${e.kind} ${e.skippedS.toFixed(2)} s]`).join('') +
+      `; segments never played: ${segmentsSkipped.totalS.toFixed(2)} s` +
+      segmentsSkipped.events.map((e) => ` [seg-${e.from} -> seg-${e.to}]`).join(''));
   log(`glass-to-glass latency (now - EXT-X-PROGRAM-DATE-TIME shown): ${fmt(g2g)}`);
   log(`hls.js latency: ${fmt(hlsLatency)}`);
+  if (bySegmentNumber) log(`latency from the publisher's segment numbers (errs high by ffmpeg's startup): ${fmt(bySegmentNumber)}`);
   log(`playlists received: ${playlists.received}, error statuses: ${playlists.errorStatuses.length} ` +
       `(404: ${playlist404s}), failed requests: ${failedRequests.length}, strict-parse errors: ` +
       `${playlists.parseErrors.length}, media sequence backwards: ${playlists.sequenceBackwards.length}, ` +
@@ -151,12 +163,17 @@ async function main() {
     ['playlists_parse', playlists.received > 0 && playlists.parseErrors.length === 0,
      `every playlist received (${playlists.received}) passes hls-parser strict mode`],
     ['playlist_404s', playlist404s === 0 && failedRequests.length === 0, '0 playlist 404s / failed playlist requests'],
-    ['skipped', skipped.totalS === 0, '0 s of content skipped'],
+    ['skipped', skipped.totalS === 0 && segmentsSkipped.totalS === 0,
+     '0 s of content skipped (playhead, program date time and segment numbers)'],
     ['media_sequence', playlists.sequenceBackwards.length === 0, 'media sequence monotonic'],
     ['playlist_duration', playlists.tooShort.length === 0, 'no playlist below 3 target durations'],
     ['latency', g2g.p50 !== null && g2g.p50 <= o.latencyGoalS,
      `glass-to-glass latency p50 <= ${o.latencyGoalS} s (needs EXT-X-PROGRAM-DATE-TIME)`],
   ];
+  if (process.env.CDNLAB_BROWSER_DEV_CRUTCHES === '1' && g2g.p50 === null && bySegmentNumber) {
+    goals.push(['latency_dev', bySegmentNumber.p50 !== null && bySegmentNumber.p50 <= o.latencyGoalS,
+                `DEV CRUTCH: latency from segment numbers p50 <= ${o.latencyGoalS} s`]);
+  }
   if (killedAtMs !== null) {
     const lastS = 5;
     const played = metrics.playedBetween(samples, endMs - lastS * 1000, endMs);
@@ -173,7 +190,8 @@ async function main() {
   }
   if (o.out) {
     fs.writeFileSync(o.out, JSON.stringify({ options: o, killedAtMs, bufferAtKillS, report, playlists, skipped,
-                                             latency: { glassToGlass: g2g, hls: hlsLatency }, responses,
+                                             segmentsSkipped,
+                                             latency: { glassToGlass: g2g, hls: hlsLatency, bySegmentNumber }, responses,
                                              failedRequests, goals }, null, 1));
   }
   process.exit(failed === 0 ? 0 : 1);

@@ -67,5 +67,41 @@ function playedBetween(samples, fromWallMs, toWallMs) {
   return inside[inside.length - 1].currentTime - inside[0].currentTime;
 }
 
-module.exports = { percentile, summary, glassToGlassLatencies, hlsLatencies, skippedContent, stallsSince,
+// The publisher's segment number in a segment URI (ffmpeg's -hls_segment_filename seg-%d.ts);
+// null for other names.
+function segmentNumber(url) {
+  const m = /seg-(\d+)\.[a-z0-9]+(?:\?|$)/.exec(url || '');
+  return m ? Number(m[1]) : null;
+}
+
+// Segments the player went past without playing, from the publisher's own numbering of the
+// segments it played in turn (fragsChanged: hls.js FRAG_CHANGED, in order): a second view of
+// skipped content that needs no program date time. Seconds (segments x segmentS).
+function segmentsSkipped(fragsChanged, segmentS) {
+  const events = [];
+  for (let i = 1; i < fragsChanged.length; i++) {
+    const a = segmentNumber(fragsChanged[i - 1].url);
+    const b = segmentNumber(fragsChanged[i].url);
+    if (a !== null && b !== null && b > a + 1) {
+      events.push({ atWallMs: fragsChanged[i].wallMs, from: a, to: b, skippedS: (b - a - 1) * segmentS });
+    }
+  }
+  return { totalS: events.reduce((sum, e) => sum + e.skippedS, 0), events };
+}
+
+// Latency from the publisher's segment numbers: segment N's first picture was captured
+// segmentS * N after the publisher started (ffmpeg cuts on fixed keyframes), so the picture
+// shown was captured at publishStartedMs + 1000 * (segmentS * N + currentTime - fragStart).
+// publishStartedMs is taken just before ffmpeg starts, so this errs high by its startup time.
+function latenciesFromSegmentNumbers(samples, publishStartedMs, segmentS) {
+  const out = [];
+  for (const s of samples) {
+    const n = segmentNumber(s.fragUrl);
+    if (n === null || s.paused || s.fragStart === null) continue;
+    out.push((s.wallMs - (publishStartedMs + 1000 * (segmentS * n + s.currentTime - s.fragStart))) / 1000);
+  }
+  return out;
+}
+
+module.exports = { segmentNumber, segmentsSkipped, latenciesFromSegmentNumbers, percentile, summary, glassToGlassLatencies, hlsLatencies, skippedContent, stallsSince,
                    playedBetween };

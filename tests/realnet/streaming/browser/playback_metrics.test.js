@@ -1,0 +1,86 @@
+// node --test: the player's metrics and the playlist checks on made-up inputs, so a broken
+// detector cannot pass the browser test by seeing nothing.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const m = require('./playback_metrics');
+const { checkPlaylists } = require('./playlist_checks');
+
+// Samples of smooth playback every 250 ms: currentTime and the program date time advance with the wall clock.
+function smooth(n, { t0 = 10, wall0 = 1e12, pdt0 = 1e12 - 5000 } = {}) {
+  return Array.from({ length: n }, (_, i) => ({ wallMs: wall0 + 250 * i, currentTime: t0 + 0.25 * i, rate: 1,
+                                                paused: false, playingDateMs: pdt0 + 250 * i, hlsLatencyS: 3,
+                                                fragUrl: `http://e/news/seg-${Math.floor(i / 8)}.ts`, fragStart: 0 }));
+}
+
+test('percentiles by nearest rank', () => {
+  assert.strictEqual(m.percentile([], 50), null);
+  assert.strictEqual(m.percentile([3, 1, 2], 50), 2);
+  assert.strictEqual(m.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95), 10);
+});
+
+test('smooth playback skips nothing and has a steady glass-to-glass latency', () => {
+  const s = smooth(40);
+  assert.strictEqual(m.skippedContent(s).totalS, 0);
+  const g2g = m.summary(m.glassToGlassLatencies(s));
+  assert.strictEqual(g2g.p50, 5);
+  assert.strictEqual(g2g.p95, 5);
+});
+
+test('a seek forward is skipped content', () => {
+  const s = smooth(20);
+  for (let i = 10; i < 20; i++) { s[i].currentTime += 3; s[i].playingDateMs += 3000; }
+  const r = m.skippedContent(s);
+  assert.strictEqual(r.events.length, 1);
+  assert.strictEqual(r.events[0].kind, 'playhead jump');
+  assert.ok(Math.abs(r.totalS - 3) < 1e-9);
+});
+
+test('missing content spliced into a continuous timeline is skipped content', () => {
+  const s = smooth(20);
+  for (let i = 10; i < 20; i++) s[i].playingDateMs += 4000;
+  const r = m.skippedContent(s);
+  assert.strictEqual(r.events.length, 1);
+  assert.strictEqual(r.events[0].kind, 'program date time jump');
+  assert.ok(Math.abs(r.totalS - 4) < 1e-9);
+});
+
+test('a stall (playhead still, wall clock running) is not skipped content', () => {
+  const s = smooth(20);
+  for (let i = 10; i < 20; i++) { s[i].wallMs += 3000; }
+  assert.strictEqual(m.skippedContent(s).totalS, 0);
+});
+
+test('segments never played, from the publisher numbering', () => {
+  const frags = [5, 6, 7, 10, 11].map((n, i) => ({ wallMs: i, url: `http://e/news/seg-${n}.ts` }));
+  const r = m.segmentsSkipped(frags, 2);
+  assert.deepStrictEqual(r.events.map((e) => [e.from, e.to]), [[7, 10]]);
+  assert.strictEqual(r.totalS, 4);
+  assert.strictEqual(m.segmentNumber('http://e/news/init.mp4'), null);
+});
+
+test('latency from segment numbers', () => {
+  // seg-3 starts 6 s after the publisher started; 1 s into it, shown 4 s later.
+  const s = [{ wallMs: 1000 + 11000, currentTime: 7, fragStart: 6, paused: false, fragUrl: 'http://e/seg-3.ts' }];
+  assert.deepStrictEqual(m.latenciesFromSegmentNumbers(s, 1000, 2), [4]);
+});
+
+const good = (seq, n) => '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:' + seq + '\n' +
+  Array.from({ length: n }, (_, i) => `#EXTINF:2.000,\nseg-${seq + i}.ts\n`).join('');
+
+test('strict parsing flags an RFC 8216 violation; 404s, going back and short playlists are found', () => {
+  const r = checkPlaylists([
+    { url: 'p.m3u8', status: 200, wallMs: 1, body: good(5, 3) },
+    { url: 'p.m3u8', status: 404, wallMs: 2, body: 'not found' },
+    { url: 'p.m3u8', status: 200, wallMs: 3, body: good(4, 3) },
+    { url: 'p.m3u8', status: 200, wallMs: 4, body: good(6, 1) },
+    { url: 'p.m3u8', status: 200, wallMs: 5, body: good(7, 3).replace('TARGETDURATION:2', 'TARGETDURATION:1') },
+    { url: 'p.m3u8', status: 200, wallMs: 6, body: null, bodyError: 'evicted' },
+  ]);
+  assert.strictEqual(r.errorStatuses.length, 1);
+  assert.deepStrictEqual(r.sequenceBackwards.map((e) => [e.from, e.to]), [[5, 4]]);
+  assert.strictEqual(r.tooShort.length, 1);
+  assert.strictEqual(r.parseErrors.length, 2);
+  assert.match(r.parseErrors[0].error, /target duration/i);
+  assert.match(r.parseErrors[1].error, /not captured/);
+});
