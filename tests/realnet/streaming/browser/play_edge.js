@@ -17,7 +17,7 @@ const { checkPlaylists } = require('./playlist_checks');
 const metrics = require('./playback_metrics');
 
 function parseArgs(argv) {
-  const o = { config: '{"liveSyncDurationCount":2}', segmentS: 2, steadyS: 16, afterKillS: 24, killPid: null,
+  const o = { config: '{"liveSyncDurationCount":2,"maxLiveSyncPlaybackRate":1.2}', segmentS: 2, steadyS: 16, afterKillS: 24, killPid: null,
               latencyGoalS: 6, out: null, page: null, src: null, publishStartedMs: null };
   const names = { '--page': 'page', '--src': 'src', '--config': 'config', '--segment-s': 'segmentS',
                   '--steady-s': 'steadyS', '--after-kill-s': 'afterKillS', '--kill-pid': 'killPid',
