@@ -9,17 +9,21 @@
 #   program date time shown) and hls.js's latency; every playlist received passes hls-parser in
 #   strict mode, none is a 404, the media sequence is monotonic, playback goes on.
 # Needs `npm ci` in this folder (.ci/setup-js.sh). Ports 30000-30499 on 127.0.0.1. Bounded (< 110 s).
-#   browser_loop.sh CDNLAB_BINARY [HLS_JS_CONFIG_JSON]
-# The second argument is the hls.js config (default: 2 s segments tuned for latency); an LL-HLS
+#   browser_loop.sh CDNLAB_BINARY ARTIFACT_DIR [HLS_JS_CONFIG_JSON]
+# ARTIFACT_DIR keeps the player's JSON report, screenshots (at the kill, at the end: the clock
+# burned into the picture next to the page's wall clock) and every process's log.
+# The third argument is the hls.js config (default: 2 s segments tuned for latency); an LL-HLS
 # variant passes e.g. '{"lowLatencyMode":true}' and its own CDNLAB_BROWSER_LATENCY_GOAL_S.
 # Local runs only: CDNLAB_BROWSER_WAIVE=goal,... (see play_edge.js), CDNLAB_BROWSER_DEV_CRUTCHES=1
 # (no --cors-origin on the caches, Chromium without web security), CDNLAB_SHOW_LOGS=1.
 set -euo pipefail
+[ $# -ge 2 ] && [ -n "$2" ] || { echo "usage: browser_loop.sh CDNLAB_BINARY ARTIFACT_DIR [HLS_JS_CONFIG_JSON]"; exit 2; }
 cdnlab="$1"
+artifacts="$2"
 # Tuned for latency with 2 s segments: start 2 segments (not hls.js's default 3) behind the live
 # edge and catch up at up to 1.2x after a stall, so latency stays near 2 segments + delivery.
 default_config='{"liveSyncDurationCount":2,"maxLiveSyncPlaybackRate":1.2}'
-config="${2:-$default_config}"
+config="${3:-$default_config}"
 here="$(cd "$(dirname "$0")" && pwd)"
 host=127.0.0.1
 vip=$host:30080 admin=$host:30081
@@ -27,7 +31,8 @@ mid=$host:30201 mid_announce=$host:30211
 edge=$host:30301 edge_announce=$host:30311
 page_port=30401 page_origin="http://$host:30401"
 work="$(mktemp -d "${TMPDIR:-/tmp}/cdnlab-streaming-browser.XXXXXX")"
-mkdir -p "$work/logs"
+mkdir -p "$work/logs" "$artifacts"
+rm -f "$artifacts"/*.log "$artifacts"/*.png "$artifacts"/*.json
 declare -A pid_of
 failed=1
 started=$SECONDS
@@ -40,7 +45,8 @@ cleanup() {
   if [ "$failed" = 1 ] || [ -n "${CDNLAB_SHOW_LOGS:-}" ]; then
     for log in "$work"/logs/*.log; do echo "--- $log"; tail -n 40 "$log"; done
   fi
-  if [ -n "${CDNLAB_BROWSER_KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
+  cp "$work"/logs/*.log "$artifacts/" 2>/dev/null || true
+  rm -rf "$work"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -93,7 +99,7 @@ echo "ok: balancer, 2 ingests, mid and edge ($cors_note), page origin up ($(elap
 
 # --- the publisher: 2 s segments, a clock burned into the picture, program date times ---
 publish_started_ms="$(date +%s%3N)"
-clock="drawtext=text='%{localtime\:%H\\\\\:%M\\\\\:%S}.%{eif\:mod(n\,25)*4\:d\:2}':fontsize=32:fontcolor=white:box=1:boxcolor=black:x=10:y=10"
+clock="drawtext=text='%{localtime\:%H\\\\\:%M\\\\\:%S} f%{eif\:mod(n\,25)\:d\:2}':fontsize=32:fontcolor=white:box=1:boxcolor=black:x=10:y=10"
 ffmpeg -nostdin -hide_banner -loglevel warning -re -f lavfi -i "testsrc=size=320x240:rate=25,$clock" -t 100 \
   -c:v libx264 -preset ultrafast -tune zerolatency -g 50 -keyint_min 50 -sc_threshold 0 -pix_fmt yuv420p \
   -f hls -hls_time 2 -hls_list_size 6 -hls_flags program_date_time -method PUT -ignore_io_errors 1 \
@@ -111,12 +117,11 @@ set +e
 node "$here/play_edge.js" --page "$page_origin/player.html" --src "http://$edge/news/playlist.m3u8" \
   --config "$config" --segment-s 2 --steady-s 16 --after-kill-s 24 --kill-pid "${pid_of[$holder]}" \
   --publish-started-ms "$publish_started_ms" \
-  --latency-goal-s "${CDNLAB_BROWSER_LATENCY_GOAL_S:-6}" --out "$work/player-report.json" 2>&1 |
+  --latency-goal-s "${CDNLAB_BROWSER_LATENCY_GOAL_S:-6}" --out "$artifacts/player-report.json" 2>&1 |
   tee "$work/logs/player.log"
 verdict=${PIPESTATUS[0]}
 set -e
 unset "pid_of[$holder]"
-[ -n "${CDNLAB_BROWSER_KEEP:-}" ] && echo "player report: $work/player-report.json"
 [ "$verdict" = 0 ] || fail "the browser player missed a goal (exit $verdict; see the driver's lines above)"
 echo "ok: hls.js in Chromium met every goal through the failover; total $(elapsed)"
 failed=0

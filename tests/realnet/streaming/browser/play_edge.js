@@ -46,6 +46,12 @@ function usage(msg) {
   process.exit(2);
 }
 const log = (msg) => console.log(`driver: ${msg}`);
+// A screenshot next to the report (--out): the burned-in clock beside the page's wall clock.
+async function shoot(page, o, name) {
+  if (!o.out) return;
+  const path = o.out.replace(/\.json$/, '') + `-${name}.png`;
+  await page.screenshot({ path }).catch((e) => log(`screenshot ${path}: ${e.message}`));
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
@@ -111,11 +117,12 @@ async function main() {
         killedAtMs = Date.now();
         bufferAtKillS = ahead;
         log(`killed pid ${o.killPid} (-9) with ${ahead.toFixed(2)} s buffered ahead`);
+        await shoot(page, o, 'at-kill');
         await sleep(o.afterKillS * 1000);
       }
       report = await read();
     }
-    await page.screenshot({ path: (o.out || 'player') + '.png' }).catch(() => {});
+    await shoot(page, o, 'end');
   } finally {
     await browser.close();
   }
