@@ -20,9 +20,10 @@ set -euo pipefail
 [ $# -ge 2 ] && [ -n "$2" ] || { echo "usage: browser_loop.sh CDNLAB_BINARY ARTIFACT_DIR [HLS_JS_CONFIG_JSON]"; exit 2; }
 cdnlab="$1"
 artifacts="$2"
-# Tuned for latency with 2 s segments: start 2 segments (not hls.js's default 3) behind the live
-# edge and catch up at up to 1.2x after a stall, so latency stays near 2 segments + delivery.
-default_config='{"liveSyncDurationCount":2,"maxLiveSyncPlaybackRate":1.2}'
+# Tuned for latency with 2 s segments: play 3 s (1.5 segments; hls.js's default is 3 segments)
+# behind the live edge it knows, and catch up at up to 1.2x after a stall. Glass-to-glass is that
+# plus the age of the live edge (a segment is listed once complete: 2 s, plus delivery).
+default_config='{"liveSyncDuration":3,"maxLiveSyncPlaybackRate":1.2}'
 config="${3:-$default_config}"
 here="$(cd "$(dirname "$0")" && pwd)"
 host=127.0.0.1
