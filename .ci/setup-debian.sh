@@ -64,6 +64,7 @@ fi
 if ! command -v npm >/dev/null; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm
 fi
 echo "cdnlab setup: all ${#packages[@]} packages present"
