@@ -122,7 +122,7 @@ node "$here/play_edge.js" --page "$page_origin/player.html" --src "http://$edge/
   tee "$work/logs/player.log"
 verdict=${PIPESTATUS[0]}
 set -e
-unset "pid_of[$holder]"
+kill -0 "${pid_of[$holder]}" 2>/dev/null || unset "pid_of[$holder]"  # killed by the driver
 [ "$verdict" = 0 ] || fail "the browser player missed a goal (exit $verdict; see the driver's lines above)"
 echo "ok: hls.js in Chromium met every goal through the failover; total $(elapsed)"
 failed=0
