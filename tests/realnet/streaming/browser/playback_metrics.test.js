@@ -84,3 +84,36 @@ test('strict parsing flags an RFC 8216 violation; 404s, going back and short pla
   assert.match(r.parseErrors[0].error, /target duration/i);
   assert.match(r.parseErrors[1].error, /not captured/);
 });
+
+test('the verdict passes a clean run and fails each missed goal', () => {
+  const { judge } = require('./playback_verdict');
+  const samples = smooth(160);  // 40 s; latency 5 s
+  const kill = samples[60].wallMs;
+  const responses = Array.from({ length: 10 }, (_, i) => ({ url: 'http://e/news/playlist.m3u8', status: 200,
+                                                            wallMs: samples[i * 16].wallMs, body: good(i, 3) }));
+  const run = () => ({ report: { hlsVersion: 'x', config: {}, startupMs: 300, stalls: [], samples: structuredClone(samples),
+                                 errors: [], fatalErrors: 0, fragsChanged: [] },
+                       responses: structuredClone(responses), failedRequests: [], killedAtMs: kill, bufferAtKillS: 3 });
+  const o = { segmentS: 2, latencyGoalS: 6, publishStartedMs: null };
+  const quiet = { log: () => {} };
+  assert.strictEqual(judge(run(), o, quiet).failed, 0);
+
+  const with404 = run();
+  with404.responses.splice(5, 0, { url: 'http://e/news/playlist.m3u8', status: 404, wallMs: kill + 1, body: '' });
+  const v = judge(with404, o, quiet);
+  assert.deepStrictEqual(v.goals.filter((g) => !g[1]).map((g) => g[0]), ['playlist_404s']);
+  assert.strictEqual(judge(with404, o, { ...quiet, waived: new Set(['playlist_404s']) }).failed, 0);
+
+  const skipping = run();
+  for (let i = 80; i < 160; i++) skipping.report.samples[i].playingDateMs += 2000;
+  assert.deepStrictEqual(judge(skipping, o, quiet).goals.filter((g) => !g[1]).map((g) => g[0]), ['skipped']);
+
+  const slow = run();
+  assert.deepStrictEqual(judge(slow, { ...o, latencyGoalS: 4 }, quiet).goals.filter((g) => !g[1]).map((g) => g[0]),
+                         ['latency']);
+
+  const stopped = run();
+  for (let i = 140; i < 160; i++) stopped.report.samples[i].currentTime = stopped.report.samples[139].currentTime;
+  for (let i = 140; i < 160; i++) stopped.report.samples[i].playingDateMs = stopped.report.samples[139].playingDateMs;
+  assert.deepStrictEqual(judge(stopped, o, quiet).goals.filter((g) => !g[1]).map((g) => g[0]), ['continues']);
+});
