@@ -12,8 +12,9 @@
 #   browser_loop.sh CDNLAB_BINARY ARTIFACT_DIR [HLS_JS_CONFIG_JSON]
 # ARTIFACT_DIR keeps the player's JSON report, screenshots (at the kill, at the end: the clock
 # burned into the picture next to the page's wall clock) and every process's log.
-# The third argument is the hls.js config (default: 2 s segments tuned for latency); an LL-HLS
-# variant passes e.g. '{"lowLatencyMode":true}' and its own CDNLAB_BROWSER_LATENCY_GOAL_S.
+# The third argument is the hls.js config (default: 2 s segments tuned for latency). An LL-HLS
+# variant passes e.g. '{"lowLatencyMode":true}', its own CDNLAB_BROWSER_LATENCY_GOAL_S, and extra
+# service flags in CDNLAB_BROWSER_INGEST_ARGS / CDNLAB_BROWSER_CACHE_ARGS (split on spaces).
 # Local runs only: CDNLAB_BROWSER_WAIVE=goal,... (see play_edge.js), CDNLAB_BROWSER_DEV_CRUTCHES=1
 # (no --cors-origin on the caches, Chromium without web security), CDNLAB_SHOW_LOGS=1.
 set -euo pipefail
@@ -64,12 +65,14 @@ wait_for_log() {
   for _ in $(seq $((${3:-10} * 10))); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
   fail "no '$2' in $1 after ${3:-10} s"
 }
+read -r -a ingest_args <<<"${CDNLAB_BROWSER_INGEST_ARGS:-}"
+read -r -a cache_args <<<"${CDNLAB_BROWSER_CACHE_ARGS:-}"
 cors=(--cors-origin "$page_origin") cors_note="CORS for $page_origin"
 [ "${CDNLAB_BROWSER_DEV_CRUTCHES:-}" = 1 ] && cors=() cors_note="DEV CRUTCH: no --cors-origin"
 
 start_ingest() {  # start_ingest N
   "$cdnlab" realnet stream-ingest --id "ingest-$1" --listen "$host:3010$1" --health "$host:3011$1" \
-    --announce-from "$host:3012$1" --relay "$mid_announce" --register "$admin" --target-duration-s 2 --plain-http \
+    --announce-from "$host:3012$1" --relay "$mid_announce" --register "$admin" --target-duration-s 2 --plain-http "${ingest_args[@]}" \
     2>>"$work/logs/ingest-$1.log" &
   pid_of["ingest-$1"]=$!
 }
@@ -85,10 +88,11 @@ wait_for_log "$work/logs/balancer.log" "virtual address"
 start_ingest 1
 start_ingest 2
 "$cdnlab" realnet stream-cache --id mid-1 --tier mid --listen "$mid" --announce "$mid_announce" --plain-http \
-  "${cors[@]}" 2>>"$work/logs/mid.log" &
+  "${cors[@]}" "${cache_args[@]}" 2>>"$work/logs/mid.log" &
 pid_of[mid]=$!
 "$cdnlab" realnet stream-cache --id edge-1 --tier edge --listen "$edge" --announce "$edge_announce" --plain-http \
-  --parent "$mid" --parent-announce "$mid_announce" "${cors[@]}" 2>>"$work/logs/edge.log" &
+  --parent "$mid" --parent-announce "$mid_announce" "${cors[@]}" "${cache_args[@]}" \
+  2>>"$work/logs/edge.log" &
 pid_of[edge]=$!
 node "$here/static_server.js" "$host" "$page_port" >>"$work/logs/page-server.log" 2>&1 &
 pid_of[page]=$!
