@@ -134,7 +134,9 @@ std::string LivePlaylist::ToM3u8() const {
   out += fmt::format("#EXT-X-MEDIA-SEQUENCE:{}\n", FirstSequence().value_or(0));
   if (has_init) out += fmt::format("#EXT-X-MAP:URI=\"{}\"\n", kInitName);
   for (const SegmentInfo& s : segments) {
-    if (s.program_date_time_ms) out += "#EXT-X-PROGRAM-DATE-TIME:" + FormatProgramDateTime(*s.program_date_time_ms) + "\n";
+    if (s.program_date_time_ms) {
+      out += "#EXT-X-PROGRAM-DATE-TIME:" + FormatProgramDateTime(*s.program_date_time_ms) + "\n";
+    }
     out += "#EXTINF:" + SecondsWithMillis(s.duration) + ",\n";
     out += kSegmentPrefix + std::to_string(s.sequence) + SegmentSuffix(container) + "\n";
   }

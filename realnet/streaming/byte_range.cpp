@@ -78,8 +78,8 @@ void ApplyByteRange(const StreamingHttpRequest& request, StreamingHttpReply& rep
     case RangeVerdict::kPartial:
       reply.status = 206;
       reply.headers.emplace_back("Content-Range", fmt::format("bytes {}-{}/{}", range.first, range.last, size));
-      reply.body = std::make_shared<const std::string>(
-          reply.body->substr(static_cast<std::size_t>(range.first), static_cast<std::size_t>(range.last - range.first + 1)));
+      const auto length = static_cast<std::size_t>(range.last - range.first + 1);
+      reply.body = std::make_shared<const std::string>(reply.body->substr(static_cast<std::size_t>(range.first), length));
       return;
   }
 }

@@ -39,7 +39,10 @@ void HttpContentFetcher::Fetch(const std::string& from_node, const Endpoint& to,
                       response.bytes = r.body->size();
                       const auto by = r.headers.find("x-served-by");
                       response.served_by = by != r.headers.end() ? by->second : to.ToString();
-                      if (clock_ != nullptr) response.produced_at = clock_->Now() - FromSeconds(static_cast<double>(AgeSeconds(r.headers)));
+                      if (clock_ != nullptr) {
+                        const auto age = static_cast<double>(AgeSeconds(r.headers));
+                        response.produced_at = clock_->Now() - FromSeconds(age);
+                      }
                       if (key.playlist) {
                         response.playlist = ReadM3u8(*r.body, key.stream);
                         if (!response.playlist) response = ContentResponse{};  // not a playlist we can serve

@@ -19,7 +19,7 @@ LivePlaylist Window(std::uint64_t first, std::uint64_t last, Duration each = Fro
   LivePlaylist p;
   p.stream = "news";
   p.target_duration = FromSeconds(2);
-  for (std::uint64_t s = first; s <= last; ++s) p.segments.push_back({s, each, 1000});
+  for (std::uint64_t s = first; s <= last; ++s) p.segments.push_back({s, each, 1000, std::nullopt});
   return p;
 }
 

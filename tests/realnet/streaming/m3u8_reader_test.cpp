@@ -94,7 +94,9 @@ TEST(StreamingM3u8Reader, RoundTripsToM3u8) {
   LivePlaylist playlist;
   playlist.stream = "news";
   playlist.target_duration = FromSeconds(2);
-  for (std::uint64_t s = 1000; s < 1006; ++s) playlist.segments.push_back({s, FromMillis(1000 + 10 * (s - 1000)), 0});
+  for (std::uint64_t s = 1000; s < 1006; ++s) {
+    playlist.segments.push_back({s, FromMillis(1000 + 10 * (s - 1000)), 0, std::nullopt});
+  }
   playlist.ended = true;
   const auto back = ReadM3u8(playlist.ToM3u8(), "news");
   ASSERT_TRUE(back) << playlist.ToM3u8();
