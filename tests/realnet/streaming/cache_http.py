@@ -40,7 +40,7 @@ def fetch(url, *args):
         r = curl(url, "-D", head, "-o", body, *args)
         assert r.returncode == 0, f"curl {url} {args}: {r.stderr}"
         with open(head) as f:
-            lines = f.read().split("\r\n")
+            lines = f.read().splitlines()
         status = int(lines[0].split()[1])
         headers = {}
         for line in lines[1:]:
