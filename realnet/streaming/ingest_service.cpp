@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "realnet/streaming/byte_range.h"
 #include "realnet/streaming/content_fetcher.h"
 #include "realnet/streaming/http_paths.h"
 #include "realnet/streaming/m3u8_reader.h"
@@ -59,7 +60,11 @@ void IngestService::Handle(const StreamingHttpRequest& request, StreamingHttpSer
   if (request.method == "PUT") {
     return respond(key->playlist ? PutPlaylist(*key, request.body) : PutSegment(*key, request.body));
   }
-  if (request.method == "GET" || request.method == "HEAD") return respond(Get(*key));
+  if (request.method == "GET" || request.method == "HEAD") {
+    StreamingHttpReply reply = Get(*key);
+    if (!key->playlist) ApplyByteRange(request, reply);  // as at the caches: segments and init segments
+    return respond(std::move(reply));
+  }
   auto reply = StreamingHttpReply::Text(405, "method not allowed");
   reply.headers.emplace_back("Allow", "GET, HEAD, PUT");
   respond(std::move(reply));

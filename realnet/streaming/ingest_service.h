@@ -6,7 +6,8 @@
 //    segments are complete and how long they are, and every listed segment whose bytes are
 //    here goes to IngestServer::AcceptSegment (in either arrival order: ffmpeg does not wait
 //    for one upload's answer before the next). EXT-X-ENDLIST ends the stream. GET serves the
-//    model's playlist (IngestServer::Serve -> ToM3u8) and the retained segments.
+//    model's playlist (IngestServer::Serve -> ToM3u8) and the retained segments (single byte
+//    ranges: 206/416, as the caches).
 //  - a HealthResponder for the balancer's health checks;
 //  - a StreamAnnouncer telling the relays (mid-tier caches) which streams are here;
 //  - registration with the balancer's admin endpoint (POST /members), retried until it

@@ -302,6 +302,11 @@ TEST_F(StreamingCacheServiceTest, CarriesFmp4InitSegmentsAndProgramDateTimeThrou
   // The same number in the other container is not this stream's.
   EXPECT_EQ(Http(edge, "GET", "/cmaf/seg-1.ts").status, 404);
   EXPECT_EQ(Http(ingest, "GET", "/cmaf/seg-1.ts").status, 404);
+  // The ingest answers ranges as the caches do.
+  const auto part = Get(ingest, "/cmaf/seg-1.m4s", "Range: bytes=2-5\r\n");
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.body, SegmentBytes(1).substr(2, 4));
+  EXPECT_EQ(Get(ingest, "/cmaf/init.mp4", "Range: bytes=9999-\r\n").status, 416);
   // No init segment for a TS stream.
   Publish(1);
   EXPECT_EQ(Http(ingest, "GET", "/news/init.mp4").status, 404);
