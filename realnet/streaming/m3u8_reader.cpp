@@ -5,6 +5,8 @@
 #include <limits>
 #include <string>
 
+#include "models/streaming/program_date_time.h"
+
 namespace cdnlab {
 namespace {
 
@@ -47,7 +49,7 @@ std::optional<double> ParseDecimal(std::string_view text, double max) {
 // Tags that carry nothing a live cache or this reader's caller acts on.
 bool Ignorable(std::string_view line) {
   for (std::string_view tag : {"#EXT-X-PLAYLIST-TYPE:", "#EXT-X-INDEPENDENT-SEGMENTS", "#EXT-X-DISCONTINUITY",
-                               "#EXT-X-PROGRAM-DATE-TIME:", "#EXT-X-ALLOW-CACHE:"}) {
+                               "#EXT-X-ALLOW-CACHE:"}) {
     if (StartsWith(line, tag)) return true;
   }
   return false;  // (EXT-X-DISCONTINUITY-SEQUENCE starts with EXT-X-DISCONTINUITY: also skipped)
@@ -73,6 +75,8 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
   bool pending = false;  // EXTINF seen, URI expected
   double pending_duration = 0;
   bool first_line = true;
+  std::optional<SegmentContainer> container;     // from the first segment URI
+  std::optional<std::int64_t> pending_date_time;  // EXT-X-PROGRAM-DATE-TIME of the next segment
 
   std::size_t from = 0;
   while (from < text.size()) {
@@ -95,14 +99,24 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
       const std::uint64_t base = media_sequence.value_or(0);
       const std::uint64_t sequence = base + playlist.segments.size();
       if (sequence < base) return std::nullopt;
-      // Exactly the name ContentKey gives it (no leading zeros, no path).
-      if (line != "seg-" + std::to_string(sequence) + ".ts") return std::nullopt;
+      // Exactly the name ContentKey gives it (no leading zeros, no path), all in one container.
+      const std::string name = "seg-" + std::to_string(sequence);
+      SegmentContainer this_container = SegmentContainer::kTs;
+      if (line == name + ".m4s") {
+        this_container = SegmentContainer::kFmp4;
+      } else if (line != name + ".ts") {
+        return std::nullopt;
+      }
+      if (container && *container != this_container) return std::nullopt;
+      container = this_container;
       if (playlist.segments.size() >= limits.max_segments) return std::nullopt;
       SegmentInfo segment;
       segment.sequence = sequence;
       segment.duration = FromSeconds(pending_duration);
+      segment.program_date_time_ms = pending_date_time;
       playlist.segments.push_back(segment);
       pending = false;
+      pending_date_time.reset();
       if (!media_sequence) media_sequence = 0;  // a later EXT-X-MEDIA-SEQUENCE is an error
       continue;
     }
@@ -131,16 +145,29 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
     } else if (StartsWith(line, "#EXT-X-VERSION:")) {
       if (have_version || !ParseUnsigned(line.substr(15), 12)) return std::nullopt;
       have_version = true;
+    } else if (StartsWith(line, "#EXT-X-MAP:")) {
+      // One init segment for the whole stream, named as ContentKey names it; no byte range.
+      if (playlist.has_init || !playlist.segments.empty() || pending) return std::nullopt;
+      if (line != "#EXT-X-MAP:URI=\"init.mp4\"") return std::nullopt;
+      playlist.has_init = true;
+    } else if (StartsWith(line, "#EXT-X-PROGRAM-DATE-TIME:")) {
+      // Applies to the next segment; ffmpeg writes it between EXTINF and the URI.
+      if (pending_date_time) return std::nullopt;
+      pending_date_time = ParseProgramDateTime(line.substr(25));
+      if (!pending_date_time) return std::nullopt;
     } else if (line == "#EXT-X-ENDLIST") {
-      if (pending) return std::nullopt;
+      if (pending || pending_date_time) return std::nullopt;
       playlist.ended = true;
     } else if (Ignorable(line)) {
       continue;
     } else {
-      return std::nullopt;  // EXT-X-KEY, EXT-X-MAP, EXT-X-BYTERANGE, a master playlist...: not ours
+      return std::nullopt;  // EXT-X-KEY, EXT-X-BYTERANGE, a master playlist...: not ours
     }
   }
-  if (first_line || pending || !have_target) return std::nullopt;
+  if (first_line || pending || pending_date_time || !have_target) return std::nullopt;
+  // An init segment (init.mp4) goes with fMP4 segments only.
+  playlist.container = container.value_or(playlist.has_init ? SegmentContainer::kFmp4 : SegmentContainer::kTs);
+  if (playlist.has_init && playlist.container != SegmentContainer::kFmp4) return std::nullopt;
   return playlist;
 }
 
