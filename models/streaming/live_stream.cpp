@@ -11,6 +11,7 @@ namespace {
 constexpr char kPlaylistName[] = "playlist.m3u8";
 constexpr char kSegmentPrefix[] = "seg-";
 constexpr char kSegmentSuffix[] = ".ts";
+constexpr char kPartInfix[] = ".part-";
 
 bool IsStreamIdChar(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
@@ -57,7 +58,9 @@ std::string SecondsWithMillis(Duration d) {
 
 std::string ContentKey::ToString() const {
   if (playlist) return stream + "/" + kPlaylistName;
-  return stream + "/" + kSegmentPrefix + std::to_string(sequence) + kSegmentSuffix;
+  const std::string segment = stream + "/" + kSegmentPrefix + std::to_string(sequence);
+  if (part) return segment + kPartInfix + std::to_string(*part) + kSegmentSuffix;
+  return segment + kSegmentSuffix;
 }
 
 std::optional<ContentKey> ParseContentPath(const std::string& path) {
@@ -75,7 +78,15 @@ std::optional<ContentKey> ParseContentPath(const std::string& path) {
   const std::size_t prefix = sizeof(kSegmentPrefix) - 1;
   const std::size_t suffix = sizeof(kSegmentSuffix) - 1;
   if (name.size() < prefix + suffix) return std::nullopt;
-  auto sequence = ParseSequence(name.substr(prefix, name.size() - prefix - suffix));
+  std::string number = name.substr(prefix, name.size() - prefix - suffix);
+  const auto infix = number.find(kPartInfix);
+  if (infix != std::string::npos) {  // "seg-<n>.part-<m>.ts"
+    auto part = ParseSequence(number.substr(infix + sizeof(kPartInfix) - 1));
+    if (!part || *part > std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
+    key.part = static_cast<std::uint32_t>(*part);
+    number.resize(infix);
+  }
+  auto sequence = ParseSequence(number);
   if (!sequence) return std::nullopt;
   key.playlist = false;
   key.sequence = *sequence;

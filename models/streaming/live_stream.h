@@ -25,22 +25,25 @@ struct ContentKey {
   StreamId stream;
   bool playlist = true;
   std::uint64_t sequence = 0;  // segments only
+  // LL-HLS: one partial segment (EXT-X-PART) of segment `sequence`, "news/seg-42.part-3.ts".
+  std::optional<std::uint32_t> part = std::nullopt;
 
   std::string ToString() const;  // "news/playlist.m3u8", "news/seg-42.ts"
   friend bool operator<(const ContentKey& a, const ContentKey& b) {
     if (a.stream != b.stream) return a.stream < b.stream;
     if (a.playlist != b.playlist) return a.playlist;
-    return a.sequence < b.sequence;
+    if (a.sequence != b.sequence) return a.sequence < b.sequence;
+    return a.part < b.part;
   }
   friend bool operator==(const ContentKey& a, const ContentKey& b) {
-    return a.stream == b.stream && a.playlist == b.playlist && a.sequence == b.sequence;
+    return a.stream == b.stream && a.playlist == b.playlist && a.sequence == b.sequence && a.part == b.part;
   }
 };
 
 // The inverse of ContentKey::ToString, for request paths (no leading slash, no query):
-// "<stream>/playlist.m3u8" or "<stream>/seg-<n>.ts". Strict: the stream id is one or more of
+// "<stream>/playlist.m3u8", "<stream>/seg-<n>.ts" or (LL-HLS parts) "<stream>/seg-<n>.part-<m>.ts". Strict: the stream id is one or more of
 // [A-Za-z0-9._-] (but not "." or ".."), <n> is a decimal uint64 without sign, spaces or
-// leading zeros; anything else (other names, more slashes, percent escapes) is nullopt.
+// leading zeros (<m> likewise, a uint32); anything else (other names, more slashes, percent escapes) is nullopt.
 std::optional<ContentKey> ParseContentPath(const std::string& path);
 
 // The sliding window of a live stream's newest segments (EXT-X-MEDIA-SEQUENCE = first).

@@ -44,6 +44,15 @@ CacheService::CacheService(boost::asio::io_context& io, AsioClock& clock, Datagr
   if (config_.tls.Enabled()) http_.EnableTls(config_.tls);
   node_ = std::make_unique<LiveCacheNode>(config_.id, config_.tier, config_.parent, &directory_.Directory(), cache_,
                                           fetcher_, clock, metrics);
+  auto upstream = [this, &clock](const StreamId& stream) -> std::optional<Endpoint> {
+    if (config_.parent) return config_.parent;
+    const auto location = directory_.Directory().Locate(stream, clock.Now());
+    if (!location) return std::nullopt;
+    return location->content_endpoint;
+  };
+  blocking_ = std::make_unique<BlockingReloadForwarder>(
+      io, clock, StreamingHttpClientOptions{config_.blocking_timeout, 16 << 20, config_.upstream_tls},
+      config_.blocking_reply_keep, config_.id, upstream);
 }
 
 CacheService::~CacheService() { Stop(); }
@@ -64,6 +73,12 @@ void CacheService::Stop() {
                    "{} evictions",
                    s.requests, s.hits, s.collapsed, s.upstream_requests, s.upstream_failures, s.not_found,
                    cache_.Entries(), cache_.BytesUsed(), cache_.Evictions()));
+  const BlockingReloadForwarderStats& b = blocking_->Stats();
+  if (b.requests > 0) {
+    log_(fmt::format("LL-HLS playlist requests with directives: {}, {} answered from a kept answer, {} collapsed, {} "
+                     "upstream ({} failed)",
+                     b.requests, b.hits, b.collapsed, b.upstream_requests, b.upstream_failures));
+  }
 }
 
 void CacheService::Handle(const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
@@ -74,6 +89,11 @@ void CacheService::Handle(const StreamingHttpRequest& request, StreamingHttpServ
   }
   const auto key = ContentKeyOfTarget(request.target);
   if (!key) return respond(StreamingHttpReply::Text(400, kNotAStreamPath));
+  if (key->playlist) {
+    const ParsedDirectives parsed = ParseDeliveryDirectives(request.target);
+    if (!parsed.error.empty()) return respond(StreamingHttpReply::Text(400, parsed.error));
+    if (parsed.directives.Any()) return blocking_->Serve(key->stream, parsed.directives, std::move(respond));
+  }
   node_->Serve(*key, [this, playlist = key->playlist, respond = std::move(respond)](const ContentResponse& r) {
     if (!r.found || !r.body) return respond(StreamingHttpReply::Text(404, "not found"));
     StreamingHttpReply reply;

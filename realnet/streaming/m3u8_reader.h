@@ -2,7 +2,8 @@
 // A strict reader for the live HLS media playlists this CDN moves: what ffmpeg's HLS muxer
 // uploads and what LivePlaylist::ToM3u8 serves. It reads #EXTM3U, EXT-X-VERSION,
 // EXT-X-TARGETDURATION, EXT-X-MEDIA-SEQUENCE, EXTINF + URI and EXT-X-ENDLIST, skips tags that
-// change nothing for a cache (discontinuity, program date-time, playlist type, ...), and
+// change nothing for a cache (discontinuity, program date-time, playlist type, the LL-HLS
+// EXT-X-PART/-PART-INF/-SERVER-CONTROL/-PRELOAD-HINT, ...), and
 // refuses everything else. Segment URIs must be "seg-<n>.ts" with n the segment's media
 // sequence number: caches name segments by (stream, sequence) (ContentKey), so a playlist
 // whose URIs say something else could not be served. Hostile input (oversized, overflowing
