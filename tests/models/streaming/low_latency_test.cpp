@@ -45,7 +45,7 @@ TEST(PartNames, RoundTripThroughParseContentPath) {
   EXPECT_FALSE(ParseContentPath("news/seg-.part-1.ts"));
   EXPECT_FALSE(ParseContentPath("news/seg-1.part-99999999999.ts"));  // beyond uint32
   EXPECT_FALSE(ParseContentPath("news/seg-1.part-1.part-2.ts"));
-  EXPECT_TRUE(ContentKey{"news", false, 42} < key);  // the whole segment sorts before its parts
+  EXPECT_TRUE((ContentKey{"news", false, 42} < key));  // the whole segment sorts before its parts
 }
 
 TEST(PartPackager, GroupsPublishedSegmentsIntoPartsAndSegments) {
