@@ -161,21 +161,31 @@ echo "ok: with the publisher paused, the blocked reload got 503 after $waited ms
 sleep 2  # ffmpeg (-re) catches up
 
 # --- 8. the latency of a part from ingest to edge ---
-latencies=()
+# Blocked reloads for the next part at the ingest and at the edge are released by the same
+# upload; the edge then fetches the part's bytes (a miss at edge and mid). Measured: the end
+# of the edge's reload, and the part's bytes at the edge, minus the end of the ingest's reload.
+listed=() bytes=()
 for _ in $(seq 10); do
   read -r m p <<<"$(ingest_hint)"
   q="_HLS_msn=$m&_HLS_part=$p"
   ( curl -sf --max-time 8 -o /dev/null "http://$ingest/news/playlist.m3u8?$q" && now_ms >"$work/t-ingest" ) &
   a=$!
-  ( curl -sf --max-time 8 -o /dev/null "http://$edge/news/playlist.m3u8?$q" && now_ms >"$work/t-edge" ) &
+  ( curl -sf --max-time 8 -o /dev/null "http://$edge/news/playlist.m3u8?$q" && now_ms >"$work/t-edge" &&
+    curl -sf --max-time 8 -o /dev/null "http://$edge/news/seg-$m.part-$p.ts" && now_ms >"$work/t-bytes" ) &
   b=$!
   wait "$a" || fail "blocked reload at the ingest for $m.$p failed"
-  wait "$b" || fail "blocked reload at the edge for $m.$p failed"
-  latencies+=($(($(cat "$work/t-edge") - $(cat "$work/t-ingest"))))
+  wait "$b" || fail "blocked reload or part fetch at the edge for $m.$p failed"
+  listed+=($(($(cat "$work/t-edge") - $(cat "$work/t-ingest"))))
+  bytes+=($(($(cat "$work/t-bytes") - $(cat "$work/t-ingest"))))
 done
-sorted=($(printf '%s\n' "${latencies[@]}" | sort -n))
-echo "measured: part ingest->edge latency (ms) over 10 parts: p50 ${sorted[4]} max ${sorted[9]} (all: ${latencies[*]})"
-[ "${sorted[4]}" -le 500 ] || fail "median part latency ingest->edge ${sorted[4]} ms > 500 ms"
+sorted_listed=($(printf '%s\n' "${listed[@]}" | sort -n))
+sorted_bytes=($(printf '%s\n' "${bytes[@]}" | sort -n))
+echo "measured: a part listed at the edge after the ingest (ms, 10 parts): p50 ${sorted_listed[4]}" \
+  "max ${sorted_listed[9]} (all: ${listed[*]})"
+echo "measured: a part's bytes at the edge after the ingest listed it (ms, 10 parts): p50 ${sorted_bytes[4]}" \
+  "max ${sorted_bytes[9]} (all: ${bytes[*]})"
+[ "${sorted_listed[4]}" -le 500 ] || fail "median listing latency ingest->edge ${sorted_listed[4]} ms > 500 ms"
+[ "${sorted_bytes[4]}" -le 1000 ] || fail "median part bytes latency ingest->edge ${sorted_bytes[4]} ms > 1000 ms"
 
 # --- 9. players ---
 t0=$(now_ms)
