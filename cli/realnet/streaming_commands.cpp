@@ -157,6 +157,11 @@ void RunIngest(const StreamingOptions& o) {
     out.Gauge("cdnlab_ingest_sessions_active", "Publisher sessions uploading here now",
               static_cast<double>(ingest.SessionsStarted() - ingest.SessionsEnded()));
     out.Counter("cdnlab_ingest_segments_accepted", "Segments ingested", static_cast<double>(ingest.SegmentsAccepted()));
+    if (const LowLatencyIngest* ll = ingest.LowLatency()) {
+      out.Counter("cdnlab_ingest_parts_accepted", "LL-HLS parts ingested", static_cast<double>(ll->PartsAccepted()));
+      out.Gauge("cdnlab_ingest_blocked_requests", "LL-HLS requests held for a part or segment not yet here",
+                static_cast<double>(ll->Waiting()));
+    }
   });
   ingest.Start();
   telemetry.Start();
@@ -248,6 +253,13 @@ void RunCache(const StreamingOptions& o) {
                 static_cast<double>(s.upstream_failures));
     out.Counter("cdnlab_cache_not_found", "Requests with no fresh copy and no upstream holding it",
                 static_cast<double>(s.not_found));
+    const BlockingReloadForwarderStats& b = cache.Blocking().Stats();
+    out.Counter("cdnlab_cache_blocking_reloads", "LL-HLS playlist requests with delivery directives",
+                static_cast<double>(b.requests));
+    out.Counter("cdnlab_cache_blocking_collapsed", "LL-HLS blocked reloads that joined an identical one upstream",
+                static_cast<double>(b.collapsed));
+    out.Counter("cdnlab_cache_blocking_upstream", "LL-HLS playlist requests sent upstream with their directives",
+                static_cast<double>(b.upstream_requests));
   });
   cache.Start();
   telemetry.Start();
