@@ -34,7 +34,9 @@ void BlockingReloadForwarder::Serve(const StreamId& stream, const DeliveryDirect
   const std::string target = "/" + stream + "/playlist.m3u8?" + directives.Canonical();
   client_.Request(*to, "GET", target, "", "", [this, key](const StreamingHttpResponse& r) {
     StreamingHttpReply reply = ReplyOf(r);
-    if (r.ok && r.status == 200) kept_[key] = Kept{reply, clock_.Now() + keep_};
+    // Only a blocking reload's answer stays right (it holds what was asked for); a bare delta
+    // update must be as fresh as the playlist itself.
+    if (r.ok && r.status == 200 && key.second.Blocking()) kept_[key] = Kept{reply, clock_.Now() + keep_};
     reply.headers.emplace_back("X-Cache", "MISS");
     waiting_.Release(key, reply);
   });

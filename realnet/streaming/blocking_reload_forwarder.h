@@ -2,8 +2,8 @@
 // How a cache (stream-cache) answers LL-HLS playlist requests that carry delivery directives
 // (_HLS_msn/_HLS_part blocking reloads, _HLS_skip delta updates): they are passed upstream with
 // the query (canonical form), identical waiting requests are collapsed into one upstream
-// request (BlockingReloadRegistry), and the answer is kept briefly: a later request with the
-// same directives is already satisfied by it. The upstream's status passes through (400 for
+// request (BlockingReloadRegistry), and a blocking reload's answer is kept briefly: a later
+// request with the same _HLS_msn/_HLS_part is already satisfied by it. The upstream's status passes through (400 for
 // a request too far ahead, 503 after the origin's bound); a failed fetch is a 502 naming why.
 // Part and segment requests need nothing of this: the cache node fetches them, and the
 // origin holds a request for the hinted part until it exists.
