@@ -61,6 +61,14 @@ struct StreamingOptions {
   double segment_ttl_s = 300;
   ObservabilityOptions obs;  // --metrics-listen, --log-format
   std::vector<std::string> cors_origins;  // stream-cache --cors-origin
+  // LL-HLS: stream-ingest packages each uploaded segment as a part (0: plain HLS)
+  std::uint32_t parts_per_segment = 0;
+  double part_target_s = 0;     // 0: target duration / parts per segment
+  double can_skip_until_s = 0;  // 0: 6 target durations
+  // LL-HLS at stream-cache: playlist requests with _HLS_msn/_HLS_part/_HLS_skip
+  double blocking_timeout_ms = 10000;
+  double blocking_keep_ms = 3000;
+  double part_ttl_s = 10;
 };
 
 // Until SIGTERM/SIGINT or --for, then a drain: no new connections, replies in flight finished
@@ -119,6 +127,23 @@ void RunIngest(const StreamingOptions& o) {
   c.upstream_tls = o.upstream_tls;
   // An ended stream stays announced (as stopped) for one playlist window.
   c.announcer.stopped_linger = static_cast<Duration::rep>(o.window) * c.ingest.target_duration;
+  if (o.parts_per_segment > 0) {
+    PartPackagerConfig ll;
+    ll.parts_per_segment = o.parts_per_segment;
+    ll.target_duration = c.ingest.target_duration;
+    ll.part_target = o.part_target_s > 0 ? FromSeconds(o.part_target_s) : c.ingest.target_duration / o.parts_per_segment;
+    if (ll.part_target > ll.target_duration) {
+      throw CLI::ValidationError("--part-target-s", "is longer than --target-duration-s");
+    }
+    ll.can_skip_until = o.can_skip_until_s > 0 ? FromSeconds(o.can_skip_until_s) : 6 * c.ingest.target_duration;
+    if (ll.can_skip_until < 6 * c.ingest.target_duration) {
+      throw CLI::ValidationError("--can-skip-until-s", "must be at least 6 target durations (RFC 8216bis)");
+    }
+    ll.retained_segments = c.ingest.retained_segments;
+    c.low_latency = ll;
+  } else if (o.part_target_s > 0 || o.can_skip_until_s > 0) {
+    throw CLI::ValidationError("--part-target-s", "LL-HLS options need --parts-per-segment");
+  }
   boost::asio::io_context io;
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
@@ -135,6 +160,11 @@ void RunIngest(const StreamingOptions& o) {
     out.Gauge("cdnlab_ingest_sessions_active", "Publisher sessions uploading here now",
               static_cast<double>(ingest.SessionsStarted() - ingest.SessionsEnded()));
     out.Counter("cdnlab_ingest_segments_accepted", "Segments ingested", static_cast<double>(ingest.SegmentsAccepted()));
+    if (const LowLatencyIngest* ll = ingest.LowLatency()) {
+      out.Counter("cdnlab_ingest_parts_accepted", "LL-HLS parts ingested", static_cast<double>(ll->PartsAccepted()));
+      out.Gauge("cdnlab_ingest_blocked_requests", "LL-HLS requests held for a part or segment not yet here",
+                static_cast<double>(ll->Waiting()));
+    }
   });
   ingest.Start();
   telemetry.Start();
@@ -200,6 +230,9 @@ void RunCache(const StreamingOptions& o) {
   c.eviction = o.eviction;
   c.freshness.playlist_ttl = FromMillis(o.playlist_ttl_ms);
   c.freshness.segment_ttl = FromSeconds(o.segment_ttl_s);
+  c.freshness.part_ttl = FromSeconds(o.part_ttl_s);
+  c.blocking_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.blocking_timeout_ms));
+  c.blocking_reply_keep = FromMillis(o.blocking_keep_ms);
   c.tls = o.tls;
   c.upstream_tls = o.upstream_tls;
   c.cors_origins = o.cors_origins;
@@ -224,6 +257,13 @@ void RunCache(const StreamingOptions& o) {
                 static_cast<double>(s.upstream_failures));
     out.Counter("cdnlab_cache_not_found", "Requests with no fresh copy and no upstream holding it",
                 static_cast<double>(s.not_found));
+    const BlockingReloadForwarderStats& b = cache.Blocking().Stats();
+    out.Counter("cdnlab_cache_blocking_reloads", "LL-HLS playlist requests with delivery directives",
+                static_cast<double>(b.requests));
+    out.Counter("cdnlab_cache_blocking_collapsed", "LL-HLS blocked reloads that joined an identical one upstream",
+                static_cast<double>(b.collapsed));
+    out.Counter("cdnlab_cache_blocking_upstream", "LL-HLS playlist requests sent upstream with their directives",
+                static_cast<double>(b.upstream_requests));
   });
   cache.Start();
   telemetry.Start();
@@ -282,6 +322,16 @@ void AddStreamingCommands(CLI::App* realnet) {
     cmd->add_option("--idle-end-s", o->idle_end_s, "A stream with no upload for this long has ended here")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    cmd->add_option("--parts-per-segment", o->parts_per_segment,
+                    "LL-HLS: each uploaded (short) segment is one part, N parts one media segment (0: plain HLS)")
+        ->check(CLI::Range(0, 1000))
+        ->capture_default_str();
+    cmd->add_option("--part-target-s", o->part_target_s,
+                    "LL-HLS: EXT-X-PART-INF PART-TARGET (default: target duration / parts per segment)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--can-skip-until-s", o->can_skip_until_s,
+                    "LL-HLS: CAN-SKIP-UNTIL for delta updates (default: 6 target durations)")
+        ->check(CLI::PositiveNumber);
   }
   {
     auto o = std::make_shared<StreamingOptions>();
@@ -332,6 +382,17 @@ void AddStreamingCommands(CLI::App* realnet) {
     cmd->add_option("--cors-origin", o->cors_origins,
                     "Origin allowed to read from another origin (CORS), e.g. https://player.example; repeatable; "
                     "* = any (default: none, no CORS headers)");
+    cmd->add_option("--part-ttl-s", o->part_ttl_s, "How long a cached LL-HLS part is fresh")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--blocking-timeout-ms", o->blocking_timeout_ms,
+                    "LL-HLS: how long a blocking playlist reload may wait upstream")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--blocking-keep-ms", o->blocking_keep_ms,
+                    "LL-HLS: how long the answer to a blocking reload / delta update is reused")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
   }
 }
 

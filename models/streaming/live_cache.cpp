@@ -26,7 +26,7 @@ void LiveCache::Store(const ContentKey& key, const ContentResponse& response, Si
   // A new version replaces the old one outright (it enters the policy as a new object).
   if (auto old = entries_.find(key); old != entries_.end()) Erase(old);
   if (response.bytes > capacity_) return;  // would flush the whole cache and still not fit
-  const Duration ttl = key.playlist ? freshness_.playlist_ttl : freshness_.segment_ttl;
+  const Duration ttl = key.playlist ? freshness_.playlist_ttl : key.part ? freshness_.part_ttl : freshness_.segment_ttl;
   if (ttl <= Duration::zero()) return;  // never fresh: caching it would only evict others
 
   while (bytes_used_ + response.bytes > capacity_) {

@@ -14,6 +14,8 @@ namespace cdnlab {
 struct CacheFreshness {
   Duration playlist_ttl = FromMillis(1000);
   Duration segment_ttl = FromSeconds(300);
+  // LL-HLS parts: wanted only while they are at the live edge, then the full segment replaces them.
+  Duration part_ttl = FromSeconds(10);
 };
 
 class LiveCache {

@@ -15,6 +15,7 @@ constexpr char kSegmentPrefix[] = "seg-";
 constexpr char kTsSuffix[] = ".ts";
 constexpr char kFmp4Suffix[] = ".m4s";
 constexpr char kInitName[] = "init.mp4";
+constexpr char kPartInfix[] = ".part-";
 
 const char* SegmentSuffix(SegmentContainer container) {
   return container == SegmentContainer::kFmp4 ? kFmp4Suffix : kTsSuffix;
@@ -66,7 +67,9 @@ std::string SecondsWithMillis(Duration d) {
 std::string ContentKey::ToString() const {
   if (playlist) return stream + "/" + kPlaylistName;
   if (init) return stream + "/" + kInitName;
-  return stream + "/" + kSegmentPrefix + std::to_string(sequence) + SegmentSuffix(container);
+  std::string name = stream + "/" + kSegmentPrefix + std::to_string(sequence);
+  if (part) name += kPartInfix + std::to_string(*part);
+  return name + SegmentSuffix(container);
 }
 
 std::optional<ContentKey> ParseContentPath(const std::string& path) {
@@ -97,7 +100,15 @@ std::optional<ContentKey> ParseContentPath(const std::string& path) {
   const std::size_t prefix = sizeof(kSegmentPrefix) - 1;
   const std::size_t suffix = std::string(SegmentSuffix(key.container)).size();
   if (name.size() < prefix + suffix) return std::nullopt;
-  auto sequence = ParseSequence(name.substr(prefix, name.size() - prefix - suffix));
+  std::string number = name.substr(prefix, name.size() - prefix - suffix);
+  const auto infix = number.find(kPartInfix);
+  if (infix != std::string::npos) {  // "seg-<n>.part-<m>.ts"
+    auto part = ParseSequence(number.substr(infix + sizeof(kPartInfix) - 1));
+    if (!part || *part > std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
+    key.part = static_cast<std::uint32_t>(*part);
+    number.resize(infix);
+  }
+  auto sequence = ParseSequence(number);
   if (!sequence) return std::nullopt;
   key.playlist = false;
   key.sequence = *sequence;

@@ -33,6 +33,8 @@ struct ContentKey {
   std::uint64_t sequence = 0;  // segments only
   SegmentContainer container = SegmentContainer::kTs;  // segments only
   bool init = false;  // the init segment (playlist false, container kFmp4)
+  // LL-HLS: one partial segment (EXT-X-PART) of segment `sequence`, "news/seg-42.part-3.ts".
+  std::optional<std::uint32_t> part = std::nullopt;
 
   // "news/playlist.m3u8", "news/seg-42.ts", "news/seg-42.m4s", "news/init.mp4"
   std::string ToString() const;
@@ -42,19 +44,20 @@ struct ContentKey {
     if (a.playlist != b.playlist) return a.playlist;
     if (a.init != b.init) return a.init;
     if (a.sequence != b.sequence) return a.sequence < b.sequence;
+    if (a.part != b.part) return a.part < b.part;
     return a.container < b.container;
   }
   friend bool operator==(const ContentKey& a, const ContentKey& b) {
     return a.stream == b.stream && a.playlist == b.playlist && a.sequence == b.sequence &&
-           a.container == b.container && a.init == b.init;
+           a.container == b.container && a.init == b.init && a.part == b.part;
   }
 };
 
 // The inverse of ContentKey::ToString, for request paths (no leading slash, no query):
-// "<stream>/playlist.m3u8", "<stream>/seg-<n>.ts", "<stream>/seg-<n>.m4s" or
-// "<stream>/init.mp4". Strict: the stream id is one or more of
+// "<stream>/playlist.m3u8", "<stream>/seg-<n>.ts", "<stream>/seg-<n>.m4s",
+// "<stream>/init.mp4" or (LL-HLS parts) "<stream>/seg-<n>.part-<m>.ts|.m4s". Strict: the stream id is one or more of
 // [A-Za-z0-9._-] (but not "." or ".."), <n> is a decimal uint64 without sign, spaces or
-// leading zeros; anything else (other names, more slashes, percent escapes) is nullopt.
+// leading zeros (<m> likewise, a uint32); anything else (other names, more slashes, percent escapes) is nullopt.
 std::optional<ContentKey> ParseContentPath(const std::string& path);
 
 // The sliding window of a live stream's newest segments (EXT-X-MEDIA-SEQUENCE = first).

@@ -48,6 +48,15 @@ CacheService::CacheService(boost::asio::io_context& io, AsioClock& clock, Datagr
   if (config_.tls.Enabled()) http_.EnableTls(config_.tls);
   node_ = std::make_unique<LiveCacheNode>(config_.id, config_.tier, config_.parent, &directory_.Directory(), cache_,
                                           fetcher_, clock, metrics);
+  auto upstream = [this, &clock](const StreamId& stream) -> std::optional<Endpoint> {
+    if (config_.parent) return config_.parent;
+    const auto location = directory_.Directory().Locate(stream, clock.Now());
+    if (!location) return std::nullopt;
+    return location->content_endpoint;
+  };
+  blocking_ = std::make_unique<BlockingReloadForwarder>(
+      io, clock, StreamingHttpClientOptions{config_.blocking_timeout, 16 << 20, config_.upstream_tls},
+      config_.blocking_reply_keep, config_.id, upstream);
 }
 
 CacheService::~CacheService() { Stop(); }
@@ -68,6 +77,12 @@ void CacheService::Stop() {
                    "{} evictions",
                    s.requests, s.hits, s.collapsed, s.upstream_requests, s.upstream_failures, s.not_found,
                    cache_.Entries(), cache_.BytesUsed(), cache_.Evictions()));
+  const BlockingReloadForwarderStats& b = blocking_->Stats();
+  if (b.requests > 0) {
+    log_(fmt::format("LL-HLS playlist requests with directives: {}, {} answered from a kept answer, {} collapsed, {} "
+                     "upstream ({} failed)",
+                     b.requests, b.hits, b.collapsed, b.upstream_requests, b.upstream_failures));
+  }
 }
 
 void CacheService::Handle(const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
@@ -82,6 +97,22 @@ void CacheService::Handle(const StreamingHttpRequest& request, StreamingHttpServ
     auto reply = StreamingHttpReply::Text(400, kNotAStreamPath);
     cors_.Decorate(request, reply);  // a page on another origin may read why
     return respond(std::move(reply));
+  }
+  if (key->playlist) {
+    const ParsedDirectives parsed = ParseDeliveryDirectives(request.target);
+    if (!parsed.error.empty()) {
+      auto reply = StreamingHttpReply::Text(400, parsed.error);
+      cors_.Decorate(request, reply);
+      return respond(std::move(reply));
+    }
+    if (parsed.directives.Any()) {
+      // LL-HLS players (hls.js) read blocking reloads from another origin too.
+      return blocking_->Serve(key->stream, parsed.directives,
+                              [this, request, respond = std::move(respond)](StreamingHttpReply reply) {
+                                cors_.Decorate(request, reply);
+                                respond(std::move(reply));
+                              });
+    }
   }
   // The request is copied: its headers (Origin, Range) are read when the answer comes.
   node_->Serve(*key, [this, request, key = *key, respond = std::move(respond)](const ContentResponse& r) {

@@ -27,6 +27,7 @@
 #include "models/streaming/live_cache_node.h"
 #include "models/streaming/stream_directory.h"
 #include "realnet/net/asio_clock.h"
+#include "realnet/streaming/blocking_reload_forwarder.h"
 #include "realnet/streaming/content_fetcher.h"
 #include "realnet/net/http_server.h"
 #include "realnet/streaming/cors_policy.h"
@@ -47,6 +48,10 @@ struct CacheServiceConfig {
   TlsServerConfig tls;           // its players' side; empty: plain HTTP
   TlsClientConfig upstream_tls;  // fetches from the parent or the ingests; empty: plain HTTP
   std::vector<std::string> cors_origins;  // origins whose pages may read (CORS); "*" = any; none: no CORS
+  // LL-HLS playlist requests with _HLS_msn/_HLS_part/_HLS_skip (blocking_reload_forwarder.h):
+  // how long an upstream request may be held, and how long its answer is reused.
+  std::chrono::milliseconds blocking_timeout{10000};
+  Duration blocking_reply_keep = FromSeconds(3);
 };
 
 class CacheService {
@@ -69,6 +74,7 @@ class CacheService {
   const LiveCacheNode& Node() const { return *node_; }
   const LiveCache& Cache() const { return cache_; }
   const StreamDirectory& Directory() const { return directory_.Directory(); }
+  const BlockingReloadForwarder& Blocking() const { return *blocking_; }
 
  private:
   void Handle(const StreamingHttpRequest& request, StreamingHttpServer::Respond respond);
@@ -87,6 +93,7 @@ class CacheService {
   std::string segment_cache_control_;
   CorsPolicy cors_;
   bool running_ = false;
+  std::unique_ptr<BlockingReloadForwarder> blocking_;  // LL-HLS playlist requests with directives
 };
 
 }  // namespace cdnlab

@@ -38,6 +38,10 @@ void IngestService::Start() {
   announcer_ = std::make_unique<StreamAnnouncer>(config_.id, config_.announce_from, content, config_.relays,
                                                  config_.announcer, transport_, clock_, metrics_);
   server_ = std::make_unique<IngestServer>(config_.id, config_.ingest, *announcer_, clock_, metrics_);
+  if (config_.low_latency) {
+    auto plain = [this](const StreamId& stream) { return server_->Serve(ContentKey{stream, true, 0}).playlist; };
+    low_latency_ = std::make_unique<LowLatencyIngest>(clock_, *config_.low_latency, config_.id, plain, log_);
+  }
   health_.Start();
   announcer_->Start();
   running_ = true;
@@ -49,6 +53,7 @@ void IngestService::Stop() {
   running_ = false;
   clock_.Cancel(register_timer_);
   for (auto& [stream, upload] : uploads_) clock_.Cancel(upload.idle_timer);
+  if (low_latency_) low_latency_->Stop();
   http_.Stop();
   health_.Stop();
   announcer_->Stop();
@@ -59,6 +64,9 @@ void IngestService::Handle(const StreamingHttpRequest& request, StreamingHttpSer
   if (!key) return respond(StreamingHttpReply::Text(400, kNotAStreamPath));
   if (request.method == "PUT") {
     return respond(key->playlist ? PutPlaylist(*key, request.body) : PutSegment(*key, request.body));
+  }
+  if ((request.method == "GET" || request.method == "HEAD") && low_latency_) {
+    return low_latency_->Get(request, *key, std::move(respond));
   }
   if (request.method == "GET" || request.method == "HEAD") {
     StreamingHttpReply reply = Get(*key);
@@ -119,7 +127,12 @@ void IngestService::AcceptListed(const StreamId& stream) {
       log_(fmt::format("{}: stream starts here at segment {}", stream, segment.sequence));
     }
     upload.ended = false;
-    server_->AcceptSegment(stream, segment);
+    if (low_latency_) {
+      for (const SegmentInfo& whole : low_latency_->Accept(stream, segment, body)) server_->AcceptSegment(stream, whole);
+      low_latency_->Wake(stream);
+    } else {
+      server_->AcceptSegment(stream, segment);
+    }
     upload.last_accepted = segment.sequence;
     ++segments_accepted_;
     log_(fmt::format("{}: segment {} ingested ({} bytes, {:.3f} s)", stream, segment.sequence, segment.bytes,
@@ -147,7 +160,11 @@ void IngestService::End(const StreamId& stream, const std::string& why) {
   if (upload.ended || !server_->Holds(stream)) return;
   upload.ended = true;
   ++sessions_ended_;
+  if (low_latency_) {
+    if (auto last = low_latency_->End(stream)) server_->AcceptSegment(stream, *last);
+  }
   server_->EndStream(stream);
+  if (low_latency_) low_latency_->Wake(stream);  // blocked reloads get the ended playlist
   log_(fmt::format("{}: stream ended here ({})", stream, why));
 }
 

@@ -34,6 +34,7 @@
 #include "realnet/net/asio_clock.h"
 #include "realnet/net/http_client.h"
 #include "realnet/net/http_server.h"
+#include "realnet/streaming/low_latency_ingest.h"
 #include "realnet/streaming/segment_store.h"
 
 namespace cdnlab {
@@ -55,6 +56,8 @@ struct IngestServiceConfig {
   Duration publisher_idle = FromSeconds(10);
   TlsServerConfig tls;           // uploads and cache fetches; empty: plain HTTP
   TlsClientConfig upstream_tls;  // registration with the balancer; empty: plain HTTP
+  // LL-HLS (set: each uploaded segment is a part, see low_latency_ingest.h); none: plain HLS.
+  std::optional<PartPackagerConfig> low_latency;
 };
 
 class IngestService {
@@ -80,6 +83,7 @@ class IngestService {
   std::uint64_t SessionsStarted() const { return sessions_started_; }
   std::uint64_t SessionsEnded() const { return sessions_ended_; }
   const IngestServer& Server() const { return *server_; }
+  const LowLatencyIngest* LowLatency() const { return low_latency_.get(); }
 
  private:
   struct Upload {
@@ -120,6 +124,7 @@ class IngestService {
   std::uint64_t segments_accepted_ = 0;
   std::uint64_t sessions_started_ = 0;
   std::uint64_t sessions_ended_ = 0;
+  std::unique_ptr<LowLatencyIngest> low_latency_;  // with config_.low_latency
 };
 
 }  // namespace cdnlab

@@ -49,7 +49,9 @@ std::optional<double> ParseDecimal(std::string_view text, double max) {
 // Tags that carry nothing a live cache or this reader's caller acts on.
 bool Ignorable(std::string_view line) {
   for (std::string_view tag : {"#EXT-X-PLAYLIST-TYPE:", "#EXT-X-INDEPENDENT-SEGMENTS", "#EXT-X-DISCONTINUITY",
-                               "#EXT-X-ALLOW-CACHE:"}) {
+                               "#EXT-X-ALLOW-CACHE:",
+                               // LL-HLS (the ingest's own playlist): the cache serves the text as it is
+                               "#EXT-X-PART:", "#EXT-X-PART-INF:", "#EXT-X-SERVER-CONTROL:", "#EXT-X-PRELOAD-HINT:"}) {
     if (StartsWith(line, tag)) return true;
   }
   return false;  // (EXT-X-DISCONTINUITY-SEQUENCE starts with EXT-X-DISCONTINUITY: also skipped)
@@ -161,7 +163,7 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
     } else if (Ignorable(line)) {
       continue;
     } else {
-      return std::nullopt;  // EXT-X-KEY, EXT-X-BYTERANGE, a master playlist...: not ours
+      return std::nullopt;  // EXT-X-KEY, EXT-X-BYTERANGE, EXT-X-SKIP, a master playlist...: not ours
     }
   }
   if (first_line || pending || pending_date_time || !have_target) return std::nullopt;

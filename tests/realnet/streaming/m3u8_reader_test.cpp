@@ -2,6 +2,8 @@
 // serves read back exactly; everything else (and hostile input) is refused, never a crash.
 #include "realnet/streaming/m3u8_reader.h"
 
+#include "models/streaming/part_packager.h"
+
 #include <random>
 #include <string>
 
@@ -110,6 +112,28 @@ TEST(StreamingM3u8Reader, RoundTripsToM3u8) {
 }
 
 // Each is wrong in exactly one way.
+// The ingest's LL-HLS playlist reads as its complete segments (caches fetch it and serve the
+// text as it is); a delta update (EXT-X-SKIP) does not: its segments are not all listed.
+TEST(StreamingM3u8Reader, ReadsLowLatencyPlaylistsButNotDeltaUpdates) {
+  PartPackagerConfig config;
+  config.parts_per_segment = 2;
+  config.target_duration = FromSeconds(1);
+  config.can_skip_until = FromSeconds(6);
+  PartPackager packager(config);
+  LivePlaylist plain;
+  plain.stream = "news";
+  plain.target_duration = FromSeconds(1);
+  for (std::uint64_t k = 0; k < 19; ++k) {
+    for (const SegmentInfo& s : packager.Add(SegmentInfo{k, FromMillis(500), 10}).completed) plain.segments.push_back(s);
+  }
+  const LowLatencyPlaylist ll = packager.Decorate(plain);
+  const auto read = ReadM3u8(ll.ToM3u8(), "news");
+  ASSERT_TRUE(read) << ll.ToM3u8();
+  ASSERT_EQ(read->segments.size(), 9u);
+  EXPECT_EQ(read->segments.back().sequence, 8u);
+  EXPECT_FALSE(ReadM3u8(ll.ToM3u8(/*delta=*/true), "news")) << ll.ToM3u8(true);
+}
+
 TEST(StreamingM3u8Reader, RefusesWhatItCannotServe) {
   const std::string head = "#EXTM3U\n#EXT-X-TARGETDURATION:1\n";
   const char* bad[] = {
