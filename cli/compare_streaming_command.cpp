@@ -1,5 +1,7 @@
 #include "cli/compare_streaming_command.h"
 
+#include <signal.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -34,6 +36,7 @@ struct Options {
   std::size_t max_viewers = 8;
   int port_base = 30500;
   double ready_timeout_s = 20;
+  std::string ingest_fail = "kill";
 };
 
 void WriteFile(const std::string& path, const std::string& text) {
@@ -61,6 +64,7 @@ void Run(const Options& o) {
   real_options.port_base = static_cast<std::uint16_t>(o.port_base);
   real_options.max_viewers = o.max_viewers;
   real_options.ready_timeout_s = o.ready_timeout_s;
+  real_options.fail_signal = o.ingest_fail == "freeze" ? SIGSTOP : SIGKILL;
   std::cerr << fmt::format(
       "cdnlab compare-streaming: the same on real processes on loopback for {} s of wall-clock time (ports {}.., "
       "at most {} viewers, logs in {}/logs) ...\n",
@@ -119,6 +123,11 @@ void AddCompareStreamingCommand(CLI::App& app) {
   cmd->add_option("--port-base", o->port_base,
                   "First loopback port of the real services (3 per ingest, 2 per cache, 2 for the balancer)")
       ->check(CLI::Range(1024, 65000))
+      ->capture_default_str();
+  cmd->add_option("--ingest-fail", o->ingest_fail,
+                  "How the real side fails an ingest: kill (SIGKILL, a process crash: connections are refused at once) "
+                  "or freeze (SIGSTOP: nothing answers until timeouts, like the simulation's failed host)")
+      ->check(CLI::IsMember({"kill", "freeze"}))
       ->capture_default_str();
   cmd->add_option("--ready-timeout-s", o->ready_timeout_s, "How long the real services may take to start")
       ->check(CLI::PositiveNumber)

@@ -1,7 +1,5 @@
 #include "cli/streaming_loopback_run.h"
 
-#include <signal.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <functional>
@@ -39,6 +37,8 @@ constexpr std::uint64_t kViewerJoinStreamBase = 500;
 // How often a stalled viewer that already has new-ingest content is looked at again (as in the
 // simulation).
 constexpr double kResumePollMs = 20;
+
+std::string Millis(Duration d) { return fmt::format("{:.0f}", ToMillis(d)); }
 
 Endpoint Loopback(std::uint16_t port) { return Endpoint{Ipv4Address{0x7f000001}, port}; }
 
@@ -170,7 +170,8 @@ class LoopbackWorld {
     Spawn("balancer", {"stream-balancer", "--listen", Loopback(vip_).ToString(), "--admin",
                        Loopback(admin_).ToString(), "--balancing", st_.balancing, "--health-interval-ms",
                        fmt::format("{}", interval_ms), "--health-timeout-ms", fmt::format("{}", interval_ms * 0.8),
-                       "--unhealthy-after", std::to_string(st_.health_unhealthy_after)});
+                       "--unhealthy-after", std::to_string(st_.health_unhealthy_after), "--proxy-timeout-ms",
+                       Millis(timeouts_.forward)});
     std::map<std::string, std::string> parent_of;
     for (const auto& e : st_.edges) parent_of[e.id] = e.parent;
     auto cache = [&](const StreamingCacheSpec& c, bool edge) {
@@ -180,6 +181,9 @@ class LoopbackWorld {
                                        std::to_string(c.capacity_mb), "--eviction", st_.eviction,
                                        "--playlist-ttl-ms", fmt::format("{}", st_.playlist_ttl_s * 1000),
                                        "--segment-ttl-s", fmt::format("{}", st_.segment_ttl_s)};
+      // The simulation's tiered timeouts: an edge gives up on its mid after the mid gave up on the ingest.
+      args.insert(args.end(), {"--fetch-timeout-ms",
+                               Millis(edge && !c.parent.empty() ? timeouts_.edge_fetch : timeouts_.mid_fetch)});
       if (edge && !c.parent.empty()) {
         const Service& parent = cache_ports_.at(c.parent);
         args.insert(args.end(), {"--tier", "edge", "--parent", Loopback(parent.http).ToString(), "--parent-announce",
@@ -368,7 +372,7 @@ class LoopbackWorld {
     f.at = clock_->Now();
     auto p = processes_.find(victim);
     if (!victim.empty() && p != processes_.end() && p->second->Running()) {
-      p->second->Kill(SIGKILL);
+      p->second->Kill(o_.fail_signal);
       f.ingest = victim;
       for (const auto& [stream, holder] : holders) {
         if (holder.first == victim) f.streams.push_back(stream);

@@ -3,7 +3,8 @@
 // `cdnlab compare-streaming`):
 //  - the balancer, every ingest and every cache are `cdnlab realnet stream-*` child processes
 //    configured from the scenario (balancing, health checks, playlist window and target
-//    duration, cache TTLs, eviction, capacity); an edge without a parent runs as a mid-tier
+//    duration, cache TTLs, eviction, capacity, and the simulation's timeouts: the balancer's
+//    proxy timeout and the caches' fetch timeouts, StreamingTimeoutsFor); an edge without a parent runs as a mid-tier
 //    cache (it fetches from the ingests, as in the simulation); an ingest with join_at_s starts
 //    then; an ingest_fail event is a SIGKILL of that ingest (or of the live ingest whose playlist
 //    of the stream is newest) at that time;
@@ -34,6 +35,10 @@ struct LoopbackStreamingOptions {
   std::uint16_t port_base = 30500;  // every port is port_base + k (k < 3 + 3 x ingests + 2 x caches)
   std::size_t max_viewers = 8;
   double ready_timeout_s = 20;      // for the services to listen and the ingests to register
+  // How an ingest_fail event kills: SIGKILL (a process crash: the host's kernel refuses new
+  // connections at once), or SIGSTOP (a frozen process or a dead host: connections and probes go
+  // unanswered until they time out, as the simulation's failure cuts the ingest's link).
+  int fail_signal = 9;
 };
 
 // Throws std::runtime_error when a service cannot start or does not become ready.

@@ -48,6 +48,7 @@ struct StreamingOptions {
   double health_timeout_ms = 400;
   int unhealthy_after = 3;
   int healthy_after = 2;
+  double proxy_timeout_ms = 5000;
   // stream-cache
   std::string tier;
   std::string announce;
@@ -57,6 +58,7 @@ struct StreamingOptions {
   std::string eviction = "lru";
   double playlist_ttl_ms = 1000;
   double segment_ttl_s = 300;
+  double fetch_timeout_ms = 3000;
   ObservabilityOptions obs;  // --metrics-listen, --log-format
 };
 
@@ -151,6 +153,7 @@ void RunBalancer(const StreamingOptions& o) {
   c.health.timeout = FromMillis(o.health_timeout_ms);
   c.health.unhealthy_after = o.unhealthy_after;
   c.health.healthy_after = o.healthy_after;
+  c.proxy_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.proxy_timeout_ms));
   c.tls = o.tls;
   c.upstream_tls = o.upstream_tls;
   boost::asio::io_context io;
@@ -197,6 +200,7 @@ void RunCache(const StreamingOptions& o) {
   c.eviction = o.eviction;
   c.freshness.playlist_ttl = FromMillis(o.playlist_ttl_ms);
   c.freshness.segment_ttl = FromSeconds(o.segment_ttl_s);
+  c.fetch_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.fetch_timeout_ms));
   c.tls = o.tls;
   c.upstream_tls = o.upstream_tls;
   boost::asio::io_context io;
@@ -301,6 +305,9 @@ void AddStreamingCommands(CLI::App* realnet) {
     cmd->add_option("--healthy-after", o->healthy_after, "Answered probes in a row before it is healthy again")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    cmd->add_option("--proxy-timeout-ms", o->proxy_timeout_ms, "How long a proxied upload may take at an ingest")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
   }
   {
     auto o = std::make_shared<StreamingOptions>();
@@ -323,6 +330,9 @@ void AddStreamingCommands(CLI::App* realnet) {
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     cmd->add_option("--segment-ttl-s", o->segment_ttl_s, "How long a cached segment is fresh")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--fetch-timeout-ms", o->fetch_timeout_ms, "How long a fetch from the parent or an ingest may take")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
   }

@@ -56,6 +56,7 @@ bool ServiceProcess::Running() {
 
 void ServiceProcess::Stop(std::chrono::milliseconds grace) {
   if (!Running()) return;
+  kill(pid_, SIGCONT);  // a stopped one cannot act on SIGTERM
   kill(pid_, SIGTERM);
   const auto deadline = std::chrono::steady_clock::now() + grace;
   while (Running() && std::chrono::steady_clock::now() < deadline) {
