@@ -13,7 +13,7 @@ wall-clock time. Checks:
   6. with --require-agreement (or CDNLAB_REQUIRE_STREAMING_AGREEMENT=1): every gated measure
      (startup, stall time, skipped content, recovery) agrees within 0.5 s.
 
-  compare_streaming.py CDNLAB_BINARY SOURCE_DIR PORT_BASE [--require-agreement]
+  compare_streaming.py CDNLAB_BINARY SOURCE_DIR PORT_BASE [--require-agreement] [--ingest-fail kill|freeze]
 """
 import csv
 import json
@@ -31,7 +31,9 @@ def fail(message):
 
 def main():
     binary, source, port_base = sys.argv[1:4]
-    require = "--require-agreement" in sys.argv[4:] or os.environ.get("CDNLAB_REQUIRE_STREAMING_AGREEMENT") == "1"
+    extra = sys.argv[4:]
+    require = "--require-agreement" in extra or os.environ.get("CDNLAB_REQUIRE_STREAMING_AGREEMENT") == "1"
+    passed_on = [a for a in extra if a != "--require-agreement"]  # e.g. --ingest-fail freeze
     scenario = os.path.join(source, "tests/realnet/data/streaming_compare.yaml")
     work = tempfile.mkdtemp(prefix="cdnlab-compare-streaming.")
     try:
@@ -45,7 +47,7 @@ def main():
         # 2. the run
         out = os.path.join(work, "out")
         r = subprocess.run([binary, "compare-streaming", scenario, "--out", out, "--port-base", port_base,
-                            "--max-viewers", "6"], capture_output=True, text=True, timeout=170)
+                            "--max-viewers", "6"] + passed_on, capture_output=True, text=True, timeout=170)
         print(r.stdout)
         print(r.stderr[-3000:])
         if r.returncode not in (0, 1):
