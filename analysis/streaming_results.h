@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis/weighted_percentile.h"
+
 namespace cdnlab {
 
 struct StreamingViewerResult {
@@ -34,6 +36,12 @@ struct StreamingViewerResult {
   std::optional<double> resumed_after_s;
   std::uint64_t stalls_after_failure = 0;
   double stall_ms_after_failure = 0;
+  // Jumps past segments no longer listed (LivePlayer skips like hls.js and ffmpeg), and the
+  // content time jumped over.
+  std::uint64_t skips = 0;
+  double skipped_ms = 0;
+  // Glass-to-glass latency per segment played, as runs of equal values (analysis/streaming_latency.h).
+  std::vector<WeightedValue> latency_ms;
 };
 
 struct StreamingAvailabilityResult {

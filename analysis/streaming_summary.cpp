@@ -59,6 +59,7 @@ StreamingAggregate SummarizeStreaming(const StreamingRunResult& run) {
   StreamingAggregate a;
   a.viewers = run.viewers.size();
   std::vector<double> startup;
+  std::vector<WeightedValue> latency;
   for (const auto& v : run.viewers) {
     if (v.startup_ms) {
       ++a.started;
@@ -72,7 +73,11 @@ StreamingAggregate SummarizeStreaming(const StreamingRunResult& run) {
     a.play_s += v.played_s;
     a.stall_s += v.stall_ms / 1000;
     a.stalls += v.stalls;
+    a.skips += v.skips;
+    a.skipped_s += v.skipped_ms / 1000;
+    latency.insert(latency.end(), v.latency_ms.begin(), v.latency_ms.end());
   }
+  a.latency = QuantilesOfLatency(latency);
   a.startup_ms = QuantilesOf(startup);
   a.stall_ratio = a.play_s + a.stall_s > 0 ? a.stall_s / (a.play_s + a.stall_s) : kNaN;
 
@@ -135,6 +140,11 @@ nlohmann::ordered_json StreamingSummaryJson(const StreamingRunResult& run) {
   j["failed_starts"] = a.failed_starts;
   j["viewers_ended"] = a.ended;
   j["viewers_ended_before_start"] = a.ended_before_start;
+  j["skips"] = a.skips;
+  j["skipped_s"] = SummaryNumber(a.skipped_s);
+  j["latency_ms"] = {{"p50", a.latency.p50_ms ? SummaryNumber(*a.latency.p50_ms) : nlohmann::ordered_json(nullptr)},
+                     {"p95", a.latency.p95_ms ? SummaryNumber(*a.latency.p95_ms) : nlohmann::ordered_json(nullptr)},
+                     {"samples", static_cast<std::uint64_t>(a.latency.samples)}};
 
   nlohmann::ordered_json available = nlohmann::ordered_json::object();
   for (const auto& s : run.availability) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/routing_summary.h"
+#include "analysis/streaming_latency.h"
 #include "analysis/streaming_results.h"
 
 namespace cdnlab {
@@ -28,6 +29,9 @@ struct StreamingAggregate {
   std::size_t failed_starts = 0;
   std::size_t ended = 0;               // viewers that saw their stream end (ended_s)
   std::size_t ended_before_start = 0;  // of those, joined after the end: never started
+  std::uint64_t skips = 0;             // players' jumps past segments no longer listed
+  double skipped_s = 0;                // content jumped over, all viewers
+  LatencyQuantiles latency;            // glass-to-glass, every segment played by every viewer
   // Per stream: ms from its first ingested segment to its appearance at each edge; the max
   // over edges (none when some edge never saw it).
   std::map<std::string, std::optional<double>> available_max_ms;
@@ -45,7 +49,7 @@ StreamingAggregate SummarizeStreaming(const StreamingRunResult& run);
 
 // The "streaming" object of summary.json: balancing, viewers, startup_delay_ms {p50, p95,
 // mean, samples}, stall_ratio, stall_time_s, play_time_s, stalls, failed_starts,
-// viewers_ended, viewers_ended_before_start,
+// viewers_ended, viewers_ended_before_start, skips, skipped_s, latency_ms {p50, p95, samples},
 // stream_available_ms {stream: {edges: {edge: ms}, max, mids: {mid: ms}}},
 // recovery_s, failures[] {at_s, ingest, streams, detection_s, publisher_reconnect_s {stream},
 // new_ingest {stream}, recovery_s, affected_viewers, viewers_stalled, viewers_resumed, max_stalled_s,

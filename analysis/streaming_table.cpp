@@ -36,6 +36,10 @@ std::string FormatStreamingTable(const StreamingRunResult& run) {
                      "{} ms, p95 {} ms; stall ratio {} ({} stalls, {} s stalled of {} s watched)\n",
                      run.balancing, a.viewers, a.started, a.failed_starts, a.ended, Num(a.startup_ms.p50),
                      Num(a.startup_ms.p95), Num(a.stall_ratio, 5), a.stalls, Num(a.stall_s), Num(a.play_s + a.stall_s, 0));
+  out += fmt::format("  glass-to-glass latency p50 {} s, p95 {} s; {} s of content skipped in {} jumps\n",
+                     Num(a.latency.p50_ms ? std::optional(*a.latency.p50_ms / 1000) : std::nullopt, 2),
+                     Num(a.latency.p95_ms ? std::optional(*a.latency.p95_ms / 1000) : std::nullopt, 2),
+                     Num(a.skipped_s), a.skips);
 
   // Availability: one column per edge.
   std::vector<std::string> edges;

@@ -11,6 +11,7 @@
 #include "cli/run_command.h"
 #include "cli/sweep/command.h"
 #include "cli/testbed_commands.h"
+#include "cli/compare_streaming_command.h"
 #include "cli/validate_command.h"
 
 int main(int argc, char** argv) {
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   cdnlab::cli::AddGenerateCommand(app);
   cdnlab::cli::AddRealnetCommand(app);
   cdnlab::cli::AddTestbedCommands(app);
+  cdnlab::cli::AddCompareStreamingCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

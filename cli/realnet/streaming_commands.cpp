@@ -50,6 +50,7 @@ struct StreamingOptions {
   double health_timeout_ms = 400;
   int unhealthy_after = 3;
   int healthy_after = 2;
+  double proxy_timeout_ms = 5000;
   // stream-cache
   std::string tier;
   std::string announce;
@@ -59,6 +60,7 @@ struct StreamingOptions {
   std::string eviction = "lru";
   double playlist_ttl_ms = 1000;
   double segment_ttl_s = 300;
+  double fetch_timeout_ms = 3000;
   ObservabilityOptions obs;  // --metrics-listen, --log-format
   std::vector<std::string> cors_origins;  // stream-cache --cors-origin
   // LL-HLS: stream-ingest packages each uploaded segment as a part (0: plain HLS)
@@ -184,6 +186,7 @@ void RunBalancer(const StreamingOptions& o) {
   c.health.timeout = FromMillis(o.health_timeout_ms);
   c.health.unhealthy_after = o.unhealthy_after;
   c.health.healthy_after = o.healthy_after;
+  c.proxy_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.proxy_timeout_ms));
   c.tls = o.tls;
   c.upstream_tls = o.upstream_tls;
   boost::asio::io_context io;
@@ -233,6 +236,7 @@ void RunCache(const StreamingOptions& o) {
   c.freshness.part_ttl = FromSeconds(o.part_ttl_s);
   c.blocking_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.blocking_timeout_ms));
   c.blocking_reply_keep = FromMillis(o.blocking_keep_ms);
+  c.fetch_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.fetch_timeout_ms));
   c.tls = o.tls;
   c.upstream_tls = o.upstream_tls;
   c.cors_origins = o.cors_origins;
@@ -355,6 +359,9 @@ void AddStreamingCommands(CLI::App* realnet) {
     cmd->add_option("--healthy-after", o->healthy_after, "Answered probes in a row before it is healthy again")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    cmd->add_option("--proxy-timeout-ms", o->proxy_timeout_ms, "How long a proxied upload may take at an ingest")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
   }
   {
     auto o = std::make_shared<StreamingOptions>();
@@ -391,6 +398,9 @@ void AddStreamingCommands(CLI::App* realnet) {
         ->capture_default_str();
     cmd->add_option("--blocking-keep-ms", o->blocking_keep_ms,
                     "LL-HLS: how long the answer to a blocking reload / delta update is reused")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--fetch-timeout-ms", o->fetch_timeout_ms, "How long a fetch from the parent or an ingest may take")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
   }

@@ -170,6 +170,15 @@ void LivePlayer::FetchNext() {
                              [](const SegmentInfo& seg, std::uint64_t seq) { return seg.sequence < seq; });
   if (it == segments.end()) return;
   const SegmentInfo segment = *it;
+  if (segment.sequence > *s.next_sequence) {
+    // What it wanted is gone: jump, as hls.js and ffmpeg do, and count what was jumped over.
+    const Duration each = s.playlist->target_duration > Duration::zero() ? s.playlist->target_duration : segment.duration;
+    stats_.skipped += static_cast<Duration::rep>(segment.sequence - *s.next_sequence) * each;
+    ++stats_.skips;
+    metrics_.Sample(streaming_metrics::kSkipped, clock_.Now(),
+                    ToMillis(static_cast<Duration::rep>(segment.sequence - *s.next_sequence) * each),
+                    {{"viewer", viewer_}, {"edge", edge_node_}});
+  }
   s.next_sequence = segment.sequence;
   s.segment_in_flight = true;
   ContentKey key{stream_, false, segment.sequence};
@@ -257,6 +266,7 @@ void LivePlayer::Tick() {
     s.buffer.pop_front();
     s.playing_since = now;
     s.tick_timer = timers_.ScheduleAfter(s.playing->duration, [this] { Tick(); });
+    if (on_playback_) on_playback_(*s.playing, now);
   } else if (s.Over()) {
     EndPlayback();  // the last segment has played: the end, not a stall
     return;

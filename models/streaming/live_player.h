@@ -7,7 +7,11 @@
 // player stops. A player whose first playlist has already ended joined too late: it ends at
 // once without starting. Reports startup delay, stall count and stall time, the end, and
 // which edge it used.
+// Like hls.js and ffmpeg, it skips: when the next segment it wants is no longer listed (it left
+// the playlist window, or the sequence jumps past it, as after a failover that lost content),
+// it jumps to the first listed segment after it and counts the content time it skipped.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +39,8 @@ struct PlayerStats {
   std::uint64_t fetch_failures = 0;
   std::optional<SimTime> stalled_since;     // set while stalled
   std::optional<SimTime> ended_at;          // the stream ended (ENDLIST) and nothing is left to play
+  Duration skipped{0};      // content jumped over (missing sequences x the playlist's target duration)
+  std::uint64_t skips = 0;  // jumps
 };
 
 class LivePlayer {
@@ -47,6 +53,10 @@ class LivePlayer {
   const PlayerStats& Stats() const { return stats_; }
   const std::string& Edge() const { return edge_node_; }
   const std::string& Viewer() const { return viewer_; }
+  // Told each time a segment starts playing, with the time (glass-to-glass latency is that
+  // time minus the segment's capture time, which the runtime knows from its publisher).
+  using PlaybackObserver = std::function<void(const SegmentInfo& segment, SimTime started)>;
+  void OnPlayback(PlaybackObserver observer) { on_playback_ = std::move(observer); }
 
  private:
   void RefreshPlaylist();
@@ -67,6 +77,7 @@ class LivePlayer {
   const Clock& clock_;
   MetricsSink& metrics_;
   PlayerStats stats_;
+  PlaybackObserver on_playback_;
   // Implementation state (buffer, next sequence, timers) is the implementer's choice.
   struct State;
   std::unique_ptr<State> state_;

@@ -15,5 +15,9 @@ inline constexpr char kPublisherSegmentsDropped[] = "streaming.publisher_segment
 // Sample when a stream first becomes known at a cache node: value = ms since its first
 // segment was ingested; labels stream, node.
 inline constexpr char kStreamAvailable[] = "streaming.stream_available_ms";
+// Sample per jump of a player past segments no longer listed: ms of content skipped; labels viewer, edge.
+inline constexpr char kSkipped[] = "streaming.skipped_ms";
+// Sample per segment played: ms from its capture at the publisher to its playback; labels viewer, edge.
+inline constexpr char kLatency[] = "streaming.latency_ms";
 
 }  // namespace cdnlab::streaming_metrics

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/streaming_latency.h"
 #include "models/core/seeded_random_source.h"
 #include "models/streaming/eviction_policy.h"
 #include "models/streaming/ingest_balancer.h"
@@ -227,6 +228,7 @@ class StreamingWorld {
     Duration stall_at_failure{0};
     std::optional<SimTime> resumed_at;
     bool polling = false;
+    std::vector<WeightedValue> latency_ms;  // glass to glass, runs of equal values
   };
   struct ScaleOut {
     std::size_t ingest = 0;
@@ -383,6 +385,9 @@ class StreamingWorld {
             *group->fetcher, [this, index](const ContentKey& key, const ContentResponse& r) { OnViewerFetch(index, key, r); });
         v->player = std::make_unique<LivePlayer>(v->id, group->spec.edge, edge, group->spec.stream, PlayerConfig{},
                                                  *v->fetcher, clock_, clock_, metrics_);
+        v->player->OnPlayback([this, index](const SegmentInfo& segment, SimTime started) {
+          OnPlayback(index, segment, started);
+        });
         viewers_.push_back(std::move(v));
       }
       groups_.push_back(std::move(group));
@@ -550,6 +555,21 @@ class StreamingWorld {
     CheckResumed(index);
   }
 
+  // Glass to glass: segment n of a publisher that started at start_s was captured from
+  // start_s + n x segment_s (LivePublisher numbers segments from 0 and never restarts).
+  void OnPlayback(std::size_t index, const SegmentInfo& segment, SimTime started) {
+    Viewer& v = *viewers_[index];
+    const StreamId& stream = groups_[v.group]->spec.stream;
+    const auto pub = std::find_if(st_.publishers.begin(), st_.publishers.end(),
+                                  [&](const StreamingPublisherSpec& p) { return p.stream == stream; });
+    if (pub == st_.publishers.end()) return;
+    const double captured_s = pub->start_s + static_cast<double>(segment.sequence) * st_.segment_s;
+    const double latency_ms = (ToSeconds(started) - captured_s) * 1000;
+    AddLatencySample(v.latency_ms, latency_ms);
+    metrics_.Sample(streaming_metrics::kLatency, started, latency_ms,
+                    {{"viewer", v.id}, {"edge", groups_[v.group]->spec.edge}});
+  }
+
   // Played again: playing (not stalled) with a segment of the new ingest in hand.
   void CheckResumed(std::size_t index) {
     Viewer& v = *viewers_[index];
@@ -586,6 +606,9 @@ class StreamingWorld {
     r.played_s = ToSeconds(stats.played);
     r.segments_fetched = stats.segments_fetched;
     r.fetch_failures = stats.fetch_failures;
+    r.skips = stats.skips;
+    r.skipped_ms = ToMillis(stats.skipped);
+    r.latency_ms = v.latency_ms;
     r.affected = v.failure.has_value();
     if (v.failure) {
       r.stalls_after_failure = stats.stalls - v.stalls_at_failure;

@@ -206,18 +206,36 @@ TEST(StreamingSummary, TableAndCsv) {
   EXPECT_NE(table.find("1 affected, 1 stalled (at most 2.50 s), 1 resumed; all played again after 4.50 s (bound 11.45 s"),
             std::string::npos) << table;
   EXPECT_EQ(table.find("NOT WITHIN"), std::string::npos) << table;
+  EXPECT_NE(table.find("glass-to-glass latency p50 - s, p95 - s; 0.0 s of content skipped in 0 jumps"),
+            std::string::npos) << table;
+
+  // A viewer that skipped 2 s once, with 3 segments at 8 s latency and 1 at 10 s.
+  StreamingRunResult run = SmallRun();
+  run.viewers[1].skips = 1;
+  run.viewers[1].skipped_ms = 2000;
+  run.viewers[1].latency_ms = {{8000, 3}, {10000, 1}};
+  EXPECT_NE(FormatStreamingTable(run).find("glass-to-glass latency p50 8.00 s, p95 10.00 s; 2.0 s of content skipped "
+                                           "in 1 jumps"),
+            std::string::npos) << FormatStreamingTable(run);
+  const auto j = StreamingSummaryJson(run);
+  EXPECT_EQ(j["skips"], 1);
+  EXPECT_EQ(j["skipped_s"], 2.0);
+  EXPECT_EQ(j["latency_ms"]["p50"], 8000.0);
+  EXPECT_EQ(j["latency_ms"]["p95"], 10000.0);
+  EXPECT_EQ(j["latency_ms"]["samples"], 4);
 
   const std::string path = ::testing::TempDir() + "/streaming_viewers.csv";
-  WriteStreamingViewersCsv(path, SmallRun());
+  WriteStreamingViewersCsv(path, run);
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
   EXPECT_EQ(text.str(),
             "viewer,group,edge,stream,join_s,startup_ms,failed_start,stalls,stall_ms,played_s,segments_fetched,"
-            "fetch_failures,affected,stalls_after_failure,stall_ms_after_failure,resumed_after_s,ended_s\n"
-            "v-0,g,edge-1,news,1.000,100.000,0,0,0.000,90.000,0,0,0,0,,,95.000\n"
-            "v-1,g,edge-1,news,1.000,300.000,0,1,10000.000,80.000,0,0,1,1,2500.000,4.500,\n"
-            "v-2,g,edge-1,news,1.000,,1,0,0.000,0.000,0,0,0,0,,,\n");
+            "fetch_failures,affected,stalls_after_failure,stall_ms_after_failure,resumed_after_s,ended_s,skips,"
+            "skipped_ms,latency_p50_ms,latency_p95_ms\n"
+            "v-0,g,edge-1,news,1.000,100.000,0,0,0.000,90.000,0,0,0,0,,,95.000,0,0.000,,\n"
+            "v-1,g,edge-1,news,1.000,300.000,0,1,10000.000,80.000,0,0,1,1,2500.000,4.500,,1,2000.000,8000.000,10000.000\n"
+            "v-2,g,edge-1,news,1.000,,1,0,0.000,0.000,0,0,0,0,,,,0,0.000,,\n");
   std::remove(path.c_str());
 }
 
