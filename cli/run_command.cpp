@@ -177,11 +177,6 @@ int Run(const RunOptions& options) {
                                            : LoadScenarioFile(options.file);
   if (options.seed) scenario.seed = *options.seed;
   if (options.fidelity) scenario.fidelity = *options.fidelity;
-  // Flow fidelity computes request-routing and federation traffic; refuse rather than quietly
-  // run streaming's packets.
-  if (scenario.fidelity == Fidelity::kFlow && scenario.streaming.present) {
-    throw std::invalid_argument("fidelity: flow covers request routing and federation; streaming runs in packet mode");
-  }
   std::filesystem::create_directories(options.out_dir);
 
   // One summary.json: the run, then "routing", "federation" and/or "streaming", whichever the
