@@ -10,6 +10,7 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <ns3/simulator.h>
 
 #include "models/core/seeded_random_source.h"
 #include "models/streaming/eviction_policy.h"
@@ -173,6 +174,7 @@ class StreamingWorld {
     r.healthy_sessions_moved = balancer_.HealthySessionsMoved();
     r.uploads_ok = uploads_ok_;
     r.uploads_failed = uploads_failed_;
+    r.simulator_events = ns3::Simulator::GetEventCount();
     return r;
   }
 
