@@ -13,21 +13,34 @@ std::uint64_t Key(const Endpoint& e) { return (std::uint64_t{e.address.V4().valu
 
 ns3::Time SecondsToTime(double seconds) { return ns3::NanoSeconds(static_cast<std::int64_t>(std::llround(seconds * 1e9))); }
 
-// One exchange in flight: finished once, by its response or its timeout.
-struct PendingCall {
+}  // namespace
+
+// One exchange in flight: finished exactly once, by its answer or at its deadline.
+struct FlowRpcCall {
   RpcClientPort::Done done;
+  ns3::Time deadline;
   ns3::EventId timeout;
+  bool armed = false;     // the timeout event is scheduled
+  bool answered = false;  // the server's answer is on its way (or was dropped)
   bool finished = false;
 
-  void Finish(std::optional<RpcMessage> response, bool by_timeout) {
+  void Finish(std::optional<RpcMessage> response) {
     if (finished) return;
     finished = true;
-    if (!by_timeout) ns3::Simulator::Remove(timeout);
+    if (armed) ns3::Simulator::Cancel(timeout);
     std::exchange(done, nullptr)(std::move(response));
   }
+  // Fail at the deadline (once, however many reasons there are).
+  static void FailAtDeadline(const std::shared_ptr<FlowRpcCall>& call) {
+    if (call->finished || call->armed) return;
+    call->armed = true;
+    const ns3::Time left = call->deadline - ns3::Simulator::Now();
+    call->timeout = ns3::Simulator::Schedule(left.IsStrictlyNegative() ? ns3::Time(0) : left, [call] {
+      call->armed = false;
+      call->Finish(std::nullopt);
+    });
+  }
 };
-
-}  // namespace
 
 void FlowRpcFabric::Listen(const Endpoint& at, FlowRpcServer* server) { servers_[Key(at)] = server; }
 
@@ -75,44 +88,67 @@ void FlowRpcServer::Stop() {
   fabric_.Unlisten(at_);
 }
 
-void FlowRpcServer::Receive(const RpcMessage& request, Ipv4Address from, std::function<void(RpcMessage)> deliver) {
+void FlowRpcServer::Receive(const RpcMessage& request, Ipv4Address from, const std::shared_ptr<FlowRpcCall>& call) {
   ++served_;
-  handler_(request, [this, generation = generation_, from, deliver = std::move(deliver)](RpcMessage response) {
-    if (generation != generation_ || fabric_.Unreachable(at_.address.V4())) return;  // crashed meanwhile
+  handler_(request, [this, generation = generation_, from, call](RpcMessage response) {
+    call->answered = true;
     const auto back = fabric_.TransferTime(at_.address.V4(), from, response.bytes);
-    if (!back) return;
-    ns3::Simulator::Schedule(SecondsToTime(*back),
-                             [deliver, response = std::move(response)]() mutable { deliver(std::move(response)); });
+    // Crashed meanwhile, or no way back: the answer is lost and the client times out.
+    if (generation != generation_ || fabric_.Unreachable(at_.address.V4()) || !back) {
+      FlowRpcCall::FailAtDeadline(call);
+      return;
+    }
+    const ns3::Time lands = ns3::Simulator::Now() + SecondsToTime(*back);
+    if (lands > call->deadline) {
+      FlowRpcCall::FailAtDeadline(call);
+      return;
+    }
+    FlowRpcFabric& fabric = fabric_;
+    ns3::Simulator::Schedule(lands - ns3::Simulator::Now(), [&fabric, from, call, response = std::move(response)]() mutable {
+      if (fabric.Unreachable(from)) {
+        FlowRpcCall::FailAtDeadline(call);
+        return;
+      }
+      fabric.CountExchange();
+      call->Finish(std::move(response));
+    });
   });
+  // Answered later (a miss waiting on its upstream): the deadline must be kept from now on.
+  if (!call->answered) FlowRpcCall::FailAtDeadline(call);
 }
 
 void FlowRpcClient::Call(const Endpoint& server, RpcMessage request, Duration timeout, Done done) {
-  auto call = std::make_shared<PendingCall>();
+  auto call = std::make_shared<FlowRpcCall>();
   call->done = std::move(done);
-  call->timeout = ns3::Simulator::Schedule(ns3::NanoSeconds(timeout.count()),
-                                           [call] { call->Finish(std::nullopt, /*by_timeout=*/true); });
+  call->deadline = ns3::Simulator::Now() + ns3::NanoSeconds(timeout.count());
   const Ipv4Address to = server.address.V4();
-  if (fabric_.Unreachable(local_) || fabric_.Unreachable(to)) return;  // lost: the timeout fails it
   const auto there = fabric_.TransferTime(local_, to, request.bytes);
-  if (!there) return;
-  FlowRpcServer* listening = fabric_.Find(server);
-  if (!listening || !listening->Running()) {
-    // Refused: the reset comes back a round trip later.
-    ns3::Simulator::Schedule(SecondsToTime(2 * *fabric_.Delay(local_, to)),
-                             [call] { call->Finish(std::nullopt, /*by_timeout=*/false); });
+  if (fabric_.Unreachable(local_) || fabric_.Unreachable(to) || !there) {  // lost
+    FlowRpcCall::FailAtDeadline(call);
     return;
   }
+  FlowRpcServer* listening = fabric_.Find(server);
+  if (!listening || !listening->Running()) {
+    // Refused: the reset comes back a round trip later (or the timeout comes first).
+    const ns3::Time rtt = SecondsToTime(2 * *fabric_.Delay(local_, to));
+    if (ns3::Simulator::Now() + rtt > call->deadline) {
+      FlowRpcCall::FailAtDeadline(call);
+    } else {
+      ns3::Simulator::Schedule(rtt, [call] { call->Finish(std::nullopt); });
+    }
+    return;
+  }
+  // Too slow to make it: fail at the deadline, but the request still lands (and is served).
+  if (ns3::Simulator::Now() + SecondsToTime(*there) > call->deadline) FlowRpcCall::FailAtDeadline(call);
   FlowRpcFabric& fabric = fabric_;
   const Ipv4Address from = local_;
   ns3::Simulator::Schedule(SecondsToTime(*there), [&fabric, server, from, call, request = std::move(request)] {
-    if (call->finished) return;
     FlowRpcServer* s = fabric.Find(server);
-    if (!s || !s->Running() || fabric.Unreachable(server.address.V4())) return;  // the timeout fails it
-    s->Receive(request, from, [&fabric, from, call](RpcMessage response) {
-      if (fabric.Unreachable(from)) return;
-      fabric.CountExchange();
-      call->Finish(std::move(response), /*by_timeout=*/false);
-    });
+    if (!s || !s->Running() || fabric.Unreachable(server.address.V4())) {
+      FlowRpcCall::FailAtDeadline(call);
+      return;
+    }
+    s->Receive(request, from, call);
   });
 }
 

@@ -5,10 +5,15 @@
 // this leaves out, against packet fidelity's TCP: the handshake of a new connection, slow
 // start, and queueing when transfers share a link (each transfer sees the bottleneck alone).
 //
+// Timeouts cost no event unless needed: a request whose server answers at once (a cache hit)
+// knows when its answer lands, so only an answer that is late, lost or still pending arms the
+// call's timeout.
+//
 // Failures follow TCP's: a request to a host that is unreachable (or becomes unreachable
 // before the request lands), or whose server crashes before answering, fails when `timeout`
 // passes; a request to a reachable host with nothing listening is refused after a round trip.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 
@@ -20,6 +25,7 @@
 namespace cdnlab {
 
 class FlowRpcServer;
+struct FlowRpcCall;  // one exchange in flight (flow_rpc.cpp)
 
 // The servers listening, by endpoint, and the transfer times between hosts.
 class FlowRpcFabric {
@@ -64,9 +70,9 @@ class FlowRpcServer final : public RpcServerPort {
   bool Running() const override { return running_; }
   std::uint64_t RequestsServed() const override { return served_; }
 
-  // A request has landed (from the client at `from`): hand it to the handler. `respond`
-  // carries the answer back unless the server stopped since.
-  void Receive(const RpcMessage& request, Ipv4Address from, std::function<void(RpcMessage)> deliver);
+  // A request of `call` has landed (from the client at `from`): hand it to the handler, whose
+  // answer travels back unless the server stopped since.
+  void Receive(const RpcMessage& request, Ipv4Address from, const std::shared_ptr<FlowRpcCall>& call);
 
  private:
   FlowRpcFabric& fabric_;
