@@ -2,9 +2,10 @@
 // fidelities gives the same outcomes: every viewer starts (none fails to), at the same edge;
 // the same viewers are hit by the ingest failure and all of them resume within the recovery
 // bound; the music viewers end rather than stall; each cache fetches each segment upstream
-// once. What differs, and by how much it may (README, "Flow fidelity for streaming"): timing.
-// Flow leaves out TCP's handshake, slow start and queueing, so flow startups are faster and
-// recovery times move by up to a playlist period.
+// once. What differs, and by how much it may (README, "Live streaming at scale"): timing.
+// Flow leaves out TCP's handshake, slow start and queueing, so flow startups are never slower
+// (close at the median, far below packet's at p95), and the recovery time moves by up to the
+// bound's playlist-refresh and segment terms.
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <iostream>
 
 #include "analysis/metrics_recorder.h"
 #include "analysis/streaming_summary.h"
@@ -70,16 +72,17 @@ TEST_F(StreamingFlowFidelity, EveryViewerStartsAtTheSameEdgeAndEndsAsInPacketMod
     if (a.startup_ms) packet_startup.push_back(*a.startup_ms);
     if (b.startup_ms) flow_startup.push_back(*b.startup_ms);
   }
-  // Startup: flow has no handshake or slow start, so it is never slower at the median, and
-  // within 500 ms of packet's at p50 and p95 (a segment of 750 kB takes several round trips
-  // of slow start in packet mode).
+  // Startup: flow has no handshake, slow start or queueing, so it is never slower. At the median
+  // (viewers joining a quiet edge) the two are close; the tail in packet mode is the 300-viewer
+  // flash crowd at 60 s, whose segments queue on the edge's and the group's links and climb out
+  // of slow start, which flow does not model: there flow is only bounded by packet's p95.
   const double p50 = Percentile(packet_startup, 0.5), f50 = Percentile(flow_startup, 0.5);
   const double p95 = Percentile(packet_startup, 0.95), f95 = Percentile(flow_startup, 0.95);
-  RecordProperty("startup_p50_ms_packet", std::to_string(p50));
-  RecordProperty("startup_p50_ms_flow", std::to_string(f50));
+  std::cerr << "startup p50 packet " << p50 << " ms, flow " << f50 << " ms; p95 packet " << p95 << " ms, flow " << f95
+            << " ms\n";
   EXPECT_LE(f50, p50 + 1);
-  EXPECT_NEAR(f50, p50, 500);
-  EXPECT_NEAR(f95, p95, 500);
+  EXPECT_NEAR(f50, p50, 50);
+  EXPECT_LE(f95, p95 + 1);
 }
 
 TEST_F(StreamingFlowFidelity, StallsAreTheSameOutsideTheFailure) {
@@ -96,6 +99,12 @@ TEST_F(StreamingFlowFidelity, TheIngestFailureHitsTheSameViewersAndAllRecoverWit
   ASSERT_EQ(flow_->failures.size(), 1u);
   const auto& a = packet_->failures[0];
   const auto& b = flow_->failures[0];
+  for (const auto* f : {&a, &b}) {
+    std::cerr << (f == &a ? "packet" : "flow") << ": detection " << f->detection_s.value_or(-1) << " s, reconnect "
+              << f->publisher_reconnect_s.at("news").value_or(-1) << " s, recovery " << f->recovery_s.value_or(-1)
+              << " s (bound " << f->bound.total_s << " s), stalled " << f->viewers_stalled << " max "
+              << f->max_stalled_s << " s\n";
+  }
   EXPECT_EQ(a.ingest, b.ingest);
   EXPECT_EQ(a.streams, b.streams);
   EXPECT_EQ(a.new_ingest, b.new_ingest);
@@ -104,16 +113,21 @@ TEST_F(StreamingFlowFidelity, TheIngestFailureHitsTheSameViewersAndAllRecoverWit
   EXPECT_EQ(b.viewers_resumed, b.affected_viewers);
   EXPECT_EQ(a.viewers_resumed, a.affected_viewers);
   ASSERT_TRUE(a.detection_s && b.detection_s);
-  // Detection is health-probe rounds: the same in both (probes are tiny datagrams).
+  // Detection (health-probe rounds) and the publisher's reconnect (forward timeout, reconnect
+  // delay, one upload) do not depend on transfer timing: within 50 ms of each other.
   EXPECT_NEAR(*a.detection_s, *b.detection_s, 0.05);
+  ASSERT_TRUE(a.publisher_reconnect_s.at("news") && b.publisher_reconnect_s.at("news"));
+  EXPECT_NEAR(*a.publisher_reconnect_s.at("news"), *b.publisher_reconnect_s.at("news"), 0.05);
+  // Recovery (the last affected viewer playing new-ingest content) also waits on where each
+  // viewer's playlist refresh and free buffer slot fall, which transfer timing shifts: both
+  // within the bound, and apart by at most the bound's refresh and segment terms.
   ASSERT_TRUE(a.recovery_s && b.recovery_s);
+  EXPECT_LE(*a.recovery_s, a.bound.total_s);
   EXPECT_LE(*b.recovery_s, b.bound.total_s);
-  // Recovery waits on playlist refreshes and segment boundaries: the two may land one
-  // playlist period (segment_s, 2 s) apart.
-  EXPECT_NEAR(*a.recovery_s, *b.recovery_s, 2.0);
-  // Every affected viewer stalls in both or in neither... not required; counts close.
-  EXPECT_NEAR(static_cast<double>(a.viewers_stalled), static_cast<double>(b.viewers_stalled),
-              0.1 * static_cast<double>(a.affected_viewers) + 1);
+  EXPECT_NEAR(*a.recovery_s, *b.recovery_s, b.bound.playlist_refresh_s + b.bound.segment_s);
+  // Stalls through the failure: few in both (packet: 1 of 750).
+  EXPECT_LE(a.viewers_stalled, a.affected_viewers / 100 + 1);
+  EXPECT_LE(b.viewers_stalled, b.affected_viewers / 100 + 1);
 }
 
 TEST_F(StreamingFlowFidelity, CachesCollapseAndScaleOutAsInPacketMode) {
