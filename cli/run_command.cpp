@@ -225,7 +225,7 @@ void AddRunCommand(CLI::App& app) {
   auto fidelity = std::make_shared<std::string>();
   CLI::Option* fidelity_opt =
       cmd->add_option("--fidelity", *fidelity, "Override the scenario's fidelity: packet (ns-3 packets) or flow "
-                                               "(delays computed from the topology; request routing and federation)")
+                                               "(delays computed from the topology)")
           ->check(CLI::IsMember({"packet", "flow"}));
   cmd->add_option("--out", options->out_dir, "Output directory (created if missing)")->capture_default_str();
   cmd->add_option("--progress", options->progress,
