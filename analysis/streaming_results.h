@@ -151,6 +151,7 @@ struct StreamingRunResult {
   std::uint64_t healthy_sessions_moved = 0;
   std::uint64_t uploads_ok = 0;
   std::uint64_t uploads_failed = 0;
+  std::uint64_t simulator_events = 0;  // ns-3 events executed (benchmarks; not in the summary)
 };
 
 }  // namespace cdnlab

@@ -7,6 +7,7 @@
 
 #include "scenarios/federation/synthetic_scenario.h"
 #include "scenarios/routing/synthetic_scenario.h"
+#include "scenarios/streaming/synthetic_scenario.h"
 
 namespace cdnlab::cli {
 namespace {
@@ -61,6 +62,44 @@ CLI::App* AddGenerateFederation(CLI::App& generate) {
   return cmd;
 }
 
+// `cdnlab generate streaming [...]`: the defaults give scenarios/streaming_flash_crowd.yaml.
+CLI::App* AddGenerateStreaming(CLI::App& generate) {
+  auto spec = std::make_shared<SyntheticStreamingSpec>();
+  auto out = std::make_shared<std::string>();
+  CLI::App* cmd = generate.add_subcommand("streaming", "Write a synthetic live-streaming scenario of any size (YAML)");
+  cmd->add_option("--name", spec->name, "Scenario name")->capture_default_str();
+  cmd->add_option("--seed", spec->seed, "Seed of the run")->capture_default_str();
+  cmd->add_option("--regions", spec->regions, "Regions: a router, an ingest, a mid-tier cache each")
+      ->capture_default_str()->check(CLI::Range(2, 1000));
+  cmd->add_option("--edges", spec->edges, "Edge caches (spread over the regions)")->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--streams", spec->streams, "Streams (one publisher each)")->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--viewers", spec->viewers, "Viewers over all edges")->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--duration", spec->duration_s, "Simulated seconds")->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--segment", spec->segment_s, "Segment duration (s)")->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--join", spec->join_s, "Time the burst of viewers starts (s)")->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--spread", spec->spread_s, "Seconds over which the viewers join")->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--fidelity", spec->fidelity, "packet or flow")->capture_default_str()
+      ->check(CLI::IsMember({"packet", "flow"}));
+  cmd->add_option("-o,--out", *out, "Output file (default: standard output)");
+  cmd->callback([spec, out] {
+    std::string yaml;
+    try {
+      yaml = SyntheticStreamingYaml(*spec);
+    } catch (const std::invalid_argument& e) {
+      throw CLI::ValidationError("generate streaming", e.what());
+    }
+    WriteYaml(yaml, *out);
+  });
+  return cmd;
+}
+
 }  // namespace
 
 void AddGenerateCommand(CLI::App& app) {
@@ -86,8 +125,9 @@ void AddGenerateCommand(CLI::App& app) {
       ->check(CLI::IsMember({"packet", "flow"}));
   cmd->add_option("-o,--out", *out, "Output file (default: standard output)");
   CLI::App* federation = AddGenerateFederation(*cmd);
-  cmd->callback([spec, out, federation] {
-    if (federation->parsed()) return;  // `generate federation` wrote its own scenario
+  CLI::App* streaming = AddGenerateStreaming(*cmd);
+  cmd->callback([spec, out, federation, streaming] {
+    if (federation->parsed() || streaming->parsed()) return;  // the subcommand wrote its own scenario
     std::string yaml;
     try {
       yaml = SyntheticScenarioYaml(*spec);

@@ -177,11 +177,6 @@ int Run(const RunOptions& options) {
                                            : LoadScenarioFile(options.file);
   if (options.seed) scenario.seed = *options.seed;
   if (options.fidelity) scenario.fidelity = *options.fidelity;
-  // Flow fidelity computes request-routing and federation traffic; refuse rather than quietly
-  // run streaming's packets.
-  if (scenario.fidelity == Fidelity::kFlow && scenario.streaming.present) {
-    throw std::invalid_argument("fidelity: flow covers request routing and federation; streaming runs in packet mode");
-  }
   std::filesystem::create_directories(options.out_dir);
 
   // One summary.json: the run, then "routing", "federation" and/or "streaming", whichever the
@@ -230,7 +225,7 @@ void AddRunCommand(CLI::App& app) {
   auto fidelity = std::make_shared<std::string>();
   CLI::Option* fidelity_opt =
       cmd->add_option("--fidelity", *fidelity, "Override the scenario's fidelity: packet (ns-3 packets) or flow "
-                                               "(delays computed from the topology; request routing and federation)")
+                                               "(delays computed from the topology)")
           ->check(CLI::IsMember({"packet", "flow"}));
   cmd->add_option("--out", options->out_dir, "Output directory (created if missing)")->capture_default_str();
   cmd->add_option("--progress", options->progress,

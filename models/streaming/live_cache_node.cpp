@@ -21,13 +21,17 @@ LiveCacheNode::LiveCacheNode(std::string node, CacheTier tier, std::optional<End
       cache_(cache),
       fetcher_(fetcher),
       clock_(clock),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      hit_labels_{{"node", node_}, {"tier", TierName(tier_)}, {"result", "hit"}},
+      collapsed_labels_{{"node", node_}, {"tier", TierName(tier_)}, {"result", "collapsed"}},
+      miss_labels_{{"node", node_}, {"tier", TierName(tier_)}, {"result", "miss"}},
+      upstream_labels_{{"node", node_}, {"tier", TierName(tier_)}} {}
 
 void LiveCacheNode::Serve(const ContentKey& key, ContentFetcher::Done done) {
   ++stats_.requests;
   if (std::optional<ContentResponse> hit = cache_.Lookup(key, clock_.Now())) {
     ++stats_.hits;
-    metrics_.Count(streaming_metrics::kCacheRequest, 1, {{"node", node_}, {"tier", TierName(tier_)}, {"result", "hit"}});
+    metrics_.Count(streaming_metrics::kCacheRequest, 1, hit_labels_);
     hit->from_cache = true;
     hit->served_by = node_;
     done(*hit);
@@ -38,11 +42,10 @@ void LiveCacheNode::Serve(const ContentKey& key, ContentFetcher::Done done) {
   // older round's answer.
   if (!collapser_.Join(key, std::move(done))) {
     ++stats_.collapsed;
-    metrics_.Count(streaming_metrics::kCacheRequest, 1,
-                   {{"node", node_}, {"tier", TierName(tier_)}, {"result", "collapsed"}});
+    metrics_.Count(streaming_metrics::kCacheRequest, 1, collapsed_labels_);
     return;
   }
-  metrics_.Count(streaming_metrics::kCacheRequest, 1, {{"node", node_}, {"tier", TierName(tier_)}, {"result", "miss"}});
+  metrics_.Count(streaming_metrics::kCacheRequest, 1, miss_labels_);
   FetchUpstream(key);
 }
 
@@ -64,7 +67,7 @@ void LiveCacheNode::FetchUpstream(const ContentKey& key) {
   }
   ++stats_.upstream_requests;
   if (!key.playlist) ++upstream_per_segment_[key];
-  metrics_.Count(streaming_metrics::kUpstreamRequest, 1, {{"node", node_}, {"tier", TierName(tier_)}});
+  metrics_.Count(streaming_metrics::kUpstreamRequest, 1, upstream_labels_);
   // The fetcher calls back exactly once; the node must outlive its fetches.
   fetcher_.Fetch(node_, upstream, key, [this, key](const ContentResponse& response) {
     if (response.found) {

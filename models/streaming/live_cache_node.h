@@ -58,6 +58,8 @@ class LiveCacheNode {
   RequestCollapser<ContentKey, ContentResponse> collapser_;
   CacheNodeStats stats_;
   std::map<ContentKey, std::uint64_t> upstream_per_segment_;
+  // Built once: a request's metric labels cost no allocation (100,000-viewer runs).
+  MetricLabels hit_labels_, collapsed_labels_, miss_labels_, upstream_labels_;
 };
 
 }  // namespace cdnlab

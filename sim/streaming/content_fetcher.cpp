@@ -14,17 +14,28 @@ void Ns3ContentFetcher::Fetch(const std::string&, const Endpoint& to, const Cont
                });
 }
 
+StreamingContentService::StreamingContentService(RpcEndpoints& endpoints, const std::string& host,
+                                                 std::uint16_t port, Serve serve)
+    : serve_(std::move(serve)),
+      server_(endpoints.MakeServer(host, port, [this](const RpcMessage& request, RpcServerPort::Respond respond) {
+        OnRequest(request, std::move(respond));
+      })) {}
+
 StreamingContentService::StreamingContentService(StreamingRpcFabric& fabric, ns3::Ptr<ns3::Node> node,
                                                  std::uint16_t port, Serve serve)
     : serve_(std::move(serve)),
-      server_(fabric, node, port, [this](const RpcMessage& request, StreamingRpcServer::Respond respond) {
-        const auto& key = std::any_cast<const ContentKey&>(request.payload);
-        ++requests_;
-        if (!key.playlist) ++segment_requests_;
-        serve_(key, [respond = std::move(respond)](const ContentResponse& response) {
-          respond(RpcMessage{Ns3ContentFetcher::kResponseHeaderBytes + (response.found ? response.bytes : 0),
-                             response});
-        });
-      }) {}
+      server_(std::make_unique<StreamingRpcServer>(
+          fabric, node, port, [this](const RpcMessage& request, RpcServerPort::Respond respond) {
+            OnRequest(request, std::move(respond));
+          })) {}
+
+void StreamingContentService::OnRequest(const RpcMessage& request, RpcServerPort::Respond respond) {
+  const auto& key = std::any_cast<const ContentKey&>(request.payload);
+  ++requests_;
+  if (!key.playlist) ++segment_requests_;
+  serve_(key, [respond = std::move(respond)](const ContentResponse& response) {
+    respond(RpcMessage{Ns3ContentFetcher::kResponseHeaderBytes + (response.found ? response.bytes : 0), response});
+  });
+}
 
 }  // namespace cdnlab

@@ -10,6 +10,9 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <ns3/global-value.h>
+#include <ns3/simulator.h>
+#include <ns3/string.h>
 
 #include "analysis/streaming_latency.h"
 #include "models/core/seeded_random_source.h"
@@ -27,11 +30,10 @@
 #include "scenarios/streaming/from_scenario.h"
 #include "sim/net/ns3_clock.h"
 #include "sim/net/ns3_world_run.h"
-#include "sim/net/ns3_datagram_transport.h"
 #include "sim/streaming/content_fetcher.h"
 #include "sim/streaming/segment_uploader.h"
 #include "sim/streaming/network.h"
-#include "sim/streaming/tcp_rpc.h"
+#include "sim/streaming/runtime.h"
 
 namespace cdnlab {
 
@@ -112,9 +114,9 @@ class StreamingWorld {
         st_(s.streaming),
         metrics_(metrics),
         timeouts_(StreamingTimeoutsFor(s.streaming)),
-        network_(s),
-        transport_(network_.Network()),
-        fabric_(StreamingSimNetwork::TcpSettings()),
+        runtime_(MakeStreamingRuntime(s)),
+        network_(*runtime_),
+        transport_(network_.Transport()),
         balancer_(StreamingBalancing(s.streaming)) {
     BuildLoadBalancer();
     BuildCaches();
@@ -175,6 +177,7 @@ class StreamingWorld {
     r.healthy_sessions_moved = balancer_.HealthySessionsMoved();
     r.uploads_ok = uploads_ok_;
     r.uploads_failed = uploads_failed_;
+    r.simulator_events = ns3::Simulator::GetEventCount();
     return r;
   }
 
@@ -186,7 +189,7 @@ class StreamingWorld {
     std::unique_ptr<IngestServer> server;
     std::unique_ptr<HealthResponder> health;
     std::unique_ptr<StreamingContentService> content;
-    std::unique_ptr<StreamingRpcServer> uploads;
+    std::unique_ptr<RpcServerPort> uploads;
     bool joined = false;
     std::optional<SimTime> failed_at;
     std::uint64_t accepted = 0;
@@ -199,7 +202,7 @@ class StreamingWorld {
     std::optional<Endpoint> parent_announce;  // ... and the relay it subscribes to
     std::unique_ptr<StreamDirectoryNode> directory;
     std::unique_ptr<LiveCache> cache;
-    std::unique_ptr<StreamingRpcClient> client;
+    std::unique_ptr<RpcClientPort> client;
     std::unique_ptr<Ns3ContentFetcher> fetcher;
     std::unique_ptr<LiveCacheNode> node;
     std::unique_ptr<StreamingContentService> service;
@@ -207,14 +210,14 @@ class StreamingWorld {
   };
   struct PublisherNode {
     StreamingPublisherSpec spec;
-    std::unique_ptr<StreamingRpcClient> client;
+    std::unique_ptr<RpcClientPort> client;
     std::unique_ptr<Ns3SegmentUploader> uploader;
     std::unique_ptr<TrackedUploader> tracked;
     std::unique_ptr<LivePublisher> publisher;
   };
   struct ViewerGroup {
     StreamingViewerGroupSpec spec;
-    std::unique_ptr<StreamingRpcClient> client;
+    std::unique_ptr<RpcClientPort> client;
     std::unique_ptr<Ns3ContentFetcher> fetcher;
   };
   struct Viewer {
@@ -255,8 +258,7 @@ class StreamingWorld {
         network_.At(lb, StreamingSimNetwork::kHealthPort), StreamingHealthCheckConfig(st_), transport_, clock_, clock_,
         [this](const std::string& member, bool healthy) { OnHealthChange(member, healthy); });
     front_ = std::make_unique<IngestFront>(
-        fabric_, network_.Hosts().NodeOf(lb), network_.AddressOf(lb), StreamingSimNetwork::kUploadPort, clock_,
-        balancer_,
+        network_, lb, StreamingSimNetwork::kUploadPort, balancer_,
         [this](const std::string& ingest) -> std::optional<Endpoint> {
           if (!ingest_index_.count(ingest)) return std::nullopt;
           return network_.At(ingest, StreamingSimNetwork::kUploadPort);
@@ -294,15 +296,14 @@ class StreamingWorld {
       c.directory->OnChange([this, i](const StreamAnnouncement&) { OnDirectoryChange(i); });
       c.cache = std::make_unique<LiveCache>(c.spec.capacity_mb << 20, StreamingFreshness(st_),
                                             MakeEvictionPolicy(st_.eviction));
-      c.client = std::make_unique<StreamingRpcClient>(fabric_, network_.Hosts().NodeOf(id), network_.AddressOf(id),
-                                                      clock_);
+      c.client = network_.MakeClient(id);
       const bool from_ingest = !c.parent_content.has_value();
       c.fetcher = std::make_unique<Ns3ContentFetcher>(*c.client, from_ingest ? timeouts_.mid_fetch : timeouts_.edge_fetch);
       c.node = std::make_unique<LiveCacheNode>(id, c.tier, c.parent_content, &c.directory->Directory(), *c.cache,
                                                *c.fetcher, clock_, metrics_);
       LiveCacheNode* node = c.node.get();
       c.service = std::make_unique<StreamingContentService>(
-          fabric_, network_.Hosts().NodeOf(id), StreamingSimNetwork::kContentPort,
+          network_, id, StreamingSimNetwork::kContentPort,
           [node](const ContentKey& key, ContentFetcher::Done done) { node->Serve(key, std::move(done)); });
     }
   }
@@ -336,11 +337,11 @@ class StreamingWorld {
       n->health = std::make_unique<HealthResponder>(network_.At(id, StreamingSimNetwork::kHealthPort), transport_);
       IngestServer* server = n->server.get();
       n->content = std::make_unique<StreamingContentService>(
-          fabric_, network_.Hosts().NodeOf(id), StreamingSimNetwork::kContentPort,
+          network_, id, StreamingSimNetwork::kContentPort,
           [server](const ContentKey& key, ContentFetcher::Done done) { done(server->Serve(key)); });
-      n->uploads = std::make_unique<StreamingRpcServer>(
-          fabric_, network_.Hosts().NodeOf(id), StreamingSimNetwork::kUploadPort,
-          [this, i](const RpcMessage& request, StreamingRpcServer::Respond respond) {
+      n->uploads = network_.MakeServer(
+          id, StreamingSimNetwork::kUploadPort,
+          [this, i](const RpcMessage& request, RpcServerPort::Respond respond) {
             const auto& upload = std::any_cast<const SegmentUpload&>(request.payload);
             OnSegmentAccepted(i, upload);
             respond(RpcMessage{kUploadAckBytes, SegmentUploadAck{true, ingests_[i]->spec.id}});
@@ -355,8 +356,7 @@ class StreamingWorld {
       auto p = std::make_unique<PublisherNode>();
       p->spec = spec;
       const std::string host = network_.PublisherHost(spec.stream);
-      p->client = std::make_unique<StreamingRpcClient>(fabric_, network_.Hosts().NodeOf(host), network_.AddressOf(host),
-                                                       clock_);
+      p->client = network_.MakeClient(host);
       p->uploader = std::make_unique<Ns3SegmentUploader>(*p->client, virtual_address, timeouts_.upload);
       p->tracked = std::make_unique<TrackedUploader>(*p->uploader);
       p->publisher = std::make_unique<LivePublisher>(spec.stream, StreamingPublisherConfig(st_, spec), *p->tracked,
@@ -370,8 +370,7 @@ class StreamingWorld {
       auto group = std::make_unique<ViewerGroup>();
       group->spec = st_.viewers[g];
       const std::string& host = group->spec.id;
-      group->client = std::make_unique<StreamingRpcClient>(fabric_, network_.Hosts().NodeOf(host),
-                                                           network_.AddressOf(host), clock_);
+      group->client = network_.MakeClient(host);
       group->fetcher = std::make_unique<Ns3ContentFetcher>(*group->client, timeouts_.viewer_fetch);
       SeededRandomSource random(s_.seed, kViewerJoinStreamBase + g);
       const Endpoint edge = network_.At(group->spec.edge, StreamingSimNetwork::kContentPort);
@@ -488,7 +487,7 @@ class StreamingWorld {
       n.health->Stop();
       n.content->Stop();
       n.uploads->Stop();
-      network_.Hosts().SetReachable(*victim, false);
+      network_.SetReachable(*victim, false);
       const std::set<std::string> streams(f.streams.begin(), f.streams.end());
       for (std::size_t v = 0; v < viewers_.size(); ++v) {
         Viewer& viewer = *viewers_[v];
@@ -674,10 +673,8 @@ class StreamingWorld {
   // handshake, slow start from the initial window to the whole transfer, the last round,
   // and serialization at the slower access link.
   double TransferBound(const std::string& a, const std::string& b, std::uint64_t bytes) const {
-    const double rtt = 2 * ToSeconds(network_.Hosts().Latency(a, b));
-    const auto& graph = network_.Hosts().Graph();
-    const double rate_bps = 1e6 * std::min(graph.Link(network_.Hosts().AccessLink(a)).bandwidth_mbps,
-                                           graph.Link(network_.Hosts().AccessLink(b)).bandwidth_mbps);
+    const double rtt = 2 * ToSeconds(network_.Latency(a, b));
+    const double rate_bps = 1e6 * std::min(network_.AccessMbps(a), network_.AccessMbps(b));
     const auto settings = StreamingSimNetwork::TcpSettings();
     const double window = static_cast<double>(settings.segment_size) * settings.initial_cwnd;
     const double rounds = std::ceil(std::log2(static_cast<double>(bytes) / window + 1));
@@ -716,10 +713,10 @@ class StreamingWorld {
           double a = 0, s = 0, t = ToSeconds(timeouts_.mid_fetch);
           if (edge.parent_content) {
             const std::string& mid = edge.spec.parent;
-            a = ToSeconds(network_.Hosts().Latency(ingest, mid) + network_.Hosts().Latency(mid, edge_id));
+            a = ToSeconds(network_.Latency(ingest, mid) + network_.Latency(mid, edge_id));
             s = TransferBound(ingest, mid, bytes) + TransferBound(mid, edge_id, bytes);
           } else {
-            a = ToSeconds(network_.Hosts().Latency(ingest, edge_id));
+            a = ToSeconds(network_.Latency(ingest, edge_id));
             s = TransferBound(ingest, edge_id, bytes);
           }
           s += TransferBound(edge_id, g->spec.id, bytes);
@@ -773,9 +770,9 @@ class StreamingWorld {
   MetricsSink& metrics_;
   StreamingTimeouts timeouts_;
   Ns3Clock clock_;
-  StreamingSimNetwork network_;
-  Ns3DatagramTransport transport_;
-  StreamingRpcFabric fabric_;
+  std::unique_ptr<StreamingRuntime> runtime_;  // packet or flow fidelity, as the scenario asks
+  StreamingRuntime& network_;
+  DatagramTransport& transport_;
   IngestBalancer balancer_;
   std::unique_ptr<MemberHealthChecker> checker_;
   std::unique_ptr<IngestFront> front_;
@@ -798,6 +795,9 @@ class StreamingWorld {
 
 StreamingRunResult RunStreamingExperiment(const Scenario& scenario, MetricsSink& metrics) {
   if (!scenario.streaming.present) throw std::invalid_argument("the scenario has no streaming section");
+  // A binary heap instead of ns-3's default std::map, as routing runs use: the same (time,
+  // insertion) order, so the same results, with less work per event.
+  ns3::GlobalValue::Bind("SchedulerType", ns3::StringValue("ns3::HeapScheduler"));
   return RunNs3World<StreamingWorld>(scenario.seed, scenario.duration_s, scenario, metrics);
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// Runs a scenario's live streaming (issue 5) on an ns-3 network built from it
-// (StreamingSimNetwork):
+// Runs a scenario's live streaming (issue 5) on the network its fidelity asks for
+// (sim/streaming/runtime.h: ns-3 packets and TCP, or flow fidelity's computed transfers):
 //  - the load balancer host holds the virtual address: an IngestFront routes every segment
 //    upload with the IngestBalancer, whose members come and go with the MemberHealthChecker
 //    (UDP probes to a HealthResponder on each ingest);

@@ -24,7 +24,9 @@ LinkParams Access(double delay_ms, double bandwidth_mbps) {
   return p;
 }
 
-std::vector<HostAttachment> StreamingHosts(const Scenario& scenario) {
+}  // namespace
+
+std::vector<HostAttachment> StreamingHostAttachments(const Scenario& scenario) {
   const StreamingSpec& st = scenario.streaming;
   if (!st.present) throw std::invalid_argument("the scenario has no streaming section");
   using N = StreamingSimNetwork;
@@ -41,10 +43,8 @@ std::vector<HostAttachment> StreamingHosts(const Scenario& scenario) {
   return out;
 }
 
-}  // namespace
-
 StreamingSimNetwork::StreamingSimNetwork(const Scenario& scenario)
-    : load_balancer_(StreamingLoadBalancerNodeId()), hosts_(scenario, StreamingHosts(scenario), "streaming node") {
+    : load_balancer_(StreamingLoadBalancerNodeId()), hosts_(scenario, StreamingHostAttachments(scenario), "streaming node") {
   // Jumbo frames on every device (routers included), so the TCP segments fit unfragmented,
   // and transmit queues of kQueueMs at the link's rate (ns-3's default of 100 packets would
   // be a few milliseconds of jumbo frames, far less than a router buffers).

@@ -24,6 +24,10 @@
 
 namespace cdnlab {
 
+// The hosts above and their access links (flow fidelity builds on the same). Throws
+// std::invalid_argument for a scenario without a streaming section.
+std::vector<HostAttachment> StreamingHostAttachments(const Scenario& scenario);
+
 class StreamingSimNetwork {
  public:
   static constexpr double kServerAccessMbps = 10000;

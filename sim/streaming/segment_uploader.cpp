@@ -15,6 +15,16 @@ void Ns3SegmentUploader::Upload(const StreamId& stream, const SegmentInfo& segme
                });
 }
 
+IngestFront::IngestFront(RpcEndpoints& endpoints, const std::string& host, std::uint16_t port,
+                         IngestBalancer& balancer, UploadEndpointOf upload_endpoint_of, Duration forward_timeout,
+                         Observer observer)
+    : balancer_(balancer),
+      upload_endpoint_of_(std::move(upload_endpoint_of)),
+      forward_timeout_(forward_timeout),
+      observer_(std::move(observer)),
+      client_(endpoints.MakeClient(host)),
+      server_(endpoints.MakeServer(host, port, Handler())) {}
+
 IngestFront::IngestFront(StreamingRpcFabric& fabric, ns3::Ptr<ns3::Node> node, Ipv4Address address,
                          std::uint16_t port, TimerScheduler& timers, IngestBalancer& balancer,
                          UploadEndpointOf upload_endpoint_of, Duration forward_timeout, Observer observer)
@@ -22,12 +32,16 @@ IngestFront::IngestFront(StreamingRpcFabric& fabric, ns3::Ptr<ns3::Node> node, I
       upload_endpoint_of_(std::move(upload_endpoint_of)),
       forward_timeout_(forward_timeout),
       observer_(std::move(observer)),
-      client_(fabric, node, address, timers),
-      server_(fabric, node, port, [this](const RpcMessage& request, StreamingRpcServer::Respond respond) {
-        OnUpload(std::any_cast<const SegmentUpload&>(request.payload), request.bytes, std::move(respond));
-      }) {}
+      client_(std::make_unique<StreamingRpcClient>(fabric, node, address, timers)),
+      server_(std::make_unique<StreamingRpcServer>(fabric, node, port, Handler())) {}
 
-void IngestFront::OnUpload(const SegmentUpload& upload, std::uint64_t bytes, StreamingRpcServer::Respond respond) {
+RpcServerPort::Handler IngestFront::Handler() {
+  return [this](const RpcMessage& request, RpcServerPort::Respond respond) {
+    OnUpload(std::any_cast<const SegmentUpload&>(request.payload), request.bytes, std::move(respond));
+  };
+}
+
+void IngestFront::OnUpload(const SegmentUpload& upload, std::uint64_t bytes, RpcServerPort::Respond respond) {
   // Route: the session's ingest while healthy, else a new choice among the healthy members.
   const auto ingest = balancer_.Route(upload.stream);
   const auto endpoint = ingest ? upload_endpoint_of_(*ingest) : std::nullopt;
@@ -36,7 +50,7 @@ void IngestFront::OnUpload(const SegmentUpload& upload, std::uint64_t bytes, Str
     respond(RpcMessage{kUploadAckBytes, SegmentUploadAck{false, ingest.value_or("")}});
     return;
   }
-  client_.Call(*endpoint, RpcMessage{bytes, upload}, forward_timeout_,
+  client_->Call(*endpoint, RpcMessage{bytes, upload}, forward_timeout_,
                [this, upload, name = *ingest, respond = std::move(respond)](std::optional<RpcMessage> response) {
                  const bool ok = response && std::any_cast<const SegmentUploadAck&>(response->payload).ok;
                  if (observer_) observer_(upload, name, ok);

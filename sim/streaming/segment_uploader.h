@@ -9,11 +9,13 @@
 //    the forward times out), so the publisher reconnects;
 //  - the ingest end is a StreamingRpcServer whose handler accepts a SegmentUpload.
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "models/streaming/ingest_balancer.h"
 #include "models/streaming/live_publisher.h"
+#include "sim/streaming/rpc_ports.h"
 #include "sim/streaming/tcp_rpc.h"
 
 namespace cdnlab {
@@ -34,12 +36,12 @@ inline constexpr std::uint64_t kUploadAckBytes = 100;
 
 class Ns3SegmentUploader final : public SegmentUploader {
  public:
-  Ns3SegmentUploader(StreamingRpcClient& client, Endpoint virtual_address, Duration timeout)
+  Ns3SegmentUploader(RpcClientPort& client, Endpoint virtual_address, Duration timeout)
       : client_(client), virtual_address_(virtual_address), timeout_(timeout) {}
   void Upload(const StreamId& stream, const SegmentInfo& segment, bool reconnect, Done done) override;
 
  private:
-  StreamingRpcClient& client_;
+  RpcClientPort& client_;
   Endpoint virtual_address_;
   Duration timeout_;
 };
@@ -51,21 +53,24 @@ class IngestFront {
   // Every routing decision and its outcome, for the experiment's log.
   using Observer = std::function<void(const SegmentUpload& upload, const std::string& ingest, bool ok)>;
 
+  IngestFront(RpcEndpoints& endpoints, const std::string& host, std::uint16_t port, IngestBalancer& balancer,
+              UploadEndpointOf upload_endpoint_of, Duration forward_timeout, Observer observer = nullptr);
   IngestFront(StreamingRpcFabric& fabric, ns3::Ptr<ns3::Node> node, Ipv4Address address, std::uint16_t port,
               TimerScheduler& timers, IngestBalancer& balancer, UploadEndpointOf upload_endpoint_of,
               Duration forward_timeout, Observer observer = nullptr);
-  void Start() { server_.Start(); }
-  void Stop() { server_.Stop(); }
+  void Start() { server_->Start(); }
+  void Stop() { server_->Stop(); }
 
  private:
-  void OnUpload(const SegmentUpload& upload, std::uint64_t bytes, StreamingRpcServer::Respond respond);
+  void OnUpload(const SegmentUpload& upload, std::uint64_t bytes, RpcServerPort::Respond respond);
+  RpcServerPort::Handler Handler();
 
   IngestBalancer& balancer_;
   UploadEndpointOf upload_endpoint_of_;
   Duration forward_timeout_;
   Observer observer_;
-  StreamingRpcClient client_;
-  StreamingRpcServer server_;
+  std::unique_ptr<RpcClientPort> client_;
+  std::unique_ptr<RpcServerPort> server_;
 };
 
 }  // namespace cdnlab

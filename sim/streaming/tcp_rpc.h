@@ -26,14 +26,9 @@
 #include "models/net/endpoint.h"
 #include "models/net/ipv4.h"
 #include "models/ports/timer_scheduler.h"
+#include "sim/streaming/rpc_ports.h"
 
 namespace cdnlab {
-
-// One side of an exchange: its size on the wire (body bytes, header excluded) and meaning.
-struct RpcMessage {
-  std::uint64_t bytes = 0;
-  std::any payload;
-};
 
 // TCP settings for every socket of the fabric.
 struct RpcTcpSettings {
@@ -74,18 +69,15 @@ class StreamingRpcFabric {
 
 // Serves exchanges on (node, port). The handler answers each request exactly once, now or
 // later, through `respond`; an answer for a connection that has gone meanwhile is dropped.
-class StreamingRpcServer {
+class StreamingRpcServer final : public RpcServerPort {
  public:
-  using Respond = std::function<void(RpcMessage)>;
-  using Handler = std::function<void(const RpcMessage& request, Respond respond)>;
-
   StreamingRpcServer(StreamingRpcFabric& fabric, ns3::Ptr<ns3::Node> node, std::uint16_t port, Handler handler);
-  ~StreamingRpcServer();
-  void Start();
+  ~StreamingRpcServer() override;
+  void Start() override;
   // Closes the listener and every connection (a crashed server).
-  void Stop();
-  bool Running() const { return listener_ != nullptr; }
-  std::uint64_t RequestsServed() const { return served_; }
+  void Stop() override;
+  bool Running() const override { return listener_ != nullptr; }
+  std::uint64_t RequestsServed() const override { return served_; }
 
  private:
   struct Accepted;
@@ -102,14 +94,12 @@ class StreamingRpcServer {
 };
 
 // The client end on one host: pooled connections to any number of servers.
-class StreamingRpcClient {
+class StreamingRpcClient final : public RpcClientPort {
  public:
-  using Done = std::function<void(std::optional<RpcMessage> response)>;  // nullopt: failed
-
   StreamingRpcClient(StreamingRpcFabric& fabric, ns3::Ptr<ns3::Node> node, Ipv4Address local, TimerScheduler& timers);
-  ~StreamingRpcClient();
+  ~StreamingRpcClient() override;
   // `done` is called exactly once, never from inside Call.
-  void Call(const Endpoint& server, RpcMessage request, Duration timeout, Done done);
+  void Call(const Endpoint& server, RpcMessage request, Duration timeout, Done done) override;
   std::size_t OpenConnections() const { return connections_.size(); }
   std::uint64_t ConnectionsOpened() const { return opened_; }
 

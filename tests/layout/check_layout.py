@@ -39,7 +39,7 @@ ALLOWED = {
     "sim/flow": {"models/*", "scenarios/core", "analysis", "sim/net"},
     "sim/routing": {"models/*", "scenarios/core", "scenarios/routing", "analysis", "sim/net", "sim/flow"},
     "sim/federation": {"models/*", "scenarios/core", "scenarios/federation", "analysis", "sim/net", "sim/flow"},
-    "sim/streaming": {"models/*", "scenarios/core", "scenarios/streaming", "analysis", "sim/net"},
+    "sim/streaming": {"models/*", "scenarios/core", "scenarios/streaming", "analysis", "sim/net", "sim/flow"},
     "realnet/net": {"models/*", "scenarios/core"},
     "realnet/dns": {"models/*", "scenarios/core", "realnet/net"},
     "realnet/routing": {"models/*", "scenarios/core", "scenarios/routing", "realnet/net", "realnet/dns"},
