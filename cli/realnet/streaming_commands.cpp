@@ -41,11 +41,14 @@ struct StreamingOptions {
   std::size_t retained = 30;
   double target_duration_s = 2;
   double idle_end_s = 10;
+  std::string replicate_to;  // --replicate-to
   // stream-balancer
   std::string admin;
   std::string balancing = "consistent_hash";
-  double health_interval_ms = 500;
-  double health_timeout_ms = 400;
+  // Detection within 1 s: 3 missed probes 200 ms apart, each given 150 ms (worst case
+  // 3 x 200 + 150 = 750 ms after the last answered probe).
+  double health_interval_ms = 200;
+  double health_timeout_ms = 150;
   int unhealthy_after = 3;
   int healthy_after = 2;
   // stream-cache
@@ -57,6 +60,7 @@ struct StreamingOptions {
   std::string eviction = "lru";
   double playlist_ttl_ms = 1000;
   double segment_ttl_s = 300;
+  double stale_if_error_s = 10;  // --stale-if-error-s
   ObservabilityOptions obs;  // --metrics-listen, --log-format
 };
 
@@ -109,6 +113,7 @@ void RunIngest(const StreamingOptions& o) {
   c.ingest.retained_segments = std::max(o.retained, o.window);
   c.ingest.target_duration = FromSeconds(o.target_duration_s);
   c.publisher_idle = FromSeconds(o.idle_end_s);
+  if (!o.replicate_to.empty()) c.replicate_to = ParseEndpointList(o.replicate_to, "--replicate-to");
   if (o.upstream_tls.Enabled() && !c.register_at) {
     throw CLI::ValidationError("--upstream-tls-ca", "is for registering with the balancer: give --register too");
   }
@@ -132,6 +137,14 @@ void RunIngest(const StreamingOptions& o) {
     out.Gauge("cdnlab_ingest_sessions_active", "Publisher sessions uploading here now",
               static_cast<double>(ingest.SessionsStarted() - ingest.SessionsEnded()));
     out.Counter("cdnlab_ingest_segments_accepted", "Segments ingested", static_cast<double>(ingest.SegmentsAccepted()));
+    out.Counter("cdnlab_ingest_segments_replicated", "Segment copies a peer ingest accepted",
+                static_cast<double>(ingest.Replicator().Sent()));
+    out.Counter("cdnlab_ingest_replication_failures", "Segment copies a peer ingest did not accept",
+                static_cast<double>(ingest.Replicator().Failed()));
+    out.Counter("cdnlab_ingest_replicas_received", "Segment copies received from peer ingests",
+                static_cast<double>(ingest.ReplicasReceived()));
+    out.Counter("cdnlab_ingest_streams_taken_over", "Streams continued here from replicated segments",
+                static_cast<double>(ingest.Server().TakeOvers()));
   });
   ingest.Start();
   telemetry.Start();
@@ -197,6 +210,7 @@ void RunCache(const StreamingOptions& o) {
   c.eviction = o.eviction;
   c.freshness.playlist_ttl = FromMillis(o.playlist_ttl_ms);
   c.freshness.segment_ttl = FromSeconds(o.segment_ttl_s);
+  c.freshness.stale_if_error = FromSeconds(o.stale_if_error_s);
   c.tls = o.tls;
   c.upstream_tls = o.upstream_tls;
   boost::asio::io_context io;
@@ -220,6 +234,8 @@ void RunCache(const StreamingOptions& o) {
                 static_cast<double>(s.upstream_failures));
     out.Counter("cdnlab_cache_not_found", "Requests with no fresh copy and no upstream holding it",
                 static_cast<double>(s.not_found));
+    out.Counter("cdnlab_cache_stale_served", "Upstream failures answered with an expired copy (stale-if-error)",
+                static_cast<double>(s.stale_served));
   });
   cache.Start();
   telemetry.Start();
@@ -278,6 +294,9 @@ void AddStreamingCommands(CLI::App* realnet) {
     cmd->add_option("--idle-end-s", o->idle_end_s, "A stream with no upload for this long has ended here")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    cmd->add_option("--replicate-to", o->replicate_to,
+                    "IPV4:PORT[,IPV4:PORT...] (HTTP) of peer ingests every accepted segment is copied to, so the one "
+                    "taking a stream over after a failure continues it");
   }
   {
     auto o = std::make_shared<StreamingOptions>();
@@ -324,6 +343,10 @@ void AddStreamingCommands(CLI::App* realnet) {
         ->capture_default_str();
     cmd->add_option("--segment-ttl-s", o->segment_ttl_s, "How long a cached segment is fresh")
         ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--stale-if-error-s", o->stale_if_error_s,
+                    "How long past its freshness a copy is served when the upstream fails (0: never)")
+        ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
   }
 }

@@ -109,12 +109,20 @@ std::string LivePlaylist::ToM3u8() const {
   out += "#EXTM3U\n#EXT-X-VERSION:3\n";
   out += fmt::format("#EXT-X-TARGETDURATION:{}\n", CeilSeconds(target));
   out += fmt::format("#EXT-X-MEDIA-SEQUENCE:{}\n", FirstSequence().value_or(0));
+  if (discontinuity_sequence > 0) out += fmt::format("#EXT-X-DISCONTINUITY-SEQUENCE:{}\n", discontinuity_sequence);
   for (const SegmentInfo& s : segments) {
+    if (s.discontinuity) out += "#EXT-X-DISCONTINUITY\n";
     out += "#EXTINF:" + SecondsWithMillis(s.duration) + ",\n";
     out += kSegmentPrefix + std::to_string(s.sequence) + kSegmentSuffix + "\n";
   }
   if (ended) out += "#EXT-X-ENDLIST\n";
   return out;
+}
+
+Duration LivePlaylist::TotalDuration() const {
+  Duration total{0};
+  for (const SegmentInfo& s : segments) total += s.duration;
+  return total;
 }
 
 }  // namespace cdnlab

@@ -18,6 +18,9 @@ struct SegmentInfo {
   std::uint64_t sequence = 0;   // media sequence number
   Duration duration{0};
   std::uint64_t bytes = 0;
+  // EXT-X-DISCONTINUITY before this segment: segments before it are missing (a failover lost
+  // them) or its encoding differs from the previous one's.
+  bool discontinuity = false;
 };
 
 // What a cache holds and a player asks for: a playlist or one segment of a stream.
@@ -49,12 +52,18 @@ struct LivePlaylist {
   Duration target_duration{0};
   std::vector<SegmentInfo> segments;  // ascending sequence
   bool ended = false;                 // EXT-X-ENDLIST
+  // EXT-X-DISCONTINUITY-SEQUENCE: discontinuities that slid out of the window before the
+  // first segment (RFC 8216 4.3.3.3; rendered only when nonzero, absent means 0).
+  std::uint64_t discontinuity_sequence = 0;
 
   std::optional<std::uint64_t> FirstSequence() const;
   std::optional<std::uint64_t> LastSequence() const;
   const SegmentInfo* Find(std::uint64_t sequence) const;
   // The m3u8 text (realnet serves it; its size is what the simulation transfers).
   std::string ToM3u8() const;
+  // Sum of the listed segments' durations (RFC 8216 6.2.2: a live playlist never lists less
+  // than three target durations).
+  Duration TotalDuration() const;
 };
 
 // A response to a request for a ContentKey.
@@ -67,6 +76,7 @@ struct ContentResponse {
   // `bytes` over the network and leaves this empty. Shared: caches and waiters copy freely.
   std::shared_ptr<const std::string> body;
   bool from_cache = false;               // answered from a cache without going upstream
+  bool stale = false;                    // an expired copy served because the upstream failed
 };
 
 }  // namespace cdnlab

@@ -15,5 +15,11 @@ inline constexpr char kPublisherSegmentsDropped[] = "streaming.publisher_segment
 // Sample when a stream first becomes known at a cache node: value = ms since its first
 // segment was ingested; labels stream, node.
 inline constexpr char kStreamAvailable[] = "streaming.stream_available_ms";
+// Failover continuity (issue 17 item 4): an expired copy served because the upstream failed
+// (labels node, tier, kind = playlist|segment); segments copied to a peer ingest (labels
+// ingest, peer); a stream continued here from replicated segments (labels ingest, stream).
+inline constexpr char kStaleServed[] = "streaming.stale_served";
+inline constexpr char kSegmentsReplicated[] = "streaming.segments_replicated";
+inline constexpr char kStreamsTakenOver[] = "streaming.streams_taken_over";
 
 }  // namespace cdnlab::streaming_metrics

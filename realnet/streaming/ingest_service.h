@@ -8,6 +8,9 @@
 //    model's playlist (IngestServer::Serve -> ToM3u8) and the retained segments.
 //  - a HealthResponder for the balancer's health checks;
 //  - a StreamAnnouncer telling the relays (mid-tier caches) which streams are here;
+//  - replication: every accepted segment goes to the peers in replicate_to
+//    (SegmentReplicator); a replica PUT from a peer is kept for a takeover
+//    (IngestServer::AcceptReplica) unless the stream is live here;
 //  - registration with the balancer's admin endpoint (POST /members), retried until it
 //    answers and refreshed as soft state, so adding an ingest changes no other server's
 //    configuration.
@@ -32,6 +35,7 @@
 #include "realnet/net/asio_clock.h"
 #include "realnet/net/http_client.h"
 #include "realnet/net/http_server.h"
+#include "realnet/streaming/segment_replicator.h"
 #include "realnet/streaming/segment_store.h"
 
 namespace cdnlab {
@@ -53,6 +57,9 @@ struct IngestServiceConfig {
   Duration publisher_idle = FromSeconds(10);
   TlsServerConfig tls;           // uploads and cache fetches; empty: plain HTTP
   TlsClientConfig upstream_tls;  // registration with the balancer; empty: plain HTTP
+  // Peer ingests every accepted segment is copied to (SegmentReplicator), so whichever of
+  // them takes a stream over after this ingest dies continues it; empty: no replication.
+  std::vector<Endpoint> replicate_to;
 };
 
 class IngestService {
@@ -78,6 +85,8 @@ class IngestService {
   std::uint64_t SessionsStarted() const { return sessions_started_; }
   std::uint64_t SessionsEnded() const { return sessions_ended_; }
   const IngestServer& Server() const { return *server_; }
+  std::uint64_t ReplicasReceived() const { return replicas_received_; }
+  const SegmentReplicator& Replicator() const { return replicator_; }
 
  private:
   struct Upload {
@@ -88,6 +97,7 @@ class IngestService {
   };
   void Handle(const StreamingHttpRequest& request, StreamingHttpServer::Respond respond);
   StreamingHttpReply PutSegment(const ContentKey& key, std::string body);
+  StreamingHttpReply PutReplica(const ContentKey& key, const ReplicatedSegment& replica, std::string body);
   StreamingHttpReply PutPlaylist(const ContentKey& key, const std::string& body);
   StreamingHttpReply Get(const ContentKey& key) const;
   void AcceptListed(const StreamId& stream);
@@ -114,6 +124,8 @@ class IngestService {
   std::uint64_t segments_accepted_ = 0;
   std::uint64_t sessions_started_ = 0;
   std::uint64_t sessions_ended_ = 0;
+  SegmentReplicator replicator_;
+  std::uint64_t replicas_received_ = 0;
 };
 
 }  // namespace cdnlab

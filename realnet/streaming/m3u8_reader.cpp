@@ -46,11 +46,11 @@ std::optional<double> ParseDecimal(std::string_view text, double max) {
 
 // Tags that carry nothing a live cache or this reader's caller acts on.
 bool Ignorable(std::string_view line) {
-  for (std::string_view tag : {"#EXT-X-PLAYLIST-TYPE:", "#EXT-X-INDEPENDENT-SEGMENTS", "#EXT-X-DISCONTINUITY",
-                               "#EXT-X-PROGRAM-DATE-TIME:", "#EXT-X-ALLOW-CACHE:"}) {
+  for (std::string_view tag : {"#EXT-X-PLAYLIST-TYPE:", "#EXT-X-INDEPENDENT-SEGMENTS", "#EXT-X-PROGRAM-DATE-TIME:",
+                               "#EXT-X-ALLOW-CACHE:"}) {
     if (StartsWith(line, tag)) return true;
   }
-  return false;  // (EXT-X-DISCONTINUITY-SEQUENCE starts with EXT-X-DISCONTINUITY: also skipped)
+  return false;
 }
 
 // Printable ASCII only: a URI, a title, a tag value.
@@ -71,6 +71,8 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
   bool have_target = false;
   bool have_version = false;
   bool pending = false;  // EXTINF seen, URI expected
+  bool discontinuity = false;  // EXT-X-DISCONTINUITY seen, applies to the next segment
+  bool have_discontinuity_sequence = false;
   double pending_duration = 0;
   bool first_line = true;
 
@@ -101,8 +103,10 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
       SegmentInfo segment;
       segment.sequence = sequence;
       segment.duration = FromSeconds(pending_duration);
+      segment.discontinuity = discontinuity;
       playlist.segments.push_back(segment);
       pending = false;
+      discontinuity = false;
       if (!media_sequence) media_sequence = 0;  // a later EXT-X-MEDIA-SEQUENCE is an error
       continue;
     }
@@ -131,8 +135,17 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
     } else if (StartsWith(line, "#EXT-X-VERSION:")) {
       if (have_version || !ParseUnsigned(line.substr(15), 12)) return std::nullopt;
       have_version = true;
+    } else if (StartsWith(line, "#EXT-X-DISCONTINUITY-SEQUENCE:")) {
+      // Once, before the first segment (RFC 8216 4.3.3.3).
+      if (have_discontinuity_sequence || !playlist.segments.empty() || pending) return std::nullopt;
+      const auto n = ParseUnsigned(line.substr(30), std::uint64_t{1} << 63);
+      if (!n) return std::nullopt;
+      playlist.discontinuity_sequence = *n;
+      have_discontinuity_sequence = true;
+    } else if (line == "#EXT-X-DISCONTINUITY") {
+      discontinuity = true;  // (twice before one segment says no more than once)
     } else if (line == "#EXT-X-ENDLIST") {
-      if (pending) return std::nullopt;
+      if (pending || discontinuity) return std::nullopt;
       playlist.ended = true;
     } else if (Ignorable(line)) {
       continue;
@@ -140,7 +153,7 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
       return std::nullopt;  // EXT-X-KEY, EXT-X-MAP, EXT-X-BYTERANGE, a master playlist...: not ours
     }
   }
-  if (first_line || pending || !have_target) return std::nullopt;
+  if (first_line || pending || discontinuity || !have_target) return std::nullopt;
   return playlist;
 }
 
