@@ -53,11 +53,27 @@ void IngestServer::AcceptSegment(const StreamId& stream, const SegmentInfo& segm
 
 // Appends after the newest segment held: a gap in sequence numbers is content missing
 // (lost in a failover), so the segment after it carries a discontinuity.
+// The missing sequence numbers are listed as EXT-X-GAP placeholders (at most a retention's
+// worth), so media sequence numbers stay the publisher's.
 void IngestServer::Append(StreamState& state, ReplicatedSegment held) {
   if (!state.segments.empty()) {
-    const ReplicatedSegment& last = state.segments.back();
+    const ReplicatedSegment last = state.segments.back();
     if (held.segment.sequence <= last.segment.sequence) return;
-    if (held.segment.sequence != last.segment.sequence + 1) held.segment.discontinuity = true;
+    if (held.segment.sequence != last.segment.sequence + 1) {
+      held.segment.discontinuity = true;
+      const std::uint64_t span = config_.retained_segments;
+      const std::uint64_t from = std::max(last.segment.sequence + 1,
+                                          held.segment.sequence > span ? held.segment.sequence - span : 0);
+      for (std::uint64_t missing = from; missing < held.segment.sequence; ++missing) {
+        ReplicatedSegment gap;
+        gap.segment.sequence = missing;
+        gap.segment.duration = last.segment.duration > Duration::zero() ? last.segment.duration
+                                                                        : config_.target_duration;
+        gap.segment.gap = true;
+        gap.discontinuity_number = last.discontinuity_number;
+        state.segments.push_back(gap);
+      }
+    }
     held.discontinuity_number = last.discontinuity_number + (held.segment.discontinuity ? 1 : 0);
   }
   state.segments.push_back(held);
@@ -86,7 +102,7 @@ LivePlaylist IngestServer::Window(const StreamId& stream, const StreamState& sta
   Duration listed{0};
   for (auto it = state.segments.rbegin(); it != state.segments.rend(); ++it) {
     if (count >= config_.window_segments && listed >= floor) break;
-    listed += it->segment.duration;
+    if (!it->segment.gap) listed += it->segment.duration;  // three target durations of content
     ++count;
   }
   const auto first = state.segments.end() - static_cast<std::ptrdiff_t>(count);
@@ -116,7 +132,7 @@ ContentResponse IngestServer::Serve(const ContentKey& key) const {
   // Retained segments are contiguous only if the publisher never skipped one; search.
   auto segment = std::find_if(state.segments.begin(), state.segments.end(),
                               [&](const ReplicatedSegment& s) { return s.segment.sequence == key.sequence; });
-  if (segment == state.segments.end()) return response;
+  if (segment == state.segments.end() || segment->segment.gap) return response;
   response.found = true;
   response.bytes = segment->segment.bytes;
   return response;

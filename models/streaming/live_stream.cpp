@@ -112,6 +112,7 @@ std::string LivePlaylist::ToM3u8() const {
   if (discontinuity_sequence > 0) out += fmt::format("#EXT-X-DISCONTINUITY-SEQUENCE:{}\n", discontinuity_sequence);
   for (const SegmentInfo& s : segments) {
     if (s.discontinuity) out += "#EXT-X-DISCONTINUITY\n";
+    if (s.gap) out += "#EXT-X-GAP\n";
     out += "#EXTINF:" + SecondsWithMillis(s.duration) + ",\n";
     out += kSegmentPrefix + std::to_string(s.sequence) + kSegmentSuffix + "\n";
   }

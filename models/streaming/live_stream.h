@@ -21,6 +21,10 @@ struct SegmentInfo {
   // EXT-X-DISCONTINUITY before this segment: segments before it are missing (a failover lost
   // them) or its encoding differs from the previous one's.
   bool discontinuity = false;
+  // EXT-X-GAP (RFC 8216bis 4.4.4.7): a placeholder for a sequence number whose segment was
+  // lost; it keeps the media sequence numbers equal to the publisher's (a playlist's Nth
+  // entry is EXT-X-MEDIA-SEQUENCE + N) and is never fetched (404 if asked).
+  bool gap = false;
 };
 
 // What a cache holds and a player asks for: a playlist or one segment of a stream.

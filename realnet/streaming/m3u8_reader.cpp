@@ -72,6 +72,7 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
   bool have_version = false;
   bool pending = false;  // EXTINF seen, URI expected
   bool discontinuity = false;  // EXT-X-DISCONTINUITY seen, applies to the next segment
+  bool gap = false;            // EXT-X-GAP seen, applies to the next segment
   bool have_discontinuity_sequence = false;
   double pending_duration = 0;
   bool first_line = true;
@@ -104,9 +105,11 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
       segment.sequence = sequence;
       segment.duration = FromSeconds(pending_duration);
       segment.discontinuity = discontinuity;
+      segment.gap = gap;
       playlist.segments.push_back(segment);
       pending = false;
       discontinuity = false;
+      gap = false;
       if (!media_sequence) media_sequence = 0;  // a later EXT-X-MEDIA-SEQUENCE is an error
       continue;
     }
@@ -142,10 +145,12 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
       if (!n) return std::nullopt;
       playlist.discontinuity_sequence = *n;
       have_discontinuity_sequence = true;
+    } else if (line == "#EXT-X-GAP") {
+      gap = true;
     } else if (line == "#EXT-X-DISCONTINUITY") {
       discontinuity = true;  // (twice before one segment says no more than once)
     } else if (line == "#EXT-X-ENDLIST") {
-      if (pending || discontinuity) return std::nullopt;
+      if (pending || discontinuity || gap) return std::nullopt;
       playlist.ended = true;
     } else if (Ignorable(line)) {
       continue;
@@ -153,7 +158,7 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
       return std::nullopt;  // EXT-X-KEY, EXT-X-MAP, EXT-X-BYTERANGE, a master playlist...: not ours
     }
   }
-  if (first_line || pending || discontinuity || !have_target) return std::nullopt;
+  if (first_line || pending || discontinuity || gap || !have_target) return std::nullopt;
   return playlist;
 }
 
