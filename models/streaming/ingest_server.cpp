@@ -1,6 +1,7 @@
 #include "models/streaming/ingest_server.h"
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -97,7 +98,12 @@ LivePlaylist IngestServer::Window(const StreamId& stream, const StreamState& sta
   playlist.stream = stream;
   playlist.target_duration = config_.target_duration;
   playlist.ended = state.ended;
-  const Duration floor = config_.target_duration * std::max(0, config_.min_target_durations);
+  // Against the target duration the playlist will state: ToM3u8 raises it to the longest
+  // segment's, rounded up to whole seconds.
+  Duration longest = config_.target_duration;
+  for (const ReplicatedSegment& s : state.segments) longest = std::max(longest, s.segment.duration);
+  const Duration stated = std::chrono::duration_cast<Duration>(std::chrono::ceil<std::chrono::seconds>(longest));
+  const Duration floor = stated * std::max(0, config_.min_target_durations);
   std::size_t count = 0;
   Duration listed{0};
   for (auto it = state.segments.rbegin(); it != state.segments.rend(); ++it) {
