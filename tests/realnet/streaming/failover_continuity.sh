@@ -151,7 +151,7 @@ def log_lines(name):
 balancer = log_lines("balancer")
 detected = next((ts(l) for l in balancer if l.get("msg", "").startswith(f"member {holder} unhealthy")), None)
 rehomed = next((ts(l) for l in balancer if ts(l) > kill_at and
-                re.match(rf"route PUT /news/\S+ -> {other} ", l.get("msg", ""))), None)
+                re.match(rf"route PUT /news/\S+( \(retry\))? -> {other} ", l.get("msg", ""))), None)
 taken_over = next((l["msg"] for l in log_lines(other) if "stream starts here" in l.get("msg", "")), "")
 
 def parse(text):
@@ -192,6 +192,9 @@ for node in ("edge", "mid"):
         stale += "x-cache: stale" in headers
         polls.append((float(t), parse(open(os.path.join(work, "polls", node, i + ".m3u8")).read())))
     results[node] = {"polls": len(polls), "codes": codes, "stale": stale}
+    # When this cache first lists content newer than the last segment the dead ingest took.
+    results[node]["newer_at"] = next((t - kill_at for t, p in polls if t > kill_at and any(
+        e["seq"] > last_ingested and not e["gap"] for e in p["entries"])), None)
     known_gap, dnum = {}, {}
     prev_media, min_content = None, None
     for t, p in polls:
@@ -242,7 +245,9 @@ for node in ("edge", "mid"):
     r = results[node]
     non200 = sum(c for code, c in r["codes"].items() if code != "200")
     print(f"measured: {node}: {r['polls'] + non200} playlist polls, {non200} not 200, {r['stale']} answered stale, "
-          f"segments missing (EXT-X-GAP) {r['gaps'] or 'none'}, least content listed {r['min_content']:.3f} s")
+          f"segments missing (EXT-X-GAP) {r['gaps'] or 'none'}, least content listed {r['min_content']:.3f} s, "
+          f"first segment after {last_ingested} listed "
+          + (f"{r['newer_at']:.2f} s after the kill" if r["newer_at"] is not None else "never"))
 print(f"measured: segment {last_ingested}, ingested just before the kill, "
       f"{'reached' if reached else 'did NOT reach'} the edge")
 for p in problems[:30]:
