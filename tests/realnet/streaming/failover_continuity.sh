@@ -5,7 +5,7 @@
 # killed -9 a moment after it ingested a segment, while curl polls the edge and the mid
 # playlists every ~100 ms. Asserts, over every poll from before the kill to 8 s after it:
 #  - 0 playlist answers other than 200 (stale-if-error at both caches);
-#  - EXT-X-MEDIA-SEQUENCE never goes back, at each cache;
+#  - EXT-X-MEDIA-SEQUENCE never goes back, and never jumps past segments no poll listed;
 #  - EXT-X-DISCONTINUITY exactly on the segments that follow missing ones (EXT-X-GAP), and
 #    EXT-X-DISCONTINUITY-SEQUENCE consistent across polls (each segment keeps one number);
 #  - every playlist lists at least three target durations of content;
@@ -196,7 +196,7 @@ for node in ("edge", "mid"):
     results[node]["newer_at"] = next((t - kill_at for t, p in polls if t > kill_at and any(
         e["seq"] > last_ingested and not e["gap"] for e in p["entries"])), None)
     known_gap, dnum = {}, {}
-    prev_media, min_content = None, None
+    prev_media, prev_last, min_content = None, None, None
     for t, p in polls:
         if p["media"] is None or p["target"] is None:
             problems.append(f"{node}: a playlist without media sequence or target duration")
@@ -204,7 +204,14 @@ for node in ("edge", "mid"):
         if prev_media is not None and p["media"] < prev_media:
             problems.append(f"{node}: media sequence went back {prev_media} -> {p['media']} at "
                             f"{t - kill_at:+.2f} s")
+        # Every sequence number is listed at some poll (as a segment or as EXT-X-GAP): a
+        # playlist starting past the previous one's end skipped content without saying so.
+        if prev_last is not None and p["media"] > prev_last + 1:
+            problems.append(f"{node}: segments {prev_last + 1}..{p['media'] - 1} never listed (media sequence "
+                            f"jumped {prev_media} -> {p['media']} at {t - kill_at:+.2f} s)")
         prev_media = p["media"]
+        if p["entries"]:
+            prev_last = p["entries"][-1]["seq"]
         content = sum(e["duration"] for e in p["entries"] if not e["gap"])
         min_content = content if min_content is None else min(min_content, content)
         if content < 3 * p["target"] - 1e-6:
