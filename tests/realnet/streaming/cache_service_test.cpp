@@ -255,6 +255,7 @@ TEST_F(StreamingCacheServiceTest, TheIngestDiesAndBothTiersAnswerTheLastPlaylist
   ASSERT_TRUE(Eventually([&] { return Http(edge, "GET", "/news/playlist.m3u8").status == 200; }));
   const auto before = Http(mid_->HttpPort(), "GET", "/news/playlist.m3u8");
   ASSERT_EQ(before.status, 200);
+  ASSERT_EQ(Http(edge, "GET", "/news/seg-1.ts").status, 200);
   std::promise<void> stopped;
   boost::asio::post(io_, [&] {
     ingest_->Stop();
@@ -269,7 +270,8 @@ TEST_F(StreamingCacheServiceTest, TheIngestDiesAndBothTiersAnswerTheLastPlaylist
   const auto at_edge = Http(edge, "GET", "/news/playlist.m3u8");
   EXPECT_EQ(at_edge.status, 200);
   EXPECT_EQ(at_edge.body, before.body);
-  EXPECT_EQ(Http(edge, "GET", "/news/seg-2.ts").status, 200);  // a segment it had: fresh for 300 s
+  EXPECT_EQ(Http(edge, "GET", "/news/seg-1.ts").status, 200);  // a segment it had: fresh for 300 s
+  EXPECT_EQ(Http(edge, "GET", "/news/seg-2.ts").status, 404);  // one no tier had: nothing to fall back on
   std::promise<std::uint64_t> served;
   boost::asio::post(io_, [&] { served.set_value(mid_->Node().Stats().stale_served); });
   EXPECT_GE(served.get_future().get(), 1u);
