@@ -40,6 +40,7 @@ void IngestServer::AcceptSegment(const StreamId& stream, const SegmentInfo& segm
   }
   ReplicatedSegment held;
   held.segment = segment;
+  held.segment.gap = false;  // an accepted segment has content, whatever its uploader listed
   if (const ReplicatedSegment* copy = replicas_.Find(stream, segment.sequence); copy) {
     held = *copy;  // the peer's flags and numbering (Append renumbers after a segment held here)
     held.segment.bytes = segment.bytes;
