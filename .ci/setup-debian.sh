@@ -30,6 +30,10 @@ packages=(
   # real-user measurement: headless Chromium runs the page's measurement tag in the realnet
   # test (as root, with --no-sandbox); python3 reads the collector's JSON state there
   chromium python3
+  # the browser player test (tests/realnet/streaming/browser): node runs puppeteer-core, which
+  # drives that same Chromium with hls.js; npm installs them from the lockfile (.ci/setup-js.sh);
+  # the publisher's burned-in clock (ffmpeg drawtext) needs a font
+  nodejs fonts-dejavu-core
   # the DNS fuzz target (libFuzzer with ASan/UBSan)
   clang libclang-rt-14-dev
   # cdnlab sweep across machines (issue 7): Open MPI (mpirun, libmpi) for the sweep's rank-0 gather
@@ -55,4 +59,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+# npm: Debian's nodejs needs the npm package; a nodejs that bundles npm (NodeSource's) conflicts
+# with it, so it is installed only when no npm came with node.
+if ! command -v npm >/dev/null; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm
+fi
 echo "cdnlab setup: all ${#packages[@]} packages present"
+bash "$(dirname "$0")/setup-js.sh"

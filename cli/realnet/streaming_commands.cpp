@@ -3,6 +3,8 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -62,6 +64,7 @@ struct StreamingOptions {
   double segment_ttl_s = 300;
   double stale_if_error_s = 10;  // --stale-if-error-s
   ObservabilityOptions obs;  // --metrics-listen, --log-format
+  std::vector<std::string> cors_origins;  // stream-cache --cors-origin
 };
 
 // Until SIGTERM/SIGINT or --for, then a drain: no new connections, replies in flight finished
@@ -213,6 +216,7 @@ void RunCache(const StreamingOptions& o) {
   c.freshness.stale_if_error = FromSeconds(o.stale_if_error_s);
   c.tls = o.tls;
   c.upstream_tls = o.upstream_tls;
+  c.cors_origins = o.cors_origins;
   boost::asio::io_context io;
   AsioClock clock(io);
   AsioDatagramTransport transport(io);
@@ -344,6 +348,9 @@ void AddStreamingCommands(CLI::App* realnet) {
     cmd->add_option("--segment-ttl-s", o->segment_ttl_s, "How long a cached segment is fresh")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    cmd->add_option("--cors-origin", o->cors_origins,
+                    "Origin allowed to read from another origin (CORS), e.g. https://player.example; repeatable; "
+                    "* = any (default: none, no CORS headers)");
     cmd->add_option("--stale-if-error-s", o->stale_if_error_s,
                     "How long past its freshness a copy is served when the upstream fails (0: never)")
         ->check(CLI::NonNegativeNumber)

@@ -5,12 +5,20 @@
 
 #include <fmt/format.h>
 
+#include "models/streaming/program_date_time.h"
+
 namespace cdnlab {
 namespace {
 
 constexpr char kPlaylistName[] = "playlist.m3u8";
 constexpr char kSegmentPrefix[] = "seg-";
-constexpr char kSegmentSuffix[] = ".ts";
+constexpr char kTsSuffix[] = ".ts";
+constexpr char kFmp4Suffix[] = ".m4s";
+constexpr char kInitName[] = "init.mp4";
+
+const char* SegmentSuffix(SegmentContainer container) {
+  return container == SegmentContainer::kFmp4 ? kFmp4Suffix : kTsSuffix;
+}
 
 bool IsStreamIdChar(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
@@ -57,7 +65,8 @@ std::string SecondsWithMillis(Duration d) {
 
 std::string ContentKey::ToString() const {
   if (playlist) return stream + "/" + kPlaylistName;
-  return stream + "/" + kSegmentPrefix + std::to_string(sequence) + kSegmentSuffix;
+  if (init) return stream + "/" + kInitName;
+  return stream + "/" + kSegmentPrefix + std::to_string(sequence) + SegmentSuffix(container);
 }
 
 std::optional<ContentKey> ParseContentPath(const std::string& path) {
@@ -71,9 +80,22 @@ std::optional<ContentKey> ParseContentPath(const std::string& path) {
     key.playlist = true;
     return key;
   }
-  if (name.rfind(kSegmentPrefix, 0) != 0 || !EndsWith(name, kSegmentSuffix)) return std::nullopt;
+  if (name == kInitName) {
+    key.playlist = false;
+    key.init = true;
+    key.container = SegmentContainer::kFmp4;
+    return key;
+  }
+  if (name.rfind(kSegmentPrefix, 0) != 0) return std::nullopt;
+  if (EndsWith(name, kTsSuffix)) {
+    key.container = SegmentContainer::kTs;
+  } else if (EndsWith(name, kFmp4Suffix)) {
+    key.container = SegmentContainer::kFmp4;
+  } else {
+    return std::nullopt;
+  }
   const std::size_t prefix = sizeof(kSegmentPrefix) - 1;
-  const std::size_t suffix = sizeof(kSegmentSuffix) - 1;
+  const std::size_t suffix = std::string(SegmentSuffix(key.container)).size();
   if (name.size() < prefix + suffix) return std::nullopt;
   auto sequence = ParseSequence(name.substr(prefix, name.size() - prefix - suffix));
   if (!sequence) return std::nullopt;
@@ -106,15 +128,20 @@ std::string LivePlaylist::ToM3u8() const {
   for (const SegmentInfo& s : segments) target = std::max(target, s.duration);
   std::string out;
   out.reserve(96 + segments.size() * 32);
-  out += "#EXTM3U\n#EXT-X-VERSION:3\n";
+  // RFC 8216 7: EXT-X-MAP in a media playlist needs version 6.
+  out += has_init ? "#EXTM3U\n#EXT-X-VERSION:6\n" : "#EXTM3U\n#EXT-X-VERSION:3\n";
   out += fmt::format("#EXT-X-TARGETDURATION:{}\n", CeilSeconds(target));
   out += fmt::format("#EXT-X-MEDIA-SEQUENCE:{}\n", FirstSequence().value_or(0));
   if (discontinuity_sequence > 0) out += fmt::format("#EXT-X-DISCONTINUITY-SEQUENCE:{}\n", discontinuity_sequence);
+  if (has_init) out += fmt::format("#EXT-X-MAP:URI=\"{}\"\n", kInitName);
   for (const SegmentInfo& s : segments) {
     if (s.discontinuity) out += "#EXT-X-DISCONTINUITY\n";
     if (s.gap) out += "#EXT-X-GAP\n";
+    if (s.program_date_time_ms) {
+      out += "#EXT-X-PROGRAM-DATE-TIME:" + FormatProgramDateTime(*s.program_date_time_ms) + "\n";
+    }
     out += "#EXTINF:" + SecondsWithMillis(s.duration) + ",\n";
-    out += kSegmentPrefix + std::to_string(s.sequence) + kSegmentSuffix + "\n";
+    out += kSegmentPrefix + std::to_string(s.sequence) + SegmentSuffix(container) + "\n";
   }
   if (ended) out += "#EXT-X-ENDLIST\n";
   return out;

@@ -1,5 +1,7 @@
 #include "realnet/net/http_server.h"
 
+#include <algorithm>
+#include <cctype>
 #include <limits>
 #include <optional>
 #include <stdexcept>
@@ -44,6 +46,12 @@ struct SharedStringBody {
 };
 
 }  // namespace
+
+const std::string& StreamingHttpRequest::Header(const std::string& name) const {
+  static const std::string kEmpty;
+  const auto it = headers.find(name);
+  return it == headers.end() ? kEmpty : it->second;
+}
 
 StreamingHttpReply StreamingHttpReply::Text(unsigned status, std::string text) {
   StreamingHttpReply r;
@@ -125,6 +133,12 @@ class StreamingHttpServer::Session : public std::enable_shared_from_this<Session
     request.target = std::string(message.target());
     request.content_type = std::string(message[http::field::content_type]);
     request.body = std::move(message.body());
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      auto [it, inserted] = request.headers.emplace(std::move(name), std::string(field.value()));
+      if (!inserted) it->second += ", " + std::string(field.value());  // RFC 9110 5.3
+    }
     beast::error_code peer_ec;
     const tcp::endpoint peer = stream_.Socket().remote_endpoint(peer_ec);
     if (!peer_ec && peer.address().is_v4()) {

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -31,6 +32,11 @@ struct StreamingHttpRequest {
   std::string content_type;
   std::string body;
   Endpoint peer;  // the client's address and port, from the socket
+  // Every header field, names lower-case (a repeated field: its values joined by ", ").
+  std::map<std::string, std::string> headers;
+
+  // The field's value, or "" when absent. `name` lower-case.
+  const std::string& Header(const std::string& name) const;
 };
 
 struct StreamingHttpReply {

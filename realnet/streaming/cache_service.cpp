@@ -1,10 +1,12 @@
 #include "realnet/streaming/cache_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "realnet/streaming/byte_range.h"
 #include "realnet/streaming/http_paths.h"
 
 namespace cdnlab {
@@ -36,19 +38,21 @@ std::string WithStaleIfError(std::string cache_control, Duration stale_if_error)
 
 CacheService::CacheService(boost::asio::io_context& io, AsioClock& clock, DatagramTransport& transport,
                            MetricsSink& metrics, CacheServiceConfig config, Log log)
-    : config_(std::move(config)),
+    : clock_(clock),
+      config_(std::move(config)),
       log_(std::move(log)),
       directory_(DirectoryConfig(config_), transport, clock, clock, metrics),
       cache_(config_.capacity_bytes, config_.freshness, EvictionOrThrow(config_.eviction)),
-      fetcher_(io, StreamingHttpClientOptions{config_.fetch_timeout, 256 << 20, config_.upstream_tls}),
+      fetcher_(io, StreamingHttpClientOptions{config_.fetch_timeout, 256 << 20, config_.upstream_tls}, &clock),
       http_(io, config_.http, StreamingHttpLimits{64 * 1024}, "cdnlab-cache",
             [this](const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
               Handle(request, std::move(respond));
             }),
       playlist_cache_control_(WithStaleIfError(StreamingCacheControl(config_.freshness.playlist_ttl),
                                                config_.freshness.stale_if_error)),
-      segment_cache_control_(WithStaleIfError(StreamingCacheControl(config_.freshness.segment_ttl),
-                                              config_.freshness.stale_if_error)) {
+      segment_cache_control_(WithStaleIfError(StreamingSegmentCacheControl(config_.freshness.segment_ttl),
+                                              config_.freshness.stale_if_error)),
+      cors_(config_.cors_origins) {
   if (config_.tier == CacheTier::kEdge && (!config_.parent || !config_.parent_announce)) {
     throw std::invalid_argument("an edge cache needs --parent and --parent-announce");
   }
@@ -78,23 +82,44 @@ void CacheService::Stop() {
 }
 
 void CacheService::Handle(const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
+  if (request.method == "OPTIONS") return respond(cors_.Options(request));
   if (request.method != "GET" && request.method != "HEAD") {
     auto reply = StreamingHttpReply::Text(405, "method not allowed");
-    reply.headers.emplace_back("Allow", "GET, HEAD");
+    reply.headers.emplace_back("Allow", CorsPolicy::kAllowMethods);
     return respond(std::move(reply));
   }
   const auto key = ContentKeyOfTarget(request.target);
-  if (!key) return respond(StreamingHttpReply::Text(400, kNotAStreamPath));
-  node_->Serve(*key, [this, playlist = key->playlist, respond = std::move(respond)](const ContentResponse& r) {
-    if (!r.found || !r.body) return respond(StreamingHttpReply::Text(404, "not found"));
-    StreamingHttpReply reply;
-    reply.content_type = StreamingContentType(ContentKey{"", playlist, 0});
-    reply.cache_control = playlist ? playlist_cache_control_ : segment_cache_control_;
+  if (!key) {
+    auto reply = StreamingHttpReply::Text(400, kNotAStreamPath);
+    cors_.Decorate(request, reply);  // a page on another origin may read why
+    return respond(std::move(reply));
+  }
+  // The request is copied: its headers (Origin, Range) are read when the answer comes.
+  node_->Serve(*key, [this, request, key = *key, respond = std::move(respond)](const ContentResponse& r) {
+    respond(Reply(request, key, r));
+  });
+}
+
+StreamingHttpReply CacheService::Reply(const StreamingHttpRequest& request, const ContentKey& key,
+                                       const ContentResponse& r) const {
+  StreamingHttpReply reply;
+  if (!r.found || !r.body) {
+    reply = StreamingHttpReply::Text(404, "not found");
+  } else {
+    reply.content_type = StreamingContentType(key);
+    reply.cache_control = key.playlist ? playlist_cache_control_ : segment_cache_control_;
     reply.headers.emplace_back(kServedByHeader, config_.id);
     reply.headers.emplace_back("X-Cache", r.stale ? "STALE" : r.from_cache ? "HIT" : "MISS");
+    // RFC 9111 5.1: how long ago the origin produced it, whole seconds, the parent's Age included.
+    if (r.produced_at) {
+      const auto age = std::max<std::int64_t>(0, (clock_.Now() - *r.produced_at).count() / 1'000'000'000);
+      reply.headers.emplace_back("Age", std::to_string(age));
+    }
     reply.body = r.body;
-    respond(std::move(reply));
-  });
+    if (!key.playlist) ApplyByteRange(request, reply);  // a playlist changes: always whole
+  }
+  cors_.Decorate(request, reply);
+  return reply;
 }
 
 }  // namespace cdnlab

@@ -3,16 +3,20 @@
 // LiveCacheNode over a LiveCache in memory, fetching over HTTP (HttpContentFetcher), and a
 // StreamDirectoryNode on the announcement channel. A mid-tier is the relay ingests announce
 // to and fetches from the ingest its directory names; an edge subscribes to its parent's
-// relay and fetches from the parent. HTTP: GET/HEAD /<stream>/playlist.m3u8 and
-// /<stream>/seg-<n>.ts with their media types and a Cache-Control from the cache's own
-// freshness (short for playlists); 404 when no fresh copy and no upstream has it; 400 for a
-// path that names no content (ParseContentPath); 405 for other methods. HTTPS when the config
-// has a certificate; fetches go upstream over HTTPS with upstream_tls.
+// relay and fetches from the parent. HTTP: GET/HEAD /<stream>/playlist.m3u8,
+// /<stream>/seg-<n>.ts, /<stream>/seg-<n>.m4s and /<stream>/init.mp4 with their media types,
+// a Cache-Control from the cache's own freshness (short for playlists; segments and init
+// segments immutable) and Age (seconds since the ingest produced the response, the parent's
+// Age included); single byte ranges on segments (206/416); CORS for the configured origins
+// and OPTIONS (preflight) answered 204; 404 when no fresh copy and no upstream has it; 400 for
+// a path that names no content (ParseContentPath); 405 for other methods. HTTPS when the
+// config has a certificate; fetches go upstream over HTTPS with upstream_tls.
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
@@ -25,6 +29,7 @@
 #include "realnet/net/asio_clock.h"
 #include "realnet/streaming/content_fetcher.h"
 #include "realnet/net/http_server.h"
+#include "realnet/streaming/cors_policy.h"
 
 namespace cdnlab {
 
@@ -41,6 +46,7 @@ struct CacheServiceConfig {
   std::chrono::milliseconds fetch_timeout{3000};
   TlsServerConfig tls;           // its players' side; empty: plain HTTP
   TlsClientConfig upstream_tls;  // fetches from the parent or the ingests; empty: plain HTTP
+  std::vector<std::string> cors_origins;  // origins whose pages may read (CORS); "*" = any; none: no CORS
 };
 
 class CacheService {
@@ -66,7 +72,9 @@ class CacheService {
 
  private:
   void Handle(const StreamingHttpRequest& request, StreamingHttpServer::Respond respond);
+  StreamingHttpReply Reply(const StreamingHttpRequest& request, const ContentKey& key, const ContentResponse& r) const;
 
+  const Clock& clock_;
   CacheServiceConfig config_;
   Log log_;
   StreamDirectoryNode directory_;
@@ -77,6 +85,7 @@ class CacheService {
   StreamingHttpServer http_;
   std::string playlist_cache_control_;
   std::string segment_cache_control_;
+  CorsPolicy cors_;
   bool running_ = false;
 };
 

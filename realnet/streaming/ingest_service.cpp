@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "realnet/streaming/byte_range.h"
 #include "realnet/streaming/content_fetcher.h"
 #include "realnet/streaming/http_paths.h"
 #include "realnet/streaming/m3u8_reader.h"
@@ -77,7 +78,11 @@ void IngestService::Handle(const StreamingHttpRequest& request, StreamingHttpSer
   if (request.method == "PUT") {
     return respond(key->playlist ? PutPlaylist(*key, request.body) : PutSegment(*key, request.body));
   }
-  if (request.method == "GET" || request.method == "HEAD") return respond(Get(*key));
+  if (request.method == "GET" || request.method == "HEAD") {
+    StreamingHttpReply reply = Get(*key);
+    if (!key->playlist) ApplyByteRange(request, reply);  // as at the caches: segments and init segments
+    return respond(std::move(reply));
+  }
   auto reply = StreamingHttpReply::Text(405, "method not allowed");
   reply.headers.emplace_back("Allow", "GET, HEAD, PUT");
   respond(std::move(reply));
@@ -85,6 +90,12 @@ void IngestService::Handle(const StreamingHttpRequest& request, StreamingHttpSer
 
 StreamingHttpReply IngestService::PutSegment(const ContentKey& key, std::string body) {
   if (body.empty()) return StreamingHttpReply::Text(400, "empty segment");
+  if (key.init) {
+    // A publisher (re)starting sends its init segment first; the newest one is the one to use.
+    uploads_[key.stream].init = std::make_shared<const std::string>(std::move(body));
+    log_(fmt::format("{}: init segment stored ({} bytes)", key.stream, uploads_[key.stream].init->size()));
+    return StreamingHttpReply::Text(201, "init segment stored");
+  }
   const Upload& upload = uploads_[key.stream];
   if (upload.last_accepted && key.sequence <= *upload.last_accepted) {
     return StreamingHttpReply::Text(200, "segment already ingested");  // a resend: the first copy stays
@@ -114,9 +125,12 @@ StreamingHttpReply IngestService::PutReplica(const ContentKey& key, const Replic
 StreamingHttpReply IngestService::PutPlaylist(const ContentKey& key, const std::string& body) {
   auto playlist = ReadM3u8(body, key.stream);
   if (!playlist) {
-    log_(fmt::format("{}: refused a playlist upload ({} bytes): not an HLS media playlist of seg-<n>.ts", key.stream,
-                     body.size()));
-    return StreamingHttpReply::Text(400, "not an HLS media playlist of seg-<n>.ts segments");
+    log_(fmt::format("{}: refused a playlist upload ({} bytes): not an HLS media playlist of seg-<n>.ts or "
+                     "seg-<n>.m4s (+ EXT-X-MAP init.mp4)",
+                     key.stream, body.size()));
+    return StreamingHttpReply::Text(400,
+                                    "not an HLS media playlist of seg-<n>.ts or seg-<n>.m4s segments "
+                                    "(fMP4: with #EXT-X-MAP:URI=\"init.mp4\")");
   }
   uploads_[key.stream].listed = std::move(playlist);
   AcceptListed(key.stream);
@@ -174,10 +188,22 @@ void IngestService::End(const StreamId& stream, const std::string& why) {
 
 StreamingHttpReply IngestService::Get(const ContentKey& key) const {
   if (!server_) return StreamingHttpReply::Text(503, "starting");
-  const ContentResponse response = server_->Serve(key);
   std::shared_ptr<const std::string> body;
+  if (key.init) {
+    // The model knows no init segments: served while the stream is held here.
+    const auto upload = uploads_.find(key.stream);
+    if (upload != uploads_.end() && server_->Holds(key.stream)) body = upload->second.init;
+  }
+  if (key.IsSegment()) {
+    // seg-<n>.ts of an fMP4 stream (or the reverse) names nothing here.
+    const auto upload = uploads_.find(key.stream);
+    if (upload != uploads_.end() && upload->second.listed && upload->second.listed->container != key.container) {
+      return StreamingHttpReply::Text(404, "this stream's segments are in the other container (.ts / .m4s)");
+    }
+  }
+  const ContentResponse response = key.init ? ContentResponse{} : server_->Serve(key);
   if (response.found && key.playlist) {
-    body = response.body ? response.body : std::make_shared<const std::string>(response.playlist->ToM3u8());
+    body = PlaylistBody(key, response);
   } else if (response.found) {
     body = store_.Get(key.stream, key.sequence);
   }
@@ -189,6 +215,20 @@ StreamingHttpReply IngestService::Get(const ContentKey& key) const {
   reply.headers.emplace_back(kServedByHeader, config_.id);
   reply.body = std::move(body);
   return reply;
+}
+
+std::shared_ptr<const std::string> IngestService::PlaylistBody(const ContentKey& key,
+                                                                const ContentResponse& response) const {
+  const auto upload = uploads_.find(key.stream);
+  const bool fmp4 = upload != uploads_.end() && upload->second.listed &&
+                    upload->second.listed->container == SegmentContainer::kFmp4;
+  if (!fmp4 || !response.playlist) {
+    return response.body ? response.body : std::make_shared<const std::string>(response.playlist->ToM3u8());
+  }
+  LivePlaylist playlist = *response.playlist;
+  playlist.container = SegmentContainer::kFmp4;
+  playlist.has_init = upload->second.listed->has_init;
+  return std::make_shared<const std::string>(playlist.ToM3u8());
 }
 
 void IngestService::Register() {

@@ -1,11 +1,13 @@
 #pragma once
 // One ingest server on real sockets (`cdnlab realnet stream-ingest`):
 //  - HTTP: accepts a publisher's HLS upload as ffmpeg's HLS muxer sends it with -method PUT:
-//    PUT /<stream>/seg-<n>.ts keeps the bytes; PUT /<stream>/playlist.m3u8 tells which
+//    PUT /<stream>/seg-<n>.ts (or .m4s) keeps the bytes, as PUT /<stream>/init.mp4 keeps an
+//    fMP4 stream's init segment; PUT /<stream>/playlist.m3u8 tells which
 //    segments are complete and how long they are, and every listed segment whose bytes are
 //    here goes to IngestServer::AcceptSegment (in either arrival order: ffmpeg does not wait
 //    for one upload's answer before the next). EXT-X-ENDLIST ends the stream. GET serves the
-//    model's playlist (IngestServer::Serve -> ToM3u8) and the retained segments.
+//    model's playlist (IngestServer::Serve -> ToM3u8) and the retained segments (single byte
+//    ranges: 206/416, as the caches).
 //  - a HealthResponder for the balancer's health checks;
 //  - a StreamAnnouncer telling the relays (mid-tier caches) which streams are here;
 //  - replication: every accepted segment goes to the peers in replicate_to
@@ -94,12 +96,16 @@ class IngestService {
     std::optional<std::uint64_t> last_accepted;
     bool ended = false;
     TimerId idle_timer = 0;
+    std::shared_ptr<const std::string> init;  // fMP4: the init segment (EXT-X-MAP), as uploaded
   };
   void Handle(const StreamingHttpRequest& request, StreamingHttpServer::Respond respond);
   StreamingHttpReply PutSegment(const ContentKey& key, std::string body);
   StreamingHttpReply PutReplica(const ContentKey& key, const ReplicatedSegment& replica, std::string body);
   StreamingHttpReply PutPlaylist(const ContentKey& key, const std::string& body);
   StreamingHttpReply Get(const ContentKey& key) const;
+  // The playlist body to serve: the model's, rendered with the publisher's packaging (fMP4
+  // segments and EXT-X-MAP) when the publisher's playlist has it.
+  std::shared_ptr<const std::string> PlaylistBody(const ContentKey& key, const ContentResponse& response) const;
   void AcceptListed(const StreamId& stream);
   void End(const StreamId& stream, const std::string& why);
   void Register();

@@ -5,6 +5,8 @@
 #include <limits>
 #include <string>
 
+#include "models/streaming/program_date_time.h"
+
 namespace cdnlab {
 namespace {
 
@@ -46,7 +48,7 @@ std::optional<double> ParseDecimal(std::string_view text, double max) {
 
 // Tags that carry nothing a live cache or this reader's caller acts on.
 bool Ignorable(std::string_view line) {
-  for (std::string_view tag : {"#EXT-X-PLAYLIST-TYPE:", "#EXT-X-INDEPENDENT-SEGMENTS", "#EXT-X-PROGRAM-DATE-TIME:",
+  for (std::string_view tag : {"#EXT-X-PLAYLIST-TYPE:", "#EXT-X-INDEPENDENT-SEGMENTS",
                                "#EXT-X-ALLOW-CACHE:"}) {
     if (StartsWith(line, tag)) return true;
   }
@@ -76,6 +78,8 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
   bool have_discontinuity_sequence = false;
   double pending_duration = 0;
   bool first_line = true;
+  std::optional<SegmentContainer> container;     // from the first segment URI
+  std::optional<std::int64_t> pending_date_time;  // EXT-X-PROGRAM-DATE-TIME of the next segment
 
   std::size_t from = 0;
   while (from < text.size()) {
@@ -98,16 +102,26 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
       const std::uint64_t base = media_sequence.value_or(0);
       const std::uint64_t sequence = base + playlist.segments.size();
       if (sequence < base) return std::nullopt;
-      // Exactly the name ContentKey gives it (no leading zeros, no path).
-      if (line != "seg-" + std::to_string(sequence) + ".ts") return std::nullopt;
+      // Exactly the name ContentKey gives it (no leading zeros, no path), all in one container.
+      const std::string name = "seg-" + std::to_string(sequence);
+      SegmentContainer this_container = SegmentContainer::kTs;
+      if (line == name + ".m4s") {
+        this_container = SegmentContainer::kFmp4;
+      } else if (line != name + ".ts") {
+        return std::nullopt;
+      }
+      if (container && *container != this_container) return std::nullopt;
+      container = this_container;
       if (playlist.segments.size() >= limits.max_segments) return std::nullopt;
       SegmentInfo segment;
       segment.sequence = sequence;
       segment.duration = FromSeconds(pending_duration);
+      segment.program_date_time_ms = pending_date_time;
       segment.discontinuity = discontinuity;
       segment.gap = gap;
       playlist.segments.push_back(segment);
       pending = false;
+      pending_date_time.reset();
       discontinuity = false;
       gap = false;
       if (!media_sequence) media_sequence = 0;  // a later EXT-X-MEDIA-SEQUENCE is an error
@@ -138,6 +152,16 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
     } else if (StartsWith(line, "#EXT-X-VERSION:")) {
       if (have_version || !ParseUnsigned(line.substr(15), 12)) return std::nullopt;
       have_version = true;
+    } else if (StartsWith(line, "#EXT-X-MAP:")) {
+      // One init segment for the whole stream, named as ContentKey names it; no byte range.
+      if (playlist.has_init || !playlist.segments.empty() || pending) return std::nullopt;
+      if (line != "#EXT-X-MAP:URI=\"init.mp4\"") return std::nullopt;
+      playlist.has_init = true;
+    } else if (StartsWith(line, "#EXT-X-PROGRAM-DATE-TIME:")) {
+      // Applies to the next segment; ffmpeg writes it between EXTINF and the URI.
+      if (pending_date_time) return std::nullopt;
+      pending_date_time = ParseProgramDateTime(line.substr(25));
+      if (!pending_date_time) return std::nullopt;
     } else if (StartsWith(line, "#EXT-X-DISCONTINUITY-SEQUENCE:")) {
       // Once, before the first segment (RFC 8216 4.3.3.3).
       if (have_discontinuity_sequence || !playlist.segments.empty() || pending) return std::nullopt;
@@ -150,15 +174,18 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
     } else if (line == "#EXT-X-DISCONTINUITY") {
       discontinuity = true;  // (twice before one segment says no more than once)
     } else if (line == "#EXT-X-ENDLIST") {
-      if (pending || discontinuity || gap) return std::nullopt;
+      if (pending || pending_date_time || discontinuity || gap) return std::nullopt;
       playlist.ended = true;
     } else if (Ignorable(line)) {
       continue;
     } else {
-      return std::nullopt;  // EXT-X-KEY, EXT-X-MAP, EXT-X-BYTERANGE, a master playlist...: not ours
+      return std::nullopt;  // EXT-X-KEY, EXT-X-BYTERANGE, a master playlist...: not ours
     }
   }
-  if (first_line || pending || discontinuity || gap || !have_target) return std::nullopt;
+  if (first_line || pending || pending_date_time || discontinuity || gap || !have_target) return std::nullopt;
+  // An init segment (init.mp4) goes with fMP4 segments only.
+  playlist.container = container.value_or(playlist.has_init ? SegmentContainer::kFmp4 : SegmentContainer::kTs);
+  if (playlist.has_init && playlist.container != SegmentContainer::kFmp4) return std::nullopt;
   return playlist;
 }
 

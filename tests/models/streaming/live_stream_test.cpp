@@ -19,7 +19,7 @@ LivePlaylist Window(std::uint64_t first, std::uint64_t last, Duration each = Fro
   LivePlaylist p;
   p.stream = "news";
   p.target_duration = FromSeconds(2);
-  for (std::uint64_t s = first; s <= last; ++s) p.segments.push_back({s, each, 1000});
+  for (std::uint64_t s = first; s <= last; ++s) p.segments.push_back({s, each, 1000, std::nullopt});
   return p;
 }
 
@@ -188,6 +188,57 @@ TEST(ParseContentPath, RejectsEverythingElse) {
   // A very long id made of allowed characters is still a name.
   const std::string long_id(10'000, 'x');
   EXPECT_TRUE(ParseContentPath(long_id + "/seg-3.ts").has_value());
+}
+
+}  // namespace
+}  // namespace cdnlab
+
+namespace cdnlab {
+namespace {
+
+ContentKey Fmp4Segment(const std::string& stream, std::uint64_t seq) {
+  ContentKey key{stream, false, seq};
+  key.container = SegmentContainer::kFmp4;
+  return key;
+}
+
+TEST(ContentKey, NamesFmp4SegmentsAndTheInitSegment) {
+  EXPECT_EQ(Fmp4Segment("news", 42).ToString(), "news/seg-42.m4s");
+  ContentKey init{"news", false, 0};
+  init.init = true;
+  init.container = SegmentContainer::kFmp4;
+  EXPECT_EQ(init.ToString(), "news/init.mp4");
+  EXPECT_FALSE(init.IsSegment());
+  EXPECT_TRUE(Fmp4Segment("news", 1).IsSegment());
+
+  EXPECT_EQ(ParseContentPath("news/seg-42.m4s"), Fmp4Segment("news", 42));
+  EXPECT_EQ(ParseContentPath("news/init.mp4"), init);
+  EXPECT_EQ(ParseContentPath("news/seg-42.ts"), (ContentKey{"news", false, 42}));  // TS unchanged
+  for (const char* bad : {"news/seg-42.mp4", "news/seg-42.M4S", "news/seg-.m4s", "news/seg-01.m4s", "news/init.m4s",
+                          "news/init-1.mp4", "news/Init.mp4", "news/init.mp4/x", "init.mp4", "news/seg-42.m4s.ts"}) {
+    EXPECT_FALSE(ParseContentPath(bad)) << bad;
+  }
+  // Distinct keys in a cache: the same number in the two containers, and the init segment.
+  EXPECT_FALSE(Fmp4Segment("news", 42) == (ContentKey{"news", false, 42}));
+  EXPECT_TRUE(Fmp4Segment("news", 42) < (ContentKey{"news", false, 42}) ||
+              (ContentKey{"news", false, 42}) < Fmp4Segment("news", 42));
+  EXPECT_LT(init, (ContentKey{"news", false, 0}));
+  EXPECT_FALSE((ContentKey{"news", false, 0}) < init);
+}
+
+TEST(LivePlaylist, RendersFmp4WithMapVersion6AndProgramDateTime) {
+  LivePlaylist p;
+  p.stream = "news";
+  p.target_duration = FromSeconds(2);
+  p.container = SegmentContainer::kFmp4;
+  p.has_init = true;
+  p.segments.push_back({7, FromSeconds(2), 100, 1796544258488});
+  p.segments.push_back({8, FromSeconds(2), 100, std::nullopt});
+  EXPECT_EQ(p.ToM3u8(),
+            "#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:7\n"
+            "#EXT-X-MAP:URI=\"init.mp4\"\n"
+            "#EXT-X-PROGRAM-DATE-TIME:2026-12-06T08:04:18.488Z\n#EXTINF:2.000,\nseg-7.m4s\n"
+            "#EXTINF:2.000,\nseg-8.m4s\n");
 }
 
 }  // namespace

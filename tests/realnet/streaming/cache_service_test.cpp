@@ -1,13 +1,16 @@
 // The live caches' HTTP front, in process on loopback: an ingest (fed by PUTs as ffmpeg
 // sends them) announcing to a mid-tier cache, and an edge below the mid. Status codes,
 // media types and Cache-Control of the edge and the mid, hits after misses, HEAD, the
-// ingest's own answers to uploads it cannot take, and a stream whose publisher ends it.
+// ingest's own answers to uploads it cannot take, and a stream whose publisher ends it; fMP4
+// (init.mp4, seg-<n>.m4s, EXT-X-MAP) and EXT-X-PROGRAM-DATE-TIME through both tiers; CORS,
+// preflights, byte ranges and Age as browsers and players use them.
 #include "realnet/streaming/cache_service.h"
 
 #include <chrono>
 #include <future>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -57,6 +60,7 @@ class StreamingCacheServiceTest : public ::testing::Test {
     mc.tier = CacheTier::kMid;
     mc.http = Loopback(0);
     mc.announce = mid_announce;
+    mc.cors_origins = {"*"};
     mid_ = std::make_unique<CacheService>(io_, clock_, transport_, metrics_, mc, Log());
     mid_->Start();
 
@@ -67,6 +71,7 @@ class StreamingCacheServiceTest : public ::testing::Test {
     ec.announce = Loopback(testing::FreeUdpPort());
     ec.parent = Loopback(mid_->HttpPort());
     ec.parent_announce = mid_announce;
+    ec.cors_origins = {"https://player.example", "http://127.0.0.1:8080"};
     edge_ = std::make_unique<CacheService>(io_, clock_, transport_, metrics_, ec, Log());
     edge_->Start();
     loop_ = std::thread([this] { io_.run(); });
@@ -127,7 +132,7 @@ TEST_F(StreamingCacheServiceTest, ServesPlaylistsAndSegmentsThroughBothTiers) {
   EXPECT_EQ(miss.status, 200);
   EXPECT_EQ(miss.body, SegmentBytes(1));
   EXPECT_EQ(miss.Header("Content-Type"), "video/mp2t");
-  EXPECT_EQ(miss.Header("Cache-Control"), "public, max-age=300, stale-if-error=10");
+  EXPECT_EQ(miss.Header("Cache-Control"), "public, max-age=300, immutable, stale-if-error=10");
   EXPECT_EQ(miss.Header("X-Cache"), "MISS");
   const auto hit = Http(edge, "GET", "/news/seg-1.ts?viewer=7");  // a query string changes nothing
   EXPECT_EQ(hit.status, 200);
@@ -166,7 +171,7 @@ TEST_F(StreamingCacheServiceTest, AnswersNotFoundBadRequestAndMethodNotAllowed) 
   }
   const auto put = Http(edge, "PUT", "/news/seg-1.ts", "x");
   EXPECT_EQ(put.status, 405);
-  EXPECT_EQ(put.Header("Allow"), "GET, HEAD");
+  EXPECT_EQ(put.Header("Allow"), "GET, HEAD, OPTIONS");
   EXPECT_EQ(Http(edge, "DELETE", "/news/seg-1.ts").status, 405);
   EXPECT_EQ(RawHttp(edge, "NOT HTTP AT ALL\r\n\r\n").status, 400);
   const std::string huge_header = "X: " + std::string(20000, 'a') + "\r\n";
@@ -245,6 +250,180 @@ TEST_F(StreamingCacheServiceTest, AStreamWhosePublisherWentQuietEndsAtTheIngest)
   const auto again = Http(ingest, "GET", "/news/playlist.m3u8");
   EXPECT_EQ(again.body.find("#EXT-X-ENDLIST"), std::string::npos) << again.body;
   EXPECT_NE(again.body.find("seg-2.ts"), std::string::npos) << again.body;
+}
+
+// A GET (or another method) with extra header lines, as a browser or player sends it.
+testing::HttpResult Get(std::uint16_t port, const std::string& target, const std::string& headers,
+                        const std::string& method = "GET") {
+  return RawHttp(port, method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers +
+                           "\r\n",
+                 method == "HEAD");
+}
+
+TEST_F(StreamingCacheServiceTest, CarriesFmp4InitSegmentsAndProgramDateTimeThroughBothTiers) {
+  const std::uint16_t ingest = ingest_->HttpPort();
+  const std::string init = std::string("\0\0\0\x18" "ftypiso6", 12) + std::string(300, 'i');
+  ASSERT_EQ(Http(ingest, "PUT", "/cmaf/init.mp4", init).status, 201);
+  for (int n = 0; n < 3; ++n) {
+    ASSERT_EQ(Http(ingest, "PUT", "/cmaf/seg-" + std::to_string(n) + ".m4s", SegmentBytes(n)).status, 201);
+  }
+  // What ffmpeg -hls_segment_type fmp4 -hls_flags program_date_time uploads.
+  std::string playlist = "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:0\n"
+                         "#EXT-X-MAP:URI=\"init.mp4\"\n";
+  for (int n = 0; n < 3; ++n) {
+    playlist += "#EXTINF:1.000000,\n#EXT-X-PROGRAM-DATE-TIME:2026-12-06T08:04:1" + std::to_string(n) +
+                ".250+0000\nseg-" + std::to_string(n) + ".m4s\n";
+  }
+  ASSERT_EQ(Http(ingest, "PUT", "/cmaf/playlist.m3u8", playlist).status, 204);
+
+  const std::uint16_t edge = edge_->HttpPort();
+  ASSERT_TRUE(Eventually([&] { return Http(edge, "GET", "/cmaf/playlist.m3u8").status == 200; }));
+  const auto served = Http(edge, "GET", "/cmaf/playlist.m3u8");
+  EXPECT_NE(served.body.find("#EXT-X-VERSION:6\n"), std::string::npos) << served.body;
+  EXPECT_NE(served.body.find("#EXT-X-MAP:URI=\"init.mp4\"\n"), std::string::npos) << served.body;
+  EXPECT_NE(served.body.find("#EXT-X-PROGRAM-DATE-TIME:2026-12-06T08:04:12.250Z\n#EXTINF:1.000,\nseg-2.m4s\n"),
+            std::string::npos)
+      << served.body;
+  const auto read = ReadM3u8(served.body, "cmaf");
+  ASSERT_TRUE(read) << served.body;
+  ASSERT_EQ(read->segments.size(), 3u);
+  EXPECT_EQ(read->segments[0].program_date_time_ms, 1796544250250);  // date -u -d 2026-12-06T08:04:10Z +%s
+
+  const auto init_reply = Http(edge, "GET", "/cmaf/init.mp4");
+  EXPECT_EQ(init_reply.status, 200);
+  EXPECT_EQ(init_reply.body, init);
+  EXPECT_EQ(init_reply.Header("Content-Type"), "video/mp4");
+  EXPECT_EQ(init_reply.Header("Cache-Control"), "public, max-age=300, immutable, stale-if-error=10");
+  EXPECT_EQ(Http(edge, "GET", "/cmaf/init.mp4").Header("X-Cache"), "HIT");
+  const auto segment = Http(edge, "GET", "/cmaf/seg-1.m4s");
+  EXPECT_EQ(segment.status, 200);
+  EXPECT_EQ(segment.body, SegmentBytes(1));
+  EXPECT_EQ(segment.Header("Content-Type"), "video/mp4");
+  // The same number in the other container is not this stream's.
+  EXPECT_EQ(Http(edge, "GET", "/cmaf/seg-1.ts").status, 404);
+  EXPECT_EQ(Http(ingest, "GET", "/cmaf/seg-1.ts").status, 404);
+  // The ingest answers ranges as the caches do.
+  const auto part = Get(ingest, "/cmaf/seg-1.m4s", "Range: bytes=2-5\r\n");
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.body, SegmentBytes(1).substr(2, 4));
+  EXPECT_EQ(Get(ingest, "/cmaf/init.mp4", "Range: bytes=9999-\r\n").status, 416);
+  // No init segment for a TS stream.
+  Publish(1);
+  EXPECT_EQ(Http(ingest, "GET", "/news/init.mp4").status, 404);
+}
+
+TEST_F(StreamingCacheServiceTest, AnswersCorsAndPreflightsForTheConfiguredOrigins) {
+  Publish(2);
+  const std::uint16_t edge = edge_->HttpPort();
+  ASSERT_TRUE(Eventually([&] { return Http(edge, "GET", "/news/playlist.m3u8").status == 200; }));
+
+  const auto allowed = Get(edge, "/news/playlist.m3u8", "Origin: https://player.example\r\n");
+  EXPECT_EQ(allowed.status, 200);
+  EXPECT_EQ(allowed.Header("Access-Control-Allow-Origin"), "https://player.example");
+  EXPECT_EQ(allowed.Header("Vary"), "Origin");
+  EXPECT_NE(allowed.Header("Access-Control-Expose-Headers").find("Age"), std::string::npos);
+  EXPECT_NE(allowed.Header("Access-Control-Expose-Headers").find("Content-Range"), std::string::npos);
+  const auto other = Get(edge, "/news/seg-0.ts", "Origin: https://evil.example\r\n");
+  EXPECT_EQ(other.status, 200);  // served (CORS is enforced by the browser), but not readable there
+  EXPECT_EQ(other.Header("Access-Control-Allow-Origin"), "");
+  EXPECT_EQ(other.Header("Vary"), "Origin");
+  EXPECT_EQ(Http(edge, "GET", "/news/seg-0.ts").Header("Access-Control-Allow-Origin"), "");
+  // 404s are readable too, so a page can tell "not yet" from "forbidden".
+  EXPECT_EQ(Get(edge, "/news/seg-99.ts", "Origin: http://127.0.0.1:8080\r\n").Header("Access-Control-Allow-Origin"),
+            "http://127.0.0.1:8080");
+
+  const auto preflight = Get(edge, "/news/seg-1.ts",
+                             "Origin: https://player.example\r\nAccess-Control-Request-Method: GET\r\n"
+                             "Access-Control-Request-Headers: range\r\n",
+                             "OPTIONS");
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(preflight.Header("Access-Control-Allow-Origin"), "https://player.example");
+  EXPECT_EQ(preflight.Header("Access-Control-Allow-Methods"), "GET, HEAD, OPTIONS");
+  EXPECT_NE(preflight.Header("Access-Control-Allow-Headers").find("Range"), std::string::npos);
+  EXPECT_EQ(preflight.Header("Access-Control-Max-Age"), "600");
+  const auto refused = Get(edge, "/news/seg-1.ts",
+                           "Origin: https://evil.example\r\nAccess-Control-Request-Method: GET\r\n", "OPTIONS");
+  EXPECT_EQ(refused.status, 204);
+  EXPECT_EQ(refused.Header("Access-Control-Allow-Origin"), "");
+  EXPECT_EQ(refused.Header("Access-Control-Allow-Methods"), "");
+  const auto plain = Http(edge, "OPTIONS", "/news/seg-1.ts");
+  EXPECT_EQ(plain.status, 204);
+  EXPECT_EQ(plain.Header("Allow"), "GET, HEAD, OPTIONS");
+  EXPECT_EQ(plain.Header("Access-Control-Allow-Origin"), "");
+
+  // "*": any origin, without Vary.
+  const auto any = Get(mid_->HttpPort(), "/news/seg-0.ts", "Origin: https://anyone.example\r\n");
+  EXPECT_EQ(any.Header("Access-Control-Allow-Origin"), "*");
+  EXPECT_EQ(any.Header("Vary"), "");
+}
+
+TEST(StreamingCacheServiceConfig, RefusesAMalformedCorsOrigin) {
+  for (const char* bad : {"player.example", "https://player.example/", "https://player.example/path", "ftp://x",
+                          "https://", "null "}) {
+    try {
+      CorsPolicy policy({bad});
+      ADD_FAILURE() << bad << " accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("--cors-origin"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_TRUE(CorsPolicy({"https://a.example:8443", "http://[::1]:80", "*"}).Enabled());
+  EXPECT_FALSE(CorsPolicy().Enabled());
+}
+
+TEST_F(StreamingCacheServiceTest, ServesSingleByteRangesOfSegments) {
+  Publish(2);
+  const std::uint16_t edge = edge_->HttpPort();
+  ASSERT_TRUE(Eventually([&] { return Http(edge, "GET", "/news/seg-1.ts").status == 200; }));
+  const std::string whole = SegmentBytes(1);
+  const std::string size = std::to_string(whole.size());
+
+  const auto full = Http(edge, "GET", "/news/seg-1.ts");
+  EXPECT_EQ(full.Header("Accept-Ranges"), "bytes");
+  const auto first = Get(edge, "/news/seg-1.ts", "Range: bytes=0-9\r\n");
+  EXPECT_EQ(first.status, 206);
+  EXPECT_EQ(first.Header("Content-Range"), "bytes 0-9/" + size);
+  EXPECT_EQ(first.body, whole.substr(0, 10));
+  const auto tail = Get(edge, "/news/seg-1.ts", "Range: bytes=-5\r\n");
+  EXPECT_EQ(tail.status, 206);
+  EXPECT_EQ(tail.body, whole.substr(whole.size() - 5));
+  const auto open = Get(edge, "/news/seg-1.ts", "Range: bytes=1000-\r\n");
+  EXPECT_EQ(open.status, 206);
+  EXPECT_EQ(open.Header("Content-Range"), "bytes 1000-" + std::to_string(whole.size() - 1) + "/" + size);
+  EXPECT_EQ(open.body, whole.substr(1000));
+  const auto past = Get(edge, "/news/seg-1.ts", "Range: bytes=" + size + "-\r\n");
+  EXPECT_EQ(past.status, 416);
+  EXPECT_EQ(past.Header("Content-Range"), "bytes */" + size);
+  const auto head = Get(edge, "/news/seg-1.ts", "Range: bytes=0-99\r\n", "HEAD");
+  EXPECT_EQ(head.status, 206);
+  EXPECT_EQ(head.Header("Content-Length"), "100");
+  // Several ranges, an If-Range and a malformed Range: the whole segment.
+  for (const char* header : {"Range: bytes=0-1,5-6\r\n", "Range: bytes=0-1\r\nIf-Range: \"x\"\r\n",
+                             "Range: bytes=9-2\r\n", "Range: items=0-1\r\n"}) {
+    const auto r = Get(edge, "/news/seg-1.ts", header);
+    EXPECT_EQ(r.status, 200) << header;
+    EXPECT_EQ(r.body, whole) << header;
+  }
+  // A playlist changes from one request to the next: always whole.
+  EXPECT_EQ(Get(edge, "/news/playlist.m3u8", "Range: bytes=0-9\r\n").status, 200);
+}
+
+TEST_F(StreamingCacheServiceTest, AgeCountsFromTheIngestAcrossBothTiers) {
+  Publish(2);
+  const std::uint16_t edge = edge_->HttpPort();
+  const std::uint16_t mid = mid_->HttpPort();
+  ASSERT_TRUE(Eventually([&] { return Http(mid, "GET", "/news/seg-0.ts").status == 200; }));
+  EXPECT_EQ(Http(mid, "GET", "/news/seg-0.ts").Header("Age"), "0");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+  // The edge fetches it now (a miss there, a hit at the mid): its Age includes the mid's.
+  const auto at_edge = Http(edge, "GET", "/news/seg-0.ts");
+  EXPECT_EQ(at_edge.Header("X-Cache"), "MISS");
+  const int age = std::stoi("0" + at_edge.Header("Age"));
+  EXPECT_GE(age, 2);
+  EXPECT_LE(age, 4);  // a loaded machine: a margin, not an exact value
+  const auto fresh = Http(edge, "GET", "/news/seg-1.ts");  // first fetched just now, through both tiers
+  EXPECT_EQ(fresh.Header("Age"), "0");
+  EXPECT_EQ(Http(edge, "GET", "/news/playlist.m3u8").Header("Cache-Control"), "public, max-age=1, stale-if-error=10");
 }
 
 TEST_F(StreamingCacheServiceTest, TheIngestDiesAndBothTiersAnswerTheLastPlaylistStale) {

@@ -39,6 +39,49 @@ TEST(StreamingM3u8Reader, ReadsEndlistCrlfTitlesCommentsAndHarmlessTags) {
   ASSERT_EQ(p->segments.size(), 2u);
   EXPECT_EQ(p->segments[0].sequence, 0u);  // no EXT-X-MEDIA-SEQUENCE: 0
   EXPECT_EQ(p->segments[1].duration, FromMillis(1500));
+  EXPECT_EQ(p->segments[0].program_date_time_ms, 1704067200000);  // 2024-01-01T00:00:00Z
+  EXPECT_FALSE(p->segments[1].program_date_time_ms);
+}
+
+// Byte for byte what ffmpeg 5.1 writes with -hls_segment_type fmp4 -hls_flags program_date_time
+// (the date-time between EXTINF and the URI, with a "+0000" zone).
+constexpr char kFfmpegFmp4[] =
+    "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-MAP:URI=\"init.mp4\"\n"
+    "#EXTINF:1.000000,\n#EXT-X-PROGRAM-DATE-TIME:2026-12-06T08:04:18.488+0000\nseg-0.m4s\n"
+    "#EXTINF:1.000000,\n#EXT-X-PROGRAM-DATE-TIME:2026-12-06T08:04:19.488+0000\nseg-1.m4s\n#EXT-X-ENDLIST\n";
+
+TEST(StreamingM3u8Reader, ReadsFfmpegFmp4PlaylistWithProgramDateTime) {
+  const auto p = ReadM3u8(kFfmpegFmp4, "news");
+  ASSERT_TRUE(p);
+  EXPECT_TRUE(p->has_init);
+  EXPECT_EQ(p->container, SegmentContainer::kFmp4);
+  ASSERT_EQ(p->segments.size(), 2u);
+  // 2026-12-06T08:04:18.488Z (date -u -d 2026-12-06T08:04:18Z +%s = 1796544258).
+  EXPECT_EQ(p->segments[0].program_date_time_ms, 1796544258488);
+  EXPECT_EQ(p->segments[1].program_date_time_ms, 1796544259488);
+  // Served again (ingest, caches): the same segments, init and date-times, in RFC 8216 shape.
+  const std::string served = p->ToM3u8();
+  EXPECT_NE(served.find("#EXT-X-VERSION:6\n"), std::string::npos) << served;
+  EXPECT_NE(served.find("#EXT-X-MAP:URI=\"init.mp4\"\n"), std::string::npos) << served;
+  EXPECT_NE(served.find("#EXT-X-PROGRAM-DATE-TIME:2026-12-06T08:04:19.488Z\n#EXTINF:1.000,\nseg-1.m4s\n"),
+            std::string::npos)
+      << served;
+  const auto back = ReadM3u8(served, "news");
+  ASSERT_TRUE(back) << served;
+  EXPECT_TRUE(back->has_init);
+  EXPECT_EQ(back->segments[1].program_date_time_ms, 1796544259488);
+}
+
+TEST(StreamingM3u8Reader, ReadsProgramDateTimeBeforeEachSegmentOrOnlySome) {
+  const auto p = ReadM3u8(
+      "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXT-X-PROGRAM-DATE-TIME:1970-01-01T01:00:00.5+01:00\n#EXTINF:1,\n"
+      "seg-0.ts\n#EXTINF:1,\nseg-1.ts\n",
+      "s");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->container, SegmentContainer::kTs);
+  EXPECT_FALSE(p->has_init);
+  EXPECT_EQ(p->segments[0].program_date_time_ms, 500);  // 01:00:00.5 at +01:00 is 00:00:00.5 UTC
+  EXPECT_FALSE(p->segments[1].program_date_time_ms);
 }
 
 TEST(StreamingM3u8Reader, ReadsAnEmptyLivePlaylist) {
@@ -51,7 +94,9 @@ TEST(StreamingM3u8Reader, RoundTripsToM3u8) {
   LivePlaylist playlist;
   playlist.stream = "news";
   playlist.target_duration = FromSeconds(2);
-  for (std::uint64_t s = 1000; s < 1006; ++s) playlist.segments.push_back({s, FromMillis(1000 + 10 * (s - 1000)), 0});
+  for (std::uint64_t s = 1000; s < 1006; ++s) {
+    playlist.segments.push_back({s, FromMillis(1000 + 10 * (s - 1000)), 0, std::nullopt});
+  }
   playlist.ended = true;
   const auto back = ReadM3u8(playlist.ToM3u8(), "news");
   ASSERT_TRUE(back) << playlist.ToM3u8();
@@ -105,7 +150,20 @@ TEST(StreamingM3u8Reader, RefusesWhatItCannotServe) {
       "#EXT-X-MEDIA-SEQUENCE:-1\n",
       "#EXT-X-ENDLIST\n#EXTINF:1,\nseg-0.ts\n",          // a segment after the end
       "#EXT-X-KEY:METHOD=AES-128,URI=\"k\"\n#EXTINF:1,\nseg-0.ts\n",
-      "#EXT-X-MAP:URI=\"init.mp4\"\n",
+      "#EXT-X-MAP:URI=\"init.mp4\"\n#EXTINF:1,\nseg-0.ts\n",  // an init segment for TS segments
+      "#EXT-X-MAP:URI=\"other.mp4\"\n#EXTINF:1,\nseg-0.m4s\n",  // not the name ContentKey gives it
+      "#EXT-X-MAP:URI=\"init.mp4\",BYTERANGE=\"100@0\"\n#EXTINF:1,\nseg-0.m4s\n",
+      "#EXT-X-MAP:URI=\"init.mp4\"\n#EXT-X-MAP:URI=\"init.mp4\"\n#EXTINF:1,\nseg-0.m4s\n",
+      "#EXTINF:1,\nseg-0.m4s\n#EXT-X-MAP:URI=\"init.mp4\"\n#EXTINF:1,\nseg-1.m4s\n",  // a second init mid-way
+      "#EXTINF:1,\nseg-0.ts\n#EXTINF:1,\nseg-1.m4s\n",     // two containers
+      "#EXTINF:1,\nseg-0.mp4\n",
+      "#EXT-X-PROGRAM-DATE-TIME:2026-12-06T08:04:18.488\n#EXTINF:1,\nseg-0.ts\n",  // no time zone
+      "#EXT-X-PROGRAM-DATE-TIME:2026-13-06T08:04:18Z\n#EXTINF:1,\nseg-0.ts\n",     // month 13
+      "#EXT-X-PROGRAM-DATE-TIME:2026-02-30T08:04:18Z\n#EXTINF:1,\nseg-0.ts\n",     // February 30
+      "#EXT-X-PROGRAM-DATE-TIME:yesterday\n#EXTINF:1,\nseg-0.ts\n",
+      "#EXT-X-PROGRAM-DATE-TIME:2026-12-06T08:04:18Z\n#EXT-X-PROGRAM-DATE-TIME:2026-12-06T08:04:18Z\n"
+      "#EXTINF:1,\nseg-0.ts\n",                                        // two for one segment
+      "#EXTINF:1,\nseg-0.ts\n#EXT-X-PROGRAM-DATE-TIME:2026-12-06T08:04:18Z\n",  // for no segment
       "#EXT-X-BYTERANGE:100@0\n#EXTINF:1,\nseg-0.ts\n",
       "#EXT-X-STREAM-INF:BANDWIDTH=1\nlow.m3u8\n",      // a master playlist
       "#EXT-X-VERSION:99\n",
