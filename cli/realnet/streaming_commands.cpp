@@ -43,11 +43,14 @@ struct StreamingOptions {
   std::size_t retained = 30;
   double target_duration_s = 2;
   double idle_end_s = 10;
+  std::string replicate_to;  // --replicate-to
   // stream-balancer
   std::string admin;
   std::string balancing = "consistent_hash";
-  double health_interval_ms = 500;
-  double health_timeout_ms = 400;
+  // Detection within 1 s: 3 missed probes 200 ms apart, each given 150 ms (worst case
+  // 3 x 200 + 150 = 750 ms after the last answered probe).
+  double health_interval_ms = 200;
+  double health_timeout_ms = 150;
   int unhealthy_after = 3;
   int healthy_after = 2;
   double proxy_timeout_ms = 5000;
@@ -61,6 +64,7 @@ struct StreamingOptions {
   double playlist_ttl_ms = 1000;
   double segment_ttl_s = 300;
   double fetch_timeout_ms = 3000;
+  double stale_if_error_s = 10;  // --stale-if-error-s
   ObservabilityOptions obs;  // --metrics-listen, --log-format
   std::vector<std::string> cors_origins;  // stream-cache --cors-origin
   // LL-HLS: stream-ingest packages each uploaded segment as a part (0: plain HLS)
@@ -122,6 +126,7 @@ void RunIngest(const StreamingOptions& o) {
   c.ingest.retained_segments = std::max(o.retained, o.window);
   c.ingest.target_duration = FromSeconds(o.target_duration_s);
   c.publisher_idle = FromSeconds(o.idle_end_s);
+  if (!o.replicate_to.empty()) c.replicate_to = ParseEndpointList(o.replicate_to, "--replicate-to");
   if (o.upstream_tls.Enabled() && !c.register_at) {
     throw CLI::ValidationError("--upstream-tls-ca", "is for registering with the balancer: give --register too");
   }
@@ -167,6 +172,14 @@ void RunIngest(const StreamingOptions& o) {
       out.Gauge("cdnlab_ingest_blocked_requests", "LL-HLS requests held for a part or segment not yet here",
                 static_cast<double>(ll->Waiting()));
     }
+    out.Counter("cdnlab_ingest_segments_replicated", "Segment copies a peer ingest accepted",
+                static_cast<double>(ingest.Replicator().Sent()));
+    out.Counter("cdnlab_ingest_replication_failures", "Segment copies a peer ingest did not accept",
+                static_cast<double>(ingest.Replicator().Failed()));
+    out.Counter("cdnlab_ingest_replicas_received", "Segment copies received from peer ingests",
+                static_cast<double>(ingest.ReplicasReceived()));
+    out.Counter("cdnlab_ingest_streams_taken_over", "Streams continued here from replicated segments",
+                static_cast<double>(ingest.Server().TakeOvers()));
   });
   ingest.Start();
   telemetry.Start();
@@ -237,6 +250,7 @@ void RunCache(const StreamingOptions& o) {
   c.blocking_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.blocking_timeout_ms));
   c.blocking_reply_keep = FromMillis(o.blocking_keep_ms);
   c.fetch_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.fetch_timeout_ms));
+  c.freshness.stale_if_error = FromSeconds(o.stale_if_error_s);
   c.tls = o.tls;
   c.upstream_tls = o.upstream_tls;
   c.cors_origins = o.cors_origins;
@@ -268,6 +282,8 @@ void RunCache(const StreamingOptions& o) {
                 static_cast<double>(b.collapsed));
     out.Counter("cdnlab_cache_blocking_upstream", "LL-HLS playlist requests sent upstream with their directives",
                 static_cast<double>(b.upstream_requests));
+    out.Counter("cdnlab_cache_stale_served", "Upstream failures answered with an expired copy (stale-if-error)",
+                static_cast<double>(s.stale_served));
   });
   cache.Start();
   telemetry.Start();
@@ -336,6 +352,9 @@ void AddStreamingCommands(CLI::App* realnet) {
     cmd->add_option("--can-skip-until-s", o->can_skip_until_s,
                     "LL-HLS: CAN-SKIP-UNTIL for delta updates (default: 6 target durations)")
         ->check(CLI::PositiveNumber);
+    cmd->add_option("--replicate-to", o->replicate_to,
+                    "IPV4:PORT[,IPV4:PORT...] (HTTP) of peer ingests every accepted segment is copied to, so the one "
+                    "taking a stream over after a failure continues it");
   }
   {
     auto o = std::make_shared<StreamingOptions>();
@@ -402,6 +421,10 @@ void AddStreamingCommands(CLI::App* realnet) {
         ->capture_default_str();
     cmd->add_option("--fetch-timeout-ms", o->fetch_timeout_ms, "How long a fetch from the parent or an ingest may take")
         ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--stale-if-error-s", o->stale_if_error_s,
+                    "How long past its freshness a copy is served when the upstream fails (0: never)")
+        ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
   }
 }

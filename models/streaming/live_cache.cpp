@@ -14,11 +14,24 @@ std::optional<ContentResponse> LiveCache::Lookup(const ContentKey& key, SimTime 
   auto it = entries_.find(key);
   if (it == entries_.end()) return std::nullopt;
   if (it->second.expires_at <= now) {
-    Erase(it);  // expired: gone, and a miss (not an eviction)
+    // Expired: a miss; kept while it may still be served stale (then gone, not an eviction).
+    if (it->second.expires_at + freshness_.stale_if_error <= now) Erase(it);
     return std::nullopt;
   }
   eviction_->Accessed(key);
   return it->second.response;
+}
+
+std::optional<ContentResponse> LiveCache::LookupIfError(const ContentKey& key, SimTime now) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return std::nullopt;
+  if (it->second.expires_at + freshness_.stale_if_error <= now) {
+    Erase(it);
+    return std::nullopt;
+  }
+  ContentResponse copy = it->second.response;
+  copy.stale = it->second.expires_at <= now;
+  return copy;
 }
 
 void LiveCache::Store(const ContentKey& key, const ContentResponse& response, SimTime now) {
@@ -45,6 +58,7 @@ void LiveCache::Store(const ContentKey& key, const ContentResponse& response, Si
   Entry entry;
   entry.response = response;
   entry.response.from_cache = false;  // a property of an answer, not of the stored object
+  entry.response.stale = false;
   entry.expires_at = now + ttl;
   entries_.emplace(key, std::move(entry));
   bytes_used_ += response.bytes;

@@ -16,6 +16,9 @@ struct CacheFreshness {
   Duration segment_ttl = FromSeconds(300);
   // LL-HLS parts: wanted only while they are at the live edge, then the full segment replaces them.
   Duration part_ttl = FromSeconds(10);
+  // RFC 5861 stale-if-error: an expired copy is kept this long past its expiry and served
+  // when the upstream fetch fails (0 = never served stale).
+  Duration stale_if_error = FromSeconds(10);
 };
 
 class LiveCache {
@@ -24,6 +27,10 @@ class LiveCache {
 
   // A fresh entry, if any (counts as an access for eviction).
   std::optional<ContentResponse> Lookup(const ContentKey& key, SimTime now);
+  // The copy held, fresh or expired at most `stale_if_error` ago, for when the upstream
+  // failed (marked stale if expired). Not an access for eviction.
+  std::optional<ContentResponse> LookupIfError(const ContentKey& key, SimTime now);
+  const CacheFreshness& Freshness() const { return freshness_; }
   // Stores a found response (evicting as needed; an object larger than the cache is not stored).
   void Store(const ContentKey& key, const ContentResponse& response, SimTime now);
 

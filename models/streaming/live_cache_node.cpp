@@ -57,10 +57,11 @@ void LiveCacheNode::FetchUpstream(const ContentKey& key) {
     std::optional<StreamLocation> location =
         directory_ != nullptr ? directory_->Locate(key.stream, clock_.Now()) : std::nullopt;
     if (!location) {
-      ++stats_.not_found;
       ContentResponse missing;
       missing.served_by = node_;
-      collapser_.Complete(key, missing);
+      ContentResponse answer = Answer(key, missing);
+      if (!answer.found) ++stats_.not_found;
+      collapser_.Complete(key, answer);
       return;
     }
     upstream = location->content_endpoint;
@@ -70,15 +71,32 @@ void LiveCacheNode::FetchUpstream(const ContentKey& key) {
   metrics_.Count(streaming_metrics::kUpstreamRequest, 1, upstream_labels_);
   // The fetcher calls back exactly once; the node must outlive its fetches.
   fetcher_.Fetch(node_, upstream, key, [this, key](const ContentResponse& response) {
-    if (response.found) {
-      cache_.Store(key, response, clock_.Now());
-    } else {
-      ++stats_.upstream_failures;  // not cached: the next request asks again
-    }
+    if (!response.found) ++stats_.upstream_failures;  // not cached: the next request asks again
+    collapser_.Complete(key, Answer(key, response));
+  });
+}
+
+ContentResponse LiveCacheNode::Answer(const ContentKey& key, const ContentResponse& response) {
+  std::optional<ContentResponse> held = cache_.LookupIfError(key, clock_.Now());
+  const bool regression = response.found && held && key.playlist && held->playlist && response.playlist &&
+                          !held->playlist->ended && response.playlist->LastSequence() < held->playlist->LastSequence();
+  if (response.found && !regression) {
+    cache_.Store(key, response, clock_.Now());
     ContentResponse answer = response;
     answer.from_cache = false;
-    collapser_.Complete(key, answer);
-  });
+    return answer;
+  }
+  if (!held) return response;  // nothing to fall back on: the failure (or the older playlist) it is
+  if (regression) {
+    ++stats_.playlist_regressions;
+  } else if (held->stale) {
+    ++stats_.stale_served;
+    metrics_.Count(streaming_metrics::kStaleServed, 1,
+                   {{"node", node_}, {"tier", TierName(tier_)}, {"kind", key.playlist ? "playlist" : "segment"}});
+  }
+  held->from_cache = true;
+  held->served_by = node_;
+  return *held;
 }
 
 }  // namespace cdnlab

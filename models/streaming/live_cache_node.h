@@ -2,8 +2,11 @@
 // An edge or mid-tier cache serving live streams. A request is answered from the cache when
 // fresh; otherwise it joins the one upstream request for that key (collapsing), which goes
 // to the parent cache if this node has one, else to the ingest the stream directory names.
-// Responses are stored with live freshness. Counts upstream requests per key so "one
-// upstream fetch per segment per cache node" can be checked.
+// Responses are stored with live freshness. When the upstream fails (or has no copy), the
+// copy held answers for CacheFreshness::stale_if_error past its expiry (stale-if-error), and
+// a playlist from upstream older than the one held (a failover to an ingest behind) never
+// replaces it: viewers see no 404 and no media sequence going back. Counts upstream
+// requests per key so "one upstream fetch per segment per cache node" can be checked.
 #include <map>
 #include <optional>
 #include <string>
@@ -26,6 +29,10 @@ struct CacheNodeStats {
   std::uint64_t upstream_requests = 0;
   std::uint64_t upstream_failures = 0;
   std::uint64_t not_found = 0;          // no fresh copy, no upstream that has it
+  // The upstream failed and an expired copy (within CacheFreshness::stale_if_error) answered.
+  std::uint64_t stale_served = 0;
+  // The upstream's playlist went back (older newest segment) and the copy held answered.
+  std::uint64_t playlist_regressions = 0;
 };
 
 class LiveCacheNode {
@@ -46,6 +53,8 @@ class LiveCacheNode {
 
  private:
   void FetchUpstream(const ContentKey& key);
+  // The answer to a round whose upstream fetch brought `response` (see the .cpp).
+  ContentResponse Answer(const ContentKey& key, const ContentResponse& response);
 
   std::string node_;
   CacheTier tier_;

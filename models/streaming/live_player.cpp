@@ -168,6 +168,7 @@ void LivePlayer::FetchNext() {
   const auto& segments = s.playlist->segments;
   auto it = std::lower_bound(segments.begin(), segments.end(), *s.next_sequence,
                              [](const SegmentInfo& seg, std::uint64_t seq) { return seg.sequence < seq; });
+  while (it != segments.end() && it->gap) ++it;  // EXT-X-GAP: lost content, never fetched
   if (it == segments.end()) return;
   const SegmentInfo segment = *it;
   if (segment.sequence > *s.next_sequence) {

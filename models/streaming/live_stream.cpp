@@ -143,8 +143,11 @@ std::string LivePlaylist::ToM3u8() const {
   out += has_init ? "#EXTM3U\n#EXT-X-VERSION:6\n" : "#EXTM3U\n#EXT-X-VERSION:3\n";
   out += fmt::format("#EXT-X-TARGETDURATION:{}\n", CeilSeconds(target));
   out += fmt::format("#EXT-X-MEDIA-SEQUENCE:{}\n", FirstSequence().value_or(0));
+  if (discontinuity_sequence > 0) out += fmt::format("#EXT-X-DISCONTINUITY-SEQUENCE:{}\n", discontinuity_sequence);
   if (has_init) out += fmt::format("#EXT-X-MAP:URI=\"{}\"\n", kInitName);
   for (const SegmentInfo& s : segments) {
+    if (s.discontinuity) out += "#EXT-X-DISCONTINUITY\n";
+    if (s.gap) out += "#EXT-X-GAP\n";
     if (s.program_date_time_ms) {
       out += "#EXT-X-PROGRAM-DATE-TIME:" + FormatProgramDateTime(*s.program_date_time_ms) + "\n";
     }
@@ -153,6 +156,12 @@ std::string LivePlaylist::ToM3u8() const {
   }
   if (ended) out += "#EXT-X-ENDLIST\n";
   return out;
+}
+
+Duration LivePlaylist::TotalDuration() const {
+  Duration total{0};
+  for (const SegmentInfo& s : segments) total += s.duration;
+  return total;
 }
 
 }  // namespace cdnlab

@@ -19,6 +19,13 @@ struct SegmentInfo {
   Duration duration{0};
   std::uint64_t bytes = 0;
   std::optional<std::int64_t> program_date_time_ms;  // EXT-X-PROGRAM-DATE-TIME, ms since the Unix epoch
+  // EXT-X-DISCONTINUITY before this segment: segments before it are missing (a failover lost
+  // them) or its encoding differs from the previous one's.
+  bool discontinuity = false;
+  // EXT-X-GAP (RFC 8216bis 4.4.4.7): a placeholder for a sequence number whose segment was
+  // lost; it keeps the media sequence numbers equal to the publisher's (a playlist's Nth
+  // entry is EXT-X-MEDIA-SEQUENCE + N) and is never fetched (404 if asked).
+  bool gap = false;
 };
 
 // How a stream's segments are packaged: MPEG-TS ("seg-<n>.ts") or fragmented MP4 / CMAF
@@ -68,12 +75,18 @@ struct LivePlaylist {
   bool ended = false;                 // EXT-X-ENDLIST
   SegmentContainer container = SegmentContainer::kTs;  // the segments' URIs: seg-<n>.ts or .m4s
   bool has_init = false;  // EXT-X-MAP:URI="init.mp4" (fMP4)
+  // EXT-X-DISCONTINUITY-SEQUENCE: discontinuities that slid out of the window before the
+  // first segment (RFC 8216 4.3.3.3; rendered only when nonzero, absent means 0).
+  std::uint64_t discontinuity_sequence = 0;
 
   std::optional<std::uint64_t> FirstSequence() const;
   std::optional<std::uint64_t> LastSequence() const;
   const SegmentInfo* Find(std::uint64_t sequence) const;
   // The m3u8 text (realnet serves it; its size is what the simulation transfers).
   std::string ToM3u8() const;
+  // Sum of the listed segments' durations (RFC 8216 6.2.2: a live playlist never lists less
+  // than three target durations).
+  Duration TotalDuration() const;
 };
 
 // A response to a request for a ContentKey.
@@ -89,6 +102,7 @@ struct ContentResponse {
   // When the origin (ingest) produced this response, on the clock of the node holding it: a
   // cache fetching it sets it from the upstream's Age, and serves Age = now - produced_at.
   std::optional<SimTime> produced_at;
+  bool stale = false;                    // an expired copy served because the upstream failed
 };
 
 }  // namespace cdnlab

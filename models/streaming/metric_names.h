@@ -19,5 +19,11 @@ inline constexpr char kStreamAvailable[] = "streaming.stream_available_ms";
 inline constexpr char kSkipped[] = "streaming.skipped_ms";
 // Sample per segment played: ms from its capture at the publisher to its playback; labels viewer, edge.
 inline constexpr char kLatency[] = "streaming.latency_ms";
+// Failover continuity (issue 17 item 4): an expired copy served because the upstream failed
+// (labels node, tier, kind = playlist|segment); segments copied to a peer ingest (labels
+// ingest, peer); a stream continued here from replicated segments (labels ingest, stream).
+inline constexpr char kStaleServed[] = "streaming.stale_served";
+inline constexpr char kSegmentsReplicated[] = "streaming.segments_replicated";
+inline constexpr char kStreamsTakenOver[] = "streaming.streams_taken_over";
 
 }  // namespace cdnlab::streaming_metrics

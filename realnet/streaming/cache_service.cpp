@@ -1,6 +1,7 @@
 #include "realnet/streaming/cache_service.h"
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -25,6 +26,14 @@ StreamDirectoryNode::Config DirectoryConfig(const CacheServiceConfig& c) {
   return config;
 }
 
+// RFC 5861: a cache below may serve this response this long past its freshness when its
+// fetch fails, as this one does.
+std::string WithStaleIfError(std::string cache_control, Duration stale_if_error) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(stale_if_error).count();
+  if (seconds <= 0 || cache_control == "no-cache") return cache_control;
+  return fmt::format("{}, stale-if-error={}", cache_control, seconds);
+}
+
 }  // namespace
 
 CacheService::CacheService(boost::asio::io_context& io, AsioClock& clock, DatagramTransport& transport,
@@ -39,8 +48,10 @@ CacheService::CacheService(boost::asio::io_context& io, AsioClock& clock, Datagr
             [this](const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
               Handle(request, std::move(respond));
             }),
-      playlist_cache_control_(StreamingCacheControl(config_.freshness.playlist_ttl)),
-      segment_cache_control_(StreamingSegmentCacheControl(config_.freshness.segment_ttl)),
+      playlist_cache_control_(WithStaleIfError(StreamingCacheControl(config_.freshness.playlist_ttl),
+                                               config_.freshness.stale_if_error)),
+      segment_cache_control_(WithStaleIfError(StreamingSegmentCacheControl(config_.freshness.segment_ttl),
+                                              config_.freshness.stale_if_error)),
       cors_(config_.cors_origins) {
   if (config_.tier == CacheTier::kEdge && (!config_.parent || !config_.parent_announce)) {
     throw std::invalid_argument("an edge cache needs --parent and --parent-announce");
@@ -73,10 +84,10 @@ void CacheService::Stop() {
   http_.Stop();
   directory_.Stop();
   const CacheNodeStats& s = node_->Stats();
-  log_(fmt::format("{} requests, {} hits, {} collapsed, {} upstream ({} failed), {} not found; {} entries, {} bytes, "
-                   "{} evictions",
+  log_(fmt::format("{} requests, {} hits, {} collapsed, {} upstream ({} failed), {} not found, {} served stale; "
+                   "{} entries, {} bytes, {} evictions",
                    s.requests, s.hits, s.collapsed, s.upstream_requests, s.upstream_failures, s.not_found,
-                   cache_.Entries(), cache_.BytesUsed(), cache_.Evictions()));
+                   s.stale_served, cache_.Entries(), cache_.BytesUsed(), cache_.Evictions()));
   const BlockingReloadForwarderStats& b = blocking_->Stats();
   if (b.requests > 0) {
     log_(fmt::format("LL-HLS playlist requests with directives: {}, {} answered from a kept answer, {} collapsed, {} "
@@ -129,7 +140,7 @@ StreamingHttpReply CacheService::Reply(const StreamingHttpRequest& request, cons
     reply.content_type = StreamingContentType(key);
     reply.cache_control = key.playlist ? playlist_cache_control_ : segment_cache_control_;
     reply.headers.emplace_back(kServedByHeader, config_.id);
-    reply.headers.emplace_back("X-Cache", r.from_cache ? "HIT" : "MISS");
+    reply.headers.emplace_back("X-Cache", r.stale ? "STALE" : r.from_cache ? "HIT" : "MISS");
     // RFC 9111 5.1: how long ago the origin produced it, whole seconds, the parent's Age included.
     if (r.produced_at) {
       const auto age = std::max<std::int64_t>(0, (clock_.Now() - *r.produced_at).count() / 1'000'000'000);

@@ -1,6 +1,8 @@
 #include "realnet/streaming/ingest_service.h"
 
 #include <algorithm>
+#include <optional>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -26,7 +28,9 @@ IngestService::IngestService(boost::asio::io_context& io, AsioClock& clock, Data
       client_(io, StreamingHttpClientOptions{std::chrono::milliseconds(2000), 64 << 20, config_.upstream_tls}),
       health_(config_.health, transport),
       // Bytes of segments not yet listed by a playlist count too: a generous bound.
-      store_(std::max(config_.ingest.retained_segments, config_.ingest.window_segments) + 32) {
+      store_(std::max(config_.ingest.retained_segments, config_.ingest.window_segments) + 32),
+      replicator_(io, config_.replicate_to,
+                  StreamingHttpClientOptions{std::chrono::milliseconds(2000), 64 << 20, config_.upstream_tls}, log_) {
   if (config_.tls.Enabled()) http_.EnableTls(config_.tls);
 }
 
@@ -41,6 +45,11 @@ void IngestService::Start() {
   if (config_.low_latency) {
     auto plain = [this](const StreamId& stream) { return server_->Serve(ContentKey{stream, true, 0}).playlist; };
     low_latency_ = std::make_unique<LowLatencyIngest>(clock_, *config_.low_latency, config_.id, plain, log_);
+  }
+  if (replicator_.Enabled()) {
+    server_->OnAccepted([this](const StreamId& stream, const ReplicatedSegment& replica) {
+      replicator_.Replicate(stream, replica, store_.Get(stream, replica.segment.sequence));
+    });
   }
   health_.Start();
   announcer_->Start();
@@ -62,6 +71,15 @@ void IngestService::Stop() {
 void IngestService::Handle(const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
   const auto key = ContentKeyOfTarget(request.target);
   if (!key) return respond(StreamingHttpReply::Text(400, kNotAStreamPath));
+  if (request.method == "PUT" && !key->playlist) {
+    std::optional<ReplicatedSegment> replica;
+    try {
+      replica = ReplicaOfTarget(request.target, key->sequence);
+    } catch (const std::invalid_argument& e) {
+      return respond(StreamingHttpReply::Text(400, e.what()));
+    }
+    if (replica) return respond(PutReplica(*key, *replica, request.body));
+  }
   if (request.method == "PUT") {
     return respond(key->playlist ? PutPlaylist(*key, request.body) : PutSegment(*key, request.body));
   }
@@ -93,6 +111,23 @@ StreamingHttpReply IngestService::PutSegment(const ContentKey& key, std::string 
   store_.Put(key.stream, key.sequence, std::make_shared<const std::string>(std::move(body)));
   AcceptListed(key.stream);
   return StreamingHttpReply::Text(201, "segment stored");
+}
+
+// A peer's copy: kept (bytes and SegmentInfo) for a takeover, unless the stream is live here
+// (then this ingest's own uploads are the stream and the peer's copy would only disagree).
+StreamingHttpReply IngestService::PutReplica(const ContentKey& key, const ReplicatedSegment& replica,
+                                             std::string body) {
+  if (body.empty()) return StreamingHttpReply::Text(400, "empty segment");
+  auto upload = uploads_.find(key.stream);
+  if (server_->Holds(key.stream) && upload != uploads_.end() && !upload->second.ended) {
+    return StreamingHttpReply::Text(200, "stream live here: replica ignored");
+  }
+  ReplicatedSegment copy = replica;
+  copy.segment.bytes = body.size();
+  store_.Put(key.stream, key.sequence, std::make_shared<const std::string>(std::move(body)));
+  server_->AcceptReplica(key.stream, copy);
+  ++replicas_received_;
+  return StreamingHttpReply::Text(201, "replica stored");
 }
 
 StreamingHttpReply IngestService::PutPlaylist(const ContentKey& key, const std::string& body) {

@@ -10,6 +10,9 @@
 //    ranges: 206/416, as the caches).
 //  - a HealthResponder for the balancer's health checks;
 //  - a StreamAnnouncer telling the relays (mid-tier caches) which streams are here;
+//  - replication: every accepted segment goes to the peers in replicate_to
+//    (SegmentReplicator); a replica PUT from a peer is kept for a takeover
+//    (IngestServer::AcceptReplica) unless the stream is live here;
 //  - registration with the balancer's admin endpoint (POST /members), retried until it
 //    answers and refreshed as soft state, so adding an ingest changes no other server's
 //    configuration.
@@ -35,6 +38,7 @@
 #include "realnet/net/http_client.h"
 #include "realnet/net/http_server.h"
 #include "realnet/streaming/low_latency_ingest.h"
+#include "realnet/streaming/segment_replicator.h"
 #include "realnet/streaming/segment_store.h"
 
 namespace cdnlab {
@@ -58,6 +62,9 @@ struct IngestServiceConfig {
   TlsClientConfig upstream_tls;  // registration with the balancer; empty: plain HTTP
   // LL-HLS (set: each uploaded segment is a part, see low_latency_ingest.h); none: plain HLS.
   std::optional<PartPackagerConfig> low_latency;
+  // Peer ingests every accepted segment is copied to (SegmentReplicator), so whichever of
+  // them takes a stream over after this ingest dies continues it; empty: no replication.
+  std::vector<Endpoint> replicate_to;
 };
 
 class IngestService {
@@ -84,6 +91,8 @@ class IngestService {
   std::uint64_t SessionsEnded() const { return sessions_ended_; }
   const IngestServer& Server() const { return *server_; }
   const LowLatencyIngest* LowLatency() const { return low_latency_.get(); }
+  std::uint64_t ReplicasReceived() const { return replicas_received_; }
+  const SegmentReplicator& Replicator() const { return replicator_; }
 
  private:
   struct Upload {
@@ -95,6 +104,7 @@ class IngestService {
   };
   void Handle(const StreamingHttpRequest& request, StreamingHttpServer::Respond respond);
   StreamingHttpReply PutSegment(const ContentKey& key, std::string body);
+  StreamingHttpReply PutReplica(const ContentKey& key, const ReplicatedSegment& replica, std::string body);
   StreamingHttpReply PutPlaylist(const ContentKey& key, const std::string& body);
   StreamingHttpReply Get(const ContentKey& key) const;
   // The playlist body to serve: the model's, rendered with the publisher's packaging (fMP4
@@ -125,6 +135,8 @@ class IngestService {
   std::uint64_t sessions_started_ = 0;
   std::uint64_t sessions_ended_ = 0;
   std::unique_ptr<LowLatencyIngest> low_latency_;  // with config_.low_latency
+  SegmentReplicator replicator_;
+  std::uint64_t replicas_received_ = 0;
 };
 
 }  // namespace cdnlab

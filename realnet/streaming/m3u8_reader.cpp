@@ -48,13 +48,12 @@ std::optional<double> ParseDecimal(std::string_view text, double max) {
 
 // Tags that carry nothing a live cache or this reader's caller acts on.
 bool Ignorable(std::string_view line) {
-  for (std::string_view tag : {"#EXT-X-PLAYLIST-TYPE:", "#EXT-X-INDEPENDENT-SEGMENTS", "#EXT-X-DISCONTINUITY",
-                               "#EXT-X-ALLOW-CACHE:",
+  for (std::string_view tag : {"#EXT-X-PLAYLIST-TYPE:", "#EXT-X-INDEPENDENT-SEGMENTS", "#EXT-X-ALLOW-CACHE:",
                                // LL-HLS (the ingest's own playlist): the cache serves the text as it is
                                "#EXT-X-PART:", "#EXT-X-PART-INF:", "#EXT-X-SERVER-CONTROL:", "#EXT-X-PRELOAD-HINT:"}) {
     if (StartsWith(line, tag)) return true;
   }
-  return false;  // (EXT-X-DISCONTINUITY-SEQUENCE starts with EXT-X-DISCONTINUITY: also skipped)
+  return false;
 }
 
 // Printable ASCII only: a URI, a title, a tag value.
@@ -75,6 +74,9 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
   bool have_target = false;
   bool have_version = false;
   bool pending = false;  // EXTINF seen, URI expected
+  bool discontinuity = false;  // EXT-X-DISCONTINUITY seen, applies to the next segment
+  bool gap = false;            // EXT-X-GAP seen, applies to the next segment
+  bool have_discontinuity_sequence = false;
   double pending_duration = 0;
   bool first_line = true;
   std::optional<SegmentContainer> container;     // from the first segment URI
@@ -116,9 +118,13 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
       segment.sequence = sequence;
       segment.duration = FromSeconds(pending_duration);
       segment.program_date_time_ms = pending_date_time;
+      segment.discontinuity = discontinuity;
+      segment.gap = gap;
       playlist.segments.push_back(segment);
       pending = false;
       pending_date_time.reset();
+      discontinuity = false;
+      gap = false;
       if (!media_sequence) media_sequence = 0;  // a later EXT-X-MEDIA-SEQUENCE is an error
       continue;
     }
@@ -157,8 +163,19 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
       if (pending_date_time) return std::nullopt;
       pending_date_time = ParseProgramDateTime(line.substr(25));
       if (!pending_date_time) return std::nullopt;
+    } else if (StartsWith(line, "#EXT-X-DISCONTINUITY-SEQUENCE:")) {
+      // Once, before the first segment (RFC 8216 4.3.3.3).
+      if (have_discontinuity_sequence || !playlist.segments.empty() || pending) return std::nullopt;
+      const auto n = ParseUnsigned(line.substr(30), std::uint64_t{1} << 63);
+      if (!n) return std::nullopt;
+      playlist.discontinuity_sequence = *n;
+      have_discontinuity_sequence = true;
+    } else if (line == "#EXT-X-GAP") {
+      gap = true;
+    } else if (line == "#EXT-X-DISCONTINUITY") {
+      discontinuity = true;  // (twice before one segment says no more than once)
     } else if (line == "#EXT-X-ENDLIST") {
-      if (pending || pending_date_time) return std::nullopt;
+      if (pending || pending_date_time || discontinuity || gap) return std::nullopt;
       playlist.ended = true;
     } else if (Ignorable(line)) {
       continue;
@@ -166,7 +183,7 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
       return std::nullopt;  // EXT-X-KEY, EXT-X-BYTERANGE, EXT-X-SKIP, a master playlist...: not ours
     }
   }
-  if (first_line || pending || pending_date_time || !have_target) return std::nullopt;
+  if (first_line || pending || pending_date_time || discontinuity || gap || !have_target) return std::nullopt;
   // An init segment (init.mp4) goes with fMP4 segments only.
   playlist.container = container.value_or(playlist.has_init ? SegmentContainer::kFmp4 : SegmentContainer::kTs);
   if (playlist.has_init && playlist.container != SegmentContainer::kFmp4) return std::nullopt;

@@ -351,6 +351,11 @@ struct StreamingSpec {
   std::vector<StreamingPublisherSpec> publishers;
   std::vector<StreamingViewerGroupSpec> viewers;
   std::vector<StreamingEventSpec> events;       // sorted by at_s
+  // Failover continuity (issue 17): how long past its freshness a cache serves its last copy
+  // when the upstream fails (0 = never), and whether every ingest copies the segments it
+  // accepts to the other ingests (so the one taking a stream over continues it).
+  double stale_if_error_s = 10;
+  bool replicate_segments = true;
 };
 
 // How the network carries traffic: ns-3 packets, or delays computed from the topology (fast,

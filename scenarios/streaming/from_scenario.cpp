@@ -22,6 +22,7 @@ CacheFreshness StreamingFreshness(const StreamingSpec& spec) {
   CacheFreshness f;
   f.playlist_ttl = FromSeconds(spec.playlist_ttl_s);
   f.segment_ttl = FromSeconds(spec.segment_ttl_s);
+  f.stale_if_error = FromSeconds(spec.stale_if_error_s);
   return f;
 }
 

@@ -28,7 +28,7 @@ class StreamingReader {
     MapReader s(node, "streaming", log_,
                 {"balancing", "load_balancer_at", "segment_s", "window_segments", "playlist_ttl_s", "segment_ttl_s",
                  "eviction", "announce_interval_s", "announce_ttl_s", "health_interval_s", "health_unhealthy_after",
-                 "ingests", "mids", "edges", "publishers", "viewers", "events"});
+                 "stale_if_error_s", "replicate_segments", "ingests", "mids", "edges", "publishers", "viewers", "events"});
     if (!s.Valid()) return;
     out_.present = true;
     marks_.Remember("streaming", s.Node().Mark());
@@ -131,6 +131,10 @@ class StreamingReader {
     }
     if (auto v = s.Number("health_interval_s", false, Range::Positive())) o.health_interval_s = *v;
     if (auto v = s.Integer("health_unhealthy_after", false, 1, 100)) o.health_unhealthy_after = static_cast<int>(*v);
+    if (auto v = s.Number("stale_if_error_s", false, Range::Between(0, 3600, "seconds in [0, 3600]"))) {
+      o.stale_if_error_s = *v;
+    }
+    if (auto v = s.Bool("replicate_segments", false)) o.replicate_segments = *v;
   }
 
   StreamingCacheSpec ReadCache(MapReader& m) {

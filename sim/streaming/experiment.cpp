@@ -57,6 +57,8 @@ constexpr double kResumePollMs = 20;
 // LivePlayer retries a failed playlist or segment fetch this long after the failure (a
 // constant of the model, not part of PlayerConfig).
 constexpr double kPlayerRetryDelayS = 0.5;
+// Ingest-to-ingest segment replication latency (see StreamingWorld::Replicate).
+const Duration kReplicationDelay = FromMillis(20);
 
 std::string Describe(const Endpoint& e) { return e.ToString(); }
 
@@ -336,6 +338,11 @@ class StreamingWorld {
       n->server = std::make_unique<IngestServer>(id, StreamingIngestConfig(st_), *n->announcer, clock_, metrics_);
       n->health = std::make_unique<HealthResponder>(network_.At(id, StreamingSimNetwork::kHealthPort), transport_);
       IngestServer* server = n->server.get();
+      if (st_.replicate_segments) {
+        server->OnAccepted([this, i](const StreamId& stream, const ReplicatedSegment& replica) {
+          Replicate(i, stream, replica);
+        });
+      }
       n->content = std::make_unique<StreamingContentService>(
           network_, id, StreamingSimNetwork::kContentPort,
           [server](const ContentKey& key, ContentFetcher::Done done) { done(server->Serve(key)); });
@@ -412,6 +419,19 @@ class StreamingWorld {
   }
 
   // --- the timeline ---
+
+  // Issue 17: the copy of an accepted segment reaches every other live ingest after
+  // kReplicationDelay (a simplification: not carried over the simulated network); a copy
+  // sent before its sender died still lands, one to a dead ingest does not.
+  void Replicate(std::size_t from, const StreamId& stream, const ReplicatedSegment& replica) {
+    for (std::size_t j = 0; j < ingests_.size(); ++j) {
+      if (j == from) continue;
+      clock_.ScheduleAfter(kReplicationDelay, [this, j, stream, replica] {
+        IngestNode& peer = *ingests_[j];
+        if (peer.joined && !peer.failed_at) peer.server->AcceptReplica(stream, replica);
+      });
+    }
+  }
 
   void Join(std::size_t index, bool scale_out) {
     IngestNode& n = *ingests_[index];

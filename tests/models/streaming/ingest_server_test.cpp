@@ -125,7 +125,11 @@ TEST_F(IngestServerTest, IgnoresDuplicateAndOlderSegments) {
   ingest.AcceptSegment("news", Segment(7));  // a gap (a dropped segment) is fine
   const auto playlist = ingest.Serve(ContentKey{"news", true, 0}).playlist;
   ASSERT_TRUE(playlist);
-  EXPECT_EQ(Sequences(*playlist), (std::vector<std::uint64_t>{4, 5, 7}));
+  // Issue 17: the dropped segment is listed as an EXT-X-GAP placeholder (the Nth entry stays
+  // media sequence + N) and the one after it carries EXT-X-DISCONTINUITY.
+  EXPECT_EQ(Sequences(*playlist), (std::vector<std::uint64_t>{4, 5, 6, 7}));
+  EXPECT_TRUE(playlist->segments[2].gap);
+  EXPECT_TRUE(playlist->segments[3].discontinuity);
   EXPECT_EQ(metrics_.Counter(sm::kSegmentsIngested), 3);
   EXPECT_FALSE(ingest.Serve(ContentKey{"news", false, 3}).found);
   EXPECT_FALSE(ingest.Serve(ContentKey{"news", false, 6}).found);

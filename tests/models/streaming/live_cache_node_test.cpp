@@ -299,5 +299,70 @@ TEST_F(CacheChain, MidFetchesFromTheIngestTheDirectoryNamesNow) {
   EXPECT_EQ((*after)->served_by, "origin-b");
 }
 
+TEST_F(CacheChain, PlaylistIsServedStaleWhileTheUpstreamFailsWithinTheBound) {
+  // Issue 17: during a failover the upstream fails; the last playlist answers (no 404) for
+  // stale_if_error (10 s by default) past its freshness, then the failure shows.
+  runtime.RunUntil(At(10));
+  auto first = Ask(edge, Playlist());
+  runtime.RunFor(FromMillis(200));
+  ASSERT_TRUE(first->has_value());
+  ASSERT_TRUE((*first)->found);
+  const auto last = (*first)->playlist->LastSequence();
+
+  origin.AddOutage(At(10.5), At(40));
+  runtime.RunUntil(At(12));  // both copies expired (1 s)
+  auto stale = Ask(edge, Playlist());
+  runtime.RunFor(FromMillis(200));
+  ASSERT_TRUE(stale->has_value());
+  EXPECT_TRUE((*stale)->found);
+  EXPECT_EQ((*stale)->playlist->LastSequence(), last);
+  EXPECT_EQ(mid.Stats().stale_served, 1u);  // the mid answered the edge with its stale copy
+  EXPECT_EQ(edge.Stats().stale_served, 0u);  // ...which the edge stored as a new copy
+  EXPECT_EQ(metrics.Counter(streaming_metrics::kStaleServed), 1.0);
+
+  runtime.RunUntil(At(21.5));  // > 10 s past the mid's expiry, the edge's copy still within
+  auto edge_only = Ask(edge, Playlist());
+  runtime.RunFor(FromMillis(200));
+  ASSERT_TRUE(edge_only->has_value());
+  EXPECT_TRUE((*edge_only)->found);
+  EXPECT_TRUE((*edge_only)->stale);
+  EXPECT_EQ(edge.Stats().stale_served, 1u);
+
+  runtime.RunUntil(At(35));  // past every bound: the failure shows
+  auto gone = Ask(edge, Playlist());
+  runtime.RunFor(FromMillis(200));
+  ASSERT_TRUE(gone->has_value());
+  EXPECT_FALSE((*gone)->found);
+}
+
+TEST_F(CacheChain, APlaylistFromAnUpstreamBehindNeverReplacesANewerOne) {
+  // The mid's directory names an ingest whose playlist is older (it took the stream over
+  // and lags): the copy held keeps answering, so the media sequence never goes back.
+  FakeLiveOrigin behind("origin-late");
+  FakeLiveOrigin::Stream late;
+  late.start = At(6);  // its newest segment is 3 behind
+  behind.AddStream("news", late);
+  const Endpoint kBehind = EndpointOf(9);
+  fetcher.AddOrigin(kBehind, behind);
+  runtime.RunUntil(At(20));
+  auto before = Ask(mid, Playlist());
+  runtime.RunFor(FromMillis(100));
+  ASSERT_TRUE((*before)->found);
+
+  StreamAnnouncement moved;
+  moved.ingest = "origin-late";
+  moved.content_endpoint = kBehind;
+  moved.serial = 1;
+  moved.ttl = FromSeconds(3600);
+  moved.streams.push_back({"news", StreamState::kLive, 4});
+  directory.Apply(moved, runtime.Now());
+  runtime.RunUntil(At(21.5));
+  auto after = Ask(mid, Playlist());
+  runtime.RunFor(FromMillis(100));
+  ASSERT_TRUE((*after)->found);
+  EXPECT_EQ((*after)->playlist->LastSequence(), (*before)->playlist->LastSequence());
+  EXPECT_EQ(mid.Stats().playlist_regressions, 1u);
+}
+
 }  // namespace
 }  // namespace cdnlab

@@ -25,7 +25,8 @@ ContentResponse Found(std::uint64_t bytes, const std::string& by = "ingest-1") {
 SimTime At(double seconds) { return FromSeconds(seconds); }
 
 TEST(LiveCache, PlaylistsAndSegmentsHaveTheirOwnFreshness) {
-  LiveCache cache(1'000'000, CacheFreshness{FromMillis(1000), FromSeconds(300)}, MakeLruEviction());
+  // No stale-if-error here: an expired entry is gone at once (see ExpiredCopiesServeErrors).
+  LiveCache cache(1'000'000, CacheFreshness{FromMillis(1000), FromSeconds(300), Duration::zero()}, MakeLruEviction());
   cache.Store(Playlist(), Found(300), At(10));
   cache.Store(Seg(5), Found(1000), At(10));
   EXPECT_EQ(cache.Entries(), 2u);
@@ -42,6 +43,26 @@ TEST(LiveCache, PlaylistsAndSegmentsHaveTheirOwnFreshness) {
   EXPECT_EQ(cache.Entries(), 0u);
   EXPECT_EQ(cache.BytesUsed(), 0u);
   EXPECT_EQ(cache.Evictions(), 0u);  // expiry is not eviction
+}
+
+TEST(LiveCache, ExpiredCopiesServeErrorsWithinTheStaleBound) {
+  LiveCache cache(1'000'000, CacheFreshness{FromMillis(1000), FromSeconds(300), FromSeconds(10)}, MakeLruEviction());
+  cache.Store(Playlist(), Found(300), At(10));
+  auto fresh = cache.LookupIfError(Playlist(), At(10.5));
+  ASSERT_TRUE(fresh.has_value());
+  EXPECT_FALSE(fresh->stale);
+  EXPECT_FALSE(cache.Lookup(Playlist(), At(11.0)).has_value());  // expired: a miss for a request...
+  EXPECT_EQ(cache.Entries(), 1u);                                // ...but kept for errors
+  auto stale = cache.LookupIfError(Playlist(), At(20.999));
+  ASSERT_TRUE(stale.has_value());
+  EXPECT_TRUE(stale->stale);
+  EXPECT_EQ(stale->bytes, 300u);
+  EXPECT_FALSE(cache.LookupIfError(Playlist(), At(21.0)).has_value());  // 10 s past expiry: gone
+  EXPECT_EQ(cache.Entries(), 0u);
+  EXPECT_EQ(cache.BytesUsed(), 0u);
+  // A new copy is fresh (not stale) again.
+  cache.Store(Playlist(), Found(200), At(30));
+  EXPECT_FALSE(cache.Lookup(Playlist(), At(30.5))->stale);
 }
 
 TEST(LiveCache, LookupReturnsTheStoredResponse) {

@@ -122,11 +122,15 @@ TEST_F(PlayerTest, RereadsThePlaylistEveryTargetDuration) {
 }
 
 // player -> edge -> mid -> origin; the mid finds the origin through its stream directory.
+const CacheFreshness kNoStale{FromMillis(1000), FromSeconds(300), Duration::zero()};
+
 class PlayerThroughCaches : public PlayerTest {
  protected:
   PlayerThroughCaches()
-      : mid_cache(1'000'000'000, CacheFreshness{}, MakeLruEviction()),
-        edge_cache(1'000'000'000, CacheFreshness{}, MakeLruEviction()),
+      // stale-if-error off: this fixture checks how failures pass through both tiers (stale
+      // serving is checked in live_cache_node_test and ingest_continuity_test).
+      : mid_cache(1'000'000'000, kNoStale, MakeLruEviction()),
+        edge_cache(1'000'000'000, kNoStale, MakeLruEviction()),
         mid("mid-1", CacheTier::kMid, std::nullopt, &directory, mid_cache, fetcher, runtime, metrics),
         edge("edge-1", CacheTier::kEdge, kMid, nullptr, edge_cache, fetcher, runtime, metrics) {
     fetcher.AddCache(kMid, mid);

@@ -121,7 +121,7 @@ TEST_F(StreamingCacheServiceTest, ServesPlaylistsAndSegmentsThroughBothTiers) {
 
   const auto playlist = Http(edge, "GET", "/news/playlist.m3u8");
   EXPECT_EQ(playlist.Header("Content-Type"), "application/vnd.apple.mpegurl");
-  EXPECT_EQ(playlist.Header("Cache-Control"), "public, max-age=1");
+  EXPECT_EQ(playlist.Header("Cache-Control"), "public, max-age=1, stale-if-error=10");  // RFC 5861
   EXPECT_EQ(playlist.Header("X-Served-By"), "edge-1");
   const auto read = ReadM3u8(playlist.body, "news");
   ASSERT_TRUE(read) << playlist.body;
@@ -132,7 +132,7 @@ TEST_F(StreamingCacheServiceTest, ServesPlaylistsAndSegmentsThroughBothTiers) {
   EXPECT_EQ(miss.status, 200);
   EXPECT_EQ(miss.body, SegmentBytes(1));
   EXPECT_EQ(miss.Header("Content-Type"), "video/mp2t");
-  EXPECT_EQ(miss.Header("Cache-Control"), "public, max-age=300, immutable");
+  EXPECT_EQ(miss.Header("Cache-Control"), "public, max-age=300, immutable, stale-if-error=10");
   EXPECT_EQ(miss.Header("X-Cache"), "MISS");
   const auto hit = Http(edge, "GET", "/news/seg-1.ts?viewer=7");  // a query string changes nothing
   EXPECT_EQ(hit.status, 200);
@@ -293,7 +293,7 @@ TEST_F(StreamingCacheServiceTest, CarriesFmp4InitSegmentsAndProgramDateTimeThrou
   EXPECT_EQ(init_reply.status, 200);
   EXPECT_EQ(init_reply.body, init);
   EXPECT_EQ(init_reply.Header("Content-Type"), "video/mp4");
-  EXPECT_EQ(init_reply.Header("Cache-Control"), "public, max-age=300, immutable");
+  EXPECT_EQ(init_reply.Header("Cache-Control"), "public, max-age=300, immutable, stale-if-error=10");
   EXPECT_EQ(Http(edge, "GET", "/cmaf/init.mp4").Header("X-Cache"), "HIT");
   const auto segment = Http(edge, "GET", "/cmaf/seg-1.m4s");
   EXPECT_EQ(segment.status, 200);
@@ -423,7 +423,37 @@ TEST_F(StreamingCacheServiceTest, AgeCountsFromTheIngestAcrossBothTiers) {
   EXPECT_LE(age, 4);  // a loaded machine: a margin, not an exact value
   const auto fresh = Http(edge, "GET", "/news/seg-1.ts");  // first fetched just now, through both tiers
   EXPECT_EQ(fresh.Header("Age"), "0");
-  EXPECT_EQ(Http(edge, "GET", "/news/playlist.m3u8").Header("Cache-Control"), "public, max-age=1");
+  EXPECT_EQ(Http(edge, "GET", "/news/playlist.m3u8").Header("Cache-Control"), "public, max-age=1, stale-if-error=10");
+}
+
+TEST_F(StreamingCacheServiceTest, TheIngestDiesAndBothTiersAnswerTheLastPlaylistStale) {
+  // Issue 17: the ingest is gone (its port closed); past the playlists' freshness (1 s) the
+  // mid's fetch fails and it answers its last copy, marked stale; the edge gets that copy.
+  Publish(3);
+  const std::uint16_t edge = edge_->HttpPort();
+  ASSERT_TRUE(Eventually([&] { return Http(edge, "GET", "/news/playlist.m3u8").status == 200; }));
+  const auto before = Http(mid_->HttpPort(), "GET", "/news/playlist.m3u8");
+  ASSERT_EQ(before.status, 200);
+  ASSERT_EQ(Http(edge, "GET", "/news/seg-1.ts").status, 200);
+  std::promise<void> stopped;
+  boost::asio::post(io_, [&] {
+    ingest_->Stop();
+    stopped.set_value();
+  });
+  stopped.get_future().wait();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+  const auto stale = Http(mid_->HttpPort(), "GET", "/news/playlist.m3u8");
+  EXPECT_EQ(stale.status, 200);
+  EXPECT_EQ(stale.Header("X-Cache"), "STALE");
+  EXPECT_EQ(stale.body, before.body);
+  const auto at_edge = Http(edge, "GET", "/news/playlist.m3u8");
+  EXPECT_EQ(at_edge.status, 200);
+  EXPECT_EQ(at_edge.body, before.body);
+  EXPECT_EQ(Http(edge, "GET", "/news/seg-1.ts").status, 200);  // a segment it had: fresh for 300 s
+  EXPECT_EQ(Http(edge, "GET", "/news/seg-2.ts").status, 404);  // one no tier had: nothing to fall back on
+  std::promise<std::uint64_t> served;
+  boost::asio::post(io_, [&] { served.set_value(mid_->Node().Stats().stale_served); });
+  EXPECT_GE(served.get_future().get(), 1u);
 }
 
 }  // namespace

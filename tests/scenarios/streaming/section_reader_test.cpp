@@ -249,6 +249,20 @@ TEST(StreamingLoader, ModelConfigurationsFromTheSection) {
   EXPECT_EQ(StreamingPublisherConfig(st, st.publishers[1]).bitrate_bps, 5'000'000u);
   EXPECT_EQ(StreamingSegmentBytes(st, st.publishers[1]), 2'500'000u) << "5 Mbit/s x 4 s";
   EXPECT_EQ(StreamingPublisherNodeId("news"), "publisher-news");
+  EXPECT_EQ(StreamingFreshness(st).stale_if_error, FromSeconds(10));  // issue 17 defaults
+  EXPECT_TRUE(st.replicate_segments);
+}
+
+TEST(StreamingLoader, FailoverContinuitySettings) {
+  const std::string text = Replace(kStreaming, "streaming:\n",
+                                   "streaming:\n  stale_if_error_s: 2.5\n  replicate_segments: false\n");
+  const Scenario s = LoadScenarioText(text, "live.yaml");
+  EXPECT_EQ(StreamingFreshness(s.streaming).stale_if_error, FromSeconds(2.5));
+  EXPECT_FALSE(s.streaming.replicate_segments);
+  EXPECT_ISSUE("streaming:\n", "streaming:\n  stale_if_error_s: -1\n", "stale_if_error_s: ^-1",
+               "streaming.stale_if_error_s", "expected seconds in [0, 3600], got -1");
+  EXPECT_ISSUE("streaming:\n", "streaming:\n  replicate_segments: sometimes\n", "sometimes",
+               "streaming.replicate_segments", "expected true or false, got 'sometimes'");
 }
 
 // --- bad input: one kind per expectation, each at its exact position ---
