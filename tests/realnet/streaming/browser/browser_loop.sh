@@ -70,9 +70,10 @@ read -r -a cache_args <<<"${CDNLAB_BROWSER_CACHE_ARGS:-}"
 cors=(--cors-origin "$page_origin") cors_note="CORS for $page_origin"
 [ "${CDNLAB_BROWSER_DEV_CRUTCHES:-}" = 1 ] && cors=() cors_note="DEV CRUTCH: no --cors-origin"
 
-start_ingest() {  # start_ingest N
+start_ingest() {  # start_ingest N PEER: each ingest copies its segments to the other (--replicate-to)
   "$cdnlab" realnet stream-ingest --id "ingest-$1" --listen "$host:3010$1" --health "$host:3011$1" \
-    --announce-from "$host:3012$1" --relay "$mid_announce" --register "$admin" --target-duration-s 2 --plain-http "${ingest_args[@]}" \
+    --announce-from "$host:3012$1" --relay "$mid_announce" --register "$admin" --target-duration-s 2 --plain-http \
+    --replicate-to "$host:3010$2" "${ingest_args[@]}" \
     2>>"$work/logs/ingest-$1.log" &
   pid_of["ingest-$1"]=$!
 }
@@ -85,8 +86,8 @@ edge_segments() {
   2>>"$work/logs/balancer.log" &
 pid_of[balancer]=$!
 wait_for_log "$work/logs/balancer.log" "virtual address"
-start_ingest 1
-start_ingest 2
+start_ingest 1 2
+start_ingest 2 1
 "$cdnlab" realnet stream-cache --id mid-1 --tier mid --listen "$mid" --announce "$mid_announce" --plain-http \
   "${cors[@]}" "${cache_args[@]}" 2>>"$work/logs/mid.log" &
 pid_of[mid]=$!

@@ -76,6 +76,7 @@ test('strict parsing flags an RFC 8216 violation; 404s, going back and short pla
     { url: 'p.m3u8', status: 200, wallMs: 4, body: good(6, 1) },
     { url: 'p.m3u8', status: 200, wallMs: 5, body: good(7, 3).replace('TARGETDURATION:2', 'TARGETDURATION:1') },
     { url: 'p.m3u8', status: 200, wallMs: 6, body: null, bodyError: 'evicted' },
+    { url: 'q.m3u8', status: 200, wallMs: 7, body: good(0, 1) },  // a stream's first playlist: nothing removed yet
   ]);
   assert.strictEqual(r.errorStatuses.length, 1);
   assert.deepStrictEqual(r.sequenceBackwards.map((e) => [e.from, e.to]), [[5, 4]]);

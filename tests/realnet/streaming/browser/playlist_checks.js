@@ -1,7 +1,8 @@
 // Checks on every playlist the player received (bodies captured by play_edge.js): each parses
 // with hls-parser in strict mode (RFC 8216 rules enforced, any violation is an error), none was
-// answered with an error status, the media sequence never goes back, and no playlist lists
-// less than three target durations (RFC 8216 section 6.2.2).
+// answered with an error status, the media sequence never goes back, and no playlist that has
+// dropped segments (media sequence > 0) lists less than three target durations (RFC 8216
+// section 6.2.2 forbids removing a segment below that; a stream's first playlists are shorter).
 'use strict';
 const HLS = require('hls-parser');
 
@@ -36,7 +37,7 @@ function checkPlaylists(responses) {
     lastSequenceOf.set(key, sequence);
     const duration = playlist.segments.reduce((sum, s) => sum + s.duration, 0);
     result.minDurationS = result.minDurationS === null ? duration : Math.min(result.minDurationS, duration);
-    if (!playlist.endlist && duration < 3 * playlist.targetDuration) {
+    if (!playlist.endlist && sequence > 0 && duration < 3 * playlist.targetDuration) {
       result.tooShort.push({ url: r.url, wallMs: r.wallMs, durationS: duration, targetDurationS: playlist.targetDuration });
     }
   }
