@@ -19,33 +19,9 @@ host=127.0.0.1
 vip=$host:29500 admin=$host:29501
 mid=$host:29541 mid_announce=$host:29551
 edge=$host:29561 edge_announce=$host:29571
-work="$(mktemp -d "${TMPDIR:-/tmp}/cdnlab-failover.XXXXXX")"
-mkdir -p "$work/logs" "$work/polls/edge" "$work/polls/mid"
-declare -A pid_of
-failed=1
-started=$SECONDS
-
-cleanup() {
-  for key in "${!pid_of[@]}"; do kill -TERM "${pid_of[$key]}" 2>/dev/null || true; done
-  sleep 0.3
-  for key in "${!pid_of[@]}"; do kill -KILL "${pid_of[$key]}" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ "$failed" = 1 ] || [ -n "${CDNLAB_SHOW_LOGS:-}" ]; then
-    for log in "$work"/logs/*.log; do echo "--- $log"; tail -n 40 "$log"; done
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-trap 'fail "not done within 95 s"' TERM
-(sleep 95; kill -TERM $$) >/dev/null 2>&1 &
-pid_of[watchdog]=$!
-elapsed() { echo "$((SECONDS - started)) s"; }
-
-wait_for_log() {  # wait_for_log FILE PATTERN [SECONDS]
-  for _ in $(seq $((${3:-10} * 10))); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  fail "no '$2' in $1 after ${3:-10} s"
-}
+source "$(dirname "$0")/loop_harness.sh"
+harness_start failover 95
+mkdir -p "$work/polls/edge" "$work/polls/mid"
 
 start_ingest() {  # start_ingest N PEER_N
   "$cdnlab" realnet stream-ingest --id "ingest-$1" --listen "$host:2951$1" --health "$host:2952$1" \

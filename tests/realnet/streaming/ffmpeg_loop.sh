@@ -20,35 +20,8 @@ host=127.0.0.1
 vip=$host:28480 admin=$host:28481
 mid=$host:28601 mid_announce=$host:28611
 edge=$host:28701 edge_announce=$host:28711
-work="$(mktemp -d "${TMPDIR:-/tmp}/cdnlab-streaming-loop.XXXXXX")"
-mkdir -p "$work/logs"
-declare -A pid_of
-failed=1
-started=$SECONDS
-
-cleanup() {
-  for key in "${!pid_of[@]}"; do kill -TERM "${pid_of[$key]}" 2>/dev/null || true; done
-  sleep 0.3
-  for key in "${!pid_of[@]}"; do kill -KILL "${pid_of[$key]}" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ "$failed" = 1 ] || [ -n "${CDNLAB_SHOW_LOGS:-}" ]; then
-    for log in "$work"/logs/*.log; do echo "--- $log"; tail -n 40 "$log"; done
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-# The whole run is bounded: past 85 s the script fails (and cleans up) wherever it waits.
-trap 'fail "not done within 85 s"' TERM
-(sleep 85; kill -TERM $$) >/dev/null 2>&1 &
-pid_of[watchdog]=$!
-elapsed() { echo "$((SECONDS - started)) s"; }
-
-# Waits (at most $3 s, default 10) until a log has a line matching a pattern.
-wait_for_log() {
-  for _ in $(seq $((${3:-10} * 10))); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  fail "no '$2' in $1 after ${3:-10} s"
-}
+source "$(dirname "$0")/loop_harness.sh"
+harness_start streaming-loop 85
 
 start_ingest() {  # start_ingest N
   "$cdnlab" realnet stream-ingest --id "ingest-$1" --listen "$host:2850$1" --health "$host:2851$1" \
