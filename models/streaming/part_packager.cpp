@@ -22,6 +22,7 @@ PartPackager::Packaged PartPackager::Add(const SegmentInfo& published) {
   if (!started_ || open_.empty()) open_sequence_ = sequence;
   started_ = true;
   PartInfo part{sequence, index, published.duration, /*independent=*/true, published.bytes};
+  if (open_.empty()) open_program_date_time_ms_ = published.program_date_time_ms;
   open_.push_back(part);
   out.part = part;
   if (index + 1 == config_.parts_per_segment) {
@@ -36,6 +37,8 @@ std::optional<SegmentInfo> PartPackager::CloseOpen() {
   if (open_.empty()) return std::nullopt;
   SegmentInfo segment;
   segment.sequence = open_sequence_;
+  segment.program_date_time_ms = open_program_date_time_ms_;
+  open_program_date_time_ms_.reset();
   for (const PartInfo& p : open_) {
     segment.duration += p.duration;
     segment.bytes += p.bytes;

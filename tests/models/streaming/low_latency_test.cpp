@@ -79,6 +79,51 @@ TEST(PartPackager, GroupsPublishedSegmentsIntoPartsAndSegments) {
   EXPECT_EQ(closed->sequence, 7u);
 }
 
+TEST(PartPackager, SegmentTakesTheProgramDateTimeOfItsFirstPart) {
+  PartPackager packager(TwoHalves());
+  auto dated = [](std::uint64_t k, std::int64_t ms) {
+    SegmentInfo s = Published(k);
+    s.program_date_time_ms = ms;
+    return s;
+  };
+  packager.Add(dated(10, 1'000'000));
+  auto a = packager.Add(dated(11, 1'000'500));
+  ASSERT_EQ(a.completed.size(), 1u);
+  EXPECT_EQ(a.completed[0].program_date_time_ms, 1'000'000);
+  // Part 0 of segment 6 is lost: the segment starts with (and is dated by) part 1.
+  packager.Add(dated(13, 1'001'500));
+  auto b = packager.Add(Published(14));  // closes 6; segment 7 has no date
+  ASSERT_EQ(b.completed.size(), 1u);
+  EXPECT_EQ(b.completed[0].program_date_time_ms, 1'001'500);
+  EXPECT_FALSE(packager.Close()->program_date_time_ms);
+}
+
+TEST(LowLatencyPlaylist, RendersProgramDateTimeDiscontinuityAndGapBeforeTheParts) {
+  PartPackager packager(TwoHalves());
+  for (std::uint64_t k = 0; k <= 8; ++k) {
+    SegmentInfo s = Published(k);
+    s.program_date_time_ms = 1'700'000'000'000 + 500 * static_cast<std::int64_t>(k);
+    packager.Add(s);
+  }
+  LivePlaylist plain = Window(0, 3, FromSeconds(1));
+  plain.discontinuity_sequence = 2;
+  plain.segments[1].gap = true;
+  plain.segments[2].discontinuity = true;
+  for (SegmentInfo& s : plain.segments) {
+    s.program_date_time_ms = 1'700'000'000'000 + 1000 * static_cast<std::int64_t>(s.sequence);
+  }
+  const std::string text = packager.Decorate(plain).ToM3u8();
+  EXPECT_NE(text.find("#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-DISCONTINUITY-SEQUENCE:2\n"
+                      "#EXT-X-PROGRAM-DATE-TIME:2023-11-14T22:13:20.000Z\n#EXTINF:1.000,\nseg-0.ts\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("#EXT-X-DISCONTINUITY\n#EXT-X-PROGRAM-DATE-TIME:2023-11-14T22:13:22.000Z\n"
+                      "#EXT-X-PART:DURATION=0.500,URI=\"seg-2.part-0.ts\""),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("#EXT-X-GAP\n#EXT-X-PROGRAM-DATE-TIME:2023-11-14T22:13:21.000Z\n"), std::string::npos) << text;
+}
+
 TEST(LowLatencyPlaylist, PlainPlaylistTextIsUnchanged) {
   // No parts: LivePlaylist::ToM3u8 as before, byte for byte.
   EXPECT_EQ(Window(3, 4, FromSeconds(1)).ToM3u8(),
