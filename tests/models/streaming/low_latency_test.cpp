@@ -91,10 +91,10 @@ TEST(PartPackager, SegmentTakesTheProgramDateTimeOfItsFirstPart) {
   ASSERT_EQ(a.completed.size(), 1u);
   EXPECT_EQ(a.completed[0].program_date_time_ms, 1'000'000);
   // Part 0 of segment 6 is lost: the segment starts with (and is dated by) part 1.
-  packager.Add(dated(13, 1'001'500));
-  auto b = packager.Add(Published(14));  // closes 6; segment 7 has no date
+  auto b = packager.Add(dated(13, 1'001'500));
   ASSERT_EQ(b.completed.size(), 1u);
   EXPECT_EQ(b.completed[0].program_date_time_ms, 1'001'500);
+  packager.Add(Published(14));  // segment 7, undated
   EXPECT_FALSE(packager.Close()->program_date_time_ms);
 }
 

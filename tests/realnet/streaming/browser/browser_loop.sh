@@ -18,7 +18,8 @@
 # service flags in CDNLAB_BROWSER_INGEST_ARGS / CDNLAB_BROWSER_CACHE_ARGS (split on spaces), and
 # CDNLAB_BROWSER_SEGMENT_S: the length (s) of ffmpeg's segments and GOP (default 2; LL-HLS: 0.5,
 # packaged by the ingests into 2 s segments of parts with --parts-per-segment 4). The segments
-# served are 2 s either way (--target-duration-s 2).
+# served are 2 s either way (--target-duration-s 2). CDNLAB_BROWSER_KILL_BUFFER_S: the buffer ahead
+# (s) the kill waits for (default 2.2: 2 s segments; LL-HLS: 1.2, two of the publisher's 0.5 s ones).
 # Local runs only: CDNLAB_BROWSER_WAIVE=goal,... (see play_edge.js), CDNLAB_BROWSER_DEV_CRUTCHES=1
 # (no --cors-origin on the caches, Chromium without web security), CDNLAB_SHOW_LOGS=1.
 set -euo pipefail
@@ -134,7 +135,7 @@ echo "ok: news is live at the edge, held by $holder ($(elapsed))"
 set +e
 node "$here/play_edge.js" --page "$page_origin/player.html" --src "http://$edge/news/playlist.m3u8" \
   --config "$config" --segment-s 2 --steady-s 16 --after-kill-s 24 --kill-pid "${pid_of[$holder]}" \
-  --publish-started-ms "$publish_started_ms" \
+  --publish-started-ms "$publish_started_ms" ${CDNLAB_BROWSER_KILL_BUFFER_S:+--kill-buffer-s "$CDNLAB_BROWSER_KILL_BUFFER_S"} \
   --latency-goal-s "${CDNLAB_BROWSER_LATENCY_GOAL_S:-6}" --out "$artifacts/player-report.json" 2>&1 |
   tee "$work/logs/player.log"
 verdict=${PIPESTATUS[0]}
