@@ -140,9 +140,8 @@ TEST(LowLatencyPlaylist, RendersPartsHintAndServerControl) {
             "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.500,CAN-SKIP-UNTIL=6.000\n"
             "#EXT-X-PART-INF:PART-TARGET=0.500\n#EXT-X-MEDIA-SEQUENCE:0\n"
             "#EXTINF:1.000,\nseg-0.ts\n"
-            // parts only within 3 target durations of the end: segments 1..3 and the open one
-            "#EXT-X-PART:DURATION=0.500,URI=\"seg-1.part-0.ts\",INDEPENDENT=YES\n"
-            "#EXT-X-PART:DURATION=0.500,URI=\"seg-1.part-1.ts\",INDEPENDENT=YES\n"
+            // parts only on segments starting within 3 target durations of the end, 3 segments
+            // at most: 2 and 3 and the open one (segment 1 starts 3.5 s before the end)
             "#EXTINF:1.000,\nseg-1.ts\n"
             "#EXT-X-PART:DURATION=0.500,URI=\"seg-2.part-0.ts\",INDEPENDENT=YES\n"
             "#EXT-X-PART:DURATION=0.500,URI=\"seg-2.part-1.ts\",INDEPENDENT=YES\n"
@@ -152,6 +151,16 @@ TEST(LowLatencyPlaylist, RendersPartsHintAndServerControl) {
             "#EXTINF:1.000,\nseg-3.ts\n"
             "#EXT-X-PART:DURATION=0.500,URI=\"seg-4.part-0.ts\",INDEPENDENT=YES\n"
             "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"seg-4.part-1.ts\"\n");
+}
+
+TEST(LowLatencyPlaylist, PartsOnAtMostThreeSegmentsCountingTheHintedOne) {
+  PartPackager packager(TwoHalves());
+  for (std::uint64_t k = 0; k <= 7; ++k) packager.Add(Published(k));  // segments 0..3 complete
+  const std::string text = packager.Decorate(Window(0, 3, FromSeconds(1))).ToM3u8();
+  // No open parts, but the hint opens segment 4: parts on segments 2 and 3 only.
+  EXPECT_EQ(text.find("seg-1.part-"), std::string::npos) << text;
+  EXPECT_NE(text.find("seg-2.part-0.ts"), std::string::npos) << text;
+  EXPECT_NE(text.find("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"seg-4.part-0.ts\"\n"), std::string::npos) << text;
 }
 
 TEST(LowLatencyPlaylist, PartTargetCoversTheLongestPartAndEndedHasNoHint) {

@@ -37,8 +37,11 @@ base="${CDNLAB_BROWSER_PORT_BASE:-30000}"
 [[ "$base" =~ ^[0-9]+$ ]] && [ "$base" -ge 1024 ] && [ "$base" -le 65000 ] ||
   { echo "CDNLAB_BROWSER_PORT_BASE must be a port number in 1024..65000 (got '$base')"; exit 2; }
 segment_s="${CDNLAB_BROWSER_SEGMENT_S:-2}"
-gop_frames="$(awk -v s="$segment_s" 'BEGIN { f = s * 25; if (f >= 1 && f == int(f) && 2 % s == 0) print f }')"
-[ -n "$gop_frames" ] || { echo "CDNLAB_BROWSER_SEGMENT_S must divide 2 s in whole 25 fps frames, e.g. 0.5 (got '$segment_s')"; exit 2; }
+# A key frame starts every segment: 25 frames/s, or 24 when the segment is no whole number of
+# 25 fps frames (0.5 s: 12 frames at 24 fps).
+read -r fps gop_frames < <(awk -v s="$segment_s" 'BEGIN { if (s > 0 && 2 % s == 0) {
+  if (s * 25 == int(s * 25)) print 25, s * 25; else if (s * 24 == int(s * 24)) print 24, s * 24 } }') || true
+[[ "$segment_s" =~ ^[0-9]+(\.[0-9]+)?$ ]] && [ -n "${gop_frames:-}" ] || { echo "CDNLAB_BROWSER_SEGMENT_S must divide 2 s in whole frames at 25 or 24 fps, e.g. 0.5 (got '$segment_s')"; exit 2; }
 port() { echo $((base + $1)); }
 vip=$host:$(port 80) admin=$host:$(port 81)
 mid=$host:$(port 201) mid_announce=$host:$(port 211)
@@ -118,8 +121,8 @@ echo "ok: balancer, 2 ingests, mid and edge ($cors_note), page origin up ($(elap
 # --- the publisher: 2 s (or CDNLAB_BROWSER_SEGMENT_S) segments, a clock burned into the picture,
 # program date times ---
 publish_started_ms="$(date +%s%3N)"
-clock="drawtext=text='%{localtime\:%H\\\\\:%M\\\\\:%S} f%{eif\:mod(n\,25)\:d\:2}':fontsize=32:fontcolor=white:box=1:boxcolor=black:x=10:y=10"
-ffmpeg -nostdin -hide_banner -loglevel warning -re -f lavfi -i "testsrc=size=320x240:rate=25,$clock" -t 100 \
+clock="drawtext=text='%{localtime\:%H\\\\\:%M\\\\\:%S} f%{eif\:mod(n\,$fps)\:d\:2}':fontsize=32:fontcolor=white:box=1:boxcolor=black:x=10:y=10"
+ffmpeg -nostdin -hide_banner -loglevel warning -re -f lavfi -i "testsrc=size=320x240:rate=$fps,$clock" -t 100 \
   -c:v libx264 -preset ultrafast -tune zerolatency -g "$gop_frames" -keyint_min "$gop_frames" -sc_threshold 0 -pix_fmt yuv420p \
   -f hls -hls_time "$segment_s" -hls_list_size 6 -hls_flags program_date_time -method PUT -ignore_io_errors 1 \
   -hls_segment_filename "http://$vip/news/seg-%d.ts" "http://$vip/news/playlist.m3u8" \
