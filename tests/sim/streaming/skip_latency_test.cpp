@@ -21,6 +21,7 @@ Scenario CompareScenario() {
 TEST(StreamingSkipLatency, PlayersSkipTheLostSegmentAndLatencyIsMeasured) {
   Scenario scenario = CompareScenario();
   scenario.streaming.replicate_segments = false;  // the segment only the dead ingest had is lost
+  scenario.streaming.stale_if_error_s = 0;
   MetricsRecorder metrics;
   const StreamingRunResult run = RunStreamingExperiment(scenario, metrics);
   ASSERT_EQ(run.viewers.size(), 6u);
