@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -84,6 +85,22 @@ void IngestServer::Append(StreamState& state, ReplicatedSegment held) {
 
 void IngestServer::AcceptReplica(const StreamId& stream, const ReplicatedSegment& replica) {
   replicas_.Put(stream, replica);
+}
+
+bool IngestServer::ContinueFromReplicas(const StreamId& stream) {
+  auto held = streams_.find(stream);
+  if (held != streams_.end() && !held->second.ended) return false;
+  std::optional<std::uint64_t> after;
+  if (held != streams_.end() && !held->second.segments.empty()) after = held->second.segments.back().segment.sequence;
+  const auto earlier = replicas_.Between(stream, after, std::numeric_limits<std::uint64_t>::max());
+  if (earlier.empty()) return false;
+  StreamState& state = streams_[stream];
+  state.ended = false;
+  for (const ReplicatedSegment& r : earlier) Append(state, r);
+  ++take_overs_;
+  metrics_.Count(streaming_metrics::kStreamsTakenOver, 1, {{"ingest", id_}, {"stream", stream}});
+  announcer_.StreamLive(stream, state.segments.back().segment.sequence);
+  return true;
 }
 
 void IngestServer::EndStream(const StreamId& stream) {

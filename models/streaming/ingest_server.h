@@ -41,6 +41,11 @@ class IngestServer {
   // Called for every segment accepted live here (the runtime replicates it to a peer).
   using Accepted = std::function<void(const StreamId&, const ReplicatedSegment&)>;
   void OnAccepted(Accepted accepted) { on_accepted_ = std::move(accepted); }
+  // LL-HLS takeover: the publisher's first part arrives here while the segment it belongs to is
+  // still open, so no whole segment can start the stream yet. The peer's replicated segments
+  // become the stream's window now (live, announced), and the open segment's parts follow them.
+  // False (nothing done) when the stream is live here or no replica is newer than what is held.
+  bool ContinueFromReplicas(const StreamId& stream);
   // Streams this ingest continued from replicas (a failover it took over).
   std::uint64_t TakeOvers() const { return take_overs_; }
   // The publisher ended the stream (ENDLIST) or its session was closed.

@@ -30,7 +30,10 @@ IngestService::IngestService(boost::asio::io_context& io, AsioClock& clock, Data
       // Bytes of segments not yet listed by a playlist count too: a generous bound.
       store_(std::max(config_.ingest.retained_segments, config_.ingest.window_segments) + 32),
       replicator_(io, config_.replicate_to,
-                  StreamingHttpClientOptions{std::chrono::milliseconds(2000), 64 << 20, config_.upstream_tls}, log_) {
+                  StreamingHttpClientOptions{std::chrono::milliseconds(2000), 64 << 20, config_.upstream_tls}, log_),
+      part_replicator_(io, config_.low_latency ? config_.replicate_to : std::vector<Endpoint>{},
+                       StreamingHttpClientOptions{std::chrono::milliseconds(2000), 64 << 20, config_.upstream_tls},
+                       log_) {
   if (config_.tls.Enabled()) http_.EnableTls(config_.tls);
 }
 
@@ -75,6 +78,7 @@ void IngestService::Stop() {
 void IngestService::Handle(const StreamingHttpRequest& request, StreamingHttpServer::Respond respond) {
   const auto key = ContentKeyOfTarget(request.target);
   if (!key) return respond(StreamingHttpReply::Text(400, kNotAStreamPath));
+  if (request.method == "PUT" && key->part) return respond(PutPartReplica(request, *key));
   if (request.method == "PUT" && !key->playlist) {
     std::optional<ReplicatedSegment> replica;
     try {
@@ -141,6 +145,35 @@ StreamingHttpReply IngestService::PutReplica(const ContentKey& key, const Replic
   return StreamingHttpReply::Text(201, "replica stored");
 }
 
+// A peer's LL-HLS part: packaged here as there (LowLatencyIngest::AcceptReplica), unless the
+// stream is live here. Publishers never PUT parts (the ingest makes them).
+StreamingHttpReply IngestService::PutPartReplica(const StreamingHttpRequest& request, const ContentKey& key) {
+  if (!low_latency_) {
+    return StreamingHttpReply::Text(400, "parts are only accepted by an LL-HLS ingest (--parts-per-segment)");
+  }
+  std::optional<PartReplica> replica;
+  try {
+    replica = PartReplicaOfTarget(request.target, key, config_.low_latency->parts_per_segment);
+  } catch (const std::invalid_argument& e) {
+    return StreamingHttpReply::Text(400, e.what());
+  }
+  if (!replica) {
+    return StreamingHttpReply::Text(400, "parts are packaged here from the publisher's seg-<n>.ts uploads; a part "
+                                         "PUT must be a peer ingest's replica (?part_replica=1...)");
+  }
+  if (request.body.empty()) return StreamingHttpReply::Text(400, "empty part");
+  auto upload = uploads_.find(key.stream);
+  if (server_->Holds(key.stream) && upload != uploads_.end() && !upload->second.ended) {
+    return StreamingHttpReply::Text(200, "stream live here: replica ignored");
+  }
+  replica->published.bytes = request.body.size();
+  const auto at = low_latency_->AcceptReplica(key.stream, replica->published,
+                                              std::make_shared<const std::string>(request.body));
+  ++part_replicas_received_;
+  return at ? StreamingHttpReply::Text(201, "part replica stored")
+            : StreamingHttpReply::Text(200, "part replica already held or older than the open segment");
+}
+
 StreamingHttpReply IngestService::PutPlaylist(const ContentKey& key, const std::string& body) {
   auto playlist = ReadM3u8(body, key.stream);
   if (!playlist) {
@@ -168,13 +201,27 @@ void IngestService::AcceptListed(const StreamId& stream) {
     if (!body) continue;
     SegmentInfo segment = listed;
     segment.bytes = body->size();
-    if (!server_->Holds(stream) || upload.ended) {
+    const bool starts_here = !server_->Holds(stream) || upload.ended;
+    if (starts_here) {
       ++sessions_started_;
       log_(fmt::format("{}: stream starts here at segment {}", stream, segment.sequence));
     }
     upload.ended = false;
     if (low_latency_) {
-      for (const SegmentInfo& whole : low_latency_->Accept(stream, segment, body)) server_->AcceptSegment(stream, whole);
+      // A takeover: the peer's segments are the window at once, its replicated parts open the
+      // segment this part continues.
+      if (starts_here && server_->ContinueFromReplicas(stream)) {
+        log_(fmt::format("{}: continued from the peer's replicas (next part {}.{})", stream,
+                         low_latency_->NextPart(stream).sequence, low_latency_->NextPart(stream).index));
+      }
+      const auto completed = low_latency_->Accept(stream, segment, body);
+      if (part_replicator_.Enabled()) {
+        const std::uint32_t n = config_.low_latency->parts_per_segment;
+        part_replicator_.Replicate(stream, PartReplica{segment, PartPosition{segment.sequence / n,
+                                                                            static_cast<std::uint32_t>(segment.sequence % n)}},
+                                   body);
+      }
+      for (const SegmentInfo& whole : completed) server_->AcceptSegment(stream, whole);
       low_latency_->Wake(stream);
     } else {
       server_->AcceptSegment(stream, segment);

@@ -12,7 +12,9 @@
 //  - a StreamAnnouncer telling the relays (mid-tier caches) which streams are here;
 //  - replication: every accepted segment goes to the peers in replicate_to
 //    (SegmentReplicator); a replica PUT from a peer is kept for a takeover
-//    (IngestServer::AcceptReplica) unless the stream is live here;
+//    (IngestServer::AcceptReplica) unless the stream is live here; LL-HLS: every accepted part
+//    too (PartReplicator), packaged by the peer as here, so a takeover continues the open
+//    segment's parts (IngestServer::ContinueFromReplicas at the first part uploaded here);
 //  - registration with the balancer's admin endpoint (POST /members), retried until it
 //    answers and refreshed as soft state, so adding an ingest changes no other server's
 //    configuration.
@@ -38,6 +40,7 @@
 #include "realnet/net/http_client.h"
 #include "realnet/net/http_server.h"
 #include "realnet/streaming/low_latency_ingest.h"
+#include "realnet/streaming/part_replicator.h"
 #include "realnet/streaming/segment_replicator.h"
 #include "realnet/streaming/segment_store.h"
 
@@ -93,6 +96,8 @@ class IngestService {
   const LowLatencyIngest* LowLatency() const { return low_latency_.get(); }
   std::uint64_t ReplicasReceived() const { return replicas_received_; }
   const SegmentReplicator& Replicator() const { return replicator_; }
+  const PartReplicator& PartReplication() const { return part_replicator_; }
+  std::uint64_t PartReplicasReceived() const { return part_replicas_received_; }
 
  private:
   struct Upload {
@@ -105,6 +110,7 @@ class IngestService {
   void Handle(const StreamingHttpRequest& request, StreamingHttpServer::Respond respond);
   StreamingHttpReply PutSegment(const ContentKey& key, std::string body);
   StreamingHttpReply PutReplica(const ContentKey& key, const ReplicatedSegment& replica, std::string body);
+  StreamingHttpReply PutPartReplica(const StreamingHttpRequest& request, const ContentKey& key);
   StreamingHttpReply PutPlaylist(const ContentKey& key, const std::string& body);
   StreamingHttpReply Get(const ContentKey& key) const;
   // The playlist body to serve: the model's, rendered with the publisher's packaging (fMP4
@@ -137,6 +143,8 @@ class IngestService {
   std::unique_ptr<LowLatencyIngest> low_latency_;  // with config_.low_latency
   SegmentReplicator replicator_;
   std::uint64_t replicas_received_ = 0;
+  PartReplicator part_replicator_;  // LL-HLS with replicate_to
+  std::uint64_t part_replicas_received_ = 0;
 };
 
 }  // namespace cdnlab

@@ -27,14 +27,28 @@ void LowLatencyIngest::Stop() {
 
 std::vector<SegmentInfo> LowLatencyIngest::Accept(const StreamId& stream, const SegmentInfo& published,
                                                   std::shared_ptr<const std::string> body) {
+  const PartPackager::Packaged packaged = Package(stream, published, std::move(body));
+  if (!packaged.part) return {};
+  ++parts_accepted_;
+  log_(fmt::format("{}: part {}.{} ingested ({} bytes, {:.3f} s)", stream, packaged.part->sequence,
+                   packaged.part->index, packaged.part->bytes, ToSeconds(packaged.part->duration)));
+  return packaged.completed;
+}
+
+std::optional<PartPosition> LowLatencyIngest::AcceptReplica(const StreamId& stream, const SegmentInfo& published,
+                                                            std::shared_ptr<const std::string> body) {
+  const PartPackager::Packaged packaged = Package(stream, published, std::move(body));
+  if (!packaged.part) return std::nullopt;
+  ++part_replicas_accepted_;
+  return PartPosition{packaged.part->sequence, packaged.part->index};
+}
+
+PartPackager::Packaged LowLatencyIngest::Package(const StreamId& stream, const SegmentInfo& published,
+                                                 std::shared_ptr<const std::string> body) {
   StreamState& state = streams_.try_emplace(stream, StreamState{PartPackager(config_), {}}).first->second;
   const PartPackager::Packaged packaged = state.packager.Add(published);
-  if (!packaged.part) return {};
-  const PartPosition at{packaged.part->sequence, packaged.part->index};
-  state.parts[at] = std::move(body);
-  ++parts_accepted_;
-  log_(fmt::format("{}: part {}.{} ingested ({} bytes, {:.3f} s)", stream, at.sequence, at.index,
-                   packaged.part->bytes, ToSeconds(packaged.part->duration)));
+  if (!packaged.part) return packaged;
+  state.parts[PartPosition{packaged.part->sequence, packaged.part->index}] = std::move(body);
   for (const SegmentInfo& segment : packaged.completed) {
     // The segment's bytes: its parts' MPEG-TS bytes in order.
     auto whole = std::make_shared<std::string>();
@@ -48,7 +62,7 @@ std::vector<SegmentInfo> LowLatencyIngest::Accept(const StreamId& stream, const 
   while (!state.parts.empty() && state.packager.PartsOf(state.parts.begin()->first.sequence) == nullptr) {
     state.parts.erase(state.parts.begin());
   }
-  return packaged.completed;
+  return packaged;
 }
 
 std::shared_ptr<const std::string> LowLatencyIngest::Segment(const StreamId& stream, std::uint64_t sequence) const {

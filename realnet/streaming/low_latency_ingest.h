@@ -42,6 +42,13 @@ class LowLatencyIngest {
   // completed (their bytes stored here too) for the ingest model to accept.
   std::vector<SegmentInfo> Accept(const StreamId& stream, const SegmentInfo& published,
                                   std::shared_ptr<const std::string> body);
+  // A part a peer ingest accepted (the publisher's short segment as the peer got it, see
+  // part_replicator.h), packaged here exactly as there: after a takeover this ingest continues
+  // the open segment with the same parts, numbering and preload hint. The segments it completes
+  // keep their bytes here; the model learns of them from the peer's segment replicas. Returns
+  // the part's position (nullopt: late or resent, dropped).
+  std::optional<PartPosition> AcceptReplica(const StreamId& stream, const SegmentInfo& published,
+                                            std::shared_ptr<const std::string> body);
   // A complete segment's bytes (packaged here or a peer's replica); nullptr when not here.
   std::shared_ptr<const std::string> Segment(const StreamId& stream, std::uint64_t sequence) const;
   // A peer ingest's copy of a complete segment, served here after a takeover.
@@ -54,8 +61,11 @@ class LowLatencyIngest {
   // Answers every waiting request (503) and cancels the timers: the service stops.
   void Stop();
 
+  // The part the stream's publisher sends next (the preload hint's).
+  PartPosition NextPart(const StreamId& stream) const { return PackagerOf(stream).Next(); }
   std::size_t Waiting() const { return waiting_.Waiting(); }
   std::uint64_t PartsAccepted() const { return parts_accepted_; }
+  std::uint64_t PartReplicasAccepted() const { return part_replicas_accepted_; }
 
  private:
   struct StreamState {
@@ -65,6 +75,9 @@ class LowLatencyIngest {
   // A playlist request (directives) or a part request (key.part, no directives).
   using WaitKey = std::pair<ContentKey, DeliveryDirectives>;
 
+  // Packages one part (stored with its bytes) and stores the segments it completes.
+  PartPackager::Packaged Package(const StreamId& stream, const SegmentInfo& published,
+                                 std::shared_ptr<const std::string> body);
   void GetPlaylist(const StreamingHttpRequest& request, const ContentKey& key, StreamingHttpServer::Respond respond);
   void GetPart(const ContentKey& key, StreamingHttpServer::Respond respond);
   std::optional<StreamingHttpReply> AnswerIfReady(const WaitKey& key);
@@ -85,6 +98,7 @@ class LowLatencyIngest {
   BlockingReloadRegistry<WaitKey, StreamingHttpReply> waiting_;
   std::set<TimerId> timers_;
   std::uint64_t parts_accepted_ = 0;
+  std::uint64_t part_replicas_accepted_ = 0;
 };
 
 }  // namespace cdnlab

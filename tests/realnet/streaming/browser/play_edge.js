@@ -8,9 +8,10 @@
 //        [--latency-goal-s 6] [--publish-started-ms EPOCH_MS] [--out report.json]
 //        [--kill-buffer-s S]: the buffer ahead the kill waits for (default segment + 0.2 s; LL-HLS
 //        asks the publisher's 2 segments, 2 x 0.5 s + 0.2: its latency leaves < 2 s ahead)
-// Environment: CHROMIUM (default /usr/bin/chromium); CDNLAB_BROWSER_WAIVE=goal,goal reports those
-// goals' failures without failing (local runs on a branch lacking a feature);
-// CDNLAB_BROWSER_DEV_CRUTCHES=1 runs Chromium with --disable-web-security (local only).
+//        [--balancer-log PATH --holder ID --other ID]: with --kill-pid, the balancer's JSON log
+//        (--log-format json) gives failure detection ("member HOLDER unhealthy") and re-homing
+//        (the first upload routed to OTHER after the kill), judged <= 1 s and <= 2 s
+// Environment: CHROMIUM (default /usr/bin/chromium).
 // Exit status: 0 when every goal holds, 1 when one fails, 2 on bad usage or a broken setup.
 'use strict';
 const fs = require('fs');
@@ -19,11 +20,13 @@ const { judge } = require('./playback_verdict');
 
 function parseArgs(argv) {
   const o = { config: '{"liveSyncDuration":3,"maxLiveSyncPlaybackRate":1.2}', segmentS: 2, steadyS: 16, afterKillS: 24, killPid: null,
-              latencyGoalS: 6, killBufferS: null, out: null, page: null, src: null, publishStartedMs: null };
+              latencyGoalS: 6, killBufferS: null, out: null, page: null, src: null, publishStartedMs: null,
+              balancerLog: null, holder: null, other: null };
   const names = { '--page': 'page', '--src': 'src', '--config': 'config', '--segment-s': 'segmentS',
                   '--steady-s': 'steadyS', '--after-kill-s': 'afterKillS', '--kill-pid': 'killPid',
                   '--latency-goal-s': 'latencyGoalS', '--out': 'out', '--kill-buffer-s': 'killBufferS',
-                  '--publish-started-ms': 'publishStartedMs' };
+                  '--publish-started-ms': 'publishStartedMs', '--balancer-log': 'balancerLog', '--holder': 'holder',
+                  '--other': 'other' };
   for (let i = 0; i < argv.length; i += 2) {
     const key = names[argv[i]];
     if (!key || argv[i + 1] === undefined) usage(`unknown flag or missing value: ${argv[i]}`);
@@ -39,6 +42,9 @@ function parseArgs(argv) {
     if (!(o.killBufferS > 0)) usage('--kill-buffer-s must be a positive number');
   }
   if (o.killPid !== null && !/^\d+$/.test(o.killPid)) usage('--kill-pid must be a process id');
+  if (o.killPid !== null && (!o.balancerLog || !o.holder || !o.other)) {
+    usage('--kill-pid needs --balancer-log, --holder and --other (failure detection and re-homing are judged)');
+  }
   if (o.publishStartedMs !== null) {
     if (!/^\d+$/.test(o.publishStartedMs)) usage('--publish-started-ms must be milliseconds since the epoch');
     o.publishStartedMs = Number(o.publishStartedMs);
@@ -59,14 +65,24 @@ async function shoot(page, o, name) {
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Seconds from the kill to the balancer marking the holder unhealthy and to its first upload
+// routed to the other ingest (null: not in the log).
+function failoverTimes(o, killedAtMs) {
+  const lines = fs.readFileSync(o.balancerLog, 'utf8').split('\n').flatMap((raw) => {
+    try { return [JSON.parse(raw)]; } catch (e) { return []; }
+  });
+  const at = (l) => Date.parse(l.ts);
+  const escaped = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const routed = new RegExp(`^route PUT /\\S+( \\(retry\\))? -> ${escaped(o.other)} `);
+  const detected = lines.find((l) => at(l) > killedAtMs && (l.msg || '').startsWith(`member ${o.holder} unhealthy`));
+  const rehomed = lines.find((l) => at(l) > killedAtMs && routed.test(l.msg || ''));
+  return { detectedS: detected ? (at(detected) - killedAtMs) / 1000 : null,
+           rehomedS: rehomed ? (at(rehomed) - killedAtMs) / 1000 : null };
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
-  const waived = new Set((process.env.CDNLAB_BROWSER_WAIVE || '').split(',').filter(Boolean));
   const args = ['--no-sandbox', '--autoplay-policy=no-user-gesture-required', '--mute-audio'];
-  if (process.env.CDNLAB_BROWSER_DEV_CRUTCHES === '1') {
-    args.push('--disable-web-security');
-    log('DEV CRUTCH: --disable-web-security (CORS not enforced; never in ctest)');
-  }
   const browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
                                            headless: true, pipe: true, args });
   const responses = [];
@@ -136,8 +152,8 @@ async function main() {
   }
   await sleep(100);  // late response bodies
 
-  const verdict = judge({ report, responses, failedRequests, killedAtMs, bufferAtKillS }, o,
-                        { waived, devCrutches: process.env.CDNLAB_BROWSER_DEV_CRUTCHES === '1', log });
+  const failover = killedAtMs === null ? null : failoverTimes(o, killedAtMs);
+  const verdict = judge({ report, responses, failedRequests, killedAtMs, bufferAtKillS, failover }, o, { log });
   if (o.out) {
     fs.writeFileSync(o.out, JSON.stringify({ options: o, killedAtMs, bufferAtKillS, report, responses, failedRequests,
                                              ...verdict }, null, 1));

@@ -94,7 +94,8 @@ test('the verdict passes a clean run and fails each missed goal', () => {
                                                             wallMs: samples[i * 16].wallMs, body: good(i, 3) }));
   const run = () => ({ report: { hlsVersion: 'x', config: {}, startupMs: 300, stalls: [], samples: structuredClone(samples),
                                  errors: [], fatalErrors: 0, fragsChanged: [] },
-                       responses: structuredClone(responses), failedRequests: [], killedAtMs: kill, bufferAtKillS: 3 });
+                       responses: structuredClone(responses), failedRequests: [], killedAtMs: kill, bufferAtKillS: 3,
+                       failover: { detectedS: 0.6, rehomedS: 1.1 } });
   const o = { segmentS: 2, latencyGoalS: 6, publishStartedMs: null };
   const quiet = { log: () => {} };
   assert.strictEqual(judge(run(), o, quiet).failed, 0);
@@ -103,7 +104,14 @@ test('the verdict passes a clean run and fails each missed goal', () => {
   with404.responses.splice(5, 0, { url: 'http://e/news/playlist.m3u8', status: 404, wallMs: kill + 1, body: '' });
   const v = judge(with404, o, quiet);
   assert.deepStrictEqual(v.goals.filter((g) => !g[1]).map((g) => g[0]), ['playlist_404s']);
-  assert.strictEqual(judge(with404, o, { ...quiet, waived: new Set(['playlist_404s']) }).failed, 0);
+
+  const slowFailover = run();
+  slowFailover.failover = { detectedS: 1.4, rehomedS: null };
+  assert.deepStrictEqual(judge(slowFailover, o, quiet).goals.filter((g) => !g[1]).map((g) => g[0]),
+                         ['detected', 'rehomed']);
+  const noFailoverFigures = run();
+  delete noFailoverFigures.failover;
+  assert.strictEqual(judge(noFailoverFigures, o, quiet).failed, 2);  // a kill without the figures cannot pass
 
   const skipping = run();
   for (let i = 80; i < 160; i++) skipping.report.samples[i].playingDateMs += 2000;
