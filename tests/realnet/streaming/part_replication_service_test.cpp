@@ -60,7 +60,7 @@ class PartReplicationService : public ::testing::Test {
     c.id = id;
     c.http = Loopback(0);
     c.health = Loopback(testing::FreeUdpPort());
-    c.announce_from = Loopback(0);
+    c.announce_from = Loopback(testing::FreeUdpPort());
     c.relays = {Loopback(testing::FreeUdpPort())};
     c.ingest.window_segments = 6;
     c.ingest.target_duration = FromSeconds(2);
