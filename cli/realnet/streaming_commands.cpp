@@ -353,8 +353,9 @@ void AddStreamingCommands(CLI::App* realnet) {
                     "LL-HLS: CAN-SKIP-UNTIL for delta updates (default: 6 target durations)")
         ->check(CLI::PositiveNumber);
     cmd->add_option("--replicate-to", o->replicate_to,
-                    "IPV4:PORT[,IPV4:PORT...] (HTTP) of peer ingests every accepted segment is copied to, so the one "
-                    "taking a stream over after a failure continues it");
+                    "IPV4:PORT[,IPV4:PORT...] (HTTP) of peer ingests every accepted segment (with "
+                    "--parts-per-segment: and every part) is copied to, so the one taking a stream over after a "
+                    "failure continues it");
   }
   {
     auto o = std::make_shared<StreamingOptions>();
