@@ -169,7 +169,7 @@ class LoopbackWorld {
     const double interval_ms = st_.health_interval_s * 1000;
     Spawn("balancer", {"stream-balancer", "--listen", Loopback(vip_).ToString(), "--admin",
                        Loopback(admin_).ToString(), "--balancing", st_.balancing, "--health-interval-ms",
-                       fmt::format("{}", interval_ms), "--health-timeout-ms", fmt::format("{}", interval_ms * 0.8),
+                       fmt::format("{}", interval_ms), "--health-timeout-ms", fmt::format("{}", interval_ms * kStreamingHealthTimeoutShare),
                        "--unhealthy-after", std::to_string(st_.health_unhealthy_after), "--proxy-timeout-ms",
                        Millis(timeouts_.forward)});
     std::map<std::string, std::string> parent_of;
@@ -295,7 +295,7 @@ class LoopbackWorld {
         v->fetcher = std::make_unique<ObservedFetcher>(
             *fetcher_, [this, index](const ContentKey& key, const ContentResponse& r) { OnViewerFetch(index, key, r); });
         v->player = std::make_unique<LivePlayer>(v->id, spec.edge, Loopback(cache_ports_.at(spec.edge).http),
-                                                 spec.stream, PlayerConfig{}, *v->fetcher, *clock_, *clock_, metrics_);
+                                                 spec.stream, StreamingPlayerConfig(st_), *v->fetcher, *clock_, *clock_, metrics_);
         v->player->OnPlayback([this, index](const SegmentInfo& segment, SimTime started) {
           OnPlayback(index, segment, started);
         });

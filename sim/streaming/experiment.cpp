@@ -267,6 +267,10 @@ class StreamingWorld {
         },
         timeouts_.forward,
         [this](const SegmentUpload&, const std::string&, bool ok) { ++(ok ? uploads_ok_ : uploads_failed_); });
+    const HealthCheckConfig health = StreamingHealthCheckConfig(st_);
+    front_->ParkFailedUploads(
+        clock_, [this](const std::string& member) { return checker_->Healthy(member); },
+        health.interval * health.unhealthy_after + health.timeout);
   }
 
   void BuildCaches() {
@@ -389,7 +393,7 @@ class StreamingWorld {
         const std::size_t index = viewers_.size();
         v->fetcher = std::make_unique<ObservedFetcher>(
             *group->fetcher, [this, index](const ContentKey& key, const ContentResponse& r) { OnViewerFetch(index, key, r); });
-        v->player = std::make_unique<LivePlayer>(v->id, group->spec.edge, edge, group->spec.stream, PlayerConfig{},
+        v->player = std::make_unique<LivePlayer>(v->id, group->spec.edge, edge, group->spec.stream, StreamingPlayerConfig(st_),
                                                  *v->fetcher, clock_, clock_, metrics_);
         v->player->OnPlayback([this, index](const SegmentInfo& segment, SimTime started) {
           OnPlayback(index, segment, started);
@@ -500,14 +504,15 @@ class StreamingWorld {
       for (const auto& p : st_.publishers) {
         if (balancer_.IngestOf(p.stream) == *victim) f.streams.push_back(p.stream);
       }
-      // A crash: it stops answering health probes, announcing and serving, and its access
-      // link drops everything, so open connections to it time out.
+      // It stops answering health probes, announcing and serving. A crash leaves its host up:
+      // the kernel refuses new connections and resets open ones at once. A black hole also cuts
+      // its access link, so open connections to it time out.
       n.failed_at = f.at;
       n.announcer->Stop();
       n.health->Stop();
       n.content->Stop();
       n.uploads->Stop();
-      network_.SetReachable(*victim, false);
+      if (e.mode == IngestFailMode::kBlackhole) network_.SetReachable(*victim, false);
       const std::set<std::string> streams(f.streams.begin(), f.streams.end());
       for (std::size_t v = 0; v < viewers_.size(); ++v) {
         Viewer& viewer = *viewers_[v];
@@ -527,6 +532,7 @@ class StreamingWorld {
   void OnHealthChange(const std::string& member, bool healthy) {
     balancer_.SetHealthy(member, healthy);
     if (healthy) return;
+    front_->MemberUnhealthy(member);  // parked uploads go to the member's successor now
     for (auto& f : failures_) {
       if (f.ingest && ingests_[*f.ingest]->spec.id == member && !f.detected_at) f.detected_at = clock_.Now();
     }
