@@ -135,6 +135,33 @@ TEST(StreamingLoader, DefaultsAndOptionalLists) {
   EXPECT_TRUE(st.mids.empty());
   EXPECT_TRUE(st.viewers.empty());
   EXPECT_TRUE(st.events.empty());
+  // As `cdnlab realnet stream-balancer`'s defaults.
+  EXPECT_EQ(st.health_interval_s, 0.2);
+  EXPECT_EQ(st.health_unhealthy_after, 3);
+  EXPECT_EQ(st.player_live_sync_s, 0) << "three segments behind the newest";
+}
+
+TEST(StreamingLoader, IngestFailModeAndPlayerLiveSync) {
+  std::string text = Replace(kStreaming, "{at_s: 50, type: ingest_fail, ingest: in-b}",
+                             "{at_s: 50, type: ingest_fail, ingest: in-b, mode: blackhole}");
+  text = Replace(text, "  eviction: slru\n", "  eviction: slru\n  player_live_sync_s: 3\n");
+  const Scenario s = LoadScenarioText(text, "modes.yaml");
+  const StreamingSpec& st = s.streaming;
+  ASSERT_EQ(st.events.size(), 2u);
+  EXPECT_EQ(st.events[0].mode, IngestFailMode::kBlackhole);
+  EXPECT_EQ(st.events[1].mode, IngestFailMode::kCrash) << "default: a process crash, as compare-streaming's SIGKILL";
+  EXPECT_EQ(st.player_live_sync_s, 3);
+  // Segments of 4 s: the position 3 s behind the edge lies in the newest segment.
+  EXPECT_EQ(StreamingPlayerConfig(st).start_offset, 0);
+  StreamingSpec two = st;
+  two.segment_s = 2;
+  EXPECT_EQ(StreamingPlayerConfig(two).start_offset, 1);
+  two.player_live_sync_s = 0;
+  EXPECT_EQ(StreamingPlayerConfig(two).start_offset, PlayerConfig{}.start_offset);
+  EXPECT_ISSUE("ingest: in-b}", "ingest: in-b, mode: freeze}", "freeze", "streaming.events[0].mode",
+               "unknown ingest_fail mode 'freeze'; expected one of: crash");
+  EXPECT_ISSUE("  eviction: slru\n", "  eviction: slru\n  player_live_sync_s: -1\n", "-1",
+               "streaming.player_live_sync_s", "expected seconds in [0, 600] behind the live edge");
 }
 
 TEST(StreamingLoader, AStreamingOnlyScenarioBuildsARouterTopology) {
