@@ -180,7 +180,8 @@ class LoopbackWorld {
                                        "--announce", Loopback(p.second).ToString(), "--capacity-mb",
                                        std::to_string(c.capacity_mb), "--eviction", st_.eviction,
                                        "--playlist-ttl-ms", fmt::format("{}", st_.playlist_ttl_s * 1000),
-                                       "--segment-ttl-s", fmt::format("{}", st_.segment_ttl_s)};
+                                       "--segment-ttl-s", fmt::format("{}", st_.segment_ttl_s),
+                                       "--stale-if-error-s", fmt::format("{}", st_.stale_if_error_s)};
       // The simulation's tiered timeouts: an edge gives up on its mid after the mid gave up on the ingest.
       args.insert(args.end(), {"--fetch-timeout-ms",
                                Millis(edge && !c.parent.empty() ? timeouts_.edge_fetch : timeouts_.mid_fetch)});
@@ -204,10 +205,20 @@ class LoopbackWorld {
   void StartIngest(std::size_t index) {
     const auto& spec = st_.ingests[index];
     const Service& p = ingest_ports_.at(spec.id);
-    Spawn(spec.id, {"stream-ingest", "--id", spec.id, "--listen", Loopback(p.http).ToString(), "--health",
-                    Loopback(p.second).ToString(), "--announce-from", Loopback(p.third).ToString(), "--relay",
-                    relays_, "--register", Loopback(admin_).ToString(), "--window",
-                    std::to_string(st_.window_segments), "--target-duration-s", fmt::format("{}", st_.segment_s)});
+    std::vector<std::string> args = {"stream-ingest", "--id", spec.id, "--listen", Loopback(p.http).ToString(),
+                                     "--health", Loopback(p.second).ToString(), "--announce-from",
+                                     Loopback(p.third).ToString(), "--relay", relays_, "--register",
+                                     Loopback(admin_).ToString(), "--window", std::to_string(st_.window_segments),
+                                     "--target-duration-s", fmt::format("{}", st_.segment_s)};
+    // streaming.replicate_segments: every ingest copies what it accepts to every other one, as
+    // the simulation does.
+    std::string peers;
+    for (const auto& other : st_.ingests) {
+      if (other.id == spec.id || !st_.replicate_segments) continue;
+      peers += (peers.empty() ? "" : ",") + Loopback(ingest_ports_.at(other.id).http).ToString();
+    }
+    if (!peers.empty()) args.insert(args.end(), {"--replicate-to", peers});
+    Spawn(spec.id, args);
   }
 
   // One request answered now (the io_context runs until it is).
