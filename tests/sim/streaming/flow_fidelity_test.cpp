@@ -125,9 +125,13 @@ TEST_F(StreamingFlowFidelity, TheIngestFailureHitsTheSameViewersAndAllRecoverWit
   EXPECT_LE(*a.recovery_s, a.bound.total_s);
   EXPECT_LE(*b.recovery_s, b.bound.total_s);
   EXPECT_NEAR(*a.recovery_s, *b.recovery_s, b.bound.playlist_refresh_s + b.bound.segment_s);
-  // Stalls through the failure: few in both (packet: 1 of 750).
-  EXPECT_LE(a.viewers_stalled, a.affected_viewers / 100 + 1);
-  EXPECT_LE(b.viewers_stalled, b.affected_viewers / 100 + 1);
+  // Stalls through the failure: players start 3 s behind the live edge (player_live_sync_s, for
+  // the 6 s latency goal), so they hold under 4 s of media while recovery takes 5-6 s: about
+  // half of them stall (packet 379, flow 329 of 750 when measured). Both fidelities agree
+  // within 10% of the affected viewers; every one resumes (above).
+  EXPECT_GT(a.viewers_stalled, 0u);
+  EXPECT_NEAR(static_cast<double>(a.viewers_stalled), static_cast<double>(b.viewers_stalled),
+              0.1 * static_cast<double>(a.affected_viewers));
 }
 
 TEST_F(StreamingFlowFidelity, CachesCollapseAndScaleOutAsInPacketMode) {
