@@ -1,6 +1,7 @@
 #include "cli/generate_command.h"
 
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -22,10 +23,28 @@ void WriteYaml(const std::string& yaml, const std::string& out) {
   if (!file.flush()) throw std::runtime_error("cannot write " + out);
 }
 
+// -o/--out and the callback writing what `make` generates there; a spec the generator refuses
+// (std::invalid_argument) is a validation error naming `command`. `skip` (optional): write
+// nothing this time.
+void AddYamlOutput(CLI::App* cmd, const std::string& command, std::function<std::string()> make,
+                   std::function<bool()> skip = nullptr) {
+  auto out = std::make_shared<std::string>();
+  cmd->add_option("-o,--out", *out, "Output file (default: standard output)");
+  cmd->callback([command, make = std::move(make), skip = std::move(skip), out] {
+    if (skip && skip()) return;
+    std::string yaml;
+    try {
+      yaml = make();
+    } catch (const std::invalid_argument& e) {
+      throw CLI::ValidationError(command, e.what());
+    }
+    WriteYaml(yaml, *out);
+  });
+}
+
 // `cdnlab generate federation [...]`: the defaults give scenarios/federation_10k.yaml.
 CLI::App* AddGenerateFederation(CLI::App& generate) {
   auto spec = std::make_shared<SyntheticFederationSpec>();
-  auto out = std::make_shared<std::string>();
   CLI::App* cmd = generate.add_subcommand("federation", "Write a synthetic federation scenario of any size (YAML)");
   cmd->add_option("--name", spec->name, "Scenario name")->capture_default_str();
   cmd->add_option("--seed", spec->seed, "Seed of the run")->capture_default_str();
@@ -49,23 +68,13 @@ CLI::App* AddGenerateFederation(CLI::App& generate) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--fidelity", spec->fidelity, "packet or flow")->capture_default_str()
       ->check(CLI::IsMember({"packet", "flow"}));
-  cmd->add_option("-o,--out", *out, "Output file (default: standard output)");
-  cmd->callback([spec, out] {
-    std::string yaml;
-    try {
-      yaml = SyntheticFederationYaml(*spec);
-    } catch (const std::invalid_argument& e) {
-      throw CLI::ValidationError("generate federation", e.what());
-    }
-    WriteYaml(yaml, *out);
-  });
+  AddYamlOutput(cmd, "generate federation", [spec] { return SyntheticFederationYaml(*spec); });
   return cmd;
 }
 
 // `cdnlab generate streaming [...]`: the defaults give scenarios/streaming_flash_crowd.yaml.
 CLI::App* AddGenerateStreaming(CLI::App& generate) {
   auto spec = std::make_shared<SyntheticStreamingSpec>();
-  auto out = std::make_shared<std::string>();
   CLI::App* cmd = generate.add_subcommand("streaming", "Write a synthetic live-streaming scenario of any size (YAML)");
   cmd->add_option("--name", spec->name, "Scenario name")->capture_default_str();
   cmd->add_option("--seed", spec->seed, "Seed of the run")->capture_default_str();
@@ -87,16 +96,7 @@ CLI::App* AddGenerateStreaming(CLI::App& generate) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--fidelity", spec->fidelity, "packet or flow")->capture_default_str()
       ->check(CLI::IsMember({"packet", "flow"}));
-  cmd->add_option("-o,--out", *out, "Output file (default: standard output)");
-  cmd->callback([spec, out] {
-    std::string yaml;
-    try {
-      yaml = SyntheticStreamingYaml(*spec);
-    } catch (const std::invalid_argument& e) {
-      throw CLI::ValidationError("generate streaming", e.what());
-    }
-    WriteYaml(yaml, *out);
-  });
+  AddYamlOutput(cmd, "generate streaming", [spec] { return SyntheticStreamingYaml(*spec); });
   return cmd;
 }
 
@@ -123,19 +123,11 @@ void AddGenerateCommand(CLI::App& app) {
   cmd->add_option("--policies", spec->policies, "Routing policies to run")->capture_default_str()->delimiter(',');
   cmd->add_option("--fidelity", spec->fidelity, "packet or flow")->capture_default_str()
       ->check(CLI::IsMember({"packet", "flow"}));
-  cmd->add_option("-o,--out", *out, "Output file (default: standard output)");
   CLI::App* federation = AddGenerateFederation(*cmd);
   CLI::App* streaming = AddGenerateStreaming(*cmd);
-  cmd->callback([spec, out, federation, streaming] {
-    if (federation->parsed() || streaming->parsed()) return;  // the subcommand wrote its own scenario
-    std::string yaml;
-    try {
-      yaml = SyntheticScenarioYaml(*spec);
-    } catch (const std::invalid_argument& e) {
-      throw CLI::ValidationError("generate", e.what());
-    }
-    WriteYaml(yaml, *out);
-  });
+  AddYamlOutput(cmd, "generate", [spec] { return SyntheticScenarioYaml(*spec); },
+                // the subcommand wrote its own scenario
+                [federation, streaming] { return federation->parsed() || streaming->parsed(); });
 }
 
 }  // namespace cdnlab::cli

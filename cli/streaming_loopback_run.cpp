@@ -19,6 +19,7 @@
 #include "models/ports/metrics_sink.h"
 #include "models/streaming/live_player.h"
 #include "models/streaming/live_publisher.h"
+#include "models/streaming/observed_fetcher.h"
 #include "realnet/net/asio_clock.h"
 #include "realnet/net/http_client.h"
 #include "realnet/streaming/content_fetcher.h"
@@ -41,23 +42,6 @@ constexpr double kResumePollMs = 20;
 std::string Millis(Duration d) { return fmt::format("{:.0f}", ToMillis(d)); }
 
 Endpoint Loopback(std::uint16_t port) { return Endpoint{Ipv4Address{0x7f000001}, port}; }
-
-// A ContentFetcher that tells the run what each of one viewer's fetches brought.
-class ObservedFetcher final : public ContentFetcher {
- public:
-  using Observer = std::function<void(const ContentKey&, const ContentResponse&)>;
-  ObservedFetcher(ContentFetcher& inner, Observer observer) : inner_(inner), observer_(std::move(observer)) {}
-  void Fetch(const std::string& from_node, const Endpoint& to, const ContentKey& key, Done done) override {
-    inner_.Fetch(from_node, to, key, [observer = observer_, key, done = std::move(done)](const ContentResponse& r) {
-      done(r);  // the player first, so the observer sees its state after this segment
-      observer(key, r);
-    });
-  }
-
- private:
-  ContentFetcher& inner_;
-  Observer observer_;
-};
 
 // A publisher's uploader that tells the run how each upload ended and when it began.
 class NotingUploader final : public SegmentUploader {

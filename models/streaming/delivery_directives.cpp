@@ -5,20 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "models/core/decimal_digits.h"
+
 namespace cdnlab {
-namespace {
-
-std::optional<std::uint64_t> ParseDecimal(const std::string& text) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  std::uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return value;
-}
-
-}  // namespace
 
 std::string DeliveryDirectives::Canonical() const {
   std::string out;
@@ -42,10 +31,10 @@ ParsedDirectives ParseDeliveryDirectives(const std::string& target) {
     const std::string name = param.substr(0, eq);
     const std::string value = eq == std::string::npos ? "" : param.substr(eq + 1);
     if (name == "_HLS_msn") {
-      parsed.directives.msn = ParseDecimal(value);
+      parsed.directives.msn = ParseDecimalDigits(value);
       if (!parsed.directives.msn) parsed.error = "_HLS_msn must be a decimal media sequence number";
     } else if (name == "_HLS_part") {
-      auto part = ParseDecimal(value);
+      auto part = ParseDecimalDigits(value);
       if (!part || *part > std::numeric_limits<std::uint32_t>::max()) {
         parsed.error = "_HLS_part must be a decimal part index";
       } else {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "models/core/decimal_digits.h"
 #include "models/streaming/program_date_time.h"
 
 namespace cdnlab {
@@ -32,16 +33,10 @@ bool IsValidStreamId(const std::string& id) {
 }
 
 // A decimal uint64 as ToString writes it: digits only, no leading zero (except "0" itself).
+// Path numbers have no leading zeros: one name per segment.
 std::optional<std::uint64_t> ParseSequence(const std::string& text) {
-  if (text.empty() || (text.size() > 1 && text[0] == '0')) return std::nullopt;
-  std::uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const auto digit = static_cast<std::uint64_t>(c - '0');
-    if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  return value;
+  if (text.size() > 1 && text[0] == '0') return std::nullopt;
+  return ParseDecimalDigits(text);
 }
 
 bool EndsWith(const std::string& s, const std::string& suffix) {

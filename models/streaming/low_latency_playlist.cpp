@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "models/streaming/program_date_time.h"
+
 namespace cdnlab {
 namespace {
 
@@ -77,9 +79,18 @@ std::string LowLatencyPlaylist::ToM3u8(bool delta) const {
   out += "\n";
   out += fmt::format("#EXT-X-PART-INF:PART-TARGET={}\n", Seconds(part));
   out += fmt::format("#EXT-X-MEDIA-SEQUENCE:{}\n", base.FirstSequence().value_or(OpenSequence()));
+  if (base.discontinuity_sequence > 0) {
+    out += fmt::format("#EXT-X-DISCONTINUITY-SEQUENCE:{}\n", base.discontinuity_sequence);
+  }
   if (skip > 0) out += fmt::format("#EXT-X-SKIP:SKIPPED-SEGMENTS={}\n", skip);
   for (std::size_t i = skip; i < base.segments.size(); ++i) {
     const SegmentInfo& s = base.segments[i];
+    // The same segment tags as LivePlaylist::ToM3u8 (a failover's gap, the picture's date).
+    if (s.discontinuity) out += "#EXT-X-DISCONTINUITY\n";
+    if (s.gap) out += "#EXT-X-GAP\n";
+    if (s.program_date_time_ms) {
+      out += "#EXT-X-PROGRAM-DATE-TIME:" + FormatProgramDateTime(*s.program_date_time_ms) + "\n";
+    }
     if (auto it = parts.find(s.sequence); it != parts.end()) {
       for (const PartInfo& p : it->second) AppendPart(out, p);
     }

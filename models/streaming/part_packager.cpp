@@ -22,6 +22,7 @@ PartPackager::Packaged PartPackager::Add(const SegmentInfo& published) {
   if (!started_ || open_.empty()) open_sequence_ = sequence;
   started_ = true;
   PartInfo part{sequence, index, published.duration, /*independent=*/true, published.bytes};
+  if (open_.empty()) open_program_date_time_ms_ = published.program_date_time_ms;
   open_.push_back(part);
   out.part = part;
   if (index + 1 == config_.parts_per_segment) {
@@ -36,6 +37,8 @@ std::optional<SegmentInfo> PartPackager::CloseOpen() {
   if (open_.empty()) return std::nullopt;
   SegmentInfo segment;
   segment.sequence = open_sequence_;
+  segment.program_date_time_ms = open_program_date_time_ms_;
+  open_program_date_time_ms_.reset();
   for (const PartInfo& p : open_) {
     segment.duration += p.duration;
     segment.bytes += p.bytes;
@@ -81,16 +84,21 @@ LowLatencyPlaylist PartPackager::Decorate(const LivePlaylist& plain) const {
   // The open segment follows the playlist's last one (before the first complete segment: alone).
   const bool open_follows = !open_.empty() && (!last || open_sequence_ == *last + 1);
   if (open_follows) out.open_parts = open_;
-  // Parts are listed for the segments within three target durations of the playlist's end.
+  if (!plain.ended && (open_follows || (!last || Next().sequence == *last + 1))) out.preload_hint = Next();
+  // Parts are listed for the segments that start within three target durations of the
+  // playlist's end, and on at most three segments counting the one being built (its parts or
+  // the hint open it): RFC 8216bis removes older parts, hls-parser's strict mode counts segments.
   Duration listed{0};
   for (const PartInfo& p : out.open_parts) listed += p.duration;
-  for (auto it = plain.segments.rbegin(); it != plain.segments.rend() && listed < 3 * config_.target_duration; ++it) {
+  std::size_t with_parts = (out.open_parts.empty() && !out.preload_hint) ? 0 : 1;
+  for (auto it = plain.segments.rbegin(); it != plain.segments.rend() && with_parts < 3; ++it) {
+    listed += it->duration;
+    if (listed > 3 * config_.target_duration) break;
     if (const std::vector<PartInfo>* parts = PartsOf(it->sequence); parts != nullptr && parts != &open_) {
       out.parts[it->sequence] = *parts;
     }
-    listed += it->duration;
+    ++with_parts;
   }
-  if (!plain.ended && (open_follows || (!last || Next().sequence == *last + 1))) out.preload_hint = Next();
   return out;
 }
 

@@ -6,7 +6,8 @@
 // last part (N - 1) arrives, or when a part of a later segment does (a lost upload closes it
 // with the parts it has). MPEG-TS segments concatenate, so a complete segment's bytes are its
 // parts' bytes in order. Every part starts on a key frame (ffmpeg cuts segments there):
-// INDEPENDENT=YES. One stream; plain values, no I/O.
+// INDEPENDENT=YES. A segment's EXT-X-PROGRAM-DATE-TIME is its first part's (the publisher's
+// short segment's). One stream; plain values, no I/O.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -53,6 +54,7 @@ class PartPackager {
   PartPackagerConfig config_;
   std::map<std::uint64_t, std::vector<PartInfo>> complete_;  // retained parts of complete segments
   std::vector<PartInfo> open_;
+  std::optional<std::int64_t> open_program_date_time_ms_;  // of the open segment's first part
   std::uint64_t open_sequence_ = 0;
   bool started_ = false;
 };

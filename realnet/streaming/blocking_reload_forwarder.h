@@ -4,7 +4,10 @@
 // the query (canonical form), identical waiting requests are collapsed into one upstream
 // request (BlockingReloadRegistry), and a blocking reload's answer is kept briefly: a later
 // request with the same _HLS_msn/_HLS_part is already satisfied by it. The upstream's status passes through (400 for
-// a request too far ahead, 503 after the origin's bound); a failed fetch is a 502 naming why.
+// a request too far ahead, 503 after the origin's bound). A fetch that gets no answer (the
+// upstream died: an ingest killed under a failover) is tried again every 250 ms for up to 3 s,
+// the upstream named anew each time (the directory then names the ingest taking over); after
+// that it is a 502 naming why.
 // Part and segment requests need nothing of this: the cache node fetches them, and the
 // origin holds a request for the hinted part until it exists.
 #include <chrono>
@@ -12,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -31,7 +35,7 @@ struct BlockingReloadForwarderStats {
   std::uint64_t hits = 0;       // answered from a kept answer
   std::uint64_t collapsed = 0;  // joined an identical request already waiting upstream
   std::uint64_t upstream_requests = 0;
-  std::uint64_t upstream_failures = 0;  // no answer (timeout, refused): 502
+  std::uint64_t upstream_failures = 0;  // no answer (timeout, refused), tried again or 502
 };
 
 class BlockingReloadForwarder {
@@ -44,6 +48,7 @@ class BlockingReloadForwarder {
   // per tier, so this is longer than ordinary fetches. `keep`: how long an answer is reused.
   BlockingReloadForwarder(boost::asio::io_context& io, AsioClock& clock, StreamingHttpClientOptions options,
                           Duration keep, std::string node, Upstream upstream);
+  ~BlockingReloadForwarder();
 
   void Serve(const StreamId& stream, const DeliveryDirectives& directives, StreamingHttpServer::Respond respond);
   const BlockingReloadForwarderStats& Stats() const { return stats_; }
@@ -55,6 +60,9 @@ class BlockingReloadForwarder {
     StreamingHttpReply reply;
     SimTime until{0};
   };
+  // Asks the upstream for `key` (again, after a failure, until `retry_until`).
+  void Fetch(const Key& key, SimTime retry_until);
+  void RetryLater(const Key& key, SimTime retry_until, StreamingHttpReply otherwise);
   StreamingHttpReply ReplyOf(const StreamingHttpResponse& r);
 
   AsioClock& clock_;
@@ -65,6 +73,7 @@ class BlockingReloadForwarder {
   BlockingReloadRegistry<Key, StreamingHttpReply> waiting_;
   std::map<Key, Kept> kept_;
   BlockingReloadForwarderStats stats_;
+  std::set<TimerId> retries_;
 };
 
 }  // namespace cdnlab

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "models/core/decimal_digits.h"
+
 namespace cdnlab {
 namespace {
 
@@ -12,17 +14,6 @@ std::string Trim(const std::string& s) {
   const auto begin = s.find_first_not_of(" \t");
   if (begin == std::string::npos) return "";
   return s.substr(begin, s.find_last_not_of(" \t") - begin + 1);
-}
-
-// Decimal digits only, no overflow.
-std::optional<std::uint64_t> Number(const std::string& text) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  std::uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return value;
 }
 
 }  // namespace
@@ -37,18 +28,18 @@ RangeVerdict EvaluateRange(const std::string& header, std::uint64_t size, ByteRa
   const std::string first_text = Trim(spec.substr(0, dash));
   const std::string last_text = Trim(spec.substr(dash + 1));
   if (first_text.empty()) {  // "-n": the last n bytes
-    const auto suffix = Number(last_text);
+    const auto suffix = ParseDecimalDigits(last_text);
     if (!suffix) return RangeVerdict::kWhole;
     if (*suffix == 0 || size == 0) return RangeVerdict::kUnsatisfiable;
     range.first = size - std::min(*suffix, size);
     range.last = size - 1;
     return RangeVerdict::kPartial;
   }
-  const auto first = Number(first_text);
+  const auto first = ParseDecimalDigits(first_text);
   if (!first) return RangeVerdict::kWhole;
   std::uint64_t last = UINT64_MAX;
   if (!last_text.empty()) {
-    const auto parsed = Number(last_text);
+    const auto parsed = ParseDecimalDigits(last_text);
     if (!parsed || *parsed < *first) return RangeVerdict::kWhole;  // invalid: ignored (RFC 9110 14.1.1)
     last = *parsed;
   }

@@ -48,7 +48,11 @@ void IngestService::Start() {
   }
   if (replicator_.Enabled()) {
     server_->OnAccepted([this](const StreamId& stream, const ReplicatedSegment& replica) {
-      replicator_.Replicate(stream, replica, store_.Get(stream, replica.segment.sequence));
+      // LL-HLS: the store holds the publisher's short segments (parts); the packaged segment's
+      // bytes are the low-latency ingest's.
+      replicator_.Replicate(stream, replica,
+                            low_latency_ ? low_latency_->Segment(stream, replica.segment.sequence)
+                                         : store_.Get(stream, replica.segment.sequence));
     });
   }
   health_.Start();
@@ -124,7 +128,14 @@ StreamingHttpReply IngestService::PutReplica(const ContentKey& key, const Replic
   }
   ReplicatedSegment copy = replica;
   copy.segment.bytes = body.size();
-  store_.Put(key.stream, key.sequence, std::make_shared<const std::string>(std::move(body)));
+  auto bytes = std::make_shared<const std::string>(std::move(body));
+  // LL-HLS: replicas are packaged segments, served by the low-latency ingest (the store holds
+  // the publisher's short segments, numbered apart).
+  if (low_latency_) {
+    low_latency_->PutReplica(key.stream, key.sequence, std::move(bytes));
+  } else {
+    store_.Put(key.stream, key.sequence, std::move(bytes));
+  }
   server_->AcceptReplica(key.stream, copy);
   ++replicas_received_;
   return StreamingHttpReply::Text(201, "replica stored");

@@ -14,6 +14,7 @@ LowLatencyIngest::LowLatencyIngest(AsioClock& clock, PartPackagerConfig config, 
       id_(std::move(id)),
       plain_(std::move(plain)),
       log_(std::move(log)),
+      no_parts_(config),
       segments_(config.retained_segments + 2) {}
 
 LowLatencyIngest::~LowLatencyIngest() { Stop(); }
@@ -48,6 +49,20 @@ std::vector<SegmentInfo> LowLatencyIngest::Accept(const StreamId& stream, const 
     state.parts.erase(state.parts.begin());
   }
   return packaged.completed;
+}
+
+std::shared_ptr<const std::string> LowLatencyIngest::Segment(const StreamId& stream, std::uint64_t sequence) const {
+  return segments_.Get(stream, sequence);
+}
+
+void LowLatencyIngest::PutReplica(const StreamId& stream, std::uint64_t sequence,
+                                  std::shared_ptr<const std::string> body) {
+  segments_.Put(stream, sequence, std::move(body));
+}
+
+const PartPackager& LowLatencyIngest::PackagerOf(const StreamId& stream) const {
+  auto it = streams_.find(stream);
+  return it == streams_.end() ? no_parts_ : it->second.packager;
 }
 
 std::optional<SegmentInfo> LowLatencyIngest::End(const StreamId& stream) {
@@ -85,9 +100,10 @@ void LowLatencyIngest::GetPlaylist(const StreamingHttpRequest& request, const Co
   const ParsedDirectives parsed = ParseDeliveryDirectives(request.target);
   if (!parsed.error.empty()) return respond(StreamingHttpReply::Text(400, parsed.error));
   const auto plain = plain_(key.stream);
-  auto it = streams_.find(key.stream);
-  if (!plain || it == streams_.end()) return respond(StreamingHttpReply::Text(404, "no such stream here"));
-  const LowLatencyPlaylist playlist = it->second.packager.Decorate(*plain);
+  if (!plain) return respond(StreamingHttpReply::Text(404, "no such stream here"));
+  // Held from a peer's replicas only (a takeover before the publisher's first upload here):
+  // the complete segments, no parts yet.
+  const LowLatencyPlaylist playlist = PackagerOf(key.stream).Decorate(*plain);
   switch (DecideReload(playlist, parsed.directives)) {
     case ReloadDecision::kAnswerNow:
       return respond(PlaylistReply(playlist, parsed.directives.skip));
@@ -114,8 +130,8 @@ void LowLatencyIngest::GetPart(const ContentKey& key, StreamingHttpServer::Respo
 
 std::optional<StreamingHttpReply> LowLatencyIngest::AnswerIfReady(const WaitKey& key) {
   auto it = streams_.find(key.first.stream);
-  if (it == streams_.end()) return std::nullopt;
   if (key.first.part) {
+    if (it == streams_.end()) return std::nullopt;
     auto part = it->second.parts.find(PartPosition{key.first.sequence, *key.first.part});
     if (part != it->second.parts.end()) return MediaReply(part->second);
     // Passed over (a lost upload): the hinted part will never come.
@@ -126,7 +142,7 @@ std::optional<StreamingHttpReply> LowLatencyIngest::AnswerIfReady(const WaitKey&
   }
   const auto plain = plain_(key.first.stream);
   if (!plain) return std::nullopt;
-  const LowLatencyPlaylist playlist = it->second.packager.Decorate(*plain);
+  const LowLatencyPlaylist playlist = PackagerOf(key.first.stream).Decorate(*plain);
   if (!Satisfies(playlist, key.second)) return std::nullopt;
   return PlaylistReply(playlist, key.second.skip);
 }

@@ -42,6 +42,10 @@ class LowLatencyIngest {
   // completed (their bytes stored here too) for the ingest model to accept.
   std::vector<SegmentInfo> Accept(const StreamId& stream, const SegmentInfo& published,
                                   std::shared_ptr<const std::string> body);
+  // A complete segment's bytes (packaged here or a peer's replica); nullptr when not here.
+  std::shared_ptr<const std::string> Segment(const StreamId& stream, std::uint64_t sequence) const;
+  // A peer ingest's copy of a complete segment, served here after a takeover.
+  void PutReplica(const StreamId& stream, std::uint64_t sequence, std::shared_ptr<const std::string> body);
   // The stream ended: the open segment closes with the parts it has.
   std::optional<SegmentInfo> End(const StreamId& stream);
   // After the model took the completed segments: answers the requests waiting for what came.
@@ -64,6 +68,8 @@ class LowLatencyIngest {
   void GetPlaylist(const StreamingHttpRequest& request, const ContentKey& key, StreamingHttpServer::Respond respond);
   void GetPart(const ContentKey& key, StreamingHttpServer::Respond respond);
   std::optional<StreamingHttpReply> AnswerIfReady(const WaitKey& key);
+  // The stream's packager; an empty one for a stream held here from a peer's replicas only.
+  const PartPackager& PackagerOf(const StreamId& stream) const;
   StreamingHttpReply PlaylistReply(const LowLatencyPlaylist& playlist, bool delta) const;
   StreamingHttpReply MediaReply(std::shared_ptr<const std::string> body) const;
   void Hold(const WaitKey& key, StreamingHttpServer::Respond respond);
@@ -74,6 +80,7 @@ class LowLatencyIngest {
   PlainPlaylist plain_;
   Log log_;
   std::map<StreamId, StreamState> streams_;
+  PartPackager no_parts_;  // PackagerOf a stream without parts here
   StreamingSegmentStore segments_;
   BlockingReloadRegistry<WaitKey, StreamingHttpReply> waiting_;
   std::set<TimerId> timers_;

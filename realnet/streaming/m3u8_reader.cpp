@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "models/core/decimal_digits.h"
 #include "models/streaming/program_date_time.h"
 
 namespace cdnlab {
@@ -15,18 +16,6 @@ bool StartsWith(std::string_view text, std::string_view prefix) {
 }
 
 // Decimal digits only (no sign, no spaces), at most `max`.
-std::optional<std::uint64_t> ParseUnsigned(std::string_view text, std::uint64_t max) {
-  if (text.empty() || text.size() > 20) return std::nullopt;
-  std::uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const std::uint64_t digit = static_cast<std::uint64_t>(c - '0');
-    if (value > (max - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
 // "12" or "12.345" (what HLS calls a decimal-floating-point, without exponent or sign).
 std::optional<double> ParseDecimal(std::string_view text, double max) {
   const auto dot = text.find('.');
@@ -34,11 +23,11 @@ std::optional<double> ParseDecimal(std::string_view text, double max) {
   const std::string_view fraction = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
   if (whole.empty() || whole.size() > 9) return std::nullopt;
   if (dot != std::string_view::npos && (fraction.empty() || fraction.size() > 9)) return std::nullopt;
-  const auto w = ParseUnsigned(whole, 999'999'999);
+  const auto w = ParseDecimalDigits(whole, 999'999'999);
   if (!w) return std::nullopt;
   double value = static_cast<double>(*w);
   if (!fraction.empty()) {
-    const auto f = ParseUnsigned(fraction, 999'999'999);
+    const auto f = ParseDecimalDigits(fraction, 999'999'999);
     if (!f) return std::nullopt;
     value += static_cast<double>(*f) / std::pow(10.0, static_cast<double>(fraction.size()));
   }
@@ -140,18 +129,18 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
       pending_duration = *duration;
     } else if (StartsWith(line, "#EXT-X-TARGETDURATION:")) {
       if (have_target) return std::nullopt;
-      const auto seconds = ParseUnsigned(line.substr(22), static_cast<std::uint64_t>(limits.max_duration_s));
+      const auto seconds = ParseDecimalDigits(line.substr(22), static_cast<std::uint64_t>(limits.max_duration_s));
       if (!seconds) return std::nullopt;
       playlist.target_duration = FromSeconds(static_cast<double>(*seconds));
       have_target = true;
     } else if (StartsWith(line, "#EXT-X-MEDIA-SEQUENCE:")) {
       if (media_sequence) return std::nullopt;  // twice, or after the first segment
       // At most 2^63: sequence arithmetic below stays far from wrapping.
-      const auto n = ParseUnsigned(line.substr(22), std::uint64_t{1} << 63);
+      const auto n = ParseDecimalDigits(line.substr(22), std::uint64_t{1} << 63);
       if (!n) return std::nullopt;
       media_sequence = *n;
     } else if (StartsWith(line, "#EXT-X-VERSION:")) {
-      if (have_version || !ParseUnsigned(line.substr(15), 12)) return std::nullopt;
+      if (have_version || !ParseDecimalDigits(line.substr(15), 12)) return std::nullopt;
       have_version = true;
     } else if (StartsWith(line, "#EXT-X-MAP:")) {
       // One init segment for the whole stream, named as ContentKey names it; no byte range.
@@ -166,7 +155,7 @@ std::optional<LivePlaylist> ReadM3u8(std::string_view text, const StreamId& stre
     } else if (StartsWith(line, "#EXT-X-DISCONTINUITY-SEQUENCE:")) {
       // Once, before the first segment (RFC 8216 4.3.3.3).
       if (have_discontinuity_sequence || !playlist.segments.empty() || pending) return std::nullopt;
-      const auto n = ParseUnsigned(line.substr(30), std::uint64_t{1} << 63);
+      const auto n = ParseDecimalDigits(line.substr(30), std::uint64_t{1} << 63);
       if (!n) return std::nullopt;
       playlist.discontinuity_sequence = *n;
       have_discontinuity_sequence = true;

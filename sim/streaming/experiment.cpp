@@ -24,6 +24,7 @@
 #include "models/streaming/live_player.h"
 #include "models/streaming/live_publisher.h"
 #include "models/streaming/member_health_checker.h"
+#include "models/streaming/observed_fetcher.h"
 #include "models/streaming/stream_announcer.h"
 #include "models/streaming/stream_directory.h"
 #include "models/streaming/metric_names.h"
@@ -61,23 +62,6 @@ constexpr double kPlayerRetryDelayS = 0.5;
 const Duration kReplicationDelay = FromMillis(20);
 
 std::string Describe(const Endpoint& e) { return e.ToString(); }
-
-// A ContentFetcher that tells the world what each of one viewer's fetches brought.
-class ObservedFetcher final : public ContentFetcher {
- public:
-  using Observer = std::function<void(const ContentKey&, const ContentResponse&)>;
-  ObservedFetcher(ContentFetcher& inner, Observer observer) : inner_(inner), observer_(std::move(observer)) {}
-  void Fetch(const std::string& from_node, const Endpoint& to, const ContentKey& key, Done done) override {
-    inner_.Fetch(from_node, to, key, [observer = observer_, key, done = std::move(done)](const ContentResponse& r) {
-      done(r);  // the player first, so the observer sees its state after this segment
-      observer(key, r);
-    });
-  }
-
- private:
-  ContentFetcher& inner_;
-  Observer observer_;
-};
 
 // A publisher's SegmentUploader that knows whether an upload is on its way, so the end of a
 // stopping publisher reaches the ingest after its last segment (as ffmpeg's final playlist

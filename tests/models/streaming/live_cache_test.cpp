@@ -24,9 +24,18 @@ ContentResponse Found(std::uint64_t bytes, const std::string& by = "ingest-1") {
 
 SimTime At(double seconds) { return FromSeconds(seconds); }
 
+// Playlists fresh for 1 s, segments for 300 s, expired copies kept `stale` for stale-if-error.
+CacheFreshness FreshnessWithStale(Duration stale) {
+  CacheFreshness f;
+  f.playlist_ttl = FromMillis(1000);
+  f.segment_ttl = FromSeconds(300);
+  f.stale_if_error = stale;
+  return f;
+}
+
 TEST(LiveCache, PlaylistsAndSegmentsHaveTheirOwnFreshness) {
   // No stale-if-error here: an expired entry is gone at once (see ExpiredCopiesServeErrors).
-  LiveCache cache(1'000'000, CacheFreshness{FromMillis(1000), FromSeconds(300), Duration::zero()}, MakeLruEviction());
+  LiveCache cache(1'000'000, FreshnessWithStale(Duration::zero()), MakeLruEviction());
   cache.Store(Playlist(), Found(300), At(10));
   cache.Store(Seg(5), Found(1000), At(10));
   EXPECT_EQ(cache.Entries(), 2u);
@@ -46,7 +55,7 @@ TEST(LiveCache, PlaylistsAndSegmentsHaveTheirOwnFreshness) {
 }
 
 TEST(LiveCache, ExpiredCopiesServeErrorsWithinTheStaleBound) {
-  LiveCache cache(1'000'000, CacheFreshness{FromMillis(1000), FromSeconds(300), FromSeconds(10)}, MakeLruEviction());
+  LiveCache cache(1'000'000, FreshnessWithStale(FromSeconds(10)), MakeLruEviction());
   cache.Store(Playlist(), Found(300), At(10));
   auto fresh = cache.LookupIfError(Playlist(), At(10.5));
   ASSERT_TRUE(fresh.has_value());

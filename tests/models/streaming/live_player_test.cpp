@@ -122,7 +122,11 @@ TEST_F(PlayerTest, RereadsThePlaylistEveryTargetDuration) {
 }
 
 // player -> edge -> mid -> origin; the mid finds the origin through its stream directory.
-const CacheFreshness kNoStale{FromMillis(1000), FromSeconds(300), Duration::zero()};
+const CacheFreshness kNoStale = [] {
+  CacheFreshness f;
+  f.stale_if_error = Duration::zero();
+  return f;
+}();
 
 class PlayerThroughCaches : public PlayerTest {
  protected:

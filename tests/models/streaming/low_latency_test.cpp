@@ -79,6 +79,51 @@ TEST(PartPackager, GroupsPublishedSegmentsIntoPartsAndSegments) {
   EXPECT_EQ(closed->sequence, 7u);
 }
 
+TEST(PartPackager, SegmentTakesTheProgramDateTimeOfItsFirstPart) {
+  PartPackager packager(TwoHalves());
+  auto dated = [](std::uint64_t k, std::int64_t ms) {
+    SegmentInfo s = Published(k);
+    s.program_date_time_ms = ms;
+    return s;
+  };
+  packager.Add(dated(10, 1'000'000));
+  auto a = packager.Add(dated(11, 1'000'500));
+  ASSERT_EQ(a.completed.size(), 1u);
+  EXPECT_EQ(a.completed[0].program_date_time_ms, 1'000'000);
+  // Part 0 of segment 6 is lost: the segment starts with (and is dated by) part 1.
+  auto b = packager.Add(dated(13, 1'001'500));
+  ASSERT_EQ(b.completed.size(), 1u);
+  EXPECT_EQ(b.completed[0].program_date_time_ms, 1'001'500);
+  packager.Add(Published(14));  // segment 7, undated
+  EXPECT_FALSE(packager.Close()->program_date_time_ms);
+}
+
+TEST(LowLatencyPlaylist, RendersProgramDateTimeDiscontinuityAndGapBeforeTheParts) {
+  PartPackager packager(TwoHalves());
+  for (std::uint64_t k = 0; k <= 8; ++k) {
+    SegmentInfo s = Published(k);
+    s.program_date_time_ms = 1'700'000'000'000 + 500 * static_cast<std::int64_t>(k);
+    packager.Add(s);
+  }
+  LivePlaylist plain = Window(0, 3, FromSeconds(1));
+  plain.discontinuity_sequence = 2;
+  plain.segments[1].gap = true;
+  plain.segments[2].discontinuity = true;
+  for (SegmentInfo& s : plain.segments) {
+    s.program_date_time_ms = 1'700'000'000'000 + 1000 * static_cast<std::int64_t>(s.sequence);
+  }
+  const std::string text = packager.Decorate(plain).ToM3u8();
+  EXPECT_NE(text.find("#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-DISCONTINUITY-SEQUENCE:2\n"
+                      "#EXT-X-PROGRAM-DATE-TIME:2023-11-14T22:13:20.000Z\n#EXTINF:1.000,\nseg-0.ts\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("#EXT-X-DISCONTINUITY\n#EXT-X-PROGRAM-DATE-TIME:2023-11-14T22:13:22.000Z\n"
+                      "#EXT-X-PART:DURATION=0.500,URI=\"seg-2.part-0.ts\""),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("#EXT-X-GAP\n#EXT-X-PROGRAM-DATE-TIME:2023-11-14T22:13:21.000Z\n"), std::string::npos) << text;
+}
+
 TEST(LowLatencyPlaylist, PlainPlaylistTextIsUnchanged) {
   // No parts: LivePlaylist::ToM3u8 as before, byte for byte.
   EXPECT_EQ(Window(3, 4, FromSeconds(1)).ToM3u8(),
@@ -95,9 +140,8 @@ TEST(LowLatencyPlaylist, RendersPartsHintAndServerControl) {
             "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.500,CAN-SKIP-UNTIL=6.000\n"
             "#EXT-X-PART-INF:PART-TARGET=0.500\n#EXT-X-MEDIA-SEQUENCE:0\n"
             "#EXTINF:1.000,\nseg-0.ts\n"
-            // parts only within 3 target durations of the end: segments 1..3 and the open one
-            "#EXT-X-PART:DURATION=0.500,URI=\"seg-1.part-0.ts\",INDEPENDENT=YES\n"
-            "#EXT-X-PART:DURATION=0.500,URI=\"seg-1.part-1.ts\",INDEPENDENT=YES\n"
+            // parts only on segments starting within 3 target durations of the end, 3 segments
+            // at most: 2 and 3 and the open one (segment 1 starts 3.5 s before the end)
             "#EXTINF:1.000,\nseg-1.ts\n"
             "#EXT-X-PART:DURATION=0.500,URI=\"seg-2.part-0.ts\",INDEPENDENT=YES\n"
             "#EXT-X-PART:DURATION=0.500,URI=\"seg-2.part-1.ts\",INDEPENDENT=YES\n"
@@ -107,6 +151,16 @@ TEST(LowLatencyPlaylist, RendersPartsHintAndServerControl) {
             "#EXTINF:1.000,\nseg-3.ts\n"
             "#EXT-X-PART:DURATION=0.500,URI=\"seg-4.part-0.ts\",INDEPENDENT=YES\n"
             "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"seg-4.part-1.ts\"\n");
+}
+
+TEST(LowLatencyPlaylist, PartsOnAtMostThreeSegmentsCountingTheHintedOne) {
+  PartPackager packager(TwoHalves());
+  for (std::uint64_t k = 0; k <= 7; ++k) packager.Add(Published(k));  // segments 0..3 complete
+  const std::string text = packager.Decorate(Window(0, 3, FromSeconds(1))).ToM3u8();
+  // No open parts, but the hint opens segment 4: parts on segments 2 and 3 only.
+  EXPECT_EQ(text.find("seg-1.part-"), std::string::npos) << text;
+  EXPECT_NE(text.find("seg-2.part-0.ts"), std::string::npos) << text;
+  EXPECT_NE(text.find("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"seg-4.part-0.ts\"\n"), std::string::npos) << text;
 }
 
 TEST(LowLatencyPlaylist, PartTargetCoversTheLongestPartAndEndedHasNoHint) {

@@ -19,33 +19,9 @@ host=127.0.0.1
 vip=$host:29500 admin=$host:29501
 mid=$host:29541 mid_announce=$host:29551
 edge=$host:29561 edge_announce=$host:29571
-work="$(mktemp -d "${TMPDIR:-/tmp}/cdnlab-failover.XXXXXX")"
-mkdir -p "$work/logs" "$work/polls/edge" "$work/polls/mid"
-declare -A pid_of
-failed=1
-started=$SECONDS
-
-cleanup() {
-  for key in "${!pid_of[@]}"; do kill -TERM "${pid_of[$key]}" 2>/dev/null || true; done
-  sleep 0.3
-  for key in "${!pid_of[@]}"; do kill -KILL "${pid_of[$key]}" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ "$failed" = 1 ] || [ -n "${CDNLAB_SHOW_LOGS:-}" ]; then
-    for log in "$work"/logs/*.log; do echo "--- $log"; tail -n 40 "$log"; done
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-trap 'fail "not done within 95 s"' TERM
-(sleep 95; kill -TERM $$) >/dev/null 2>&1 &
-pid_of[watchdog]=$!
-elapsed() { echo "$((SECONDS - started)) s"; }
-
-wait_for_log() {  # wait_for_log FILE PATTERN [SECONDS]
-  for _ in $(seq $((${3:-10} * 10))); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  fail "no '$2' in $1 after ${3:-10} s"
-}
+source "$(dirname "$0")/loop_harness.sh"
+harness_start failover 95
+mkdir -p "$work/polls/edge" "$work/polls/mid"
 
 start_ingest() {  # start_ingest N PEER_N
   "$cdnlab" realnet stream-ingest --id "ingest-$1" --listen "$host:2951$1" --health "$host:2952$1" \
@@ -78,22 +54,11 @@ pid_of[balancer]=$!
 wait_for_log "$work/logs/balancer.log" "virtual address"
 start_ingest 1 2
 start_ingest 2 1
-"$cdnlab" realnet stream-cache --id mid-1 --tier mid --listen "$mid" --announce "$mid_announce" --plain-http \
-  2>>"$work/logs/mid.log" &
-pid_of[mid]=$!
-"$cdnlab" realnet stream-cache --id edge-1 --tier edge --listen "$edge" --announce "$edge_announce" --plain-http \
-  --parent "$mid" --parent-announce "$mid_announce" 2>>"$work/logs/edge.log" &
-pid_of[edge]=$!
-for n in 1 2; do wait_for_log "$work/logs/ingest-$n.log" "registered with the balancer"; done
-wait_for_log "$work/logs/balancer.log" "member ingest-2 added"
+start_caches
+wait_for_two_ingests
 echo "ok: balancer, 2 ingests replicating to each other, mid and edge up ($(elapsed))"
 
-ffmpeg -nostdin -hide_banner -loglevel warning -re -f lavfi -i testsrc=size=320x240:rate=25 -t 80 \
-  -c:v libx264 -preset ultrafast -tune zerolatency -g 25 -keyint_min 25 -sc_threshold 0 -pix_fmt yuv420p \
-  -f hls -hls_time 1 -hls_list_size 6 -method PUT -ignore_io_errors 1 \
-  -hls_segment_filename "http://$vip/news/seg-%d.ts" "http://$vip/news/playlist.m3u8" \
-  >>"$work/logs/publisher.log" 2>&1 &
-pid_of[publisher]=$!
+publish_test_stream
 for _ in $(seq 200); do [ "$(edge_segments)" -ge 4 ] && break; sleep 0.1; done
 [ "$(edge_segments)" -ge 4 ] || fail "the edge never listed 4 segments of news"
 holder="$(grep -o 'route PUT /news/[^ ]* -> ingest-[0-9]' "$work/logs/balancer.log" | tail -n 1 | sed 's/.*-> //')"

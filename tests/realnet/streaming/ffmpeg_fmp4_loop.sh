@@ -20,33 +20,8 @@ host=127.0.0.1
 vip=$host:29080 admin=$host:29081
 mid=$host:29201 mid_announce=$host:29211
 edge=$host:29301 edge_announce=$host:29311
-work="$(mktemp -d "${TMPDIR:-/tmp}/cdnlab-streaming-fmp4.XXXXXX")"
-mkdir -p "$work/logs"
-declare -A pid_of
-failed=1
-started=$SECONDS
-
-cleanup() {
-  for key in "${!pid_of[@]}"; do kill -TERM "${pid_of[$key]}" 2>/dev/null || true; done
-  sleep 0.3
-  for key in "${!pid_of[@]}"; do kill -KILL "${pid_of[$key]}" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ "$failed" = 1 ] || [ -n "${CDNLAB_SHOW_LOGS:-}" ]; then
-    for log in "$work"/logs/*.log; do echo "--- $log"; tail -n 40 "$log"; done
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-trap 'fail "not done within 75 s"' TERM
-(sleep 75; kill -TERM $$) >/dev/null 2>&1 &
-pid_of[watchdog]=$!
-elapsed() { echo "$((SECONDS - started)) s"; }
-
-wait_for_log() {
-  for _ in $(seq $((${3:-10} * 10))); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  fail "no '$2' in $1 after ${3:-10} s"
-}
+source "$(dirname "$0")/loop_harness.sh"
+harness_start streaming-fmp4 75
 edge_playlist() { curl -sf --max-time 2 "http://$edge/news/playlist.m3u8" 2>/dev/null || true; }
 edge_segments() { edge_playlist | grep -c '^seg-' || true; }
 

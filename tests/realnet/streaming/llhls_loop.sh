@@ -23,33 +23,8 @@ host=127.0.0.1
 ingest=$host:31001 ingest_health=$host:31002 ingest_announce=$host:31003
 mid=$host:31010 mid_announce=$host:31011
 edge=$host:31020 edge_announce=$host:31021
-work="$(mktemp -d "${TMPDIR:-/tmp}/cdnlab-llhls-loop.XXXXXX")"
-mkdir -p "$work/logs"
-declare -A pid_of
-failed=1
-started=$SECONDS
-
-cleanup() {
-  for key in "${!pid_of[@]}"; do kill -CONT "${pid_of[$key]}" 2>/dev/null || true; done
-  for key in "${!pid_of[@]}"; do kill -TERM "${pid_of[$key]}" 2>/dev/null || true; done
-  sleep 0.3
-  for key in "${!pid_of[@]}"; do kill -KILL "${pid_of[$key]}" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ "$failed" = 1 ] || [ -n "${CDNLAB_SHOW_LOGS:-}" ]; then
-    for log in "$work"/logs/*.log; do echo "--- $log"; tail -n 30 "$log"; done
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-trap 'fail "not done within 95 s"' TERM
-(sleep 95; kill -TERM $$) >/dev/null 2>&1 &
-pid_of[watchdog]=$!
-elapsed() { echo "$((SECONDS - started)) s"; }
-wait_for_log() {
-  for _ in $(seq $((${3:-10} * 10))); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  fail "no '$2' in $1 after ${3:-10} s"
-}
+source "$(dirname "$0")/loop_harness.sh"
+harness_start llhls-loop 95
 now_ms() { date +%s%3N; }
 
 # The ingest's own (fresh) preload hint "M P": the next part, not yet published.

@@ -1,5 +1,6 @@
 // The compare-streaming scenario (tests/realnet/data/streaming_compare.yaml) in ns-3: the holder
-// of the stream is killed at 20 s; the segment it had ingested but no cache had fetched is lost,
+// of the stream is killed at 20 s. Without replication the segment it had ingested but no cache
+// had fetched is lost,
 // and the players that had not fetched it yet skip it (2 s of content, counted); glass-to-glass
 // latency is measured for every segment played. Deterministic: the same run gives the same numbers.
 #include <iostream>
@@ -15,8 +16,14 @@
 namespace cdnlab {
 namespace {
 
+Scenario CompareScenario() {
+  return LoadScenarioFile(std::string(CDNLAB_SOURCE_DIR) + "/tests/realnet/data/streaming_compare.yaml");
+}
+
 TEST(StreamingSkipLatency, PlayersSkipTheLostSegmentAndLatencyIsMeasured) {
-  const Scenario scenario = LoadScenarioFile(std::string(CDNLAB_SOURCE_DIR) + "/tests/realnet/data/streaming_compare.yaml");
+  Scenario scenario = CompareScenario();
+  scenario.streaming.replicate_segments = false;  // the segment only the dead ingest had is lost
+  scenario.streaming.stale_if_error_s = 0;
   MetricsRecorder metrics;
   const StreamingRunResult run = RunStreamingExperiment(scenario, metrics);
   ASSERT_EQ(run.viewers.size(), 6u);
@@ -55,6 +62,16 @@ TEST(StreamingSkipLatency, PlayersSkipTheLostSegmentAndLatencyIsMeasured) {
   MetricsRecorder again;
   const StreamingRunResult second = RunStreamingExperiment(scenario, again);
   EXPECT_EQ(StreamingSummaryJson(run).dump(), StreamingSummaryJson(second).dump());
+}
+
+TEST(StreamingSkipLatency, WithReplicationNothingIsSkipped) {
+  MetricsRecorder metrics;
+  const StreamingRunResult run = RunStreamingExperiment(CompareScenario(), metrics);
+  ASSERT_EQ(run.viewers.size(), 6u);
+  for (const auto& v : run.viewers) {
+    EXPECT_TRUE(v.startup_ms.has_value()) << v.viewer;
+    EXPECT_EQ(v.skips, 0u) << v.viewer;  // the peer ingest had the segment the dead one took
+  }
 }
 
 }  // namespace

@@ -8,14 +8,19 @@
 #   and judges: startup, stalls, content skipped, glass-to-glass latency p50/p95 (now minus the
 #   program date time shown) and hls.js's latency; every playlist received passes hls-parser in
 #   strict mode, none is a 404, the media sequence is monotonic, playback goes on.
-# Needs `npm ci` in this folder (.ci/setup-js.sh). Ports 30000-30499 on 127.0.0.1. Bounded (< 110 s).
+# Needs `npm ci` in this folder (.ci/setup-js.sh). Ports 30000-30499 on 127.0.0.1 (another range
+# with CDNLAB_BROWSER_PORT_BASE, e.g. 31500: a variant runs beside this one). Bounded (< 110 s).
 #   browser_loop.sh CDNLAB_BINARY ARTIFACT_DIR [HLS_JS_CONFIG_JSON]
 # ARTIFACT_DIR keeps the player's JSON report, screenshots (at the kill, at the end: the clock
 # burned into the picture next to the page's wall clock) and every process's log.
 # The third argument is the hls.js config (default: 2 s segments tuned for latency). An LL-HLS
 # variant passes e.g. '{"lowLatencyMode":true}', its own CDNLAB_BROWSER_LATENCY_GOAL_S, and extra
-# service flags in CDNLAB_BROWSER_INGEST_ARGS / CDNLAB_BROWSER_CACHE_ARGS (split on spaces).
-# Local runs only: CDNLAB_BROWSER_WAIVE=goal,... (see play_edge.js), CDNLAB_BROWSER_DEV_CRUTCHES=1
+# service flags in CDNLAB_BROWSER_INGEST_ARGS / CDNLAB_BROWSER_CACHE_ARGS (split on spaces), and
+# CDNLAB_BROWSER_SEGMENT_S: the length (s) of ffmpeg's segments and GOP (default 2; LL-HLS: 0.5,
+# packaged by the ingests into 2 s segments of parts with --parts-per-segment 4). The segments
+# served are 2 s either way (--target-duration-s 2). CDNLAB_BROWSER_KILL_BUFFER_S: the buffer ahead
+# (s) the kill waits for (default 2.2: 2 s segments; LL-HLS: 1.2, two of the publisher's 0.5 s ones).
+# CDNLAB_BROWSER_WAIVE=goal,... (see play_edge.js: reported, not failed; the LL-HLS ctest waives one known gap), CDNLAB_BROWSER_DEV_CRUTCHES=1
 # (no --cors-origin on the caches, Chromium without web security), CDNLAB_SHOW_LOGS=1.
 set -euo pipefail
 [ $# -ge 2 ] && [ -n "$2" ] || { echo "usage: browser_loop.sh CDNLAB_BINARY ARTIFACT_DIR [HLS_JS_CONFIG_JSON]"; exit 2; }
@@ -28,10 +33,20 @@ default_config='{"liveSyncDuration":3,"maxLiveSyncPlaybackRate":1.2}'
 config="${3:-$default_config}"
 here="$(cd "$(dirname "$0")" && pwd)"
 host=127.0.0.1
-vip=$host:30080 admin=$host:30081
-mid=$host:30201 mid_announce=$host:30211
-edge=$host:30301 edge_announce=$host:30311
-page_port=30401 page_origin="http://$host:30401"
+base="${CDNLAB_BROWSER_PORT_BASE:-30000}"
+[[ "$base" =~ ^[0-9]+$ ]] && [ "$base" -ge 1024 ] && [ "$base" -le 65000 ] ||
+  { echo "CDNLAB_BROWSER_PORT_BASE must be a port number in 1024..65000 (got '$base')"; exit 2; }
+segment_s="${CDNLAB_BROWSER_SEGMENT_S:-2}"
+# A key frame starts every segment: 25 frames/s, or 24 when the segment is no whole number of
+# 25 fps frames (0.5 s: 12 frames at 24 fps).
+read -r fps gop_frames < <(awk -v s="$segment_s" 'BEGIN { if (s > 0 && 2 % s == 0) {
+  if (s * 25 == int(s * 25)) print 25, s * 25; else if (s * 24 == int(s * 24)) print 24, s * 24 } }') || true
+[[ "$segment_s" =~ ^[0-9]+(\.[0-9]+)?$ ]] && [ -n "${gop_frames:-}" ] || { echo "CDNLAB_BROWSER_SEGMENT_S must divide 2 s in whole frames at 25 or 24 fps, e.g. 0.5 (got '$segment_s')"; exit 2; }
+port() { echo $((base + $1)); }
+vip=$host:$(port 80) admin=$host:$(port 81)
+mid=$host:$(port 201) mid_announce=$host:$(port 211)
+edge=$host:$(port 301) edge_announce=$host:$(port 311)
+page_port=$(port 401) page_origin="http://$host:$(port 401)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/cdnlab-streaming-browser.XXXXXX")"
 mkdir -p "$work/logs" "$artifacts"
 rm -f "$artifacts"/*.log "$artifacts"/*.png "$artifacts"/*.json
@@ -71,9 +86,9 @@ cors=(--cors-origin "$page_origin") cors_note="CORS for $page_origin"
 [ "${CDNLAB_BROWSER_DEV_CRUTCHES:-}" = 1 ] && cors=() cors_note="DEV CRUTCH: no --cors-origin"
 
 start_ingest() {  # start_ingest N PEER: each ingest copies its segments to the other (--replicate-to)
-  "$cdnlab" realnet stream-ingest --id "ingest-$1" --listen "$host:3010$1" --health "$host:3011$1" \
-    --announce-from "$host:3012$1" --relay "$mid_announce" --register "$admin" --target-duration-s 2 --plain-http \
-    --replicate-to "$host:3010$2" "${ingest_args[@]}" \
+  "$cdnlab" realnet stream-ingest --id "ingest-$1" --listen "$host:$(port "10$1")" --health "$host:$(port "11$1")" \
+    --announce-from "$host:$(port "12$1")" --relay "$mid_announce" --register "$admin" --target-duration-s 2 --plain-http \
+    --replicate-to "$host:$(port "10$2")" "${ingest_args[@]}" \
     2>>"$work/logs/ingest-$1.log" &
   pid_of["ingest-$1"]=$!
 }
@@ -103,12 +118,13 @@ wait_for_log "$work/logs/page-server.log" "serving the player page"
 for tier in mid edge; do kill -0 "${pid_of[$tier]}" 2>/dev/null || fail "the $tier cache exited (see its log: this test needs stream-cache --cors-origin)"; done
 echo "ok: balancer, 2 ingests, mid and edge ($cors_note), page origin up ($(elapsed))"
 
-# --- the publisher: 2 s segments, a clock burned into the picture, program date times ---
+# --- the publisher: 2 s (or CDNLAB_BROWSER_SEGMENT_S) segments, a clock burned into the picture,
+# program date times ---
 publish_started_ms="$(date +%s%3N)"
-clock="drawtext=text='%{localtime\:%H\\\\\:%M\\\\\:%S} f%{eif\:mod(n\,25)\:d\:2}':fontsize=32:fontcolor=white:box=1:boxcolor=black:x=10:y=10"
-ffmpeg -nostdin -hide_banner -loglevel warning -re -f lavfi -i "testsrc=size=320x240:rate=25,$clock" -t 100 \
-  -c:v libx264 -preset ultrafast -tune zerolatency -g 50 -keyint_min 50 -sc_threshold 0 -pix_fmt yuv420p \
-  -f hls -hls_time 2 -hls_list_size 6 -hls_flags program_date_time -method PUT -ignore_io_errors 1 \
+clock="drawtext=text='%{localtime\:%H\\\\\:%M\\\\\:%S} f%{eif\:mod(n\,$fps)\:d\:2}':fontsize=32:fontcolor=white:box=1:boxcolor=black:x=10:y=10"
+ffmpeg -nostdin -hide_banner -loglevel warning -re -f lavfi -i "testsrc=size=320x240:rate=$fps,$clock" -t 100 \
+  -c:v libx264 -preset ultrafast -tune zerolatency -g "$gop_frames" -keyint_min "$gop_frames" -sc_threshold 0 -pix_fmt yuv420p \
+  -f hls -hls_time "$segment_s" -hls_list_size 6 -hls_flags program_date_time -method PUT -ignore_io_errors 1 \
   -hls_segment_filename "http://$vip/news/seg-%d.ts" "http://$vip/news/playlist.m3u8" \
   >>"$work/logs/publisher.log" 2>&1 &
 pid_of[publisher]=$!
@@ -122,7 +138,7 @@ echo "ok: news is live at the edge, held by $holder ($(elapsed))"
 set +e
 node "$here/play_edge.js" --page "$page_origin/player.html" --src "http://$edge/news/playlist.m3u8" \
   --config "$config" --segment-s 2 --steady-s 16 --after-kill-s 24 --kill-pid "${pid_of[$holder]}" \
-  --publish-started-ms "$publish_started_ms" \
+  --publish-started-ms "$publish_started_ms" ${CDNLAB_BROWSER_KILL_BUFFER_S:+--kill-buffer-s "$CDNLAB_BROWSER_KILL_BUFFER_S"} \
   --latency-goal-s "${CDNLAB_BROWSER_LATENCY_GOAL_S:-6}" --out "$artifacts/player-report.json" 2>&1 |
   tee "$work/logs/player.log"
 verdict=${PIPESTATUS[0]}

@@ -6,6 +6,8 @@
 //   node play_edge.js --page http://HOST:PORT/player.html --src http://EDGE/news/playlist.m3u8
 //        [--config JSON] [--segment-s 2] [--steady-s 16] [--after-kill-s 24] [--kill-pid PID]
 //        [--latency-goal-s 6] [--publish-started-ms EPOCH_MS] [--out report.json]
+//        [--kill-buffer-s S]: the buffer ahead the kill waits for (default segment + 0.2 s; LL-HLS
+//        asks the publisher's 2 segments, 2 x 0.5 s + 0.2: its latency leaves < 2 s ahead)
 // Environment: CHROMIUM (default /usr/bin/chromium); CDNLAB_BROWSER_WAIVE=goal,goal reports those
 // goals' failures without failing (local runs on a branch lacking a feature);
 // CDNLAB_BROWSER_DEV_CRUTCHES=1 runs Chromium with --disable-web-security (local only).
@@ -17,10 +19,10 @@ const { judge } = require('./playback_verdict');
 
 function parseArgs(argv) {
   const o = { config: '{"liveSyncDuration":3,"maxLiveSyncPlaybackRate":1.2}', segmentS: 2, steadyS: 16, afterKillS: 24, killPid: null,
-              latencyGoalS: 6, out: null, page: null, src: null, publishStartedMs: null };
+              latencyGoalS: 6, killBufferS: null, out: null, page: null, src: null, publishStartedMs: null };
   const names = { '--page': 'page', '--src': 'src', '--config': 'config', '--segment-s': 'segmentS',
                   '--steady-s': 'steadyS', '--after-kill-s': 'afterKillS', '--kill-pid': 'killPid',
-                  '--latency-goal-s': 'latencyGoalS', '--out': 'out',
+                  '--latency-goal-s': 'latencyGoalS', '--out': 'out', '--kill-buffer-s': 'killBufferS',
                   '--publish-started-ms': 'publishStartedMs' };
   for (let i = 0; i < argv.length; i += 2) {
     const key = names[argv[i]];
@@ -31,6 +33,10 @@ function parseArgs(argv) {
   for (const k of ['segmentS', 'steadyS', 'afterKillS', 'latencyGoalS']) {
     o[k] = Number(o[k]);
     if (!(o[k] > 0)) usage(`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} must be a positive number`);
+  }
+  if (o.killBufferS !== null) {
+    o.killBufferS = Number(o.killBufferS);
+    if (!(o.killBufferS > 0)) usage('--kill-buffer-s must be a positive number');
   }
   if (o.killPid !== null && !/^\d+$/.test(o.killPid)) usage('--kill-pid must be a process id');
   if (o.publishStartedMs !== null) {
@@ -106,7 +112,7 @@ async function main() {
         // more whole one (buffer ahead > 1 segment). Kill when it has them (bounded wait). More
         // cannot be asked with a latency goal: latency >= buffer ahead + 1 segment (the newest is
         // listed only once complete) + delivery, so 2 s segments and <= 6 s leave < 4 s ahead.
-        const want = o.segmentS + 0.2;
+        const want = o.killBufferS || o.segmentS + 0.2;
         const deadline = Date.now() + 4 * o.segmentS * 1000;
         let ahead = 0;
         for (;;) {

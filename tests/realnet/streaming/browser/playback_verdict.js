@@ -79,8 +79,10 @@ function judge(run, o, { waived = new Set(), devCrutches = false, log = console.
     const played = metrics.playedBetween(samples, endMs - lastS * 1000, endMs);
     goals.push(['continues', played >= lastS - 1.5,
                 `playback continues after the kill (${played.toFixed(2)} s played in the last ${lastS} s)`]);
-    goals.push(['buffered_at_kill', bufferAtKillS >= o.segmentS + 0.2,
-                `the player had >= 2 segments buffered at the kill (${bufferAtKillS.toFixed(2)} s ahead)`]);
+    const want = o.killBufferS || o.segmentS + 0.2;
+    goals.push(['buffered_at_kill', bufferAtKillS >= want,
+                `the player had >= 2 segments buffered at the kill (${bufferAtKillS.toFixed(2)} s ahead, ` +
+                `${want.toFixed(2)} s asked)`]);
   }
   let failed = 0;
   for (const [name, ok, what] of goals) {
