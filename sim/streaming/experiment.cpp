@@ -121,7 +121,10 @@ class StreamingWorld {
       if (ingests_[i]->spec.join_at_s <= 0) Join(i, /*scale_out=*/false);
     }
     front_->Start();
-    checker_->Start();
+    // Probe rounds start half an interval in: a failure at a whole second then falls midway
+    // between two probes, the average case on real processes (whose probe phase against a kill
+    // is arbitrary), rather than the best case of a probe leaving just after the crash.
+    clock_.ScheduleAfter(StreamingHealthCheckConfig(st_).interval / 2, [this] { checker_->Start(); });
     for (std::size_t i = 0; i < ingests_.size(); ++i) {
       if (ingests_[i]->spec.join_at_s > 0) {
         clock_.ScheduleAfter(FromSeconds(ingests_[i]->spec.join_at_s), [this, i] { Join(i, /*scale_out=*/true); });
