@@ -30,17 +30,19 @@ TEST(StreamingSkipLatency, PlayersSkipTheLostSegmentAndLatencyIsMeasured) {
   std::uint64_t skips = 0;
   for (const auto& v : run.viewers) {
     EXPECT_TRUE(v.startup_ms.has_value()) << v.viewer;
-    // Starting 3 s behind the edge leaves under 4 s of buffer, less than the failover takes.
-    EXPECT_LE(v.stalls, 2u) << v.viewer;
+    // Starting 3 s behind the edge leaves under 4 s of buffer; without stale-if-error the
+    // playlist fails at the caches until the new ingest is found, and a player stalls on the
+    // refused fetches and again on the lost segment.
+    EXPECT_LE(v.stalls, 4u) << v.viewer;
     EXPECT_LE(v.skips, 1u) << v.viewer;
     EXPECT_DOUBLE_EQ(v.skipped_ms, 2000.0 * static_cast<double>(v.skips)) << v.viewer;  // one 2 s segment each
     skips += v.skips;
     ASSERT_FALSE(v.latency_ms.empty()) << v.viewer;
   }
-  // Nothing is lost: the upload that hit the dead ingest is parked and re-routed (as the real
-  // balancer does) and the rest was replicated, so no player skips (as failover_continuity.sh
-  // measures on real processes).
-  EXPECT_EQ(skips, 0u);
+  // The crash refuses the upload in flight: it is parked and re-routed (as the real balancer
+  // does), but segment 8, taken by the dead ingest before any cache fetched it everywhere, is
+  // lost without replication, and the players that had not fetched it skip it.
+  EXPECT_GE(skips, 1u);
   ASSERT_EQ(run.failures.size(), 1u);
   const auto& f = run.failures[0];
   std::cout << "detection " << f.detection_s.value_or(-1) << " s, publisher re-homed "
