@@ -126,10 +126,15 @@ TEST_F(StreamingFlowFidelity, TheIngestFailureHitsTheSameViewersAndAllRecoverWit
   EXPECT_LE(*b.recovery_s, b.bound.total_s);
   EXPECT_NEAR(*a.recovery_s, *b.recovery_s, b.bound.playlist_refresh_s + b.bound.segment_s);
   // Stalls through the failure: players start 3 s behind the live edge (player_live_sync_s, for
-  // the 6 s latency goal), so they hold under 4 s of media while recovery takes 5-6 s: about
-  // half of them stall (packet 379, flow 329 of 750 when measured). Both fidelities agree
-  // within 10% of the affected viewers; every one resumes (above).
-  EXPECT_GT(a.viewers_stalled, 0u);
+  // the 6 s latency goal) with 2 segments buffered. The crash refuses at once (as a killed
+  // process's host does), the upload in flight is re-routed 0.66 s after it, and the new
+  // ingest is found within the buffer: at most a few viewers stall, for well under 0.1 s
+  // (packet 6 of 750 at most 7 ms, flow 2 at most 69 ms when measured), and nobody skips.
+  for (const auto* run : {packet_, flow_}) {
+    EXPECT_LT(run->failures[0].max_stalled_s, 0.1);
+    EXPECT_LT(run->failures[0].viewers_stalled, run->failures[0].affected_viewers / 20);
+    for (const auto& v : run->viewers) EXPECT_EQ(v.skips, 0u) << v.viewer;
+  }
   EXPECT_NEAR(static_cast<double>(a.viewers_stalled), static_cast<double>(b.viewers_stalled),
               0.1 * static_cast<double>(a.affected_viewers));
 }
@@ -168,14 +173,13 @@ TEST_F(StreamingFlowFidelity, FlowRunsRepeatExactly) {
 
 // Issue 17 item 6: glass-to-glass latency with 2 s segments, players 3 s behind the live edge
 // (streaming.player_live_sync_s, as hls.js liveSyncDuration 3), in both fidelities. The goal is
-// 6 s; measured p50 packet 6.12 s, flow 5.82 s (the failover's stalls push it up): not yet met
-// in packet mode, so this holds the measured level, not the goal.
+// 6 s; measured p50 packet 5.86 s, flow 5.63 s (p95 6.99 / 6.75 s), the failover included.
 TEST_F(StreamingFlowFidelity, LatencyMeetsTheSixSecondGoal) {
   for (const StreamingRunResult* run : {packet_, flow_}) {
     const StreamingAggregate a = SummarizeStreaming(*run);
     ASSERT_TRUE(a.latency.p50_ms && a.latency.p95_ms);
     std::cerr << "latency p50 " << *a.latency.p50_ms << " ms, p95 " << *a.latency.p95_ms << " ms\n";
-    EXPECT_LT(*a.latency.p50_ms, 6500);
+    EXPECT_LE(*a.latency.p50_ms, 6000);  // issue 17: <= 6 s with 2 s segments
     EXPECT_GT(*a.latency.p50_ms, 2000);
   }
 }
