@@ -38,6 +38,8 @@ constexpr std::uint64_t kViewerJoinStreamBase = 500;
 // How often a stalled viewer that already has new-ingest content is looked at again (as in the
 // simulation).
 constexpr double kResumePollMs = 20;
+// How often the balancer's member list is read after a kill, to see when it judges the ingest.
+constexpr double kDetectionPollMs = 10;
 
 std::string Millis(Duration d) { return fmt::format("{:.0f}", ToMillis(d)); }
 
@@ -125,6 +127,7 @@ class LoopbackWorld {
     std::map<std::string, SimTime> reconnected_at;
     std::map<std::string, std::uint64_t> first_new_sequence;
     std::vector<std::size_t> viewers;
+    std::optional<SimTime> detected_at;  // the balancer's /members first said unhealthy
   };
 
   // --- the services ---
@@ -383,7 +386,28 @@ class LoopbackWorld {
         f.viewers.push_back(v);
       }
     }
+    const bool killed = !f.ingest.empty();
     failures_.push_back(std::move(f));
+    if (killed) WatchDetection(failures_.size() - 1);
+  }
+
+  // Reads the balancer's member list until it calls the killed ingest unhealthy.
+  void WatchDetection(std::size_t failure) {
+    probe_.Request(Loopback(admin_), "GET", "/members", "", "", [this, failure](const StreamingHttpResponse& r) {
+      Failure& f = failures_[failure];
+      if (r.ok && r.status == 200) {
+        const auto j = nlohmann::json::parse(*r.body, nullptr, false);
+        if (j.is_object() && j.contains("members")) {
+          for (const auto& m : j["members"]) {
+            if (m.value("id", "") == f.ingest && !m.value("healthy", true)) {
+              f.detected_at = clock_->Now();
+              return;
+            }
+          }
+        }
+      }
+      clock_->ScheduleAfter(FromMillis(kDetectionPollMs), [this, failure] { WatchDetection(failure); });
+    });
   }
 
   // --- observations (as the simulation makes them) ---
@@ -480,6 +504,7 @@ class LoopbackWorld {
       out.requested = e.ingest.empty() ? "stream " + e.stream : e.ingest;
       out.ingest = f.ingest;
       out.streams = f.streams;
+      if (f.detected_at) out.detection_s = ToSeconds(*f.detected_at - f.at);
       for (const auto& stream : f.streams) {
         auto it = f.reconnected_at.find(stream);
         out.publisher_reconnect_s[stream] =
