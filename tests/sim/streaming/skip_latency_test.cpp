@@ -1,5 +1,5 @@
 // The compare-streaming scenario (tests/realnet/data/streaming_compare.yaml) in ns-3: the holder
-// of the stream is killed at 20 s. Without replication the segment it had ingested but no cache
+// of the stream is killed at 21 s. Without replication the segment it had ingested but no cache
 // had fetched is lost,
 // and the players that had not fetched it yet skip it (2 s of content, counted); glass-to-glass
 // latency is measured for every segment played. Deterministic: the same run gives the same numbers.
@@ -40,7 +40,7 @@ TEST(StreamingSkipLatency, PlayersSkipTheLostSegmentAndLatencyIsMeasured) {
     ASSERT_FALSE(v.latency_ms.empty()) << v.viewer;
   }
   // The crash refuses the upload in flight: it is parked and re-routed (as the real balancer
-  // does), but segment 8, taken by the dead ingest before any cache fetched it everywhere, is
+  // does), but a segment the dead ingest had taken before every cache fetched it is
   // lost without replication, and the players that had not fetched it skip it.
   EXPECT_GE(skips, 1u);
   ASSERT_EQ(run.failures.size(), 1u);
