@@ -2,7 +2,7 @@
 """`cdnlab compare-streaming` end to end on tests/realnet/data/streaming_compare.yaml: the
 scenario in ns-3, then on real processes on loopback (stream-balancer, two stream-ingests, a mid
 and two edge stream-caches as child processes, the holder of the stream killed with SIGKILL at
-20 s, the in-tree publisher uploading over HTTP PUT, six LivePlayers over HTTP), for 40 s of
+21 s, the in-tree publisher uploading over HTTP PUT, six LivePlayers over HTTP), for 40 s of
 wall-clock time. Checks:
   1. a scenario without a streaming section is refused, naming it;
   2. the run completes (exit 0: agree, 1: disagree; never 2 or a crash) and prints the table;
