@@ -18,6 +18,7 @@ struct Measures {
   double stall_s = 0;
   double skipped_s = 0;
   double skips = 0;
+  double fetch_errors = 0;
   std::optional<double> recovery_s;
   std::optional<double> latency_p50_s;
   std::optional<double> latency_p95_s;
@@ -41,6 +42,21 @@ std::optional<double> Recovery(const std::vector<StreamingViewerResult>& viewers
   return worst;
 }
 
+// The first failure that killed an ingest: when the balancer judged it, and when the
+// publisher's uploads landed elsewhere (the first stream's).
+std::optional<double> Detection(const StreamingRunResult& run) {
+  for (const auto& f : run.failures) {
+    if (!f.ingest.empty()) return f.detection_s;
+  }
+  return std::nullopt;
+}
+std::optional<double> Rehomed(const StreamingRunResult& run) {
+  for (const auto& f : run.failures) {
+    if (!f.ingest.empty() && !f.publisher_reconnect_s.empty()) return f.publisher_reconnect_s.begin()->second;
+  }
+  return std::nullopt;
+}
+
 Measures Measure(const std::vector<StreamingViewerResult>& viewers) {
   Measures m;
   std::vector<double> startup;
@@ -51,6 +67,7 @@ Measures Measure(const std::vector<StreamingViewerResult>& viewers) {
     m.stall_s += v.stall_ms / 1000;
     m.skipped_s += v.skipped_ms / 1000;
     m.skips += static_cast<double>(v.skips);
+    m.fetch_errors += static_cast<double>(v.fetch_failures);
     latency.insert(latency.end(), v.latency_ms.begin(), v.latency_ms.end());
   }
   if (!viewers.empty()) {
@@ -112,6 +129,9 @@ StreamingRuntimeComparison CompareStreamingRuntimes(const StreamingRunResult& si
   add("stall_time", "s", s.stall_s, r.stall_s, true);
   add("skipped", "s", s.skipped_s, r.skipped_s, true);
   add("skips", "count", s.skips, r.skips, false);
+  add("fetch_errors", "count", s.fetch_errors, r.fetch_errors, false);
+  add("detection", "s", Detection(sim), Detection(real), false);
+  add("rehomed", "s", Rehomed(sim), Rehomed(real), false);
   add("recovery", "s", s.recovery_s, r.recovery_s, true);
   add("latency_p50", "s", s.latency_p50_s, r.latency_p50_s, false);
   add("latency_p95", "s", s.latency_p95_s, r.latency_p95_s, false);

@@ -36,8 +36,11 @@ StreamingRunResult OnlyViewers(const StreamingRunResult& run, const std::vector<
 
 // Measures over the viewers both runs have (matched by id):
 //   startup_p50 (s), stalls (count, all viewers), stall_time (s, mean per viewer),
-//   skipped (s of content, mean per viewer), skips (count), recovery (s: failure -> every affected viewer
-//   playing again, the worst over failures), latency_p50 / latency_p95 (s, glass to glass).
+//   skipped (s of content, mean per viewer), skips (count), fetch_errors (count: playlist and
+//   segment fetches the players saw fail), detection and rehomed (s from the first ingest kill to
+//   the balancer judging it, and to the publisher's first upload landing elsewhere), recovery (s:
+//   failure -> every affected viewer playing again, the worst over failures), latency_p50 /
+//   latency_p95 (s, glass to glass).
 // Gated (must agree within tolerance_s): startup_p50, stall_time, skipped, recovery.
 StreamingRuntimeComparison CompareStreamingRuntimes(const StreamingRunResult& sim, const StreamingRunResult& real,
                                                     double tolerance_s);

@@ -38,6 +38,8 @@ constexpr std::uint64_t kViewerJoinStreamBase = 500;
 // How often a stalled viewer that already has new-ingest content is looked at again (as in the
 // simulation).
 constexpr double kResumePollMs = 20;
+// How often the balancer's member list is read after a kill, to see when it judges the ingest.
+constexpr double kDetectionPollMs = 10;
 
 std::string Millis(Duration d) { return fmt::format("{:.0f}", ToMillis(d)); }
 
@@ -125,6 +127,7 @@ class LoopbackWorld {
     std::map<std::string, SimTime> reconnected_at;
     std::map<std::string, std::uint64_t> first_new_sequence;
     std::vector<std::size_t> viewers;
+    std::optional<SimTime> detected_at;  // the balancer's /members first said unhealthy
   };
 
   // --- the services ---
@@ -153,7 +156,7 @@ class LoopbackWorld {
     const double interval_ms = st_.health_interval_s * 1000;
     Spawn("balancer", {"stream-balancer", "--listen", Loopback(vip_).ToString(), "--admin",
                        Loopback(admin_).ToString(), "--balancing", st_.balancing, "--health-interval-ms",
-                       fmt::format("{}", interval_ms), "--health-timeout-ms", fmt::format("{}", interval_ms * 0.8),
+                       fmt::format("{}", interval_ms), "--health-timeout-ms", fmt::format("{}", interval_ms * kStreamingHealthTimeoutShare),
                        "--unhealthy-after", std::to_string(st_.health_unhealthy_after), "--proxy-timeout-ms",
                        Millis(timeouts_.forward)});
     std::map<std::string, std::string> parent_of;
@@ -164,7 +167,8 @@ class LoopbackWorld {
                                        "--announce", Loopback(p.second).ToString(), "--capacity-mb",
                                        std::to_string(c.capacity_mb), "--eviction", st_.eviction,
                                        "--playlist-ttl-ms", fmt::format("{}", st_.playlist_ttl_s * 1000),
-                                       "--segment-ttl-s", fmt::format("{}", st_.segment_ttl_s)};
+                                       "--segment-ttl-s", fmt::format("{}", st_.segment_ttl_s),
+                                       "--stale-if-error-s", fmt::format("{}", st_.stale_if_error_s)};
       // The simulation's tiered timeouts: an edge gives up on its mid after the mid gave up on the ingest.
       args.insert(args.end(), {"--fetch-timeout-ms",
                                Millis(edge && !c.parent.empty() ? timeouts_.edge_fetch : timeouts_.mid_fetch)});
@@ -188,10 +192,20 @@ class LoopbackWorld {
   void StartIngest(std::size_t index) {
     const auto& spec = st_.ingests[index];
     const Service& p = ingest_ports_.at(spec.id);
-    Spawn(spec.id, {"stream-ingest", "--id", spec.id, "--listen", Loopback(p.http).ToString(), "--health",
-                    Loopback(p.second).ToString(), "--announce-from", Loopback(p.third).ToString(), "--relay",
-                    relays_, "--register", Loopback(admin_).ToString(), "--window",
-                    std::to_string(st_.window_segments), "--target-duration-s", fmt::format("{}", st_.segment_s)});
+    std::vector<std::string> args = {"stream-ingest", "--id", spec.id, "--listen", Loopback(p.http).ToString(),
+                                     "--health", Loopback(p.second).ToString(), "--announce-from",
+                                     Loopback(p.third).ToString(), "--relay", relays_, "--register",
+                                     Loopback(admin_).ToString(), "--window", std::to_string(st_.window_segments),
+                                     "--target-duration-s", fmt::format("{}", st_.segment_s)};
+    // streaming.replicate_segments: every ingest copies what it accepts to every other one, as
+    // the simulation does.
+    std::string peers;
+    for (const auto& other : st_.ingests) {
+      if (other.id == spec.id || !st_.replicate_segments) continue;
+      peers += (peers.empty() ? "" : ",") + Loopback(ingest_ports_.at(other.id).http).ToString();
+    }
+    if (!peers.empty()) args.insert(args.end(), {"--replicate-to", peers});
+    Spawn(spec.id, args);
   }
 
   // One request answered now (the io_context runs until it is).
@@ -279,7 +293,7 @@ class LoopbackWorld {
         v->fetcher = std::make_unique<ObservedFetcher>(
             *fetcher_, [this, index](const ContentKey& key, const ContentResponse& r) { OnViewerFetch(index, key, r); });
         v->player = std::make_unique<LivePlayer>(v->id, spec.edge, Loopback(cache_ports_.at(spec.edge).http),
-                                                 spec.stream, PlayerConfig{}, *v->fetcher, *clock_, *clock_, metrics_);
+                                                 spec.stream, StreamingPlayerConfig(st_), *v->fetcher, *clock_, *clock_, metrics_);
         v->player->OnPlayback([this, index](const SegmentInfo& segment, SimTime started) {
           OnPlayback(index, segment, started);
         });
@@ -372,7 +386,28 @@ class LoopbackWorld {
         f.viewers.push_back(v);
       }
     }
+    const bool killed = !f.ingest.empty();
     failures_.push_back(std::move(f));
+    if (killed) WatchDetection(failures_.size() - 1);
+  }
+
+  // Reads the balancer's member list until it calls the killed ingest unhealthy.
+  void WatchDetection(std::size_t failure) {
+    probe_.Request(Loopback(admin_), "GET", "/members", "", "", [this, failure](const StreamingHttpResponse& r) {
+      Failure& f = failures_[failure];
+      if (r.ok && r.status == 200) {
+        const auto j = nlohmann::json::parse(*r.body, nullptr, false);
+        if (j.is_object() && j.contains("members")) {
+          for (const auto& m : j["members"]) {
+            if (m.value("id", "") == f.ingest && !m.value("healthy", true)) {
+              f.detected_at = clock_->Now();
+              return;
+            }
+          }
+        }
+      }
+      clock_->ScheduleAfter(FromMillis(kDetectionPollMs), [this, failure] { WatchDetection(failure); });
+    });
   }
 
   // --- observations (as the simulation makes them) ---
@@ -469,6 +504,7 @@ class LoopbackWorld {
       out.requested = e.ingest.empty() ? "stream " + e.stream : e.ingest;
       out.ingest = f.ingest;
       out.streams = f.streams;
+      if (f.detected_at) out.detection_s = ToSeconds(*f.detected_at - f.at);
       for (const auto& stream : f.streams) {
         auto it = f.reconnected_at.find(stream);
         out.publisher_reconnect_s[stream] =

@@ -19,7 +19,7 @@
 // reproduced (everything is loopback): compare with scenarios whose links are fast and short.
 // Fills the StreamingRunResult fields the comparison and the viewer CSV read: viewers (their
 // failure, recovery, skips and glass-to-glass latency measured as the simulation measures
-// them), failures (affected viewers, publisher reconnect, recovery) and publishers; caches,
+// them), failures (affected viewers, detection read from the balancer's /members, publisher reconnect, recovery) and publishers; caches,
 // ingests and availability stay empty. Logs of every process go to <out_dir>/logs/.
 #include <cstdint>
 #include <string>

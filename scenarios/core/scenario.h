@@ -325,11 +325,17 @@ struct StreamingViewerGroupSpec {
 
 enum class StreamingEventType { kIngestFail };
 
+// How an ingest fails. kCrash is a process crash (what `compare-streaming` does with SIGKILL):
+// its host stays up and refuses connections at once. kBlackhole cuts its access link: nothing
+// is answered and open exchanges run into their timeouts.
+enum class IngestFailMode { kCrash, kBlackhole };
+
 struct StreamingEventSpec {
   double at_s = 0;
   StreamingEventType type = StreamingEventType::kIngestFail;
   std::string ingest;          // kIngestFail: the ingest that dies, or
   std::string stream;          // ... whichever ingest holds this stream at that time
+  IngestFailMode mode = IngestFailMode::kCrash;  // YAML `mode: crash|blackhole`
 };
 
 struct StreamingSpec {
@@ -343,8 +349,14 @@ struct StreamingSpec {
   std::string eviction = "lru";                // lru | slru
   double announce_interval_s = 1;
   double announce_ttl_s = 3;
-  double health_interval_s = 0.5;
+  // The same defaults as `cdnlab realnet stream-balancer` (200 ms probes, 3 misses); a probe
+  // times out after 0.75 of the interval (150 ms there).
+  double health_interval_s = 0.2;
   int health_unhealthy_after = 3;
+  // How far behind the live edge a player starts, in seconds, as hls.js's liveSyncDuration:
+  // it starts with the segment holding that position. 0 = three segments behind the newest
+  // (the model's older default).
+  double player_live_sync_s = 0;
   std::vector<StreamingIngestSpec> ingests;
   std::vector<StreamingCacheSpec> mids;
   std::vector<StreamingCacheSpec> edges;

@@ -26,6 +26,16 @@ CacheFreshness StreamingFreshness(const StreamingSpec& spec) {
   return f;
 }
 
+PlayerConfig StreamingPlayerConfig(const StreamingSpec& spec) {
+  PlayerConfig c;
+  if (spec.player_live_sync_s > 0 && spec.segment_s > 0) {
+    // Starting with segment newest - k puts playback (k + 1) segments behind the live edge;
+    // the position live_sync behind the edge lies in segment newest - (ceil(sync / seg) - 1).
+    c.start_offset = std::max(0, static_cast<int>(std::ceil(spec.player_live_sync_s / spec.segment_s - 1e-9)) - 1);
+  }
+  return c;
+}
+
 AnnouncerConfig StreamingAnnouncerConfig(const StreamingSpec& spec) {
   AnnouncerConfig c;
   c.interval = FromSeconds(spec.announce_interval_s);
@@ -39,8 +49,9 @@ AnnouncerConfig StreamingAnnouncerConfig(const StreamingSpec& spec) {
 HealthCheckConfig StreamingHealthCheckConfig(const StreamingSpec& spec) {
   HealthCheckConfig c;
   c.interval = FromSeconds(spec.health_interval_s);
-  // A probe is answered or missed before the next one goes out.
-  c.timeout = FromSeconds(spec.health_interval_s * 0.8);
+  // A probe is answered or missed before the next one goes out (150 ms of 200, as the real
+  // stream-balancer's defaults).
+  c.timeout = FromSeconds(spec.health_interval_s * kStreamingHealthTimeoutShare);
   c.unhealthy_after = spec.health_unhealthy_after;
   return c;
 }

@@ -9,6 +9,7 @@
 #include "models/streaming/ingest_balancer.h"
 #include "models/streaming/ingest_server.h"
 #include "models/streaming/live_cache.h"
+#include "models/streaming/live_player.h"
 #include "models/streaming/live_publisher.h"
 #include "models/streaming/member_health_checker.h"
 #include "models/streaming/stream_announcer.h"
@@ -26,6 +27,10 @@ IngestConfig StreamingIngestConfig(const StreamingSpec& spec);   // window, rete
 CacheFreshness StreamingFreshness(const StreamingSpec& spec);    // playlist / segment TTLs
 AnnouncerConfig StreamingAnnouncerConfig(const StreamingSpec& spec);
 HealthCheckConfig StreamingHealthCheckConfig(const StreamingSpec& spec);
+// A health probe's timeout as a share of the probe interval.
+inline constexpr double kStreamingHealthTimeoutShare = 0.75;
+// The player's start position (streaming.player_live_sync_s).
+PlayerConfig StreamingPlayerConfig(const StreamingSpec& spec);
 PublisherConfig StreamingPublisherConfig(const StreamingSpec& spec, const StreamingPublisherSpec& publisher);
 
 // The bytes of one segment of `publisher` (bitrate x segment duration / 8).

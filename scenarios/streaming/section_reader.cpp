@@ -28,7 +28,7 @@ class StreamingReader {
     MapReader s(node, "streaming", log_,
                 {"balancing", "load_balancer_at", "segment_s", "window_segments", "playlist_ttl_s", "segment_ttl_s",
                  "eviction", "announce_interval_s", "announce_ttl_s", "health_interval_s", "health_unhealthy_after",
-                 "stale_if_error_s", "replicate_segments", "ingests", "mids", "edges", "publishers", "viewers", "events"});
+                 "player_live_sync_s", "stale_if_error_s", "replicate_segments", "ingests", "mids", "edges", "publishers", "viewers", "events"});
     if (!s.Valid()) return;
     out_.present = true;
     marks_.Remember("streaming", s.Node().Mark());
@@ -50,7 +50,7 @@ class StreamingReader {
     Each(s, "viewers", false,
          {"id", "edge", "stream", "at", "count", "join_s", "spread_s", "access_delay_ms", "bandwidth_mbps"},
          [&](MapReader& m) { ReadViewers(m); });
-    Each(s, "events", false, {"at_s", "type", "ingest", "stream"}, [&](MapReader& m) { ReadEvent(m); });
+    Each(s, "events", false, {"at_s", "type", "ingest", "stream", "mode"}, [&](MapReader& m) { ReadEvent(m); });
   }
 
  private:
@@ -135,6 +135,10 @@ class StreamingReader {
       o.stale_if_error_s = *v;
     }
     if (auto v = s.Bool("replicate_segments", false)) o.replicate_segments = *v;
+    if (auto v = s.Number("player_live_sync_s", false,
+                          Range::Between(0, 600, "seconds in [0, 600] behind the live edge (0 = three segments)"))) {
+      o.player_live_sync_s = *v;
+    }
   }
 
   StreamingCacheSpec ReadCache(MapReader& m) {
@@ -204,6 +208,16 @@ class StreamingReader {
         e.type = StreamingEventType::kIngestFail;
         e.ingest = Str(m, "ingest", false);
         e.stream = Stream(m, "stream", false);
+        if (auto mode = m.String("mode", false)) {
+          if (*mode == "crash") {
+            e.mode = IngestFailMode::kCrash;
+          } else if (*mode == "blackhole") {
+            e.mode = IngestFailMode::kBlackhole;
+          } else {
+            m.Error("mode", fmt::format("unknown ingest_fail mode '{}'; expected one of: crash (the process dies, "
+                                        "its host refuses connections), blackhole (its access link is cut)", *mode));
+          }
+        }
         if (m.Has("ingest") && m.Has("stream")) {
           m.Error("stream", "an ingest_fail names either ingest (that server fails) or stream (whichever ingest "
                             "holds it then fails), not both");

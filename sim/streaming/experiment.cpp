@@ -121,7 +121,10 @@ class StreamingWorld {
       if (ingests_[i]->spec.join_at_s <= 0) Join(i, /*scale_out=*/false);
     }
     front_->Start();
-    checker_->Start();
+    // Probe rounds start half an interval in: a failure at a whole second then falls midway
+    // between two probes, the average case on real processes (whose probe phase against a kill
+    // is arbitrary), rather than the best case of a probe leaving just after the crash.
+    clock_.ScheduleAfter(StreamingHealthCheckConfig(st_).interval / 2, [this] { checker_->Start(); });
     for (std::size_t i = 0; i < ingests_.size(); ++i) {
       if (ingests_[i]->spec.join_at_s > 0) {
         clock_.ScheduleAfter(FromSeconds(ingests_[i]->spec.join_at_s), [this, i] { Join(i, /*scale_out=*/true); });
@@ -251,6 +254,10 @@ class StreamingWorld {
         },
         timeouts_.forward,
         [this](const SegmentUpload&, const std::string&, bool ok) { ++(ok ? uploads_ok_ : uploads_failed_); });
+    const HealthCheckConfig health = StreamingHealthCheckConfig(st_);
+    front_->ParkFailedUploads(
+        clock_, [this](const std::string& member) { return checker_->Healthy(member); },
+        health.interval * health.unhealthy_after + health.timeout);
   }
 
   void BuildCaches() {
@@ -373,7 +380,7 @@ class StreamingWorld {
         const std::size_t index = viewers_.size();
         v->fetcher = std::make_unique<ObservedFetcher>(
             *group->fetcher, [this, index](const ContentKey& key, const ContentResponse& r) { OnViewerFetch(index, key, r); });
-        v->player = std::make_unique<LivePlayer>(v->id, group->spec.edge, edge, group->spec.stream, PlayerConfig{},
+        v->player = std::make_unique<LivePlayer>(v->id, group->spec.edge, edge, group->spec.stream, StreamingPlayerConfig(st_),
                                                  *v->fetcher, clock_, clock_, metrics_);
         v->player->OnPlayback([this, index](const SegmentInfo& segment, SimTime started) {
           OnPlayback(index, segment, started);
@@ -484,14 +491,15 @@ class StreamingWorld {
       for (const auto& p : st_.publishers) {
         if (balancer_.IngestOf(p.stream) == *victim) f.streams.push_back(p.stream);
       }
-      // A crash: it stops answering health probes, announcing and serving, and its access
-      // link drops everything, so open connections to it time out.
+      // It stops answering health probes, announcing and serving. A crash leaves its host up:
+      // the kernel refuses new connections and resets open ones at once. A black hole also cuts
+      // its access link, so open connections to it time out.
       n.failed_at = f.at;
       n.announcer->Stop();
       n.health->Stop();
       n.content->Stop();
       n.uploads->Stop();
-      network_.SetReachable(*victim, false);
+      if (e.mode == IngestFailMode::kBlackhole) network_.SetReachable(*victim, false);
       const std::set<std::string> streams(f.streams.begin(), f.streams.end());
       for (std::size_t v = 0; v < viewers_.size(); ++v) {
         Viewer& viewer = *viewers_[v];
@@ -511,6 +519,7 @@ class StreamingWorld {
   void OnHealthChange(const std::string& member, bool healthy) {
     balancer_.SetHealthy(member, healthy);
     if (healthy) return;
+    front_->MemberUnhealthy(member);  // parked uploads go to the member's successor now
     for (auto& f : failures_) {
       if (f.ingest && ingests_[*f.ingest]->spec.id == member && !f.detected_at) f.detected_at = clock_.Now();
     }

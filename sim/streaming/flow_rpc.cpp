@@ -144,8 +144,19 @@ void FlowRpcClient::Call(const Endpoint& server, RpcMessage request, Duration ti
   const Ipv4Address from = local_;
   ns3::Simulator::Schedule(SecondsToTime(*there), [&fabric, server, from, call, request = std::move(request)] {
     FlowRpcServer* s = fabric.Find(server);
-    if (!s || !s->Running() || fabric.Unreachable(server.address.V4())) {
+    if (fabric.Unreachable(server.address.V4())) {
       FlowRpcCall::FailAtDeadline(call);
+      return;
+    }
+    if (!s || !s->Running()) {
+      // The server crashed while the request was on its way: its host answers with a reset,
+      // which takes the way back (as packet fidelity's TCP and a real kernel do).
+      const auto back = fabric.Delay(server.address.V4(), from);
+      if (!back || ns3::Simulator::Now() + SecondsToTime(*back) > call->deadline) {
+        FlowRpcCall::FailAtDeadline(call);
+      } else {
+        ns3::Simulator::Schedule(SecondsToTime(*back), [call] { call->Finish(std::nullopt); });
+      }
       return;
     }
     s->Receive(request, from, call);

@@ -10,8 +10,9 @@
 // call's timeout.
 //
 // Failures follow TCP's: a request to a host that is unreachable (or becomes unreachable
-// before the request lands), or whose server crashes before answering, fails when `timeout`
-// passes; a request to a reachable host with nothing listening is refused after a round trip.
+// before the request lands), or whose server crashes after taking it, fails when `timeout`
+// passes; a request to a reachable host with nothing listening (never, or no longer when the
+// request lands: a crash) is refused after a round trip.
 #include <cstdint>
 #include <memory>
 #include <optional>

@@ -1,5 +1,7 @@
 #include "sim/streaming/segment_uploader.h"
 
+#include <vector>
+
 namespace cdnlab {
 
 void Ns3SegmentUploader::Upload(const StreamId& stream, const SegmentInfo& segment, bool reconnect, Done done) {
@@ -41,21 +43,62 @@ RpcServerPort::Handler IngestFront::Handler() {
   };
 }
 
+void IngestFront::ParkFailedUploads(TimerScheduler& timers, std::function<bool(const std::string&)> healthy,
+                                    Duration bound) {
+  timers_ = &timers;
+  healthy_ = std::move(healthy);
+  park_bound_ = bound;
+}
+
+void IngestFront::MemberUnhealthy(const std::string& ingest) {
+  std::vector<std::uint64_t> waiting;
+  for (const auto& [id, parked] : parked_) {
+    if (parked.member == ingest) waiting.push_back(id);
+  }
+  for (std::uint64_t id : waiting) RunParked(id);
+}
+
 void IngestFront::OnUpload(const SegmentUpload& upload, std::uint64_t bytes, RpcServerPort::Respond respond) {
+  Forward(upload, bytes, std::make_shared<RpcServerPort::Respond>(std::move(respond)), false);
+}
+
+void IngestFront::Forward(const SegmentUpload& upload, std::uint64_t bytes,
+                          std::shared_ptr<RpcServerPort::Respond> respond, bool retry) {
   // Route: the session's ingest while healthy, else a new choice among the healthy members.
   const auto ingest = balancer_.Route(upload.stream);
   const auto endpoint = ingest ? upload_endpoint_of_(*ingest) : std::nullopt;
   if (!endpoint) {
     if (observer_) observer_(upload, ingest.value_or(""), false);
-    respond(RpcMessage{kUploadAckBytes, SegmentUploadAck{false, ingest.value_or("")}});
+    (*respond)(RpcMessage{kUploadAckBytes, SegmentUploadAck{false, ingest.value_or("")}});
     return;
   }
   client_->Call(*endpoint, RpcMessage{bytes, upload}, forward_timeout_,
-               [this, upload, name = *ingest, respond = std::move(respond)](std::optional<RpcMessage> response) {
-                 const bool ok = response && std::any_cast<const SegmentUploadAck&>(response->payload).ok;
-                 if (observer_) observer_(upload, name, ok);
-                 respond(RpcMessage{kUploadAckBytes, SegmentUploadAck{ok, name}});
-               });
+                [this, upload, bytes, retry, name = *ingest, respond](std::optional<RpcMessage> response) {
+                  const bool ok = response && std::any_cast<const SegmentUploadAck&>(response->payload).ok;
+                  if (observer_) observer_(upload, name, ok);
+                  if (!ok && !retry && timers_) {
+                    return Park(name, [this, upload, bytes, respond] { Forward(upload, bytes, respond, true); });
+                  }
+                  (*respond)(RpcMessage{kUploadAckBytes, SegmentUploadAck{ok, name}});
+                });
+}
+
+void IngestFront::Park(const std::string& member, std::function<void()> retry) {
+  if (!healthy_(member)) return retry();
+  const std::uint64_t id = next_parked_++;
+  Parked& parked = parked_[id];
+  parked.member = member;
+  parked.retry = std::move(retry);
+  parked.timer = timers_->ScheduleAfter(park_bound_, [this, id] { RunParked(id); });
+}
+
+void IngestFront::RunParked(std::uint64_t id) {
+  auto it = parked_.find(id);
+  if (it == parked_.end()) return;
+  auto retry = std::move(it->second.retry);
+  timers_->Cancel(it->second.timer);
+  parked_.erase(it);
+  retry();
 }
 
 }  // namespace cdnlab

@@ -9,11 +9,13 @@
 //    the forward times out), so the publisher reconnects;
 //  - the ingest end is a StreamingRpcServer whose handler accepts a SegmentUpload.
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "models/streaming/ingest_balancer.h"
+#include "models/ports/timer_scheduler.h"
 #include "models/streaming/live_publisher.h"
 #include "sim/streaming/rpc_ports.h"
 #include "sim/streaming/tcp_rpc.h"
@@ -61,8 +63,24 @@ class IngestFront {
   void Start() { server_->Start(); }
   void Stop() { server_->Stop(); }
 
+  // The real balancer's park-and-re-route (realnet/streaming/balancer_service.cpp): a failed
+  // upload waits until the health checker calls its ingest unhealthy (MemberUnhealthy) or for
+  // as long as that can take (`bound`), then is routed again and forwarded once more. Off
+  // until called: a failed upload is answered as failed at once.
+  void ParkFailedUploads(TimerScheduler& timers, std::function<bool(const std::string&)> healthy, Duration bound);
+  void MemberUnhealthy(const std::string& ingest);
+
  private:
+  struct Parked {
+    std::string member;
+    TimerId timer = 0;
+    std::function<void()> retry;
+  };
   void OnUpload(const SegmentUpload& upload, std::uint64_t bytes, RpcServerPort::Respond respond);
+  void Forward(const SegmentUpload& upload, std::uint64_t bytes, std::shared_ptr<RpcServerPort::Respond> respond,
+               bool retry);
+  void Park(const std::string& member, std::function<void()> retry);
+  void RunParked(std::uint64_t id);
   RpcServerPort::Handler Handler();
 
   IngestBalancer& balancer_;
@@ -71,6 +89,11 @@ class IngestFront {
   Observer observer_;
   std::unique_ptr<RpcClientPort> client_;
   std::unique_ptr<RpcServerPort> server_;
+  TimerScheduler* timers_ = nullptr;  // set by ParkFailedUploads
+  std::function<bool(const std::string&)> healthy_;
+  Duration park_bound_{0};
+  std::map<std::uint64_t, Parked> parked_;
+  std::uint64_t next_parked_ = 0;
 };
 
 }  // namespace cdnlab

@@ -7,6 +7,9 @@
 
 #include <ns3/inet-socket-address.h>
 #include <ns3/packet.h>
+#include <ns3/simulator.h>
+#include <ns3/tcp-header.h>
+#include <ns3/tcp-socket-base.h>
 #include <ns3/tcp-socket-factory.h>
 #include <ns3/uinteger.h>
 
@@ -45,6 +48,17 @@ class FramedConnection : public std::enable_shared_from_this<FramedConnection> {
     };
     socket_->SetCloseCallbacks(ns3::Callback<void, ns3::Ptr<ns3::Socket>>(closed),
                                ns3::Callback<void, ns3::Ptr<ns3::Socket>>(closed));
+    // A reset (the peer's port is closed: its process crashed or never listened) ends the
+    // connection at once, as a real kernel's ECONNREFUSED/ECONNRESET does. ns-3 3.37 ignores
+    // an RST answering a SYN, so the segment is watched here; handled after ns-3 is done with it.
+    socket_->TraceConnectWithoutContext(
+        "Rx", ns3::Callback<void, ns3::Ptr<const ns3::Packet>, const ns3::TcpHeader&, ns3::Ptr<const ns3::TcpSocketBase>>(
+                  [weak](ns3::Ptr<const ns3::Packet>, const ns3::TcpHeader& header, ns3::Ptr<const ns3::TcpSocketBase>) {
+                    if (!(header.GetFlags() & ns3::TcpHeader::RST)) return;
+                    ns3::Simulator::ScheduleNow([weak] {
+                      if (auto self = weak.lock()) self->PeerClosed();
+                    });
+                  }));
   }
 
   void SendFrame(std::uint64_t body_bytes) {

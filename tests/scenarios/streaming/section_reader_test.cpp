@@ -80,7 +80,7 @@ TEST(StreamingLoader, LoadsAStreamingOnlyScenario) {
   EXPECT_EQ(st.eviction, "slru");
   EXPECT_EQ(st.announce_interval_s, 1) << "default";
   EXPECT_EQ(st.announce_ttl_s, 3) << "default";
-  EXPECT_EQ(st.health_interval_s, 0.5) << "default";
+  EXPECT_EQ(st.health_interval_s, 0.2) << "default, as stream-balancer";
   EXPECT_EQ(st.health_unhealthy_after, 3) << "default";
   ASSERT_EQ(st.ingests.size(), 3u);
   EXPECT_EQ(st.ingests[0].access_delay_ms, 0.5) << "default";
@@ -135,6 +135,33 @@ TEST(StreamingLoader, DefaultsAndOptionalLists) {
   EXPECT_TRUE(st.mids.empty());
   EXPECT_TRUE(st.viewers.empty());
   EXPECT_TRUE(st.events.empty());
+  // As `cdnlab realnet stream-balancer`'s defaults.
+  EXPECT_EQ(st.health_interval_s, 0.2);
+  EXPECT_EQ(st.health_unhealthy_after, 3);
+  EXPECT_EQ(st.player_live_sync_s, 0) << "three segments behind the newest";
+}
+
+TEST(StreamingLoader, IngestFailModeAndPlayerLiveSync) {
+  std::string text = Replace(kStreaming, "{at_s: 50, type: ingest_fail, ingest: in-b}",
+                             "{at_s: 50, type: ingest_fail, ingest: in-b, mode: blackhole}");
+  text = Replace(text, "  eviction: slru\n", "  eviction: slru\n  player_live_sync_s: 3\n");
+  const Scenario s = LoadScenarioText(text, "modes.yaml");
+  const StreamingSpec& st = s.streaming;
+  ASSERT_EQ(st.events.size(), 2u);
+  EXPECT_EQ(st.events[0].mode, IngestFailMode::kBlackhole);
+  EXPECT_EQ(st.events[1].mode, IngestFailMode::kCrash) << "default: a process crash, as compare-streaming's SIGKILL";
+  EXPECT_EQ(st.player_live_sync_s, 3);
+  // Segments of 4 s: the position 3 s behind the edge lies in the newest segment.
+  EXPECT_EQ(StreamingPlayerConfig(st).start_offset, 0);
+  StreamingSpec two = st;
+  two.segment_s = 2;
+  EXPECT_EQ(StreamingPlayerConfig(two).start_offset, 1);
+  two.player_live_sync_s = 0;
+  EXPECT_EQ(StreamingPlayerConfig(two).start_offset, PlayerConfig{}.start_offset);
+  EXPECT_ISSUE("ingest: in-b}", "ingest: in-b, mode: freeze}", "freeze", "streaming.events[1].mode",
+               "unknown ingest_fail mode 'freeze'; expected one of: crash");
+  EXPECT_ISSUE("  eviction: slru\n", "  eviction: slru\n  player_live_sync_s: -1\n", "-1",
+               "streaming.player_live_sync_s", "expected seconds in [0, 600] behind the live edge");
 }
 
 TEST(StreamingLoader, AStreamingOnlyScenarioBuildsARouterTopology) {
@@ -244,7 +271,8 @@ TEST(StreamingLoader, ModelConfigurationsFromTheSection) {
   EXPECT_EQ(StreamingIngestConfig(st).target_duration, FromSeconds(4));
   EXPECT_EQ(StreamingFreshness(st).playlist_ttl, FromSeconds(2));
   EXPECT_EQ(StreamingAnnouncerConfig(st).ttl, FromSeconds(3));
-  EXPECT_EQ(StreamingHealthCheckConfig(st).interval, FromMillis(500));
+  EXPECT_EQ(StreamingHealthCheckConfig(st).interval, FromMillis(200));
+  EXPECT_EQ(StreamingHealthCheckConfig(st).timeout, FromMillis(150));
   EXPECT_LT(StreamingHealthCheckConfig(st).timeout, StreamingHealthCheckConfig(st).interval);
   EXPECT_EQ(StreamingPublisherConfig(st, st.publishers[1]).bitrate_bps, 5'000'000u);
   EXPECT_EQ(StreamingSegmentBytes(st, st.publishers[1]), 2'500'000u) << "5 Mbit/s x 4 s";
@@ -275,7 +303,7 @@ TEST(StreamingLoader, UnknownKeys) {
   EXPECT_ISSUE("{stream: news, at: r2,", "{stream: news, viewers: 3, at: r2,", "viewers",
                "streaming.publishers[0].viewers", "unknown key 'viewers'");
   EXPECT_ISSUE("{at_s: 60, type", "{at_s: 60, duration_s: 5, type", "{at_s: 60, ^duration_s", "streaming.events[0].duration_s",
-               "unknown key 'duration_s'; expected one of: at_s, ingest, stream, type");
+               "unknown key 'duration_s'; expected one of: at_s, ingest, mode, stream, type");
   EXPECT_ISSUE("name: live\n", "name: live\nstreming: {}\n", "streming", "streming", "unknown key 'streming'");
 }
 

@@ -255,7 +255,7 @@ TEST(StreamingExperiment, AfterAnIngestFailureItsStreamsComeBackAndViewersResume
   EXPECT_TRUE(std::count(f.streams.begin(), f.streams.end(), "news"));
 
   // The bound, term by term from the scenario (analysis/streaming_results.h):
-  //  detection = unhealthy_after x interval + probe timeout          = 3 x 0.5 + 0.4 = 1.9 s
+  //  detection = unhealthy_after x interval + probe timeout          = 3 x 0.2 + 0.15 = 0.75 s (stream-balancer's defaults)
   //  reconnect = an upload forwarded to the dead ingest just before detection fails after the
   //              forward timeout (one segment, 2 s), the publisher waits its reconnect delay
   //              (0.5 s) and uploads through the virtual address to the new ingest
@@ -266,7 +266,7 @@ TEST(StreamingExperiment, AfterAnIngestFailureItsStreamsComeBackAndViewersResume
   //  segment   = a full player buffer frees a slot within one segment (2 s), then one segment
   //              travels from the new ingest through mid and edge to the viewer
   const auto& b = f.bound;
-  EXPECT_DOUBLE_EQ(b.detection_s, 1.9);
+  EXPECT_NEAR(b.detection_s, 0.75, 1e-9);
   EXPECT_DOUBLE_EQ(b.playlist_refresh_s, 4.0);
   EXPECT_GT(b.reconnect_s, 2.5);
   EXPECT_LT(b.reconnect_s, 3.0) << "transfers on a 5-ms triangle take well under half a second";
@@ -279,7 +279,7 @@ TEST(StreamingExperiment, AfterAnIngestFailureItsStreamsComeBackAndViewersResume
 
   // Detection: at least unhealthy_after - 1 intervals after the failure, at most the bound.
   ASSERT_TRUE(f.detection_s.has_value());
-  EXPECT_GE(*f.detection_s, 1.0);
+  EXPECT_GE(*f.detection_s, 0.4);
   EXPECT_LE(*f.detection_s, b.detection_s);
   // The publisher reconnected through the virtual address to another ingest.
   ASSERT_TRUE(f.publisher_reconnect_s.at("news").has_value());
@@ -288,7 +288,9 @@ TEST(StreamingExperiment, AfterAnIngestFailureItsStreamsComeBackAndViewersResume
   EXPECT_FALSE(now_at.empty());
   EXPECT_NE(now_at, f.ingest);
   EXPECT_EQ(Publisher(run, "news").last_ingest, now_at);
-  EXPECT_GE(Publisher(run, "news").reconnects, 1u);
+  // The balancer parked the upload that failed against the dead ingest and re-routed it once the
+  // ingest was judged (as stream-balancer does): the publisher never saw a failure.
+  EXPECT_EQ(Publisher(run, "news").reconnects, 0u);
   EXPECT_EQ(Publisher(run, "news").segments_dropped, 0u);
   EXPECT_TRUE(std::count(Ingest(run, now_at).streams_held.begin(), Ingest(run, now_at).streams_held.end(), "news"));
   // Every viewer of a stream the dead ingest held was playing (news: 120; sports, 40 more,

@@ -118,6 +118,9 @@ TEST_F(StreamingFlowFidelity, TheIngestFailureHitsTheSameViewersAndAllRecoverWit
   EXPECT_NEAR(*a.detection_s, *b.detection_s, 0.05);
   ASSERT_TRUE(a.publisher_reconnect_s.at("news") && b.publisher_reconnect_s.at("news"));
   EXPECT_NEAR(*a.publisher_reconnect_s.at("news"), *b.publisher_reconnect_s.at("news"), 0.05);
+  // A crash refuses at once (an RST, as a killed process's host answers): the upload in flight is
+  // re-routed once the probes judge the ingest, not after the balancer's 2 s forward timeout.
+  EXPECT_LT(*a.publisher_reconnect_s.at("news"), *a.detection_s + 0.1);
   // Recovery (the last affected viewer playing new-ingest content) also waits on where each
   // viewer's playlist refresh and free buffer slot fall, which transfer timing shifts: both
   // within the bound, and apart by at most the bound's refresh and segment terms.
@@ -125,9 +128,18 @@ TEST_F(StreamingFlowFidelity, TheIngestFailureHitsTheSameViewersAndAllRecoverWit
   EXPECT_LE(*a.recovery_s, a.bound.total_s);
   EXPECT_LE(*b.recovery_s, b.bound.total_s);
   EXPECT_NEAR(*a.recovery_s, *b.recovery_s, b.bound.playlist_refresh_s + b.bound.segment_s);
-  // Stalls through the failure: few in both (packet: 1 of 750).
-  EXPECT_LE(a.viewers_stalled, a.affected_viewers / 100 + 1);
-  EXPECT_LE(b.viewers_stalled, b.affected_viewers / 100 + 1);
+  // Stalls through the failure: players start 3 s behind the live edge (player_live_sync_s, for
+  // the 6 s latency goal) with 2 segments buffered. The crash refuses at once (as a killed
+  // process's host does), the upload in flight is re-routed 0.66 s after it, and the new
+  // ingest is found within the buffer: at most a few viewers stall, for well under 0.1 s
+  // (packet 6 of 750 at most 7 ms, flow 2 at most 69 ms when measured), and nobody skips.
+  for (const auto* run : {packet_, flow_}) {
+    EXPECT_LT(run->failures[0].max_stalled_s, 0.1);
+    EXPECT_LT(run->failures[0].viewers_stalled, run->failures[0].affected_viewers / 20);
+    for (const auto& v : run->viewers) EXPECT_EQ(v.skips, 0u) << v.viewer;
+  }
+  EXPECT_NEAR(static_cast<double>(a.viewers_stalled), static_cast<double>(b.viewers_stalled),
+              0.1 * static_cast<double>(a.affected_viewers));
 }
 
 TEST_F(StreamingFlowFidelity, CachesCollapseAndScaleOutAsInPacketMode) {
@@ -159,6 +171,19 @@ TEST_F(StreamingFlowFidelity, FlowRunsRepeatExactly) {
   for (std::size_t i = 0; i < again.viewers.size(); ++i) {
     EXPECT_EQ(again.viewers[i].startup_ms, flow_->viewers[i].startup_ms);
     EXPECT_EQ(again.viewers[i].stall_ms, flow_->viewers[i].stall_ms);
+  }
+}
+
+// Issue 17 item 6: glass-to-glass latency with 2 s segments, players 3 s behind the live edge
+// (streaming.player_live_sync_s, as hls.js liveSyncDuration 3), in both fidelities. The goal is
+// 6 s; measured p50 packet 5.86 s, flow 5.63 s (p95 6.99 / 6.75 s), the failover included.
+TEST_F(StreamingFlowFidelity, LatencyMeetsTheSixSecondGoal) {
+  for (const StreamingRunResult* run : {packet_, flow_}) {
+    const StreamingAggregate a = SummarizeStreaming(*run);
+    ASSERT_TRUE(a.latency.p50_ms && a.latency.p95_ms);
+    std::cerr << "latency p50 " << *a.latency.p50_ms << " ms, p95 " << *a.latency.p95_ms << " ms\n";
+    EXPECT_LE(*a.latency.p50_ms, 6000);  // issue 17: <= 6 s with 2 s segments
+    EXPECT_GT(*a.latency.p50_ms, 2000);
   }
 }
 

@@ -1,8 +1,10 @@
 // The compare-streaming scenario (tests/realnet/data/streaming_compare.yaml) in ns-3: the holder
-// of the stream is killed at 20 s. Without replication the segment it had ingested but no cache
+// of the stream is killed at 21 s. Without replication the segment it had ingested but no cache
 // had fetched is lost,
 // and the players that had not fetched it yet skip it (2 s of content, counted); glass-to-glass
 // latency is measured for every segment played. Deterministic: the same run gives the same numbers.
+#include <iostream>
+
 #include <gtest/gtest.h>
 
 #include "analysis/metrics_recorder.h"
@@ -28,19 +30,34 @@ TEST(StreamingSkipLatency, PlayersSkipTheLostSegmentAndLatencyIsMeasured) {
   std::uint64_t skips = 0;
   for (const auto& v : run.viewers) {
     EXPECT_TRUE(v.startup_ms.has_value()) << v.viewer;
-    EXPECT_EQ(v.stalls, 0u) << v.viewer;
+    // Starting 3 s behind the edge leaves under 4 s of buffer; without stale-if-error the
+    // playlist fails at the caches until the new ingest is found, and a player stalls on the
+    // refused fetches and again on the lost segment.
+    EXPECT_LE(v.stalls, 4u) << v.viewer;
     EXPECT_LE(v.skips, 1u) << v.viewer;
     EXPECT_DOUBLE_EQ(v.skipped_ms, 2000.0 * static_cast<double>(v.skips)) << v.viewer;  // one 2 s segment each
     skips += v.skips;
     ASSERT_FALSE(v.latency_ms.empty()) << v.viewer;
   }
-  EXPECT_GE(skips, 1u);  // the lost segment was skipped by whoever had not fetched it before the kill
+  // The crash refuses the upload in flight: it is parked and re-routed (as the real balancer
+  // does), but a segment the dead ingest had taken before every cache fetched it is
+  // lost without replication, and the players that had not fetched it skip it.
+  EXPECT_GE(skips, 1u);
+  ASSERT_EQ(run.failures.size(), 1u);
+  const auto& f = run.failures[0];
+  std::cout << "detection " << f.detection_s.value_or(-1) << " s, publisher re-homed "
+            << f.publisher_reconnect_s.at("news").value_or(-1) << " s, recovery " << f.recovery_s.value_or(-1)
+            << " s, max stalled " << f.max_stalled_s << " s\n";
+  EXPECT_NEAR(f.detection_s.value_or(-1), 0.75, 0.2);
   const StreamingAggregate a = SummarizeStreaming(run);
   EXPECT_EQ(a.skips, skips);
   ASSERT_TRUE(a.latency.p50_ms.has_value());
-  // Players start 3 segments behind the newest, once 2 are buffered: 4 to 5 segments of 2 s.
-  EXPECT_GT(*a.latency.p50_ms, 7000);
-  EXPECT_LT(*a.latency.p95_ms, 10500);
+  // Players start 3 s behind the live edge (player_live_sync_s 3, as the tuned hls.js): with the
+  // segment before the newest, 2 to 3 segments of 2 s behind capture, plus the failover's stall
+  // (scenarios/streaming.yaml, without that stall for most viewers, meets the 6 s goal).
+  EXPECT_GT(*a.latency.p50_ms, 3000);
+  EXPECT_LT(*a.latency.p50_ms, 6500);
+  EXPECT_LT(*a.latency.p95_ms, 8000);
   EXPECT_GE(*a.latency.p95_ms, *a.latency.p50_ms);
   EXPECT_EQ(metrics.SamplesNamed(streaming_metrics::kSkipped).size(), skips);
 
