@@ -6,8 +6,10 @@
 // this scenario); glass-to-glass latency p50 <= 3 s (the goal) and above the hold-back
 // (a player cannot be closer to live than the parts it waits behind); the caches collapse the
 // blocking reloads (the ingest sees a small fraction of the viewers' requests). And the two
-// fidelities agree on latency: p50 within 250 ms and p95 within 500 ms (flow leaves out TCP's
-// handshake, slow start and queueing, which move a 190 kB part by tens of ms).
+// fidelities agree on latency: p50 within 400 ms and p95 within 500 ms. A player's latency is
+// set when it starts (it then plays in real time, without stalls), so the fidelities differ by
+// their startup: flow leaves out the TCP handshakes and slow start of a joining player's first
+// fetches (measured: packet p50 2.06 s, flow 1.83 s, startup p50 284 ms against 45 ms).
 #include <cmath>
 #include <iostream>
 #include <string>
@@ -24,7 +26,7 @@ namespace {
 
 constexpr double kLatencyGoalMs = 3000;
 constexpr double kHoldBackMs = 1500;         // 3 part targets of 0.5 s
-constexpr double kP50AgreementMs = 250;
+constexpr double kP50AgreementMs = 400;
 constexpr double kP95AgreementMs = 500;
 
 Scenario LlhlsScenario(Fidelity fidelity) {
