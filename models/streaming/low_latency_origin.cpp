@@ -53,11 +53,13 @@ void LowLatencyOrigin::Wake(const StreamId& stream) {
     });
   }
   const PartPackager& packager = PackagerOf(stream);
+  const bool ended = playlist && playlist->base.ended;
   parts_.ReleaseIf([&](const ContentKey& key) -> std::optional<ContentResponse> {
     if (key.stream != stream) return std::nullopt;
     const PartPosition at{key.sequence, *key.part};
     if (const PartInfo* part = packager.Find(at)) return PartResponse(*part);
-    if (at < packager.Next()) return NoPart();  // passed over (a lost upload): it will never come
+    // Passed over (a lost upload), or the stream ended: it will never come.
+    if (at < packager.Next() || ended) return NoPart();
     return std::nullopt;
   });
 }

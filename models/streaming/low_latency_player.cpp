@@ -205,7 +205,9 @@ void LowLatencyPlayer::FetchNext() {
       st.retry_timer = timers_.ScheduleAfter(kRetryDelay, [this] {
         state_->retry_timer = 0;
         FetchNext();
+        EndIfOver();  // a hinted part the ended stream will never have
       });
+      EndIfOver();
       return;
     }
     ++stats_.segments_fetched;

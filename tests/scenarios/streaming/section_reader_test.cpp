@@ -296,7 +296,7 @@ TEST(StreamingLoader, LowLatencySettings) {
   EXPECT_ISSUE("streaming:\n", "streaming:\n  parts_per_segment: 4\n  can_skip_until_s: 10\n", "can_skip_until_s: ^10",
                "streaming.can_skip_until_s", "delta updates need at least 6 target durations (6 x segment_s = 24)");
   EXPECT_ISSUE("streaming:\n", "streaming:\n  parts_per_segment: 101\n", "101", "streaming.parts_per_segment",
-               "expected an integer in [0, 100], got 101");
+               "expected an integer in [0, 100], got '101'");
 }
 
 // --- bad input: one kind per expectation, each at its exact position ---
