@@ -1,5 +1,8 @@
 #include "models/streaming/blocking_reload_relay.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace cdnlab {
 namespace {
 
@@ -48,9 +51,14 @@ void BlockingReloadRelay::Fetch(const Key& key, SimTime retry_until) {
   const std::optional<Endpoint> to = upstream_(key.first);
   if (!to) return RetryLater(key, retry_until, Local(404));
   ++stats_.upstream_requests;
+  const std::uint64_t attempt = ++attempts_;
+  fetching_[key] = Fetching{*to, attempt, retry_until};
   fetcher_.Fetch(node_, *to, LowLatencyPlaylistRequest{key.first, key.second},
-                 [this, alive = alive_, key, retry_until](const LowLatencyAnswer& upstream) {
+                 [this, alive = alive_, key, retry_until, attempt](const LowLatencyAnswer& upstream) {
                    if (!*alive) return;
+                   auto out = fetching_.find(key);
+                   if (out == fetching_.end() || out->second.attempt != attempt) return;  // rerouted since
+                   fetching_.erase(out);
                    if (upstream.status == 0) {
                      ++stats_.upstream_failures;
                      return RetryLater(key, retry_until, Local(502));
@@ -62,6 +70,15 @@ void BlockingReloadRelay::Fetch(const Key& key, SimTime retry_until) {
                    if (answer.Ok() && key.second.Blocking()) kept_[key] = Kept{answer, clock_.Now() + keep_};
                    waiting_.Release(key, answer);
                  });
+}
+
+void BlockingReloadRelay::Reroute() {
+  std::vector<std::pair<Key, SimTime>> moved;
+  for (const auto& [key, out] : fetching_) {
+    const std::optional<Endpoint> now = upstream_(key.first);
+    if (now && !(*now == out.to)) moved.emplace_back(key, out.retry_until);
+  }
+  for (const auto& [key, retry_until] : moved) Fetch(key, std::max(retry_until, clock_.Now() + kRetryFor));
 }
 
 void BlockingReloadRelay::RetryLater(const Key& key, SimTime retry_until, LowLatencyAnswer otherwise) {

@@ -6,7 +6,8 @@
 // (BlockingReloadRegistry), and a blocking reload's answer is kept for `keep`: a later request
 // with the same _HLS_msn/_HLS_part is already satisfied by it. The upstream's refusals (400,
 // 503) pass through; a fetch that gets no answer (the upstream died in a failover) is tried
-// again every 250 ms for up to 3 s, the upstream named anew each time, then answered 502.
+// again every 250 ms for up to 3 s, the upstream named anew each time, then answered 502; one
+// waiting on an upstream that the directory no longer names is asked of the new one (Reroute).
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -43,11 +44,21 @@ class BlockingReloadRelay {
   BlockingReloadRelay& operator=(const BlockingReloadRelay&) = delete;
 
   void Serve(const LowLatencyPlaylistRequest& request, LowLatencyPlaylistFetcher::Done done);
+  // A stream's upstream may have moved (a failover re-announced it at another ingest): the
+  // requests waiting on the old one are asked of the new one at once, and the old one's answer,
+  // if it ever comes, is ignored (a dead ingest gives none until the fetch's timeout, which
+  // must exceed the blocking bound).
+  void Reroute();
   const BlockingReloadRelayStats& Stats() const { return stats_; }
   std::size_t Waiting() const { return waiting_.Waiting(); }
 
  private:
   using Key = std::pair<StreamId, DeliveryDirectives>;
+  struct Fetching {
+    Endpoint to;
+    std::uint64_t attempt = 0;
+    SimTime retry_until{0};
+  };
   struct Kept {
     LowLatencyAnswer answer;
     SimTime until{0};
@@ -64,6 +75,8 @@ class BlockingReloadRelay {
   const Clock& clock_;
   BlockingReloadRegistry<Key, LowLatencyAnswer> waiting_;
   std::map<Key, Kept> kept_;
+  std::map<Key, Fetching> fetching_;  // the upstream request of each waiting group, while out
+  std::uint64_t attempts_ = 0;
   BlockingReloadRelayStats stats_;
   std::set<TimerId> retries_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // fetch callbacks after destruction do nothing

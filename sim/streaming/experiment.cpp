@@ -623,6 +623,7 @@ class StreamingWorld {
 
   void OnDirectoryChange(std::size_t index) {
     CacheNode& c = *caches_[index];
+    if (c.relay) c.relay->Reroute();  // LL-HLS: blocked reloads follow a stream to its new ingest
     const SimTime now = clock_.Now();
     for (const auto& stream : c.directory->Directory().LiveStreams(now)) {
       if (!c.first_seen.emplace(stream, now).second) continue;

@@ -103,6 +103,7 @@ class Hops final : public ContentFetcher, public LowLatencyPlaylistFetcher {
   void Fetch(const std::string&, const Endpoint& to, const LowLatencyPlaylistRequest& request,
              LowLatencyPlaylistFetcher::Done done) override {
     playlists.push_back(request);
+    if (to == dead) return;  // a crashed server: no answer ever (the runtime's timeout is not modelled here)
     rt_.ScheduleAfter(kHop, [this, to, request, done = std::move(done)]() mutable {
       auto back = [this, done = std::move(done)](const LowLatencyAnswer& a) {
         rt_.ScheduleAfter(kHop, [done, a] { done(a); });
@@ -113,6 +114,7 @@ class Hops final : public ContentFetcher, public LowLatencyPlaylistFetcher {
   }
   std::vector<ContentKey> media;
   std::vector<LowLatencyPlaylistRequest> playlists;
+  Endpoint dead = EndpointOf(99);
 
  private:
   ManualRuntime& rt_;
@@ -220,6 +222,28 @@ TEST(BlockingReloadRelay, CollapsesIdenticalReloadsAndKeepsTheAnswer) {
   EXPECT_EQ(answered, 6);  // from the kept answer
   EXPECT_EQ(relay.Stats().hits, 1u);
   EXPECT_EQ(hops.playlists.size(), 1u);
+}
+
+TEST(BlockingReloadRelay, FollowsTheStreamToItsNewUpstream) {
+  ManualRuntime rt;
+  Stream stream(rt);
+  stream.Start();
+  rt.RunUntil(FromSeconds(11));
+  Hops hops(rt, stream.Origin());
+  Endpoint upstream = hops.dead;  // the directory still names the crashed ingest
+  BlockingReloadRelay relay("mid", FromSeconds(3), [&](const StreamId&) -> std::optional<Endpoint> { return upstream; },
+                            hops, rt, rt);
+  std::optional<LowLatencyAnswer> answer;
+  relay.Serve({"news", DeliveryDirectives{5, 2, false}}, [&](const LowLatencyAnswer& a) { answer = a; });
+  rt.RunUntil(FromMillis(11'200));
+  relay.Reroute();  // nothing moved: no new request
+  EXPECT_EQ(hops.playlists.size(), 1u);
+  upstream = EndpointOf(1);  // the stream was announced at the ingest taking over
+  relay.Reroute();
+  EXPECT_EQ(hops.playlists.size(), 2u);
+  rt.RunUntil(FromMillis(11'600));  // part 5.2 arrives at 11.5 s
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->status, 200);
 }
 
 TEST(LowLatencyPlayer, PlaysPartsBehindTheLiveEdgeWithBlockingReloads) {
