@@ -29,7 +29,8 @@ class StreamingReader {
     MapReader s(node, "streaming", log_,
                 {"balancing", "load_balancer_at", "segment_s", "window_segments", "playlist_ttl_s", "segment_ttl_s",
                  "eviction", "announce_interval_s", "announce_ttl_s", "health_interval_s", "health_unhealthy_after",
-                 "stale_if_error_s", "replicate_segments", "parts_per_segment", "part_target_s", "can_skip_until_s", "ingests", "mids", "edges", "publishers", "viewers", "events"});
+                 "stale_if_error_s", "replicate_segments", "parts_per_segment", "part_target_s", "can_skip_until_s",
+                 "ingests", "mids", "edges", "publishers", "viewers", "events"});
     if (!s.Valid()) return;
     out_.present = true;
     marks_.Remember("streaming", s.Node().Mark());

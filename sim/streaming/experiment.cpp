@@ -308,7 +308,8 @@ class StreamingWorld {
   // collapsed (parts are ContentKeys: the cache node serves them like segments).
   void AddLowLatency(CacheNode& c) {
     const LowLatencyTimeouts t = LowLatencyTimeoutsFor(st_);
-    c.low_latency_fetcher = std::make_unique<Ns3LowLatencyFetcher>(*c.client, c.parent_content ? t.edge_reload : t.mid_reload);
+    c.low_latency_fetcher =
+        std::make_unique<Ns3LowLatencyFetcher>(*c.client, c.parent_content ? t.edge_reload : t.mid_reload);
     CacheNode* node = &c;
     c.relay = std::make_unique<BlockingReloadRelay>(
         c.spec.id, kBlockingReloadKeep,
@@ -320,9 +321,10 @@ class StreamingWorld {
         },
         *c.low_latency_fetcher, clock_, clock_);
     BlockingReloadRelay* relay = c.relay.get();
-    c.service->ServeLowLatency([relay](const LowLatencyPlaylistRequest& request, LowLatencyPlaylistFetcher::Done done) {
-      relay->Serve(request, std::move(done));
-    });
+    c.service->ServeLowLatency(
+        [relay](const LowLatencyPlaylistRequest& request, LowLatencyPlaylistFetcher::Done done) {
+          relay->Serve(request, std::move(done));
+        });
   }
 
   std::unique_ptr<CacheNode> MakeCache(const StreamingCacheSpec& spec, CacheTier tier) {
@@ -592,7 +594,7 @@ class StreamingWorld {
       if (std::find(f.streams.begin(), f.streams.end(), upload.stream) == f.streams.end()) continue;
       f.reconnected_at[upload.stream] = now;
       f.new_ingest[upload.stream] = n.spec.id;
-      f.first_new_sequence[upload.stream] = upload.segment.sequence / PartsPerUpload();
+      f.first_new_sequence[upload.stream] = upload.segment.sequence / PartsPerSegment();
     }
     if (!new_here) return;
     for (auto& so : scale_outs_) {
@@ -600,8 +602,8 @@ class StreamingWorld {
     }
   }
 
-  // LL-HLS: an upload is one part (a publisher's short segment), PartsPerUpload() make a segment.
-  std::uint64_t PartsPerUpload() const { return StreamingLowLatency(st_) ? st_.parts_per_segment : 1; }
+  // LL-HLS: an upload is one part (a publisher's short segment); plain HLS: one segment.
+  std::uint64_t PartsPerSegment() const { return StreamingLowLatency(st_) ? st_.parts_per_segment : 1; }
 
   // A publisher's upload: a segment, or (LL-HLS) a part, which may complete segments.
   void AcceptUpload(IngestNode& n, const SegmentUpload& upload) {
@@ -667,7 +669,7 @@ class StreamingWorld {
     const auto pub = std::find_if(st_.publishers.begin(), st_.publishers.end(),
                                   [&](const StreamingPublisherSpec& p) { return p.stream == stream; });
     if (pub == st_.publishers.end()) return;
-    const std::uint64_t published = unit.sequence * PartsPerUpload() + unit.index;
+    const std::uint64_t published = unit.sequence * PartsPerSegment() + unit.index;
     const double captured_s = pub->start_s + static_cast<double>(published) * st_.part_target_s;
     const double latency_ms = (ToSeconds(started) - captured_s) * 1000;
     AddLatencySample(v.latency_ms, latency_ms);

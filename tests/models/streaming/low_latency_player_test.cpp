@@ -174,7 +174,8 @@ TEST(LowLatencyOrigin, HoldsBlockingReloadsAndHintedPartsUntilThePartArrives) {
   rt.RunUntil(FromSeconds(11));  // 22 short segments: parts up to 5.1, hint 5.2
   std::optional<LowLatencyAnswer> reload;
   std::optional<ContentResponse> part;
-  stream.Origin().ServePlaylist({"news", DeliveryDirectives{5, 2, false}}, [&](const LowLatencyAnswer& a) { reload = a; });
+  stream.Origin().ServePlaylist({"news", DeliveryDirectives{5, 2, false}},
+                                [&](const LowLatencyAnswer& a) { reload = a; });
   stream.Origin().ServePart(ContentKey{"news", false, 5, SegmentContainer::kTs, false, 2},
                             [&](const ContentResponse& r) { part = r; });
   EXPECT_EQ(stream.Origin().Waiting(), 2u);
@@ -188,12 +189,14 @@ TEST(LowLatencyOrigin, HoldsBlockingReloadsAndHintedPartsUntilThePartArrives) {
   EXPECT_EQ(part->bytes, 187'500u);
 
   std::optional<LowLatencyAnswer> far;
-  stream.Origin().ServePlaylist({"news", DeliveryDirectives{9, std::nullopt, false}}, [&](const LowLatencyAnswer& a) { far = a; });
+  stream.Origin().ServePlaylist({"news", DeliveryDirectives{9, std::nullopt, false}},
+                                [&](const LowLatencyAnswer& a) { far = a; });
   ASSERT_TRUE(far);
   EXPECT_EQ(far->status, 400);  // beyond the last segment + 2
   std::optional<LowLatencyAnswer> late;
   stream.Stop();
-  stream.Origin().ServePlaylist({"news", DeliveryDirectives{6, 1, false}}, [&](const LowLatencyAnswer& a) { late = a; });
+  stream.Origin().ServePlaylist({"news", DeliveryDirectives{6, 1, false}},
+                                [&](const LowLatencyAnswer& a) { late = a; });
   rt.RunUntil(FromMillis(11500) + FromSeconds(6) - FromMillis(1));
   EXPECT_FALSE(late);
   rt.RunUntil(FromMillis(11500) + FromSeconds(6));

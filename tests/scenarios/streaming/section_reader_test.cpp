@@ -285,7 +285,8 @@ TEST(StreamingLoader, LowLatencySettings) {
   EXPECT_EQ(StreamingPublisherConfig(st, st.publishers[0]).segment_duration, FromSeconds(1));
 
   const Scenario off = LoadScenarioText(
-      Replace(kStreaming, "streaming:\n", "streaming:\n  parts_per_segment: 8\n  part_target_s: 0.5\n  can_skip_until_s: 0\n"),
+      Replace(kStreaming, "streaming:\n",
+              "streaming:\n  parts_per_segment: 8\n  part_target_s: 0.5\n  can_skip_until_s: 0\n"),
       "live.yaml");
   EXPECT_EQ(StreamingPartPackagerConfig(off.streaming).can_skip_until, Duration{0});
 
