@@ -39,6 +39,15 @@ PartPackagerConfig Config() {
   return c;
 }
 
+// Short segment k of the publisher: 0.5 s.
+SegmentInfo Short(std::uint64_t k, std::uint64_t bytes) {
+  SegmentInfo s;
+  s.sequence = k;
+  s.duration = kPart;
+  s.bytes = bytes;
+  return s;
+}
+
 // The publisher and the ingest's window of complete segments (what IngestServer does for them).
 class Stream {
  public:
@@ -67,7 +76,7 @@ class Stream {
  private:
   void Publish() {
     if (stopped_) return;
-    SegmentInfo s{next_++, kPart, 187'500};
+    const SegmentInfo s = Short(next_++, 187'500);
     for (const SegmentInfo& done : origin_.Accept("news", s)) {
       window_.segments.push_back(done);
       if (window_.segments.size() > 6) window_.segments.erase(window_.segments.begin());
@@ -129,7 +138,7 @@ LowLatencyPlaylist Decorated(std::uint64_t published) {
   plain.stream = "news";
   plain.target_duration = FromSeconds(2);
   for (std::uint64_t k = 0; k < published; ++k) {
-    for (const SegmentInfo& s : packager.Add(SegmentInfo{k, kPart, 1000}).completed) plain.segments.push_back(s);
+    for (const SegmentInfo& s : packager.Add(Short(k, 1000)).completed) plain.segments.push_back(s);
   }
   return packager.Decorate(plain);
 }
