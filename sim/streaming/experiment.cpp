@@ -762,6 +762,12 @@ class StreamingWorld {
         r.segments_fetched ? static_cast<double>(r.segment_upstream_requests) / r.segments_fetched : 0;
     r.evictions = c.cache->Evictions();
     r.bytes_cached = c.cache->BytesUsed();
+    if (c.relay) {
+      r.blocking_reloads = c.relay->Stats().requests;
+      r.blocking_hits = c.relay->Stats().hits;
+      r.blocking_collapsed = c.relay->Stats().collapsed;
+      r.blocking_upstream = c.relay->Stats().upstream_requests;
+    }
     return r;
   }
 

@@ -77,6 +77,20 @@ class StreamingLlhls : public ::testing::Test {
     std::uint64_t at_ingests = 0;
     for (const auto& i : run.ingests) at_ingests += i.requests_served;
     EXPECT_LT(static_cast<double>(at_ingests), 0.1 * static_cast<double>(fetched));
+    // Blocking reloads: each viewer keeps one in flight, about one per 0.5 s part; a cache sends
+    // one upstream per part for all its viewers (the mid, one for both edges), plus the joining
+    // players' plain playlist requests (not kept: each must be fresh).
+    for (const auto& c : run.caches) {
+      SCOPED_TRACE(c.node);
+      std::cout << "  " << c.node << ": " << c.blocking_reloads << " playlist requests with directives or joining, "
+                << c.blocking_collapsed << " collapsed, " << c.blocking_hits << " kept answers, "
+                << c.blocking_upstream << " upstream\n";
+      EXPECT_GT(c.blocking_reloads, 100u);
+      EXPECT_EQ(c.blocking_reloads, c.blocking_hits + c.blocking_collapsed + c.blocking_upstream);
+      const std::uint64_t parts = 60 * 2;  // 0.5 s parts in the 60 s run, at most
+      EXPECT_LE(c.blocking_upstream, parts + run.viewers.size());
+      if (c.tier == "edge") EXPECT_GT(c.blocking_collapsed, 10 * c.blocking_upstream);
+    }
   }
   static StreamingRunResult* packet_;
   static StreamingRunResult* flow_;
