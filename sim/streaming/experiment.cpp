@@ -212,8 +212,8 @@ class StreamingWorld {
   struct ViewerGroup {
     StreamingViewerGroupSpec spec;
     std::unique_ptr<RpcClientPort> client;
-    std::unique_ptr<Ns3ContentFetcher> fetcher;
     std::unique_ptr<Ns3LowLatencyFetcher> low_latency_fetcher;  // LL-HLS only
+    std::unique_ptr<Ns3ContentFetcher> fetcher;
   };
   struct Viewer {
     std::size_t group = 0;
@@ -413,11 +413,11 @@ class StreamingWorld {
       group->spec = st_.viewers[g];
       const std::string& host = group->spec.id;
       group->client = network_.MakeClient(host);
-      group->fetcher = std::make_unique<Ns3ContentFetcher>(*group->client, timeouts_.viewer_fetch);
       if (StreamingLowLatency(st_)) {
         group->low_latency_fetcher =
             std::make_unique<Ns3LowLatencyFetcher>(*group->client, LowLatencyTimeoutsFor(st_).viewer_reload);
       }
+      group->fetcher = std::make_unique<Ns3ContentFetcher>(*group->client, timeouts_.viewer_fetch);
       SeededRandomSource random(s_.seed, kViewerJoinStreamBase + g);
       const Endpoint edge = network_.At(group->spec.edge, StreamingSimNetwork::kContentPort);
       for (int n = 0; n < group->spec.count; ++n) {
