@@ -361,7 +361,7 @@ struct StreamingSpec {
   // segment (with EXT-X-PART, preload hints and blocking reloads), the caches relay blocking
   // reloads, and the viewers play LL-HLS (parts, blocking reloads, PART-HOLD-BACK).
   int parts_per_segment = 0;
-  double part_target_s = 0;      // segment_s / parts_per_segment (the reader fills it in)
+  double part_target_s = 0;      // 0: segment_s / parts_per_segment
   double can_skip_until_s = 0;   // delta updates (0 = off); 6 x segment_s unless given
 };
 

@@ -47,7 +47,8 @@ HealthCheckConfig StreamingHealthCheckConfig(const StreamingSpec& spec) {
 
 PublisherConfig StreamingPublisherConfig(const StreamingSpec& spec, const StreamingPublisherSpec& publisher) {
   PublisherConfig c;
-  c.segment_duration = FromSeconds(StreamingLowLatency(spec) ? spec.part_target_s : spec.segment_s);
+  c.segment_duration =
+      StreamingLowLatency(spec) ? StreamingPartPackagerConfig(spec).part_target : FromSeconds(spec.segment_s);
   c.bitrate_bps = static_cast<std::uint64_t>(std::llround(publisher.bitrate_mbps * 1e6));
   return c;
 }

@@ -670,7 +670,8 @@ class StreamingWorld {
                                   [&](const StreamingPublisherSpec& p) { return p.stream == stream; });
     if (pub == st_.publishers.end()) return;
     const std::uint64_t published = unit.sequence * PartsPerSegment() + unit.index;
-    const double captured_s = pub->start_s + static_cast<double>(published) * st_.part_target_s;
+    const double part_s = ToSeconds(StreamingPartPackagerConfig(st_).part_target);
+    const double captured_s = pub->start_s + static_cast<double>(published) * part_s;
     const double latency_ms = (ToSeconds(started) - captured_s) * 1000;
     AddLatencySample(v.latency_ms, latency_ms);
     metrics_.Sample(streaming_metrics::kLatency, started, latency_ms,

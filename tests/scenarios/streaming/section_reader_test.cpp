@@ -289,6 +289,11 @@ TEST(StreamingLoader, LowLatencySettings) {
               "streaming:\n  parts_per_segment: 8\n  part_target_s: 0.5\n  can_skip_until_s: 0\n"),
       "live.yaml");
   EXPECT_EQ(StreamingPartPackagerConfig(off.streaming).can_skip_until, Duration{0});
+  // A spec built in code may leave part_target_s 0: the part target follows segment_s.
+  StreamingSpec coded = plain.streaming;
+  coded.parts_per_segment = 4;
+  EXPECT_EQ(StreamingPartPackagerConfig(coded).part_target, FromSeconds(1));
+  EXPECT_EQ(StreamingPublisherConfig(coded, coded.publishers[0]).segment_duration, FromSeconds(1));
 
   EXPECT_ISSUE("streaming:\n", "streaming:\n  part_target_s: 0.5\n", "part_target_s: ^0.5", "streaming.part_target_s",
                "LL-HLS settings need parts_per_segment");
