@@ -89,7 +89,9 @@ class StreamingLlhls : public ::testing::Test {
       EXPECT_EQ(c.blocking_reloads, c.blocking_hits + c.blocking_collapsed + c.blocking_upstream);
       const std::uint64_t parts = 60 * 2;  // 0.5 s parts in the 60 s run, at most
       EXPECT_LE(c.blocking_upstream, parts + run.viewers.size());
-      if (c.tier == "edge") EXPECT_GT(c.blocking_collapsed, 10 * c.blocking_upstream);
+      if (c.tier == "edge") {
+        EXPECT_GT(c.blocking_collapsed, 10 * c.blocking_upstream);
+      }
     }
   }
   static StreamingRunResult* packet_;
