@@ -69,6 +69,12 @@ struct StreamingCacheResult {
   std::uint64_t upstream_per_segment_max = 0;
   std::uint64_t evictions = 0;
   std::uint64_t bytes_cached = 0;            // at the end
+  // LL-HLS playlist requests with delivery directives (BlockingReloadRelay): received,
+  // answered from a kept answer, collapsed into one waiting upstream, sent upstream.
+  std::uint64_t blocking_reloads = 0;
+  std::uint64_t blocking_hits = 0;
+  std::uint64_t blocking_collapsed = 0;
+  std::uint64_t blocking_upstream = 0;
 };
 
 struct StreamingIngestResult {

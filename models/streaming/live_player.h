@@ -21,6 +21,7 @@
 #include "models/ports/timer_scheduler.h"
 #include "models/streaming/content_fetcher.h"
 #include "models/streaming/live_stream.h"
+#include "models/streaming/viewer_player.h"
 
 namespace cdnlab {
 
@@ -43,14 +44,14 @@ struct PlayerStats {
   std::uint64_t skips = 0;  // jumps
 };
 
-class LivePlayer {
+class LivePlayer final : public ViewerPlayer {
  public:
   LivePlayer(std::string viewer, std::string edge_node, Endpoint edge, StreamId stream, PlayerConfig config,
              ContentFetcher& fetcher, TimerScheduler& timers, const Clock& clock, MetricsSink& metrics);
-  ~LivePlayer();
-  void Join();
-  void Leave();
-  const PlayerStats& Stats() const { return stats_; }
+  ~LivePlayer() override;
+  void Join() override;
+  void Leave() override;
+  const PlayerStats& Stats() const override { return stats_; }
   const std::string& Edge() const { return edge_node_; }
   const std::string& Viewer() const { return viewer_; }
   // Told each time a segment starts playing, with the time (glass-to-glass latency is that

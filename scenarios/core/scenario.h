@@ -368,6 +368,13 @@ struct StreamingSpec {
   // accepts to the other ingests (so the one taking a stream over continues it).
   double stale_if_error_s = 10;
   bool replicate_segments = true;
+  // LL-HLS (issue 17 items 3 and 6): 0 = plain HLS. Otherwise each publisher sends short
+  // segments of part_target_s, its ingest packages parts_per_segment of them as one segment_s
+  // segment (with EXT-X-PART, preload hints and blocking reloads), the caches relay blocking
+  // reloads, and the viewers play LL-HLS (parts, blocking reloads, PART-HOLD-BACK).
+  int parts_per_segment = 0;
+  double part_target_s = 0;      // 0: segment_s / parts_per_segment
+  double can_skip_until_s = 0;   // delta updates (0 = off); 6 x segment_s unless given
 };
 
 // How the network carries traffic: ns-3 packets, or delays computed from the topology (fast,

@@ -58,8 +58,21 @@ HealthCheckConfig StreamingHealthCheckConfig(const StreamingSpec& spec) {
 
 PublisherConfig StreamingPublisherConfig(const StreamingSpec& spec, const StreamingPublisherSpec& publisher) {
   PublisherConfig c;
-  c.segment_duration = FromSeconds(spec.segment_s);
+  c.segment_duration =
+      StreamingLowLatency(spec) ? StreamingPartPackagerConfig(spec).part_target : FromSeconds(spec.segment_s);
   c.bitrate_bps = static_cast<std::uint64_t>(std::llround(publisher.bitrate_mbps * 1e6));
+  return c;
+}
+
+bool StreamingLowLatency(const StreamingSpec& spec) { return spec.parts_per_segment > 0; }
+
+PartPackagerConfig StreamingPartPackagerConfig(const StreamingSpec& spec) {
+  PartPackagerConfig c;
+  c.parts_per_segment = static_cast<std::uint32_t>(std::max(1, spec.parts_per_segment));
+  c.part_target = FromSeconds(spec.part_target_s > 0 ? spec.part_target_s : spec.segment_s / c.parts_per_segment);
+  c.target_duration = FromSeconds(spec.segment_s);
+  c.can_skip_until = FromSeconds(spec.can_skip_until_s);
+  c.retained_segments = StreamingIngestConfig(spec).retained_segments;
   return c;
 }
 

@@ -12,6 +12,7 @@
 #include "models/streaming/live_player.h"
 #include "models/streaming/live_publisher.h"
 #include "models/streaming/member_health_checker.h"
+#include "models/streaming/part_packager.h"
 #include "models/streaming/stream_announcer.h"
 #include "scenarios/core/scenario.h"
 
@@ -32,6 +33,11 @@ inline constexpr double kStreamingHealthTimeoutShare = 0.75;
 // The player's start position (streaming.player_live_sync_s).
 PlayerConfig StreamingPlayerConfig(const StreamingSpec& spec);
 PublisherConfig StreamingPublisherConfig(const StreamingSpec& spec, const StreamingPublisherSpec& publisher);
+
+// LL-HLS (parts_per_segment > 0): how the ingests package parts. The publishers then send
+// short segments of part_target_s (StreamingPublisherConfig).
+bool StreamingLowLatency(const StreamingSpec& spec);
+PartPackagerConfig StreamingPartPackagerConfig(const StreamingSpec& spec);
 
 // The bytes of one segment of `publisher` (bitrate x segment duration / 8).
 std::uint64_t StreamingSegmentBytes(const StreamingSpec& spec, const StreamingPublisherSpec& publisher);

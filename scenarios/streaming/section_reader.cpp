@@ -1,6 +1,7 @@
 #include "scenarios/streaming/section_reader.h"
 
 #include <cctype>
+#include <cmath>
 #include <functional>
 #include <set>
 
@@ -27,12 +28,14 @@ class StreamingReader {
   void Read(const YAML::Node& node) {
     MapReader s(node, "streaming", log_,
                 {"balancing", "load_balancer_at", "segment_s", "window_segments", "playlist_ttl_s", "segment_ttl_s",
+                 "parts_per_segment", "part_target_s", "can_skip_until_s",
                  "eviction", "announce_interval_s", "announce_ttl_s", "health_interval_s", "health_unhealthy_after",
                  "player_live_sync_s", "stale_if_error_s", "replicate_segments", "ingests", "mids", "edges", "publishers", "viewers", "events"});
     if (!s.Valid()) return;
     out_.present = true;
     marks_.Remember("streaming", s.Node().Mark());
     ReadSettings(s);
+    ReadLowLatency(s);
     Each(s, "ingests", true, {"id", "at", "access_delay_ms", "join_at_s"}, [&](MapReader& m) {
       StreamingIngestSpec i;
       i.id = Str(m, "id", true);
@@ -86,6 +89,41 @@ class StreamingReader {
       return fallback;
     }
     return *v;
+  }
+
+  // LL-HLS: the publisher's short segments are the parts, so parts_per_segment of them must
+  // make one segment exactly (the latency of every part is counted from that).
+  void ReadLowLatency(MapReader& s) {
+    StreamingSpec& o = out_;
+    if (auto v = s.Integer("parts_per_segment", false, 0, 100)) o.parts_per_segment = static_cast<int>(*v);
+    const bool on = o.parts_per_segment > 0;
+    for (const char* key : {"part_target_s", "can_skip_until_s"}) {
+      if (s.Has(key) && !on) {
+        s.Error(key, "LL-HLS settings need parts_per_segment (the parts in one segment_s segment, 1 to 100)");
+      }
+    }
+    if (!on) return;
+    o.part_target_s = o.segment_s / o.parts_per_segment;
+    if (auto v = s.Number("part_target_s", false, Range::Positive())) {
+      if (std::abs(*v * o.parts_per_segment - o.segment_s) > 0.001) {
+        s.Error("part_target_s",
+                fmt::format("parts_per_segment x part_target_s must equal segment_s ({} x {} != {}): each part is "
+                            "one short segment of the publisher",
+                            o.parts_per_segment, *v, o.segment_s));
+      } else {
+        o.part_target_s = *v;
+      }
+    }
+    o.can_skip_until_s = 6 * o.segment_s;
+    if (auto v = s.Number("can_skip_until_s", false, Range::NonNegative())) {
+      if (*v > 0 && *v < 6 * o.segment_s - 1e-9) {
+        s.Error("can_skip_until_s", fmt::format("delta updates need at least 6 target durations (6 x segment_s = {}), "
+                                                "or 0 for none; got {}",
+                                                6 * o.segment_s, *v));
+      } else {
+        o.can_skip_until_s = *v;
+      }
+    }
   }
 
   void ReadSettings(MapReader& s) {

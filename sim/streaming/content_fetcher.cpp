@@ -30,6 +30,17 @@ StreamingContentService::StreamingContentService(StreamingRpcFabric& fabric, ns3
           })) {}
 
 void StreamingContentService::OnRequest(const RpcMessage& request, RpcServerPort::Respond respond) {
+  if (const auto* ll = std::any_cast<LowLatencyPlaylistRequest>(&request.payload)) {
+    ++requests_;
+    if (!serve_low_latency_) {
+      LowLatencyAnswer not_here;
+      not_here.status = 404;
+      return respond(RpcMessage{Ns3ContentFetcher::kResponseHeaderBytes, not_here});
+    }
+    return serve_low_latency_(*ll, [respond = std::move(respond)](const LowLatencyAnswer& answer) {
+      respond(RpcMessage{Ns3ContentFetcher::kResponseHeaderBytes + answer.bytes, answer});
+    });
+  }
   const auto& key = std::any_cast<const ContentKey&>(request.payload);
   ++requests_;
   if (!key.playlist) ++segment_requests_;

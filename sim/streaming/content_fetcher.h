@@ -10,6 +10,7 @@
 #include <string>
 
 #include "models/streaming/content_fetcher.h"
+#include "models/streaming/low_latency_fetcher.h"
 #include "sim/streaming/rpc_ports.h"
 #include "sim/streaming/tcp_rpc.h"
 
@@ -38,6 +39,10 @@ class StreamingContentService {
 
   StreamingContentService(RpcEndpoints& endpoints, const std::string& host, std::uint16_t port, Serve serve);
   StreamingContentService(StreamingRpcFabric& fabric, ns3::Ptr<ns3::Node> node, std::uint16_t port, Serve serve);
+  // LL-HLS: also serve playlist requests with delivery directives (sim/streaming/low_latency_fetcher.h).
+  using ServeLowLatencyPlaylist =
+      std::function<void(const LowLatencyPlaylistRequest& request, LowLatencyPlaylistFetcher::Done done)>;
+  void ServeLowLatency(ServeLowLatencyPlaylist serve) { serve_low_latency_ = std::move(serve); }
   void Start() { server_->Start(); }
   void Stop() { server_->Stop(); }
   std::uint64_t Requests() const { return requests_; }
@@ -47,6 +52,7 @@ class StreamingContentService {
   void OnRequest(const RpcMessage& request, RpcServerPort::Respond respond);
 
   Serve serve_;
+  ServeLowLatencyPlaylist serve_low_latency_;
   std::unique_ptr<RpcServerPort> server_;
   std::uint64_t requests_ = 0;
   std::uint64_t segment_requests_ = 0;

@@ -16,6 +16,7 @@
 
 #include "analysis/streaming_latency.h"
 #include "models/core/seeded_random_source.h"
+#include "models/streaming/blocking_reload_relay.h"
 #include "models/streaming/eviction_policy.h"
 #include "models/streaming/ingest_balancer.h"
 #include "models/streaming/ingest_server.h"
@@ -23,6 +24,8 @@
 #include "models/streaming/live_cache_node.h"
 #include "models/streaming/live_player.h"
 #include "models/streaming/live_publisher.h"
+#include "models/streaming/low_latency_origin.h"
+#include "models/streaming/low_latency_player.h"
 #include "models/streaming/member_health_checker.h"
 #include "models/streaming/observed_fetcher.h"
 #include "models/streaming/stream_announcer.h"
@@ -32,6 +35,8 @@
 #include "sim/net/ns3_clock.h"
 #include "sim/net/ns3_world_run.h"
 #include "sim/streaming/content_fetcher.h"
+#include "sim/streaming/low_latency_fetcher.h"
+#include "sim/streaming/low_latency_timeouts.h"
 #include "sim/streaming/segment_uploader.h"
 #include "sim/streaming/network.h"
 #include "sim/streaming/runtime.h"
@@ -183,6 +188,7 @@ class StreamingWorld {
     std::optional<SimTime> failed_at;
     std::uint64_t accepted = 0;
     std::set<std::string> streams;
+    std::unique_ptr<LowLatencyOrigin> low_latency;  // LL-HLS only: parts and blocking reloads
   };
   struct CacheNode {
     StreamingCacheSpec spec;
@@ -196,6 +202,8 @@ class StreamingWorld {
     std::unique_ptr<LiveCacheNode> node;
     std::unique_ptr<StreamingContentService> service;
     std::map<StreamId, SimTime> first_seen;
+    std::unique_ptr<Ns3LowLatencyFetcher> low_latency_fetcher;  // LL-HLS only
+    std::unique_ptr<BlockingReloadRelay> relay;                  // LL-HLS only
   };
   struct PublisherNode {
     StreamingPublisherSpec spec;
@@ -207,6 +215,7 @@ class StreamingWorld {
   struct ViewerGroup {
     StreamingViewerGroupSpec spec;
     std::unique_ptr<RpcClientPort> client;
+    std::unique_ptr<Ns3LowLatencyFetcher> low_latency_fetcher;  // LL-HLS only
     std::unique_ptr<Ns3ContentFetcher> fetcher;
   };
   struct Viewer {
@@ -214,7 +223,7 @@ class StreamingWorld {
     std::string id;
     Duration join_at{0};
     std::unique_ptr<ObservedFetcher> fetcher;
-    std::unique_ptr<LivePlayer> player;
+    std::unique_ptr<ViewerPlayer> player;  // LivePlayer, or LowLatencyPlayer for LL-HLS
     std::optional<std::size_t> failure;      // the failure that hit it while playing
     std::uint64_t stalls_at_failure = 0;
     Duration stall_at_failure{0};
@@ -298,7 +307,31 @@ class StreamingWorld {
       c.service = std::make_unique<StreamingContentService>(
           network_, id, StreamingSimNetwork::kContentPort,
           [node](const ContentKey& key, ContentFetcher::Done done) { node->Serve(key, std::move(done)); });
+      if (StreamingLowLatency(st_)) AddLowLatency(c);
     }
+  }
+
+  // LL-HLS at a cache: playlist requests with delivery directives are relayed upstream and
+  // collapsed (parts are ContentKeys: the cache node serves them like segments).
+  void AddLowLatency(CacheNode& c) {
+    const LowLatencyTimeouts t = LowLatencyTimeoutsFor(st_);
+    c.low_latency_fetcher =
+        std::make_unique<Ns3LowLatencyFetcher>(*c.client, c.parent_content ? t.edge_reload : t.mid_reload);
+    CacheNode* node = &c;
+    c.relay = std::make_unique<BlockingReloadRelay>(
+        c.spec.id, kBlockingReloadKeep,
+        [this, node](const StreamId& stream) -> std::optional<Endpoint> {
+          if (node->parent_content) return node->parent_content;
+          const auto location = node->directory->Directory().Locate(stream, clock_.Now());
+          if (!location) return std::nullopt;
+          return location->content_endpoint;
+        },
+        *c.low_latency_fetcher, clock_, clock_);
+    BlockingReloadRelay* relay = c.relay.get();
+    c.service->ServeLowLatency(
+        [relay](const LowLatencyPlaylistRequest& request, LowLatencyPlaylistFetcher::Done done) {
+          relay->Serve(request, std::move(done));
+        });
   }
 
   std::unique_ptr<CacheNode> MakeCache(const StreamingCacheSpec& spec, CacheTier tier) {
@@ -329,6 +362,15 @@ class StreamingWorld {
       n->server = std::make_unique<IngestServer>(id, StreamingIngestConfig(st_), *n->announcer, clock_, metrics_);
       n->health = std::make_unique<HealthResponder>(network_.At(id, StreamingSimNetwork::kHealthPort), transport_);
       IngestServer* server = n->server.get();
+      if (StreamingLowLatency(st_)) {
+        n->low_latency = std::make_unique<LowLatencyOrigin>(
+            id, StreamingPartPackagerConfig(st_),
+            [server](const StreamId& stream) -> std::optional<LivePlaylist> {
+              return server->Serve(ContentKey{stream, true, 0}).playlist;
+            },
+            clock_, clock_);
+      }
+      LowLatencyOrigin* low_latency = n->low_latency.get();
       if (st_.replicate_segments) {
         server->OnAccepted([this, i](const StreamId& stream, const ReplicatedSegment& replica) {
           Replicate(i, stream, replica);
@@ -336,7 +378,16 @@ class StreamingWorld {
       }
       n->content = std::make_unique<StreamingContentService>(
           network_, id, StreamingSimNetwork::kContentPort,
-          [server](const ContentKey& key, ContentFetcher::Done done) { done(server->Serve(key)); });
+          [server, low_latency](const ContentKey& key, ContentFetcher::Done done) {
+            if (low_latency && key.part) return low_latency->ServePart(key, std::move(done));
+            done(server->Serve(key));
+          });
+      if (low_latency) {
+        n->content->ServeLowLatency([low_latency](const LowLatencyPlaylistRequest& request,
+                                                  LowLatencyPlaylistFetcher::Done done) {
+          low_latency->ServePlaylist(request, std::move(done));
+        });
+      }
       n->uploads = network_.MakeServer(
           id, StreamingSimNetwork::kUploadPort,
           [this, i](const RpcMessage& request, RpcServerPort::Respond respond) {
@@ -369,6 +420,10 @@ class StreamingWorld {
       group->spec = st_.viewers[g];
       const std::string& host = group->spec.id;
       group->client = network_.MakeClient(host);
+      if (StreamingLowLatency(st_)) {
+        group->low_latency_fetcher =
+            std::make_unique<Ns3LowLatencyFetcher>(*group->client, LowLatencyTimeoutsFor(st_).viewer_reload);
+      }
       group->fetcher = std::make_unique<Ns3ContentFetcher>(*group->client, timeouts_.viewer_fetch);
       SeededRandomSource random(s_.seed, kViewerJoinStreamBase + g);
       const Endpoint edge = network_.At(group->spec.edge, StreamingSimNetwork::kContentPort);
@@ -380,11 +435,22 @@ class StreamingWorld {
         const std::size_t index = viewers_.size();
         v->fetcher = std::make_unique<ObservedFetcher>(
             *group->fetcher, [this, index](const ContentKey& key, const ContentResponse& r) { OnViewerFetch(index, key, r); });
-        v->player = std::make_unique<LivePlayer>(v->id, group->spec.edge, edge, group->spec.stream, StreamingPlayerConfig(st_),
-                                                 *v->fetcher, clock_, clock_, metrics_);
-        v->player->OnPlayback([this, index](const SegmentInfo& segment, SimTime started) {
-          OnPlayback(index, segment, started);
-        });
+        if (group->low_latency_fetcher) {
+          auto player = std::make_unique<LowLatencyPlayer>(v->id, group->spec.edge, edge, group->spec.stream,
+                                                           LowLatencyPlayerConfig{}, *v->fetcher,
+                                                           *group->low_latency_fetcher, clock_, clock_, metrics_);
+          player->OnPlayback([this, index](const PartPosition& unit, SimTime started) {
+            OnPartPlayback(index, unit, started);
+          });
+          v->player = std::move(player);
+        } else {
+          auto player = std::make_unique<LivePlayer>(v->id, group->spec.edge, edge, group->spec.stream,
+                                                     StreamingPlayerConfig(st_), *v->fetcher, clock_, clock_, metrics_);
+          player->OnPlayback([this, index](const SegmentInfo& segment, SimTime started) {
+            OnPlayback(index, segment, started);
+          });
+          v->player = std::move(player);
+        }
         viewers_.push_back(std::move(v));
       }
       groups_.push_back(std::move(group));
@@ -467,7 +533,7 @@ class StreamingWorld {
       balancer_.EndSession(p.spec.stream);
       if (ingest && ingest_index_.count(*ingest)) {
         IngestNode& n = *ingests_[ingest_index_.at(*ingest)];
-        if (!n.failed_at) n.server->EndStream(p.spec.stream);
+        if (!n.failed_at) EndStream(n, p.spec.stream);
       }
     });
   }
@@ -528,7 +594,7 @@ class StreamingWorld {
   void OnSegmentAccepted(std::size_t index, const SegmentUpload& upload) {
     IngestNode& n = *ingests_[index];
     const SimTime now = clock_.Now();
-    n.server->AcceptSegment(upload.stream, upload.segment);
+    AcceptUpload(n, upload);
     ++n.accepted;
     const bool new_here = n.streams.insert(upload.stream).second;
     first_segment_.emplace(upload.stream, now);
@@ -537,7 +603,7 @@ class StreamingWorld {
       if (std::find(f.streams.begin(), f.streams.end(), upload.stream) == f.streams.end()) continue;
       f.reconnected_at[upload.stream] = now;
       f.new_ingest[upload.stream] = n.spec.id;
-      f.first_new_sequence[upload.stream] = upload.segment.sequence;
+      f.first_new_sequence[upload.stream] = upload.segment.sequence / PartsPerSegment();
     }
     if (!new_here) return;
     for (auto& so : scale_outs_) {
@@ -545,8 +611,30 @@ class StreamingWorld {
     }
   }
 
+  // LL-HLS: an upload is one part (a publisher's short segment); plain HLS: one segment.
+  std::uint64_t PartsPerSegment() const { return StreamingLowLatency(st_) ? st_.parts_per_segment : 1; }
+
+  // A publisher's upload: a segment, or (LL-HLS) a part, which may complete segments.
+  void AcceptUpload(IngestNode& n, const SegmentUpload& upload) {
+    if (!n.low_latency) return n.server->AcceptSegment(upload.stream, upload.segment);
+    for (const SegmentInfo& segment : n.low_latency->Accept(upload.stream, upload.segment)) {
+      n.server->AcceptSegment(upload.stream, segment);
+    }
+    n.low_latency->Wake(upload.stream);
+  }
+
+  // The publisher ended the stream: (LL-HLS) the open segment closes with the parts it has.
+  void EndStream(IngestNode& n, const StreamId& stream) {
+    if (n.low_latency) {
+      if (auto last = n.low_latency->End(stream)) n.server->AcceptSegment(stream, *last);
+    }
+    n.server->EndStream(stream);
+    if (n.low_latency) n.low_latency->Wake(stream);
+  }
+
   void OnDirectoryChange(std::size_t index) {
     CacheNode& c = *caches_[index];
+    if (c.relay) c.relay->Reroute();  // LL-HLS: blocked reloads follow a stream to its new ingest
     const SimTime now = clock_.Now();
     for (const auto& stream : c.directory->Directory().LiveStreams(now)) {
       if (!c.first_seen.emplace(stream, now).second) continue;
@@ -576,6 +664,23 @@ class StreamingWorld {
                                   [&](const StreamingPublisherSpec& p) { return p.stream == stream; });
     if (pub == st_.publishers.end()) return;
     const double captured_s = pub->start_s + static_cast<double>(segment.sequence) * st_.segment_s;
+    const double latency_ms = (ToSeconds(started) - captured_s) * 1000;
+    AddLatencySample(v.latency_ms, latency_ms);
+    metrics_.Sample(streaming_metrics::kLatency, started, latency_ms,
+                    {{"viewer", v.id}, {"edge", groups_[v.group]->spec.edge}});
+  }
+
+  // LL-HLS: part i of segment m is the publisher's short segment m x N + i, captured from
+  // start_s + (m x N + i) x part_target_s (a whole segment counts from its first part).
+  void OnPartPlayback(std::size_t index, const PartPosition& unit, SimTime started) {
+    Viewer& v = *viewers_[index];
+    const StreamId& stream = groups_[v.group]->spec.stream;
+    const auto pub = std::find_if(st_.publishers.begin(), st_.publishers.end(),
+                                  [&](const StreamingPublisherSpec& p) { return p.stream == stream; });
+    if (pub == st_.publishers.end()) return;
+    const std::uint64_t published = unit.sequence * PartsPerSegment() + unit.index;
+    const double part_s = ToSeconds(StreamingPartPackagerConfig(st_).part_target);
+    const double captured_s = pub->start_s + static_cast<double>(published) * part_s;
     const double latency_ms = (ToSeconds(started) - captured_s) * 1000;
     AddLatencySample(v.latency_ms, latency_ms);
     metrics_.Sample(streaming_metrics::kLatency, started, latency_ms,
@@ -667,6 +772,12 @@ class StreamingWorld {
         r.segments_fetched ? static_cast<double>(r.segment_upstream_requests) / r.segments_fetched : 0;
     r.evictions = c.cache->Evictions();
     r.bytes_cached = c.cache->BytesUsed();
+    if (c.relay) {
+      r.blocking_reloads = c.relay->Stats().requests;
+      r.blocking_hits = c.relay->Stats().hits;
+      r.blocking_collapsed = c.relay->Stats().collapsed;
+      r.blocking_upstream = c.relay->Stats().upstream_requests;
+    }
     return r;
   }
 

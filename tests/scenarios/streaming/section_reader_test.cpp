@@ -293,6 +293,46 @@ TEST(StreamingLoader, FailoverContinuitySettings) {
                "streaming.replicate_segments", "expected true or false, got 'sometimes'");
 }
 
+TEST(StreamingLoader, LowLatencySettings) {
+  const Scenario plain = LoadScenarioText(kStreaming, "live.yaml");
+  EXPECT_FALSE(StreamingLowLatency(plain.streaming));
+  EXPECT_EQ(StreamingPublisherConfig(plain.streaming, plain.streaming.publishers[0]).segment_duration, FromSeconds(4));
+
+  const Scenario ll = LoadScenarioText(Replace(kStreaming, "streaming:\n", "streaming:\n  parts_per_segment: 4\n"),
+                                       "live.yaml");
+  const StreamingSpec& st = ll.streaming;
+  EXPECT_TRUE(StreamingLowLatency(st));
+  EXPECT_DOUBLE_EQ(st.part_target_s, 1);        // segment_s 4 / 4 parts
+  EXPECT_DOUBLE_EQ(st.can_skip_until_s, 24);    // 6 target durations
+  const PartPackagerConfig c = StreamingPartPackagerConfig(st);
+  EXPECT_EQ(c.parts_per_segment, 4u);
+  EXPECT_EQ(c.part_target, FromSeconds(1));
+  EXPECT_EQ(c.target_duration, FromSeconds(4));
+  EXPECT_EQ(c.can_skip_until, FromSeconds(24));
+  // The publishers send the parts: short segments of part_target_s.
+  EXPECT_EQ(StreamingPublisherConfig(st, st.publishers[0]).segment_duration, FromSeconds(1));
+
+  const Scenario off = LoadScenarioText(
+      Replace(kStreaming, "streaming:\n",
+              "streaming:\n  parts_per_segment: 8\n  part_target_s: 0.5\n  can_skip_until_s: 0\n"),
+      "live.yaml");
+  EXPECT_EQ(StreamingPartPackagerConfig(off.streaming).can_skip_until, Duration{0});
+  // A spec built in code may leave part_target_s 0: the part target follows segment_s.
+  StreamingSpec coded = plain.streaming;
+  coded.parts_per_segment = 4;
+  EXPECT_EQ(StreamingPartPackagerConfig(coded).part_target, FromSeconds(1));
+  EXPECT_EQ(StreamingPublisherConfig(coded, coded.publishers[0]).segment_duration, FromSeconds(1));
+
+  EXPECT_ISSUE("streaming:\n", "streaming:\n  part_target_s: 0.5\n", "part_target_s: ^0.5", "streaming.part_target_s",
+               "LL-HLS settings need parts_per_segment");
+  EXPECT_ISSUE("streaming:\n", "streaming:\n  parts_per_segment: 4\n  part_target_s: 0.5\n", "part_target_s: ^0.5",
+               "streaming.part_target_s", "parts_per_segment x part_target_s must equal segment_s (4 x 0.5 != 4)");
+  EXPECT_ISSUE("streaming:\n", "streaming:\n  parts_per_segment: 4\n  can_skip_until_s: 10\n", "can_skip_until_s: ^10",
+               "streaming.can_skip_until_s", "delta updates need at least 6 target durations (6 x segment_s = 24)");
+  EXPECT_ISSUE("streaming:\n", "streaming:\n  parts_per_segment: 101\n", "101", "streaming.parts_per_segment",
+               "expected an integer in [0, 100], got '101'");
+}
+
 // --- bad input: one kind per expectation, each at its exact position ---
 
 TEST(StreamingLoader, UnknownKeys) {
