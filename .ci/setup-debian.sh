@@ -38,6 +38,8 @@ packages=(
   clang libclang-rt-14-dev
   # cdnlab sweep across machines (issue 7): Open MPI (mpirun, libmpi) for the sweep's rank-0 gather
   openmpi-bin libopenmpi-dev
+  # jemalloc for the large simulations (CMakeLists.txt cdnlab_use_jemalloc)
+  libjemalloc2
   # `cdnlab report` (issue 7): gnuplot renders the report's plots (svg terminal, no X needed)
   gnuplot-nox
   # the deployment example's test (tests/realnet/deploy): network namespaces (ip), systemd-analyze

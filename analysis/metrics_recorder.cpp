@@ -30,7 +30,12 @@ const MetricLabels* MetricsRecorder::InternLabels(const MetricLabels& labels) {
 }
 
 void MetricsRecorder::Count(std::string_view name, double delta, const MetricLabels&) {
-  counters_[std::string(name)] += delta;
+  auto slot = counter_slots_.find(name);
+  if (slot == counter_slots_.end()) {
+    auto counter = counters_.try_emplace(std::string(name), 0.0).first;
+    slot = counter_slots_.emplace(std::string_view(counter->first), &counter->second).first;
+  }
+  *slot->second += delta;
 }
 
 void MetricsRecorder::Sample(std::string_view name, SimTime at, double value, const MetricLabels& labels) {

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -52,6 +54,21 @@ class MetricsRecorder final : public MetricsSink {
   const MetricLabels* InternLabels(const MetricLabels& labels);
 
   std::map<std::string, double> counters_;
+  // Each counter by name, pointing into counters_ (whose nodes never move, moves of the
+  // recorder included): a Count costs a hash, not a string built and compared down the map (one
+  // per request in streaming runs). A copy of the recorder starts with none (they would point
+  // into the original) and finds its own again.
+  struct CounterSlots : std::unordered_map<std::string_view, double*> {
+    CounterSlots() = default;
+    CounterSlots(const CounterSlots&) : std::unordered_map<std::string_view, double*>() {}
+    CounterSlots(CounterSlots&&) = default;
+    CounterSlots& operator=(const CounterSlots&) {
+      clear();
+      return *this;
+    }
+    CounterSlots& operator=(CounterSlots&&) = default;
+  };
+  CounterSlots counter_slots_;
   std::deque<SampleRecord> samples_;  // a deque: no copy of tens of millions when it grows
   // Interned values; the sets own them and never move them (node-based), so samples point in.
   std::set<std::string, std::less<>> names_;

@@ -81,11 +81,15 @@ int main(int argc, char** argv) {
   out["requests_edge"] = edge_requests;
   out["requests_mid"] = mid_requests;
   out["requests_ingest"] = ingest_requests;
-  out["segment_requests"] = edge_segment_requests + mid_segment_requests + ingest_segment_requests;
-  out["playlist_requests"] = requests - (edge_segment_requests + mid_segment_requests + ingest_segment_requests);
+  const std::uint64_t segment_requests = edge_segment_requests + mid_segment_requests + ingest_segment_requests;
+  out["segment_requests"] = segment_requests;
+  out["playlist_requests"] = requests - segment_requests;
   out["run_cpu_s"] = run_cpu_s;
   out["requests_per_s"] = static_cast<double>(requests) / run_s;
+  // Per core: the run is single-threaded, so its CPU seconds are one core's.
   out["requests_per_cpu_s"] = static_cast<double>(requests) / run_cpu_s;
+  out["segment_requests_per_cpu_s"] = static_cast<double>(segment_requests) / run_cpu_s;
+  out["playlist_requests_per_cpu_s"] = static_cast<double>(requests - segment_requests) / run_cpu_s;
   out["events"] = run.simulator_events;
   out["events_per_request"] = requests ? static_cast<double>(run.simulator_events) / static_cast<double>(requests) : 0;
   out["events_per_s"] = static_cast<double>(run.simulator_events) / run_s;

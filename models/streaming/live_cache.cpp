@@ -65,7 +65,7 @@ void LiveCache::Store(const ContentKey& key, const ContentResponse& response, Si
   eviction_->Inserted(key);
 }
 
-void LiveCache::Erase(std::map<ContentKey, Entry>::iterator it) {
+void LiveCache::Erase(EntryMap::iterator it) {
   bytes_used_ -= it->second.response.bytes;
   eviction_->Erased(it->first);
   entries_.erase(it);

@@ -2,10 +2,11 @@
 // The storage of one edge or mid-tier cache: ContentKey -> response, bounded in bytes, with
 // live-appropriate freshness (a playlist changes every segment, so it is fresh for a short
 // time; a segment never changes, so it is fresh for long) and a pluggable eviction policy.
-#include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 
+#include "models/streaming/content_key_hash.h"
 #include "models/streaming/eviction_policy.h"
 #include "models/streaming/live_stream.h"
 
@@ -44,12 +45,13 @@ class LiveCache {
     ContentResponse response;
     SimTime expires_at{0};
   };
-  void Erase(std::map<ContentKey, Entry>::iterator it);
+  using EntryMap = std::unordered_map<ContentKey, Entry, ContentKeyHash>;  // looked up per request
+  void Erase(EntryMap::iterator it);
 
   std::uint64_t capacity_;
   CacheFreshness freshness_;
   std::unique_ptr<EvictionPolicy> eviction_;
-  std::map<ContentKey, Entry> entries_;
+  EntryMap entries_;
   std::uint64_t bytes_used_ = 0;
   std::uint64_t evictions_ = 0;
 };

@@ -1,9 +1,13 @@
 // Issue 17 item 8: scenarios/streaming_flash_crowd.yaml (10 ingests, 10 mid-tier caches, 100
 // edges, 100,000 viewers joining within 20 s, 10 minutes, flow fidelity) run end to end on one
-// core. Checks the outcome, not the wall time (that is the README's, measured by hand): every
-// viewer starts, none stalls, and every cache still fetches each segment upstream once.
+// core. Checks the outcome (every viewer starts, none stalls, every cache still fetches each
+// segment upstream once) and the goal of at most 2 minutes of CPU for the run, loading
+// included (CPU seconds, not wall: on a shared machine the wall clock counts other processes'
+// turns on the core; CDNLAB_FLASH_CROWD_CPU_BUDGET_S overrides the 120 s).
 // Registered by hand (tests/CMakeLists.txt) under `taskset -c 0`, labels integration and slow.
 #include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -22,6 +26,7 @@ namespace {
 const std::string kPath = std::string(CDNLAB_SOURCE_DIR) + "/scenarios/streaming_flash_crowd.yaml";
 
 TEST(StreamingFlashCrowd, HundredThousandViewersAllStartAndCachesCollapse) {
+  const std::clock_t cpu_started = std::clock();
   const Scenario scenario = LoadScenarioFile(kPath);
   ASSERT_EQ(scenario.fidelity, Fidelity::kFlow);
   ASSERT_EQ(scenario.streaming.ingests.size(), 10u);
@@ -31,7 +36,12 @@ TEST(StreamingFlashCrowd, HundredThousandViewersAllStartAndCachesCollapse) {
   const auto started = std::chrono::steady_clock::now();
   const StreamingRunResult run = RunStreamingExperiment(scenario, metrics);
   const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
-  std::cerr << "flash crowd: " << run.viewers.size() << " viewers, " << wall.count() << " s wall\n";
+  const double cpu_s = static_cast<double>(std::clock() - cpu_started) / CLOCKS_PER_SEC;
+  std::cerr << "flash crowd: " << run.viewers.size() << " viewers, " << cpu_s << " s CPU, " << wall.count()
+            << " s wall\n";
+  const char* budget_env = std::getenv("CDNLAB_FLASH_CROWD_CPU_BUDGET_S");
+  const double budget_s = budget_env ? std::atof(budget_env) : 120;
+  EXPECT_LE(cpu_s, budget_s) << "issue 17 item 8: at most 2 minutes on one core";
 
   ASSERT_EQ(run.viewers.size(), 100000u);
   std::uint64_t started_count = 0, stalls = 0, segments = 0;
