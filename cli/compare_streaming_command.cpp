@@ -18,6 +18,7 @@
 #include "cli/user_errors.h"
 #include "models/ports/metrics_sink.h"
 #include "scenarios/loader/scenario_loader.h"
+#include "scenarios/streaming/from_scenario.h"
 #include "sim/streaming/experiment.h"
 
 namespace cdnlab::cli {
@@ -51,6 +52,14 @@ void Run(const Options& o) {
   const Scenario scenario = LoadScenarioFile(o.file);
   if (!scenario.streaming.present) {
     throw CLI::ValidationError("FILE", "compare-streaming needs a scenario with a 'streaming' section");
+  }
+  // The real side's players are plain HLS players (LivePlayer over HTTP); comparing them with the
+  // simulation's low-latency players would compare two different protocols.
+  if (StreamingLowLatency(scenario.streaming)) {
+    throw CLI::ValidationError(
+        "FILE", fmt::format("{}: streaming.parts_per_segment is {}: compare-streaming compares plain HLS only "
+                            "(LL-HLS runs in `cdnlab run` and in the realnet services)",
+                            o.file, scenario.streaming.parts_per_segment));
   }
   std::filesystem::create_directories(o.out_dir);
   std::cerr << fmt::format("cdnlab compare-streaming: simulating {} ({} s) in ns-3 ...\n", scenario.name,

@@ -110,5 +110,16 @@ TEST(CdnlabRun, ProgressBarDrawsSimulatedTimeAndChangesNoOutput) {
   EXPECT_NE(RunCdnlab("run --progress sometimes " + DataFile("small.yaml")).exit_code, 0);
 }
 
+// The real side of compare-streaming plays plain HLS; an LL-HLS scenario is refused before the
+// simulation starts, naming the file and the field, instead of comparing two protocols.
+TEST(CdnlabCompareStreaming, RefusesALowLatencyScenarioNamingTheField) {
+  const std::string scenario = std::string(CDNLAB_SOURCE_DIR) + "/scenarios/streaming_llhls.yaml";
+  const auto r = RunCdnlab("compare-streaming " + scenario + " --out " + ::testing::TempDir() + "/llhls-cmp");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("streaming_llhls.yaml"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("streaming.parts_per_segment"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("simulating"), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace cdnlab
