@@ -26,7 +26,9 @@ const std::string* MetricsRecorder::InternName(std::string_view name) {
 }
 
 const MetricLabels* MetricsRecorder::InternLabels(const MetricLabels& labels) {
-  return &*label_sets_.insert(labels).first;
+  const MetricLabels*& known = labels_by_address_[&labels];
+  if (known == nullptr || *known != labels) known = &*label_sets_.insert(labels).first;
+  return known;
 }
 
 void MetricsRecorder::Count(std::string_view name, double delta, const MetricLabels&) {
