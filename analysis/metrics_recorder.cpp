@@ -20,13 +20,19 @@ std::size_t MetricsRecorder::LabelsHash::operator()(const MetricLabels& labels) 
 }
 
 const std::string* MetricsRecorder::InternName(std::string_view name) {
+  // Runs of samples share a name (a latency sample per segment played): compare with the last
+  // one before searching the set.
+  if (last_name_.name != nullptr && *last_name_.name == name) return last_name_.name;
   auto it = names_.find(name);
   if (it == names_.end()) it = names_.emplace(name).first;
-  return &*it;
+  last_name_.name = &*it;
+  return last_name_.name;
 }
 
 const MetricLabels* MetricsRecorder::InternLabels(const MetricLabels& labels) {
-  return &*label_sets_.insert(labels).first;
+  const MetricLabels*& known = labels_by_address_[&labels];
+  if (known == nullptr || *known != labels) known = &*label_sets_.insert(labels).first;
+  return known;
 }
 
 void MetricsRecorder::Count(std::string_view name, double delta, const MetricLabels&) {

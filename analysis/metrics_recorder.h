@@ -72,7 +72,35 @@ class MetricsRecorder final : public MetricsSink {
   std::deque<SampleRecord> samples_;  // a deque: no copy of tens of millions when it grows
   // Interned values; the sets own them and never move them (node-based), so samples point in.
   std::set<std::string, std::less<>> names_;
+  // The name interned last (a node of names_); a copy of the recorder starts without one.
+  struct LastName {
+    const std::string* name = nullptr;
+    LastName() = default;
+    LastName(const LastName&) {}
+    LastName(LastName&&) = default;
+    LastName& operator=(const LastName&) {
+      name = nullptr;
+      return *this;
+    }
+    LastName& operator=(LastName&&) = default;
+  };
+  LastName last_name_;
   std::unordered_set<MetricLabels, LabelsHash> label_sets_;
+  // The interned set last found for a caller's labels object, by its address: a caller that
+  // keeps its labels (a viewer's latency labels, one sample per segment played) then costs an
+  // equality check instead of hashing its strings. Checked for equality on every use, so an
+  // address reused for other labels only misses. Not copied with the recorder (as counter slots).
+  struct LabelsByAddress : std::unordered_map<const MetricLabels*, const MetricLabels*> {
+    LabelsByAddress() = default;
+    LabelsByAddress(const LabelsByAddress&) : std::unordered_map<const MetricLabels*, const MetricLabels*>() {}
+    LabelsByAddress(LabelsByAddress&&) = default;
+    LabelsByAddress& operator=(const LabelsByAddress&) {
+      clear();
+      return *this;
+    }
+    LabelsByAddress& operator=(LabelsByAddress&&) = default;
+  };
+  LabelsByAddress labels_by_address_;
 };
 
 }  // namespace cdnlab
