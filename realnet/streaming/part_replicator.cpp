@@ -6,32 +6,16 @@
 
 #include <fmt/format.h>
 
+#include "realnet/streaming/replica_query.h"
+
 namespace cdnlab {
 namespace {
 
-std::map<std::string, std::string> QueryFields(const std::string& target) {
-  std::map<std::string, std::string> fields;
-  const auto q = target.find('?');
-  if (q == std::string::npos) return fields;
-  std::size_t from = q + 1;
-  while (from <= target.size()) {
-    auto amp = target.find('&', from);
-    if (amp == std::string::npos) amp = target.size();
-    const std::string pair = target.substr(from, amp - from);
-    const auto eq = pair.find('=');
-    if (eq != std::string::npos) fields[pair.substr(0, eq)] = pair.substr(eq + 1);
-    from = amp + 1;
-  }
-  return fields;
-}
+// Up to 18 digits, as the replica's fields have always been read.
+constexpr std::uint64_t kLargestField = 999'999'999'999'999'999ULL;
 
 std::uint64_t Decimal(const std::map<std::string, std::string>& fields, const std::string& name) {
-  auto it = fields.find(name);
-  if (it == fields.end() || it->second.empty() || it->second.size() > 18 ||
-      it->second.find_first_not_of("0123456789") != std::string::npos) {
-    throw std::invalid_argument("part replica query: '" + name + "' missing or not a decimal number");
-  }
-  return std::stoull(it->second);
+  return ReplicaQueryNumber(fields, name, "part replica query", kLargestField);
 }
 
 }  // namespace
@@ -50,7 +34,7 @@ std::string PartReplicaTarget(const StreamId& stream, const PartReplica& replica
 
 std::optional<PartReplica> PartReplicaOfTarget(const std::string& target, const ContentKey& key,
                                                std::uint32_t parts_per_segment) {
-  const auto fields = QueryFields(target);
+  const auto fields = ReplicaQueryFields(target);
   if (fields.find("part_replica") == fields.end()) return std::nullopt;
   if (!key.part) throw std::invalid_argument("part replica: the path must name a part (seg-<m>.part-<i>.ts)");
   PartReplica r;

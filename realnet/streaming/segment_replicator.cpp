@@ -5,16 +5,16 @@
 
 #include <fmt/format.h>
 
+#include "realnet/streaming/replica_query.h"
+
 namespace cdnlab {
 namespace {
 
+// Up to 19 digits, as the replica's fields have always been read.
+constexpr std::uint64_t kLargestField = 9'999'999'999'999'999'999ULL;
+
 std::uint64_t ParseField(const std::map<std::string, std::string>& fields, const std::string& name) {
-  auto it = fields.find(name);
-  if (it == fields.end() || it->second.empty() || it->second.size() > 19 ||
-      it->second.find_first_not_of("0123456789") != std::string::npos) {
-    throw std::invalid_argument("replica query: '" + name + "' missing or not a decimal number");
-  }
-  return std::stoull(it->second);
+  return ReplicaQueryNumber(fields, name, "replica query", kLargestField);
 }
 
 }  // namespace
@@ -26,18 +26,7 @@ std::string ReplicaQuery(const ReplicatedSegment& replica) {
 }
 
 std::optional<ReplicatedSegment> ReplicaOfTarget(const std::string& target, std::uint64_t sequence) {
-  const auto q = target.find('?');
-  if (q == std::string::npos) return std::nullopt;
-  std::map<std::string, std::string> fields;
-  std::size_t from = q + 1;
-  while (from <= target.size()) {
-    auto amp = target.find('&', from);
-    if (amp == std::string::npos) amp = target.size();
-    const std::string pair = target.substr(from, amp - from);
-    const auto eq = pair.find('=');
-    if (eq != std::string::npos) fields[pair.substr(0, eq)] = pair.substr(eq + 1);
-    from = amp + 1;
-  }
+  const auto fields = ReplicaQueryFields(target);
   if (fields.find("replica") == fields.end()) return std::nullopt;
   ReplicatedSegment r;
   r.segment.sequence = sequence;
