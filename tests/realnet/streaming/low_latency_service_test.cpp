@@ -30,13 +30,6 @@ using testing::Loopback;
 
 std::string PartBytes(int n) { return std::string(500 + n, static_cast<char>('a' + n % 26)); }
 
-// What ffmpeg uploads after its 0.5 s segment `last`: a playlist listing [0, last].
-std::string FfmpegPlaylist(int last) {
-  std::string out = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:0\n";
-  for (int n = 0; n <= last; ++n) out += "#EXTINF:0.500000,\nseg-" + std::to_string(n) + ".ts\n";
-  return out;
-}
-
 class LowLatencyServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -97,7 +90,7 @@ class LowLatencyServiceTest : public ::testing::Test {
   // Uploads the publisher's 0.5 s segment n (part n % 2 of segment n / 2) and its playlist.
   void PublishPart(int n) {
     ASSERT_EQ(Http(ingest_->HttpPort(), "PUT", "/news/seg-" + std::to_string(n) + ".ts", PartBytes(n)).status, 201);
-    ASSERT_EQ(Http(ingest_->HttpPort(), "PUT", "/news/playlist.m3u8", FfmpegPlaylist(n)).status, 204);
+    ASSERT_EQ(Http(ingest_->HttpPort(), "PUT", "/news/playlist.m3u8", testing::HalfSecondSegmentPlaylist(n)).status, 204);
   }
   template <typename T>
   T OnLoop(std::function<T()> f) {

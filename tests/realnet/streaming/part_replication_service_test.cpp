@@ -29,13 +29,6 @@ using testing::Loopback;
 
 std::string PartBytes(int n) { return std::string(300 + n, static_cast<char>('a' + n % 26)); }
 
-// What ffmpeg uploads after its 0.5 s segment `last`: a playlist listing [0, last].
-std::string FfmpegPlaylist(int last) {
-  std::string out = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:0\n";
-  for (int n = 0; n <= last; ++n) out += "#EXTINF:0.500000,\nseg-" + std::to_string(n) + ".ts\n";
-  return out;
-}
-
 class PartReplicationService : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -76,7 +69,7 @@ class PartReplicationService : public ::testing::Test {
   // Uploads the publisher's 0.5 s segment n (part n % 4 of segment n / 4) and its playlist.
   static void Publish(std::uint16_t port, int n) {
     ASSERT_EQ(Http(port, "PUT", "/news/seg-" + std::to_string(n) + ".ts", PartBytes(n)).status, 201);
-    ASSERT_EQ(Http(port, "PUT", "/news/playlist.m3u8", FfmpegPlaylist(n)).status, 204);
+    ASSERT_EQ(Http(port, "PUT", "/news/playlist.m3u8", testing::HalfSecondSegmentPlaylist(n)).status, 204);
   }
   template <typename T>
   T OnLoop(std::function<T()> f) {

@@ -153,4 +153,12 @@ class ScriptedHttpServer {
   std::thread thread_;
 };
 
+// What ffmpeg uploads with `-hls_time 0.5` after its segment `last`: a playlist listing
+// seg-0.ts .. seg-<last>.ts (the LL-HLS ingest's parts).
+inline std::string HalfSecondSegmentPlaylist(int last) {
+  std::string out = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:0\n";
+  for (int n = 0; n <= last; ++n) out += "#EXTINF:0.500000,\nseg-" + std::to_string(n) + ".ts\n";
+  return out;
+}
+
 }  // namespace cdnlab::testing
