@@ -8,6 +8,7 @@
 #include "cli/compare_command.h"
 #include "cli/report_command.h"
 #include "cli/generate_command.h"
+#include "cli/import_command.h"
 #include "cli/run_command.h"
 #include "cli/sweep/command.h"
 #include "cli/testbed_commands.h"
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   cdnlab::cli::AddReportCommand(app);
   cdnlab::cli::AddSweepCommand(app);
   cdnlab::cli::AddGenerateCommand(app);
+  cdnlab::cli::AddImportCommand(app);
   cdnlab::cli::AddRealnetCommand(app);
   cdnlab::cli::AddTestbedCommands(app);
   cdnlab::cli::AddCompareStreamingCommand(app);

@@ -33,6 +33,7 @@ ALLOWED = {
     "scenarios/federation": {"models/*", "scenarios/core"},
     "scenarios/streaming": {"models/*", "scenarios/core", "scenarios/federation"},
     "scenarios/loader": {"models/*", "scenarios/*"},
+    "scenarios/import": {"models/*", "scenarios/core"},
     "analysis": {"models/*"},
     "analysis/report": {"models/*", "analysis"},
     "sim/net": {"models/*", "scenarios/core", "analysis"},
