@@ -179,15 +179,14 @@ CleanTopology CleanZooGraph(const ZooGraph& g, const CleanOptions& options) {
       c.label = "node" + z.graphml_id;
       report.push_back(fmt::format("{} has no usable label: named {}", Describe(z), c.label));
     }
-    if (++label_seen[c.label] > 1) {
-      report.push_back(fmt::format("{}: label used by an earlier node too", Describe(z)));
-    }
+    const bool duplicate_label = ++label_seen[c.label] > 1;
     std::string slug = Slug(c.label);
     if (slugs.count(slug)) {
       int k = 2;
       while (slugs.count(fmt::format("{}-{}", slug, k))) ++k;
       const std::string unique = fmt::format("{}-{}", slug, k);
-      report.push_back(fmt::format("{}: id {} already taken, named {}", Describe(z), slug, unique));
+      report.push_back(fmt::format("{}: {} an earlier node's: renamed {}-{} (ids *-{})", Describe(z),
+                                   duplicate_label ? "label is" : "label's id base " + slug + " is", c.label, k, unique));
       c.label = fmt::format("{}-{}", c.label, k);
       slug = unique;
     }

@@ -55,7 +55,8 @@ std::string Header(const ImportedScenario& s) {
                          s.date_obtained.empty() ? "?" : s.date_obtained, s.network_date.empty() ? "?" : s.network_date));
   Comment(h, "Data: The Internet Topology Zoo, https://topology-zoo.org/ (archive: https://github.com/mroughan/InternetTopologyZoo,");
   Comment(h, "  https://doi.org/10.25909/30153949). Credit: S. Knight, H. X. Nguyen, N. Falkner, R. Bowden, M. Roughan,");
-  Comment(h, "  \"The Internet Topology Zoo\", IEEE JSAC 29(9):1765-1775, 2011 (the dataset asks users to cite this paper).");
+  Comment(h, "  \"The Internet Topology Zoo\", IEEE JSAC 29(9):1765-1775, 2011. Licence: the GraphML states none; the Zoo");
+  Comment(h, "  asks users to cite that paper. Where the copied file came from: scenarios/topologies/README.md.");
   Comment(h, "");
   Comment(h, fmt::format("Backbone: {} routers (one per kept node), {} links. Link delay = great-circle km x fibre factor {}",
                          t.nodes.size(), t.links.size(), o.fibre_factor));
