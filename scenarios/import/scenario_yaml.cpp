@@ -60,7 +60,7 @@ std::string Header(const ImportedScenario& s) {
   Comment(h, "");
   Comment(h, fmt::format("Backbone: {} routers (one per kept node), {} links. Link delay = great-circle km x fibre factor {}",
                          t.nodes.size(), t.links.size(), o.fibre_factor));
-  Comment(h, fmt::format("  / {} km per ms (light in fibre, about 2/3 c), at least {} ms; bandwidth from LinkSpeedRaw.",
+  Comment(h, fmt::format("  / {} km per ms (light in fibre, about 2/3 c), at least {} ms; bandwidth from LinkSpeedRaw where given.",
                          o.km_per_ms, o.min_delay_ms));
   Comment(h, fmt::format("PoPs ({}, {} server(s) each, uplink {} ms): {}.", s.pops.size(), o.servers_per_pop, o.pop_access_ms,
                          o.pop_nodes.empty() ? "chosen by greedy k-median over population-weighted delay"
