@@ -65,6 +65,11 @@ CleanTopology CleanZooGraph(const ZooGraph& g, const CleanOptions& options) {
   const std::size_t n = g.nodes.size();
   auto& report = out.report;
 
+  if (g.hyperedge_elements > 0) {
+    report.push_back(fmt::format("{} <hyperedge> element(s) ignored: Boost's read_graphml does not read them (draw a "
+                                 "shared medium as a node, as the Topology Zoo does with hyperedge = 1)",
+                                 g.hyperedge_elements));
+  }
   // 1. Edges: self loops dropped, parallel edges merged (speeds of the ones that give one summed).
   struct Merged {
     std::vector<EdgeBandwidth> known;

@@ -5,6 +5,7 @@
 //   - a node without (valid) coordinates is placed at the mean of its located neighbours,
 //     repeatedly; one with none is dropped with its edges;
 //   - isolated nodes are dropped; of several connected components only the largest is kept;
+//   - <hyperedge> elements (which read_graphml skips) are counted and reported;
 //   - external nodes (Internal = 0) and hyperedge nodes stay as routers but host no client
 //     group or PoP unless an option names them;
 //   - link bandwidth is LinkSpeedRaw, else an OC-n LinkType (n x 51.84 Mbps), else a default.

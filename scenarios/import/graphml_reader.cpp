@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <utility>
 
 #include <boost/graph/graphml.hpp>
@@ -100,8 +102,13 @@ ZooGraph ReadZooGraphml(std::istream& in, const std::string& file) {
   ZooGraph g;
   g.file = file;
   ZooGraphBuilder builder(g);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (std::size_t at = text.find("<hyperedge"); at != std::string::npos; at = text.find("<hyperedge", at + 1)) {
+    ++g.hyperedge_elements;
+  }
+  std::istringstream xml(text);
   try {
-    boost::read_graphml(in, builder, 0);
+    boost::read_graphml(xml, builder, 0);
   } catch (const ImportError&) {
     throw;
   } catch (const std::exception& e) {

@@ -34,6 +34,9 @@ struct ZooGraph {
   std::string network_date;    // graph `NetworkDate`
   std::vector<ZooNode> nodes;  // in file order
   std::vector<ZooEdge> edges;  // in file order, parallel edges and self loops included
+  // <hyperedge> elements: read_graphml skips them, so they are counted here to be reported (the
+  // Zoo itself draws shared media as nodes with hyperedge = 1, which are read).
+  std::size_t hyperedge_elements = 0;
 };
 
 }  // namespace cdnlab

@@ -45,6 +45,7 @@ TEST(GraphmlReader, ReadsEveryNodeAndEdgeAsWritten) {
   EXPECT_TRUE(g.nodes[8].hyperedge);
   EXPECT_DOUBLE_EQ(*g.edges[0].link_speed_bps, 1e9);
   EXPECT_EQ(g.edges[6].link_type, "OC-48");
+  EXPECT_EQ(g.hyperedge_elements, 1u);
 }
 
 TEST(GraphmlReader, GeantKeepsCoordinatesAndLinkSpeeds) {
@@ -65,6 +66,7 @@ TEST(GraphmlReader, CleaningHandlesAndReportsEveryQuirk) {
   // Kept: Alpha, Beta, Gamma (placed), Beta-2, Peer, Bus.
   ASSERT_EQ(t.nodes.size(), 6u);
   EXPECT_TRUE(Reported(t, "self loop at node \"Alpha\""));
+  EXPECT_TRUE(Reported(t, "1 <hyperedge> element(s) ignored"));
   EXPECT_TRUE(Reported(t, "2 parallel edges between node \"Alpha\" (id 0) and node \"Beta\" (id 1) merged"));
 
   const CleanNode* gamma = Node(t, "Gamma");
