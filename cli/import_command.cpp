@@ -15,7 +15,7 @@ CLI::App* AddTopologyZoo(CLI::App& import) {
   auto o = std::make_shared<ImportOptions>();
   auto out = std::make_shared<std::string>();
   CLI::App* cmd = import.add_subcommand("topology-zoo", "Internet Topology Zoo GraphML to a request-routing scenario (YAML)");
-  cmd->add_option("file", o->input, "The topology (GraphML, as published by topology-zoo.org)")->required();
+  cmd->add_option("file", o->input, "The topology as published by topology-zoo.org: GraphML, or GML when the name ends in .gml")->required();
   cmd->add_option("-o,--out", *out, "Output file (default: standard output)");
   cmd->add_option("--name", o->name, "Scenario name (default: zoo-<network>)");
   cmd->add_option("--seed", o->seed, "Seed of the run")->capture_default_str();

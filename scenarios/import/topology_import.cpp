@@ -1,13 +1,18 @@
 #include "scenarios/import/topology_import.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <fstream>
 #include <limits>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "models/geo/point.h"
+#include "scenarios/import/gml_reader.h"
 #include "scenarios/import/graphml_reader.h"
 #include "scenarios/import/node_lookup.h"
 #include "scenarios/import/pop_placement.h"
@@ -145,6 +150,16 @@ void PlaceResolvers(ImportedScenario& s, const std::vector<std::vector<double>>&
   }
 }
 
+// GML by its extension (.gml, any case), else GraphML.
+ZooGraph ReadZooFile(const std::string& path) {
+  std::string ext = path.size() >= 4 ? path.substr(path.size() - 4) : "";
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext != ".gml") return ReadZooGraphmlFile(path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ImportError(path + ": cannot open: " + std::strerror(errno));
+  return ReadZooGml(in, path);
+}
+
 }  // namespace
 
 ImportedScenario ImportTopologyZoo(const ImportOptions& options) {
@@ -152,7 +167,7 @@ ImportedScenario ImportTopologyZoo(const ImportOptions& options) {
   ImportedScenario s;
   s.options = options;
   s.source_file = options.input;
-  const ZooGraph zoo = ReadZooGraphmlFile(options.input);
+  const ZooGraph zoo = ReadZooFile(options.input);
   s.source_url = zoo.source_url;
   s.date_obtained = zoo.date_obtained;
   s.network_date = zoo.network_date;

@@ -1,5 +1,5 @@
 #pragma once
-// `cdnlab import topology-zoo`: a Topology Zoo GraphML file and the options in, a scenario out.
+// `cdnlab import topology-zoo`: a Topology Zoo GraphML (or .gml) file and the options in, a scenario out.
 #include <string>
 
 #include "scenarios/import/imported_scenario.h"
