@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "scenarios/import/clean_topology.h"
-#include "scenarios/import/import_options.h"
+#include "scenarios/import/options.h"
 
 namespace cdnlab {
 
