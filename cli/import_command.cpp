@@ -44,6 +44,8 @@ CLI::App* AddTopologyZoo(CLI::App& import) {
   cmd->add_option("--default-bandwidth-mbps", o->default_bandwidth_mbps, "Bandwidth of links without LinkSpeedRaw")
       ->capture_default_str();
   cmd->add_option("--rtt-matrix", o->rtt_matrix, "Measured RTTs (CSV, ms; node x node or group x PoP) as ground truth");
+  cmd->add_flag("--rtt-fit-access", o->rtt_fit_access,
+                "Also set each measured group's access delay from its pairs' mean residual");
   cmd->add_option("--rtt-tolerance-ms", o->rtt_tolerance_ms, "Report measured pairs the scenario misses by more")
       ->capture_default_str();
   cmd->add_option("--policies", o->policies, "Routing policies to run")->capture_default_str()->delimiter(',');

@@ -20,6 +20,7 @@ struct ImportedGroup {
   std::size_t node = 0;
   double population = 0;
   std::string resolver;  // resolver id
+  double access_ms = 0;  // one-way delay of its access link (options.access_ms unless fitted)
 };
 
 struct ImportedResolver {

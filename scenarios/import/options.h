@@ -35,6 +35,9 @@ struct ImportOptions {
   double default_bandwidth_mbps = 10000;
   std::string rtt_matrix;         // CSV; "" = none
   double rtt_tolerance_ms = 1.0;  // report measured/simulated RTT pairs differing by more
+  // Also fit each measured group's access link: shifted by half its pairs' mean residual (what
+  // the backbone links cannot explain is taken as that group's last mile).
+  bool rtt_fit_access = false;
   std::vector<std::string> policies{"probe", "hybrid", "anycast", "geo", "oracle"};
   double dns_ttl_s = 20;
   double warmup_s = 20;

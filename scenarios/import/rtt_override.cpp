@@ -16,22 +16,23 @@ namespace {
 struct Endpoint {
   std::size_t node = 0;
   double access_ms = 0;  // one way, between the endpoint and its backbone node
+  int group = -1;        // index into s.groups when it is a group (its access may be fitted)
 };
 
 std::optional<Endpoint> FindEndpoint(const ImportedScenario& s, const std::string& name) {
   for (const auto& p : s.pops) {
     if (p.id == name) return Endpoint{p.node, s.options.pop_access_ms};
   }
-  for (const auto& g : s.groups) {
-    if (g.id == name) return Endpoint{g.node, s.options.access_ms};
+  for (std::size_t i = 0; i < s.groups.size(); ++i) {
+    if (s.groups[i].id == name) return Endpoint{s.groups[i].node, s.groups[i].access_ms, static_cast<int>(i)};
   }
   for (const auto& r : s.resolvers) {
-    if (r.id == name) return Endpoint{r.node, s.options.access_ms};
+    if (r.id == name) return Endpoint{r.node, s.options.access_ms, -1};
   }
   for (std::size_t i = 0; i < s.topology.nodes.size(); ++i) {
-    if (s.RouterId(i) == name) return Endpoint{i, 0};
+    if (s.RouterId(i) == name) return Endpoint{i, 0, -1};
   }
-  if (auto node = FindTopologyNode(s.topology, name)) return Endpoint{*node, 0};
+  if (auto node = FindTopologyNode(s.topology, name)) return Endpoint{*node, 0, -1};
   return std::nullopt;
 }
 
@@ -107,13 +108,35 @@ void ApplyRttMatrix(const RttMatrix& m, ImportedScenario& s) {
     s.link_delay_from[l] = "rtt-matrix";
   }
 
-  // Every pair against the scenario's RTT.
   const auto d = AllPairsDelayMs(s.topology, s.link_delay_ms);
+  const auto access = [&](const Endpoint& e) { return e.group >= 0 ? s.groups[e.group].access_ms : e.access_ms; };
+  if (s.options.rtt_fit_access) {
+    // Each measured group's access link takes half the mean residual of its pairs.
+    std::map<int, std::vector<double>> residuals;
+    for (const auto& x : measured) {
+      const double simulated = 2 * (access(x.ea) + d[x.ea.node][x.eb.node] + access(x.eb));
+      if (x.ea.group >= 0 && x.ea.group != x.eb.group) residuals[x.ea.group].push_back(x.rtt_ms - simulated);
+      if (x.eb.group >= 0 && x.ea.group != x.eb.group) residuals[x.eb.group].push_back(x.rtt_ms - simulated);
+    }
+    for (const auto& [g, r] : residuals) {
+      double mean = 0;
+      for (double v : r) mean += v;
+      mean /= r.size();
+      ImportedGroup& group = s.groups[g];
+      const double fitted = std::max(kFloorMs, std::round((group.access_ms + mean / 2) * 1000) / 1000);
+      s.rtt_report.push_back(fmt::format("{}: access link {:.3f} -> {:.3f} ms one way (--rtt-fit-access: half the mean "
+                                         "residual of its {} measured pair(s))",
+                                         group.id, group.access_ms, fitted, r.size()));
+      group.access_ms = fitted;
+    }
+  }
+
+  // Every pair against the scenario's RTT.
   int disagree = 0;
   double worst = 0;
   std::vector<std::string> lines;
   for (const auto& x : measured) {
-    const double simulated = 2 * (x.ea.access_ms + d[x.ea.node][x.eb.node] + x.eb.access_ms);
+    const double simulated = 2 * (access(x.ea) + d[x.ea.node][x.eb.node] + access(x.eb));
     const double diff = simulated - x.rtt_ms;
     if (std::abs(diff) > s.options.rtt_tolerance_ms) {
       ++disagree;

@@ -10,6 +10,8 @@
 // - Every pair is then compared with the RTT the scenario gives it (2 x shortest path by
 //   delay, access links included); pairs differing by more than the tolerance are reported,
 //   since link delays alone cannot make every path match a measurement.
+// - With options.rtt_fit_access, before that check, each measured group's access link moves by
+//   half the mean residual of its pairs (its last mile), floored at 0.01 ms.
 #include "scenarios/import/imported_scenario.h"
 #include "scenarios/import/rtt_matrix.h"
 

@@ -38,7 +38,9 @@ std::string ReproduceCommand(const ImportOptions& o) {
       o.pop_capacity_rps > 0 ? fmt::format(" --pop-capacity-rps {}", o.pop_capacity_rps) : "", o.population,
       o.population_per_group, o.resolvers, o.access_ms, o.pop_access_ms, o.km_per_ms, o.fibre_factor, o.min_delay_ms,
       o.default_bandwidth_mbps,
-      o.rtt_matrix.empty() ? "" : fmt::format(" --rtt-matrix {} --rtt-tolerance-ms {}", o.rtt_matrix, o.rtt_tolerance_ms),
+      o.rtt_matrix.empty() ? ""
+                           : fmt::format(" --rtt-matrix {} --rtt-tolerance-ms {}{}", o.rtt_matrix, o.rtt_tolerance_ms,
+                                         o.rtt_fit_access ? " --rtt-fit-access" : ""),
       policies, o.dns_ttl_s, o.warmup_s);
 }
 
@@ -163,7 +165,7 @@ std::string ImportedScenarioYaml(const ImportedScenario& s) {
     Link(y, s.RouterId(t.links[l].a), s.RouterId(t.links[l].b), s.link_delay_ms[l], t.links[l].bandwidth_mbps);
   }
   for (const auto& p : s.pops) Link(y, p.id, s.RouterId(p.node), o.pop_access_ms);
-  for (const auto& g : s.groups) Link(y, g.id, s.RouterId(g.node), o.access_ms);
+  for (const auto& g : s.groups) Link(y, g.id, s.RouterId(g.node), g.access_ms);
   for (const auto& r : s.resolvers) Link(y, r.id, s.RouterId(r.node), o.access_ms);
   Link(y, "dns", s.RouterId(dns_node), o.pop_access_ms);
   y << YAML::EndSeq;

@@ -92,6 +92,7 @@ void PlaceGroups(ImportedScenario& s) {
     ImportedGroup g;
     g.id = "g-" + s.topology.nodes[n].slug;
     g.node = n;
+    g.access_ms = o.access_ms;
     g.population = o.population == "degree" ? std::round(o.population_per_group * degree[n] / mean_degree)
                                             : std::round(o.population_per_group);
     s.groups.push_back(g);

@@ -5,10 +5,12 @@
 #include <fstream>
 #include <string>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "scenarios/import/graphml_reader.h"
+#include "scenarios/import/node_lookup.h"
 #include "scenarios/import/topology_import.h"
 
 namespace cdnlab {
@@ -130,8 +132,28 @@ TEST(TopologyImport, AdjacentRttPairsSetLinkDelaysOthersAreChecked) {
   for (const auto& line : s.rtt_report) uk_gr |= line.find("UK - GR: measured 1.000 ms") != std::string::npos;
   EXPECT_TRUE(uk_gr);
   const std::string yaml = ImportedScenarioYaml(s);
-  EXPECT_THAT(yaml, HasSubstr("{a: r-de, b: r-cz, delay_ms: 6.5}"));
+  EXPECT_THAT(yaml, HasSubstr("{a: r-de, b: r-cz, delay_ms: 6.5, "));
   EXPECT_THAT(yaml, HasSubstr("# Measured RTT matrix"));
+}
+
+TEST(TopologyImport, FitAccessTakesWhatLinksCannotExplain) {
+  // g-cz to three PoPs none of whose nodes is CZ's neighbour, each measured 4 ms above the
+  // scenario's RTT: no link changes, and the fit moves g-cz's access link from 1 to 3 ms.
+  const ImportedScenario plain = ImportTopologyZoo(Geant());
+  const auto d = AllPairsDelayMs(plain.topology, plain.link_delay_ms);
+  const auto node = [&](const std::string& label) { return *FindTopologyNode(plain.topology, label); };
+  const auto rtt = [&](const std::string& pop) { return 2 * (1.0 + d[node("CZ")][node(pop)] + 0.5) + 4; };
+  const std::string csv = WriteTemp("fit.csv", "group,pop-lon,pop-ath,pop-mad\n" +
+                                                   fmt::format("g-cz,{:.4f},{:.4f},{:.4f}\n", rtt("UK"), rtt("GR"), rtt("ES")));
+  ImportOptions o = Geant();
+  o.rtt_matrix = csv;
+  EXPECT_THAT(ImportTopologyZoo(o).rtt_report[0], HasSubstr("3 pairs differ"));
+  o.rtt_fit_access = true;
+  const ImportedScenario fitted = ImportTopologyZoo(o);
+  EXPECT_THAT(fitted.rtt_report[0], HasSubstr("0 set the delay of 0 backbone links"));
+  EXPECT_DOUBLE_EQ(fitted.groups[5].access_ms, 3.0);
+  EXPECT_THAT(fitted.rtt_report[0], HasSubstr("0 pairs differ"));
+  EXPECT_THAT(ImportedScenarioYaml(fitted), HasSubstr("{a: g-cz, b: r-cz, delay_ms: 3}"));
 }
 
 TEST(TopologyImport, MalformedRttMatrixNamesFileAndLine) {
