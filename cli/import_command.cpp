@@ -27,7 +27,7 @@ CLI::App* AddTopologyZoo(CLI::App& import) {
   cmd->add_option("--pop-nodes", o->pop_nodes, "PoP nodes: label, GraphML id or slug, each optionally =pop-id "
                                                "(UK=pop-lon,DE=pop-fra)")->delimiter(',');
   cmd->add_option("--servers-per-pop", o->servers_per_pop, "Servers in each PoP")->capture_default_str();
-  cmd->add_option("--pop-capacity-rps", o->pop_capacity_rps, "Capacity of each PoP (0 = unlimited)")->capture_default_str();
+  cmd->add_option("--pop-capacity-rps", o->pop_capacity_rps, "Requests per second each PoP serves")->capture_default_str();
   cmd->add_option("--group-nodes", o->group_nodes, "Nodes with a client group (default: every internal node)")
       ->delimiter(',');
   cmd->add_option("--population", o->population, "uniform, or degree (scaled by the node's link count)")

@@ -18,7 +18,7 @@ struct ImportOptions {
   int pops = 4;
   std::vector<std::string> pop_nodes;
   int servers_per_pop = 1;
-  double pop_capacity_rps = 0;    // 0 = not written (no capacity limit)
+  double pop_capacity_rps = 1000000;  // requests per second each PoP serves (the loader needs one)
   // Client groups: one per node that hosts clients (internal, not a hyperedge), or `group_nodes`.
   std::vector<std::string> group_nodes;
   std::string population = "uniform";  // uniform | degree (scaled by the node's link count)

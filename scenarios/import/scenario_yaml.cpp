@@ -31,11 +31,12 @@ std::string ReproduceCommand(const ImportOptions& o) {
   std::string policies;
   for (std::size_t i = 0; i < o.policies.size(); ++i) policies += (i ? "," : "") + o.policies[i];
   return fmt::format(
-      "cdnlab import topology-zoo {} --name {} --seed {} --duration {} --fidelity {} {}{} --servers-per-pop {}{}"
+      "cdnlab import topology-zoo {} --name {} --seed {} --duration {} --fidelity {} {}{} --servers-per-pop {}"
+      " --pop-capacity-rps {}"
       " --population {} --population-per-group {} --resolvers {} --access-ms {} --pop-access-ms {} --km-per-ms {}"
       " --fibre-factor {} --min-delay-ms {} --default-bandwidth-mbps {}{} --policies {} --ttl {} --warmup {}",
       o.input, o.name, o.seed, o.duration_s, o.fidelity, pops, groups, o.servers_per_pop,
-      o.pop_capacity_rps > 0 ? fmt::format(" --pop-capacity-rps {}", o.pop_capacity_rps) : "", o.population,
+      o.pop_capacity_rps, o.population,
       o.population_per_group, o.resolvers, o.access_ms, o.pop_access_ms, o.km_per_ms, o.fibre_factor, o.min_delay_ms,
       o.default_bandwidth_mbps,
       o.rtt_matrix.empty() ? ""
@@ -130,7 +131,7 @@ std::string ImportedScenarioYaml(const ImportedScenario& s) {
     y << YAML::Flow << YAML::BeginMap << YAML::Key << "id" << YAML::Value << p.id;
     Place(y, t.nodes[p.node].location);
     y << YAML::Key << "servers" << YAML::Value << o.servers_per_pop;
-    if (o.pop_capacity_rps > 0) y << YAML::Key << "capacity_rps" << YAML::Value << o.pop_capacity_rps;
+    y << YAML::Key << "capacity_rps" << YAML::Value << o.pop_capacity_rps;
     y << YAML::EndMap;
   }
   y << YAML::EndSeq;

@@ -43,6 +43,7 @@ void CheckOptions(const ImportOptions& o) {
   positive("--population-per-group", o.population_per_group);
   positive("--rtt-tolerance-ms", o.rtt_tolerance_ms);
   positive("--ttl", o.dns_ttl_s);
+  positive("--pop-capacity-rps", o.pop_capacity_rps);
   if (!(o.duration_s > o.warmup_s + 5)) {
     throw ImportError(fmt::format("--duration: {} s must exceed --warmup ({} s) + 5 s", o.duration_s, o.warmup_s));
   }
