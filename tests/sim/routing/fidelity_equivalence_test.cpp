@@ -79,7 +79,7 @@ Scenario LoadWithEveryPolicy(const ScenarioSource& source) {
     policy["label"] = std::string(kind) + "-default";
     root["policies"].push_back(policy);
   }
-  if (root["workload"]["downloads_per_group_per_min"]) {
+  if (root["workload"] && root["workload"]["downloads_per_group_per_min"]) {
     const double rate = root["workload"]["downloads_per_group_per_min"].as<double>();
     root["workload"]["downloads_per_group_per_min"] = std::min(rate, 1.0);
   }
