@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
 
@@ -74,6 +75,8 @@ const BadValue kBadValues[] = {
     {"StreamingBandwidthHuge", "streaming.yaml", "{a: r-fra, b: r-ams, delay_ms: 4, bandwidth_mbps: ", "10000}",
      "1e12}", "links[0].bandwidth_mbps"},
 };
+
+void PrintTo(const BadValue& row, std::ostream* os) { *os << row.field << ": " << row.bad; }
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
