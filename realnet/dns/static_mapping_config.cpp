@@ -88,7 +88,7 @@ StaticMappingConfig LoadStaticMappingText(const std::string& yaml, const std::st
                 {"zone", "hostname", "ttl_s", "scope_aggregation", "pops", "mapping", "name_servers", "soa"});
   if (auto v = top.String("zone", true)) c.dns.zone = *v;
   if (auto v = top.String("hostname", true)) c.dns.hostname = *v;
-  if (auto v = top.Number("ttl_s", true, Range::Positive())) c.dns.ttl = FromSeconds(*v);
+  if (auto v = top.Number("ttl_s", true, Range::PositiveSeconds())) c.dns.ttl = FromSeconds(*v);
   if (auto v = top.Bool("scope_aggregation", false)) c.dns.scope_aggregation = *v;
   ReadApex(top, log, c.dns);
 

@@ -161,7 +161,7 @@ class FederationReader {
     FederationPlatformSpec p;
     p.id = Str(m, "id", true);
     p.gateway_at = Str(m, "gateway_at", true);
-    if (auto v = m.Number("gateway_access_delay_ms", false, Range::NonNegative())) p.gateway_access_delay_ms = *v;
+    if (auto v = m.Number("gateway_access_delay_ms", false, Range::Millis())) p.gateway_access_delay_ms = *v;
     if (m.Has("supports")) p.supports = ReadSupports(m);
     if (auto v = m.Bool("supports_ccid", false)) p.supports_ccid = *v;
     Each(m, "servers", true, {"id", "tier", "parent", "at", "access_delay_ms"}, [&](MapReader& sm) {
@@ -176,7 +176,7 @@ class FederationReader {
       }
       s.parent = Str(sm, "parent", false);
       s.at = Str(sm, "at", true);
-      if (auto v = sm.Number("access_delay_ms", false, Range::NonNegative())) s.access_delay_ms = *v;
+      if (auto v = sm.Number("access_delay_ms", false, Range::Millis())) s.access_delay_ms = *v;
       p.servers.push_back(s);
     });
     out_.platforms.push_back(p);
@@ -299,7 +299,7 @@ class FederationReader {
       FederationCommandSpec c;
       c.id = Str(m, "id", true);
       marks_.Remember(m.FieldPath("at_s"), m.MarkOf("at_s"));
-      if (auto v = m.Number("at_s", true, Range::NonNegative())) {
+      if (auto v = m.Number("at_s", true, Range::Seconds())) {
         c.at_s = *v;
         WithinRun(m, c.at_s);
       }
@@ -351,7 +351,7 @@ class FederationReader {
       if (!m.Valid()) continue;
       FederationFaultSpec e;
       marks_.Remember(m.FieldPath("at_s"), m.MarkOf("at_s"));
-      if (auto v = m.Number("at_s", true, Range::NonNegative())) {
+      if (auto v = m.Number("at_s", true, Range::Seconds())) {
         e.at_s = *v;
         WithinRun(m, e.at_s);
       }
@@ -359,11 +359,11 @@ class FederationReader {
         if (*v == "server_down") {
           e.type = FederationFaultType::kServerDown;
           e.server = Str(m, "server", true);
-          if (auto d = m.Number("duration_s", true, Range::Positive())) e.duration_s = *d;
+          if (auto d = m.Number("duration_s", true, Range::PositiveSeconds())) e.duration_s = *d;
         } else if (*v == "gateway_unreachable") {
           e.type = FederationFaultType::kGatewayUnreachable;
           e.platform = Str(m, "platform", true);
-          if (auto d = m.Number("duration_s", true, Range::Positive())) e.duration_s = *d;
+          if (auto d = m.Number("duration_s", true, Range::PositiveSeconds())) e.duration_s = *d;
         } else if (*v == "message_loss") {
           e.type = FederationFaultType::kMessageLoss;
           e.platform = Str(m, "platform", false);
@@ -390,17 +390,17 @@ class FederationReader {
                 {"initial_ms", "multiplier", "max_ms", "max_attempts", "jitter", "poll_interval_s", "give_up_after_s"});
     if (!m.Valid()) return;
     FederationRetrySpec& r = out_.retry;
-    if (auto v = m.Number("initial_ms", false, Range::Positive())) r.initial_ms = *v;
-    if (auto v = m.Number("multiplier", false, {[](double x) { return x >= 1; }, "a multiplier >= 1"})) {
+    if (auto v = m.Number("initial_ms", false, Range::PositiveMillis())) r.initial_ms = *v;
+    if (auto v = m.Number("multiplier", false, Range::Between(1, 1000, "a multiplier in [1, 1000]"))) {
       r.multiplier = *v;
     }
-    if (auto v = m.Number("max_ms", false, Range::Positive())) r.max_ms = *v;
+    if (auto v = m.Number("max_ms", false, Range::PositiveMillis())) r.max_ms = *v;
     if (auto v = m.Integer("max_attempts", false, 1, 1000)) r.max_attempts = static_cast<int>(*v);
     if (auto v = m.Number("jitter", false, {[](double x) { return x >= 0 && x < 1; }, "a fraction in [0, 1)"})) {
       r.jitter = *v;
     }
-    if (auto v = m.Number("poll_interval_s", false, Range::Positive())) r.poll_interval_s = *v;
-    if (auto v = m.Number("give_up_after_s", false, Range::Positive())) r.give_up_after_s = *v;
+    if (auto v = m.Number("poll_interval_s", false, Range::PositiveSeconds())) r.poll_interval_s = *v;
+    if (auto v = m.Number("give_up_after_s", false, Range::PositiveSeconds())) r.give_up_after_s = *v;
     if (r.max_ms < r.initial_ms) {
       m.Error(m.Has("max_ms") ? "max_ms" : "initial_ms",
               fmt::format("the backoff cap max_ms ({} ms) must be at least initial_ms ({} ms)", r.max_ms, r.initial_ms));

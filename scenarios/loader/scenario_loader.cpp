@@ -36,7 +36,7 @@ class ScenarioParser {
     if (!top.Valid()) return s;
     if (auto v = top.String("name", true)) s.name = *v;
     if (auto v = top.Integer("seed", true, 0, INT64_MAX)) s.seed = static_cast<std::uint64_t>(*v);
-    if (auto v = top.Number("duration_s", true, Range::Positive())) s.duration_s = *v;
+    if (auto v = top.Number("duration_s", true, Range::PositiveSeconds())) s.duration_s = *v;
     if (auto v = top.String("fidelity", false)) {
       if (auto f = ParseFidelity(*v)) {
         s.fidelity = *f;
@@ -74,7 +74,7 @@ class ScenarioParser {
       PopSpec p;
       ReadIdAndLocation(m, path, p.id, p.location);
       if (auto v = m.Integer("servers", true, 1, 1000)) p.servers = static_cast<int>(*v);
-      if (auto v = m.Number("capacity_rps", true, Range::Positive())) p.capacity_rps = *v;
+      if (auto v = m.Number("capacity_rps", true, Range::PositiveQuantity())) p.capacity_rps = *v;
       s.pops.push_back(p);
     }, {"id", "lat", "lon", "servers", "capacity_rps"});
     Each(top, "resolvers", need("resolvers"), [&](MapReader& m, const std::string& path) {
@@ -108,10 +108,10 @@ class ScenarioParser {
           g.ipv6_share = *share;
         }
       }
-      if (auto v = m.Number("population", true, Range::NonNegative())) g.population = *v;
+      if (auto v = m.Number("population", true, Range::Quantity())) g.population = *v;
       if (auto v = m.String("resolver", true)) g.resolver = *v;
       marks_.Remember(path + ".resolver", m.MarkOf("resolver"));
-      if (m.Has("demand_rps")) g.demand_rps = m.Number("demand_rps", false, Range::NonNegative());
+      if (m.Has("demand_rps")) g.demand_rps = m.Number("demand_rps", false, Range::Quantity());
       s.client_groups.push_back(g);
     }, {"id", "lat", "lon", "prefix", "prefix6", "ipv6_share", "population", "resolver", "demand_rps"});
     if (auto node = top.Mapping("dns", need("dns"))) ReadDns(*node, s.dns);
@@ -121,8 +121,8 @@ class ScenarioParser {
       LinkSpec l;
       if (auto v = m.String("a", true)) l.a = *v;
       if (auto v = m.String("b", true)) l.b = *v;
-      if (m.Has("delay_ms")) l.delay_ms = m.Number("delay_ms", false, Range::NonNegative());
-      if (m.Has("bandwidth_mbps")) l.bandwidth_mbps = m.Number("bandwidth_mbps", false, Range::Positive());
+      if (m.Has("delay_ms")) l.delay_ms = m.Number("delay_ms", false, Range::Millis());
+      if (m.Has("bandwidth_mbps")) l.bandwidth_mbps = m.Number("bandwidth_mbps", false, Range::Mbps());
       if (m.Has("loss")) l.loss = m.Number("loss", false, LossRange());
       l.line = m.Node().Mark().line + 1;
       marks_.Remember(path + ".a", m.MarkOf("a"));
@@ -205,26 +205,26 @@ class ScenarioParser {
         m.Error("hostname", fmt::format("expected a name inside zone '{}', got '{}'", dns.zone, dns.hostname));
       }
     }
-    if (auto v = m.Number("ttl_s", true, Range::Positive())) dns.ttl_s = *v;
+    if (auto v = m.Number("ttl_s", true, Range::PositiveSeconds())) dns.ttl_s = *v;
   }
 
   void ReadLinkDefaults(const YAML::Node& node, LinkDefaults& d) {
     MapReader m(node, "link_defaults", log_, {"bandwidth_mbps", "loss", "km_per_ms", "route_stretch", "min_delay_ms"});
-    if (auto v = m.Number("bandwidth_mbps", false, Range::Positive())) d.bandwidth_mbps = *v;
+    if (auto v = m.Number("bandwidth_mbps", false, Range::Mbps())) d.bandwidth_mbps = *v;
     if (auto v = m.Number("loss", false, LossRange())) d.loss = *v;
-    if (auto v = m.Number("km_per_ms", false, Range::Positive())) d.km_per_ms = *v;
-    if (auto v = m.Number("route_stretch", false, Range{[](double x) { return x >= 1; }, "a stretch factor >= 1"})) {
+    if (auto v = m.Number("km_per_ms", false, Range::Between(0.001, 1e6, "km per ms in [0.001, 1e6]"))) d.km_per_ms = *v;
+    if (auto v = m.Number("route_stretch", false, Range::Between(1, 100, "a stretch factor in [1, 100]"))) {
       d.route_stretch = *v;
     }
-    if (auto v = m.Number("min_delay_ms", false, Range::NonNegative())) d.min_delay_ms = *v;
+    if (auto v = m.Number("min_delay_ms", false, Range::Millis())) d.min_delay_ms = *v;
   }
 
   void ReadProbing(const YAML::Node& node, ProbeSpec& p) {
     MapReader m(node, "probing", log_, {"interval_s", "packets_per_train", "spacing_ms", "timeout_ms", "packet_bytes"});
-    if (auto v = m.Number("interval_s", false, Range::Positive())) p.interval_s = *v;
+    if (auto v = m.Number("interval_s", false, Range::PositiveSeconds())) p.interval_s = *v;
     if (auto v = m.Integer("packets_per_train", false, 1, 100)) p.packets_per_train = static_cast<int>(*v);
-    if (auto v = m.Number("spacing_ms", false, Range::NonNegative())) p.spacing_ms = *v;
-    if (auto v = m.Number("timeout_ms", false, Range::Positive())) p.timeout_ms = *v;
+    if (auto v = m.Number("spacing_ms", false, Range::Millis())) p.spacing_ms = *v;
+    if (auto v = m.Number("timeout_ms", false, Range::PositiveMillis())) p.timeout_ms = *v;
     if (auto v = m.Integer("packet_bytes", false, 24, 1400)) p.packet_bytes = static_cast<int>(*v);
     // A train must end before the next round starts, or rounds would pile up.
     const double train_s = (p.packets_per_train - 1) * p.spacing_ms / 1000 + p.timeout_ms / 1000;
@@ -236,24 +236,24 @@ class ScenarioParser {
 
   void ReadMapping(const YAML::Node& node, MappingSpec& p) {
     MapReader m(node, "mapping", log_, {"recompute_interval_s", "ranked_pops"});
-    if (auto v = m.Number("recompute_interval_s", false, Range::Positive())) p.recompute_interval_s = *v;
+    if (auto v = m.Number("recompute_interval_s", false, Range::PositiveSeconds())) p.recompute_interval_s = *v;
     if (auto v = m.Integer("ranked_pops", false, 1, 64)) p.ranked_pops = static_cast<int>(*v);
   }
 
   void ReadWorkload(const YAML::Node& node, WorkloadSpec& w) {
     MapReader m(node, "workload", log_, {"object_bytes", "downloads_per_group_per_min", "demand_rps_per_million_users"});
     if (auto v = m.Integer("object_bytes", false, 1, 1LL << 32)) w.object_bytes = static_cast<std::uint64_t>(*v);
-    if (auto v = m.Number("downloads_per_group_per_min", false, Range::NonNegative())) w.downloads_per_group_per_min = *v;
-    if (auto v = m.Number("demand_rps_per_million_users", false, Range::NonNegative())) {
+    if (auto v = m.Number("downloads_per_group_per_min", false, Range::PerMinute())) w.downloads_per_group_per_min = *v;
+    if (auto v = m.Number("demand_rps_per_million_users", false, Range::Quantity())) {
       w.demand_rps_per_million_users = *v;
     }
   }
 
   void ReadEvaluation(const YAML::Node& node, EvaluationSpec& e) {
     MapReader m(node, "evaluation", log_, {"warmup_s", "sample_interval_s", "unavailable_penalty_ms"});
-    if (auto v = m.Number("warmup_s", false, Range::NonNegative())) e.warmup_s = *v;
-    if (auto v = m.Number("sample_interval_s", false, Range::Positive())) e.sample_interval_s = *v;
-    if (auto v = m.Number("unavailable_penalty_ms", false, Range::NonNegative())) e.unavailable_penalty_ms = *v;
+    if (auto v = m.Number("warmup_s", false, Range::Seconds())) e.warmup_s = *v;
+    if (auto v = m.Number("sample_interval_s", false, Range::PositiveSeconds())) e.sample_interval_s = *v;
+    if (auto v = m.Number("unavailable_penalty_ms", false, Range::Millis())) e.unavailable_penalty_ms = *v;
   }
 
   void ReadTimeline(MapReader& top, Scenario& s) {
@@ -267,7 +267,7 @@ class ScenarioParser {
       MapReader m(items[i], path, log_, keys);
       if (!m.Valid()) continue;
       TimelineEvent e;
-      if (auto v = m.Number("at_s", true, Range::NonNegative())) {
+      if (auto v = m.Number("at_s", true, Range::Seconds())) {
         e.at_s = *v;
         if (e.at_s > s.duration_s) m.Error("at_s", fmt::format("expected a time within the run (<= duration_s {}), got {}", s.duration_s, e.at_s));
       }
@@ -298,9 +298,9 @@ class ScenarioParser {
     } else if (m.Has("link")) {
       m.Error("link", "expected the two ends of a link, like [router-a, router-b]");
     }
-    if (m.Has("delay_ms")) e.delay_ms = m.Number("delay_ms", false, Range::NonNegative());
+    if (m.Has("delay_ms")) e.delay_ms = m.Number("delay_ms", false, Range::Millis());
     if (m.Has("loss")) e.loss = m.Number("loss", false, LossRange());
-    if (m.Has("bandwidth_mbps")) e.bandwidth_mbps = m.Number("bandwidth_mbps", false, Range::Positive());
+    if (m.Has("bandwidth_mbps")) e.bandwidth_mbps = m.Number("bandwidth_mbps", false, Range::Mbps());
     if (!m.Has("delay_ms") && !m.Has("loss") && !m.Has("bandwidth_mbps")) {
       m.Error("", "a link_change must set at least one of delay_ms, loss, bandwidth_mbps");
     }

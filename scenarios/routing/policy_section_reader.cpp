@@ -140,8 +140,8 @@ class PolicyReader {
                                      "with scope 0)");
       }
     }
-    if (m.Has("dns_ttl_s")) p.dns_ttl_s = m.Number("dns_ttl_s", false, Range::Positive());
-    if (auto v = m.Number("min_dwell_s", false, Range::NonNegative())) p.min_dwell_s = *v;
+    if (m.Has("dns_ttl_s")) p.dns_ttl_s = m.Number("dns_ttl_s", false, Range::PositiveSeconds());
+    if (auto v = m.Number("min_dwell_s", false, Range::Seconds())) p.min_dwell_s = *v;
     if (auto v = m.Bool("capacity_spill", false)) p.capacity_spill = *v;
   }
 
@@ -149,18 +149,18 @@ class PolicyReader {
     if (auto v = m.Number("ewma_alpha", false, {[](double x) { return x > 0 && x <= 1; }, "a weight in (0, 1]"})) {
       p.ewma_alpha = *v;
     }
-    if (auto v = m.Number("max_age_s", false, Range::Positive())) p.max_age_s = *v;
-    if (auto v = m.Number("loss_penalty_ms", false, Range::NonNegative())) p.loss_penalty_ms = *v;
+    if (auto v = m.Number("max_age_s", false, Range::PositiveSeconds())) p.max_age_s = *v;
+    if (auto v = m.Number("loss_penalty_ms", false, Range::Millis())) p.loss_penalty_ms = *v;
     if (auto v = m.Number("hysteresis_ratio", false, {[](double x) { return x >= 0 && x < 1; }, "a ratio in [0, 1)"})) {
       p.hysteresis_ratio = *v;
     }
-    if (auto v = m.Number("hysteresis_ms", false, Range::NonNegative())) p.hysteresis_ms = *v;
+    if (auto v = m.Number("hysteresis_ms", false, Range::Millis())) p.hysteresis_ms = *v;
   }
 
   // Written budgets are checked against the PoP count later (CheckScenario), through these marks.
   void ReadBudgets(MapReader& m, const std::string& path, PolicySpec& p) {
     if (auto v = m.Integer("probe_candidates", false, 0, 64)) p.probe_candidates = static_cast<int>(*v);
-    if (auto v = m.Number("page_views_per_group_per_min", false, Range::Positive())) {
+    if (auto v = m.Number("page_views_per_group_per_min", false, Range::PositivePerMinute())) {
       p.page_views_per_group_per_min = *v;
     }
     // A beacon carries at most BeaconDecodeLimits::max_timings (8) timings; more would be refused.

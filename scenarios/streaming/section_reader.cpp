@@ -40,7 +40,7 @@ class StreamingReader {
       StreamingIngestSpec i;
       i.id = Str(m, "id", true);
       i.at = Str(m, "at", true);
-      if (auto v = m.Number("access_delay_ms", false, Range::NonNegative())) i.access_delay_ms = *v;
+      if (auto v = m.Number("access_delay_ms", false, Range::Millis())) i.access_delay_ms = *v;
       i.join_at_s = Time(m, "join_at_s", false, i.join_at_s);
       out_.ingests.push_back(i);
     });
@@ -82,7 +82,7 @@ class StreamingReader {
   // A time in seconds from the start of the run, within it; `fallback` when absent or wrong.
   double Time(MapReader& m, const std::string& key, bool required, double fallback) {
     marks_.Remember(m.FieldPath(key), m.MarkOf(key));
-    const auto v = m.Number(key, required, Range::NonNegative());
+    const auto v = m.Number(key, required, Range::Seconds());
     if (!v) return fallback;
     if (*v > duration_s_) {
       m.Error(key, fmt::format("expected a time within the run (<= duration_s {}), got {}", duration_s_, *v));
@@ -104,7 +104,7 @@ class StreamingReader {
     }
     if (!on) return;
     o.part_target_s = o.segment_s / o.parts_per_segment;
-    if (auto v = s.Number("part_target_s", false, Range::Positive())) {
+    if (auto v = s.Number("part_target_s", false, Range::PositiveSeconds())) {
       if (std::abs(*v * o.parts_per_segment - o.segment_s) > 0.001) {
         s.Error("part_target_s",
                 fmt::format("parts_per_segment x part_target_s must equal segment_s ({} x {} != {}): each part is "
@@ -115,7 +115,7 @@ class StreamingReader {
       }
     }
     o.can_skip_until_s = 6 * o.segment_s;
-    if (auto v = s.Number("can_skip_until_s", false, Range::NonNegative())) {
+    if (auto v = s.Number("can_skip_until_s", false, Range::Seconds())) {
       if (*v > 0 && *v < 6 * o.segment_s - 1e-9) {
         s.Error("can_skip_until_s", fmt::format("delta updates need at least 6 target durations (6 x segment_s = {}), "
                                                 "or 0 for none; got {}",
@@ -140,7 +140,7 @@ class StreamingReader {
       o.segment_s = *v;
     }
     if (auto v = s.Integer("window_segments", false, 1, 1000)) o.window_segments = static_cast<int>(*v);
-    if (auto v = s.Number("playlist_ttl_s", false, Range::Positive())) {
+    if (auto v = s.Number("playlist_ttl_s", false, Range::PositiveSeconds())) {
       // A playlist changes every segment: a cache holding it longer keeps its viewers behind.
       if (*v > o.segment_s) {
         s.Error("playlist_ttl_s", fmt::format("a cached playlist must expire within one segment (segment_s {}), got {}",
@@ -151,7 +151,7 @@ class StreamingReader {
     } else if (!s.Has("playlist_ttl_s") && o.playlist_ttl_s > o.segment_s) {
       o.playlist_ttl_s = o.segment_s;  // the default (1 s) follows shorter segments down
     }
-    if (auto v = s.Number("segment_ttl_s", false, Range::Positive())) o.segment_ttl_s = *v;
+    if (auto v = s.Number("segment_ttl_s", false, Range::PositiveSeconds())) o.segment_ttl_s = *v;
     if (auto v = s.String("eviction", false)) {
       if (*v == "lru" || *v == "slru") {
         o.eviction = *v;
@@ -159,15 +159,15 @@ class StreamingReader {
         s.Error("eviction", fmt::format("unknown eviction policy '{}'; expected one of: lru, slru", *v));
       }
     }
-    if (auto v = s.Number("announce_interval_s", false, Range::Positive())) o.announce_interval_s = *v;
-    if (auto v = s.Number("announce_ttl_s", false, Range::Positive())) o.announce_ttl_s = *v;
+    if (auto v = s.Number("announce_interval_s", false, Range::PositiveSeconds())) o.announce_interval_s = *v;
+    if (auto v = s.Number("announce_ttl_s", false, Range::PositiveSeconds())) o.announce_ttl_s = *v;
     if (o.announce_ttl_s <= o.announce_interval_s) {
       s.Error(s.Has("announce_ttl_s") ? "announce_ttl_s" : "announce_interval_s",
               fmt::format("announcements must live longer than the interval between them (announce_ttl_s {} > "
                           "announce_interval_s {}), or every stream would blink out between heartbeats",
                           o.announce_ttl_s, o.announce_interval_s));
     }
-    if (auto v = s.Number("health_interval_s", false, Range::Positive())) o.health_interval_s = *v;
+    if (auto v = s.Number("health_interval_s", false, Range::PositiveSeconds())) o.health_interval_s = *v;
     if (auto v = s.Integer("health_unhealthy_after", false, 1, 100)) o.health_unhealthy_after = static_cast<int>(*v);
     if (auto v = s.Number("stale_if_error_s", false, Range::Between(0, 3600, "seconds in [0, 3600]"))) {
       o.stale_if_error_s = *v;
@@ -184,7 +184,7 @@ class StreamingReader {
     c.id = Str(m, "id", true);
     c.at = Str(m, "at", true);
     c.parent = Str(m, "parent", false);
-    if (auto v = m.Number("access_delay_ms", false, Range::NonNegative())) c.access_delay_ms = *v;
+    if (auto v = m.Number("access_delay_ms", false, Range::Millis())) c.access_delay_ms = *v;
     if (auto v = m.Integer("capacity_mb", false, 1, 1 << 20)) c.capacity_mb = static_cast<std::uint64_t>(*v);
     return c;
   }
@@ -225,7 +225,7 @@ class StreamingReader {
     v.at = Str(m, "at", true);
     if (auto n = m.Integer("count", true, 1, 100000)) v.count = static_cast<int>(*n);
     v.join_s = Time(m, "join_s", false, v.join_s);
-    if (auto s = m.Number("spread_s", false, Range::NonNegative())) {
+    if (auto s = m.Number("spread_s", false, Range::Seconds())) {
       if (v.join_s + *s > duration_s_) {
         m.Error("spread_s", fmt::format("the last viewer would join at {} s, after the run ends (duration_s {})",
                                         v.join_s + *s, duration_s_));
@@ -233,8 +233,8 @@ class StreamingReader {
         v.spread_s = *s;
       }
     }
-    if (auto d = m.Number("access_delay_ms", false, Range::NonNegative())) v.access_delay_ms = *d;
-    if (auto b = m.Number("bandwidth_mbps", false, Range::Positive())) v.bandwidth_mbps = *b;
+    if (auto d = m.Number("access_delay_ms", false, Range::Millis())) v.access_delay_ms = *d;
+    if (auto b = m.Number("bandwidth_mbps", false, Range::Mbps())) v.bandwidth_mbps = *b;
     out_.viewers.push_back(v);
   }
 

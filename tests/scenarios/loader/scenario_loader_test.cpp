@@ -145,9 +145,9 @@ TEST(ScenarioLoader, KeyGivenTwice) {
 }
 
 TEST(ScenarioLoader, NumberExpected) {
-  EXPECT_ISSUE("duration_s: 100", "duration_s: long", "long", "duration_s", "expected a number > 0, got 'long'");
+  EXPECT_ISSUE("duration_s: 100", "duration_s: long", "long", "duration_s", "expected seconds in [1e-9, 1e9], got 'long'");
   EXPECT_ISSUE("capacity_rps: 100", "capacity_rps: fast", "fast", "pops[0].capacity_rps",
-               "expected a number > 0, got 'fast'");
+               "expected a number in (0, 1e15], got 'fast'");
 }
 
 TEST(ScenarioLoader, ListWhereAMappingBelongs) {
@@ -193,7 +193,7 @@ TEST(ScenarioLoader, LossOutOfRange) {
 TEST(ScenarioLoader, EventTimeOutsideTheRun) {
   EXPECT_ISSUE("at_s: 50", "at_s: 500", "at_s: ^500", "timeline[0].at_s",
                "expected a time within the run (<= duration_s 100), got 500");
-  EXPECT_ISSUE("at_s: 20", "at_s: -1", "-1", "timeline[1].at_s", "expected a number >= 0, got -1");
+  EXPECT_ISSUE("at_s: 20", "at_s: -1", "-1", "timeline[1].at_s", "expected seconds in [0, 1e9], got -1");
 }
 
 TEST(ScenarioLoader, UnparsablePrefix) {
@@ -364,7 +364,7 @@ TEST(ScenarioLoader, ReportsSeveralProblemsAtOnce) {
     EXPECT_MENTIONS(m, "bad.yaml:" + PositionOf(text, "colour") + ": field 'colour': unknown key");
     EXPECT_MENTIONS(m, "bad.yaml:" + PositionOf(text, "zero") + ": field 'pops[0].servers': expected an integer");
     EXPECT_MENTIONS(m, "bad.yaml:" + PositionOf(text, "151") + ": field 'client_groups[0].lat': expected a latitude");
-    EXPECT_MENTIONS(m, "bad.yaml:" + PositionOf(text, "-1}") + ": field 'dns.ttl_s': expected a number > 0, got -1");
+    EXPECT_MENTIONS(m, "bad.yaml:" + PositionOf(text, "-1}") + ": field 'dns.ttl_s': expected seconds in [1e-9, 1e9], got -1");
     EXPECT_EQ(std::count(m.begin(), m.end(), '\n'), 3) << "one issue per line";
   }
 }

@@ -179,13 +179,13 @@ TEST(PolicyLoader, MapByTypo) {
 
 TEST(PolicyLoader, NegativeAndOutOfRangeValues) {
   EXPECT_POLICY_ISSUE("{name: probe}", "{name: probe, dns_ttl_s: -5}", "-5", "policies[0].dns_ttl_s",
-                      "expected a number > 0, got -5");
+                      "expected seconds in [1e-9, 1e9], got -5");
   EXPECT_POLICY_ISSUE("{name: probe}", "{name: probe, min_dwell_s: -1}", "-1", "policies[0].min_dwell_s",
-                      "expected a number >= 0, got -1");
+                      "expected seconds in [0, 1e9], got -1");
   EXPECT_POLICY_ISSUE("{name: probe}", "{name: probe, probe_candidates: -1}", "-1", "policies[0].probe_candidates",
                       "expected an integer in [0, 64], got '-1'");
   EXPECT_POLICY_ISSUE("{name: geo}", "{name: rum, page_views_per_group_per_min: 0}", "min: ^0",
-                      "policies[1].page_views_per_group_per_min", "expected a number > 0, got 0");
+                      "policies[1].page_views_per_group_per_min", "expected a rate per minute in [1e-6, 1e9], got 0");
   EXPECT_POLICY_ISSUE("{name: geo}", "{name: rum, rum_candidates: 0}", "rum_candidates: ^0", "policies[1].rum_candidates",
                       "expected an integer in [1, 8], got '0'");
   EXPECT_POLICY_ISSUE("{name: geo}", "{name: hybrid, test_object_bytes: 0}", "bytes: ^0", "policies[1].test_object_bytes",
@@ -193,9 +193,9 @@ TEST(PolicyLoader, NegativeAndOutOfRangeValues) {
   EXPECT_POLICY_ISSUE("{name: geo}", "{name: geo, capacity_spill: yes}", "yes", "policies[1].capacity_spill",
                       "expected true or false, got 'yes'");
   EXPECT_POLICY_ISSUE("demand_rps: 7.5", "demand_rps: -2", "-2", "client_groups[1].demand_rps",
-                      "expected a number >= 0, got -2");
+                      "expected a number in [0, 1e15], got -2");
   EXPECT_POLICY_ISSUE("demand_rps_per_million_users: 3", "demand_rps_per_million_users: -3", "-3",
-                      "workload.demand_rps_per_million_users", "expected a number >= 0, got -3");
+                      "workload.demand_rps_per_million_users", "expected a number in [0, 1e15], got -3");
   EXPECT_POLICY_ISSUE("public: true", "public: maybe", "maybe", "resolvers[1].public", "expected true or false");
 }
 

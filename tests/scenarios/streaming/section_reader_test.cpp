@@ -363,13 +363,13 @@ TEST(StreamingLoader, WrongTypesAndRanges) {
                "streaming.health_unhealthy_after",
                "expected an integer in [1, 100], got '0'");
   EXPECT_ISSUE("in-b, at: r2, access_delay_ms: 1}", "in-b, at: r2, access_delay_ms: -1}", "-1}",
-               "streaming.ingests[1].access_delay_ms", "expected a number >= 0, got -1");
+               "streaming.ingests[1].access_delay_ms", "expected milliseconds in [0, 1e12], got -1");
   EXPECT_ISSUE("capacity_mb: 100", "capacity_mb: lots", "lots", "streaming.mids[0].capacity_mb",
                "expected an integer in [1, 1048576], got 'lots'");
   EXPECT_ISSUE("count: 200", "count: 0", "0, join_s: 10", "streaming.viewers[0].count",
                "expected an integer in [1, 100000], got '0'");
   EXPECT_ISSUE("bandwidth_mbps: 50", "bandwidth_mbps: 0", "bandwidth_mbps: ^0}", "streaming.viewers[1].bandwidth_mbps",
-               "expected a number > 0, got 0");
+               "expected Mbit/s in [0.001, 1e9], got 0");
   EXPECT_ISSUE("bitrate_mbps: 5", "bitrate_mbps: [5]", "[5]", "streaming.publishers[1].bitrate_mbps",
                "expected a bitrate in [0.01, 1000] Mbit/s, got a list");
   EXPECT_ISSUE("  mids:\n    - {id: mid-1, at: r1, capacity_mb: 100}\n", "  mids: {id: mid-1}\n", "{id: mid-1}",
@@ -391,7 +391,7 @@ TEST(StreamingLoader, MissingRequiredKeys) {
                "missing required key 'edge' (a string)");
   EXPECT_ISSUE("count: 50, ", "", "{id: v2", "streaming.viewers[1].count", "missing required key 'count'");
   EXPECT_ISSUE("{at_s: 60, type: ingest_fail, stream: news}", "{type: ingest_fail, stream: news}", "{type: ingest_fail",
-               "streaming.events[0].at_s", "missing required key 'at_s' (a number >= 0)");
+               "streaming.events[0].at_s", "missing required key 'at_s' (seconds in [0, 1e9])");
   std::string no_publishers = kStreaming;
   no_publishers.erase(no_publishers.find("  publishers:"), no_publishers.find("  viewers:") - no_publishers.find("  publishers:"));
   EXPECT_MENTIONS(ErrorOf(no_publishers), "field 'streaming.publishers': missing required key 'publishers' (a list)");
