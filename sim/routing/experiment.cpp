@@ -359,12 +359,12 @@ class RoutingWorld {
                                                       [this](PopIndex pop) { return routes_->Announced(pop); });
   }
 
-  // Groups whose row answers `pop` are rerouted by the change itself, before any recompute.
+  // Users holding an answer for `pop` (cached, so whatever the table says now) are rerouted
+  // by the change itself: to where packets for `pop` go now. Only a change that lands there
+  // takes this reason (MappingChangeReasons::Explain matches the destination).
   void RecordRouteChange(PopIndex pop, bool announced) {
     const MappingChangeReason why = announced ? MappingChangeReason::kPopRecovered : MappingChangeReason::kPopFailed;
     for (GroupIndex g = 0; g < catalog_.groups.size(); ++g) {
-      const MappingEntry* row = controller_->Table().Find(catalog_.groups[g].prefix);
-      if (row == nullptr || row->ranked_pops.empty() || row->ranked_pops.front() != pop) continue;
       reasons_->RecordRouted(g, IpFamily::kV4, routes_->RoutedPop(g, pop), why);
       if (catalog_.groups[g].prefix6) reasons_->RecordRouted(g, IpFamily::kV6, routes_->RoutedPop(g, pop), why);
     }

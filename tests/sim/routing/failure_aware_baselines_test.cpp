@@ -65,16 +65,16 @@ struct Change {
   std::string reason;
 };
 
-struct Run {
+struct PolicyRun {
   MetricsRecorder metrics;
   RoutingRunResult result;
   std::vector<Change> changes;
 };
 
-Run RunLabel(Fidelity fidelity, const std::string& label) {
+PolicyRun RunLabel(Fidelity fidelity, const std::string& label) {
   Scenario s = LoadScenarioText(kScenario, "failure_baselines.yaml");
   s.fidelity = fidelity;
-  Run run;
+  PolicyRun run;
   for (const auto& p : s.policies) {
     if (p.ResultLabel() == label) run.result = RunRoutingExperiment(s, p, run.metrics);
   }
@@ -86,7 +86,7 @@ Run RunLabel(Fidelity fidelity, const std::string& label) {
 }
 
 // Downloads that completed from `pop` in [from_s, to_s).
-int DownloadsFrom(const Run& run, const std::string& pop, double from_s, double to_s) {
+int DownloadsFrom(const PolicyRun& run, const std::string& pop, double from_s, double to_s) {
   int n = 0;
   for (const auto* d : run.metrics.SamplesNamed(metric::kDownloadMs)) {
     const double t = ToSeconds(d->at);
@@ -98,7 +98,7 @@ int DownloadsFrom(const Run& run, const std::string& pop, double from_s, double 
 class FailureBaselines : public ::testing::TestWithParam<Fidelity> {};
 
 TEST_P(FailureBaselines, HealthCheckedGeoStopsAnsweringTheFailedPopWithinOneInterval) {
-  const Run geo = RunLabel(GetParam(), "geo");
+  const PolicyRun geo = RunLabel(GetParam(), "geo");
   ASSERT_EQ(geo.changes.size(), 2u);
   EXPECT_EQ(geo.changes[0].to, "pop-far");
   EXPECT_EQ(geo.changes[0].reason, "pop_failed");
@@ -113,14 +113,14 @@ TEST_P(FailureBaselines, HealthCheckedGeoStopsAnsweringTheFailedPopWithinOneInte
 }
 
 TEST_P(FailureBaselines, BlindGeoKeepsAnsweringTheFailedPop) {
-  const Run blind = RunLabel(GetParam(), "geo-blind");
+  const PolicyRun blind = RunLabel(GetParam(), "geo-blind");
   EXPECT_TRUE(blind.changes.empty());
   EXPECT_EQ(DownloadsFrom(blind, "pop-far", 0, 200), 0);
   EXPECT_GT(blind.result.downloads_failed, 0u);
 }
 
 TEST_P(FailureBaselines, AnycastMovesWithinBgpConvergenceWhateverTheCachedAnswer) {
-  const Run anycast = RunLabel(GetParam(), "anycast");
+  const PolicyRun anycast = RunLabel(GetParam(), "anycast");
   ASSERT_EQ(anycast.changes.size(), 2u);
   EXPECT_EQ(anycast.changes[0].to, "pop-far");
   EXPECT_EQ(anycast.changes[0].reason, "pop_failed");
@@ -137,7 +137,7 @@ TEST_P(FailureBaselines, AnycastMovesWithinBgpConvergenceWhateverTheCachedAnswer
 }
 
 TEST_P(FailureBaselines, BlindAnycastWaitsForTheDnsTtl) {
-  const Run blind = RunLabel(GetParam(), "anycast-blind");
+  const PolicyRun blind = RunLabel(GetParam(), "anycast-blind");
   EXPECT_TRUE(blind.changes.empty()) << "the 300 s cached answer outlives the run";
   EXPECT_EQ(DownloadsFrom(blind, "pop-far", 0, 200), 0);
   EXPECT_GT(blind.result.downloads_failed, 0u);
