@@ -82,7 +82,7 @@ ExplainedChange MappingChangeReasons::Classify(std::size_t i, PopIndex from, std
   if (override_[i] == Override::kHeld) return {R::kDwellExpired, std::nullopt};
   if (override_[i] == Override::kMoved) return {R::kCapacitySpill, std::nullopt};
   if (knowledge_.pop_down && knowledge_.pop_down(from)) return {R::kPopFailed, std::nullopt};
-  if (knowledge_.pop_lossy && knowledge_.pop_lossy(i, from, now)) return {R::kPopFailed, std::nullopt};
+  if (knowledge_.pop_lossy && knowledge_.pop_lossy(i, from, *to, now)) return {R::kPopFailed, std::nullopt};
   if (decided_once_ && down_before_[*to]) return {R::kPopRecovered, std::nullopt};
   if (!knowledge_.score_ms) return {R::kBetterRtt, std::nullopt};
   const std::optional<double> from_ms = knowledge_.score_ms(i, from, now);

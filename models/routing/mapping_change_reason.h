@@ -43,8 +43,9 @@ struct ExplainedChange {
 struct PolicyKnowledge {
   // The policy saw PoP p down (health check, withdrawal, truth): the same for every row.
   std::function<bool(PopIndex p)> pop_down;
-  // Most of row `target`'s measurements of p were lost (measuring policies).
-  std::function<bool(std::size_t target, PopIndex p, SimTime now)> pop_lossy;
+  // Row `target` left `from` for `to` because of lost measurements at `from` (measuring
+  // policies: the loss penalty, not the RTT, put `from` behind `to`).
+  std::function<bool(std::size_t target, PopIndex from, PopIndex to, SimTime now)> pop_lossy;
   // The policy's RTT estimate for row `target` at p (nullopt: none fresh). Empty for
   // policies without RTT estimates (geo, anycast, random).
   std::function<std::optional<double>(std::size_t target, PopIndex p, SimTime now)> score_ms;

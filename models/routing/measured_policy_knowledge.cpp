@@ -18,15 +18,24 @@ PolicyKnowledge MeasuredPolicyKnowledge(const MeasurementStore& store, const std
     if (covered <= 0 || covered < 0.5 * total) return std::nullopt;
     return weighted / covered;
   };
-  k.pop_lossy = [&store, &targets](std::size_t i, PopIndex p, SimTime now) {
-    double lost = 0, covered = 0;
+  // Lossy: `from` lost measurements, and on RTT alone (where it has one) it would not have been
+  // behind `to`; a PoP whose every probe is lost has no fresh RTT at all.
+  k.pop_lossy = [&store, &targets, score = k.score_ms](std::size_t i, PopIndex from, PopIndex to, SimTime now) {
+    double lost = 0, rtt = 0, covered = 0, with_rtt = 0;
     for (const auto& [g, w] : targets.at(i).groups) {
-      const std::optional<double> loss = store.Loss(g, p, now);
+      const std::optional<double> loss = store.Loss(g, from, now);
       if (!loss) continue;
       lost += w * *loss;
       covered += w;
+      if (const std::optional<double> r = store.RttMs(g, from, now)) {
+        rtt += w * *r;
+        with_rtt += w;
+      }
     }
-    return covered > 0 && lost >= 0.5 * covered;
+    if (covered <= 0 || lost <= 0) return false;
+    if (with_rtt <= 0) return true;
+    const std::optional<double> to_score = score(i, to, now);
+    return !to_score || rtt / with_rtt <= *to_score;
   };
   return k;
 }
