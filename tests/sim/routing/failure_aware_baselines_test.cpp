@@ -4,12 +4,14 @@
 // says, and the blind variants keep the old behaviour (geo-blind never moves; anycast-blind
 // moves only as the long-lived cached answer expires, which here is after the run).
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "analysis/metrics_recorder.h"
+#include "models/routing/mapping_change_reason.h"
 #include "models/routing/metric_names.h"
 #include "scenarios/loader/scenario_loader.h"
 #include "sim/routing/experiment.h"
@@ -79,8 +81,11 @@ PolicyRun RunLabel(Fidelity fidelity, const std::string& label) {
     if (p.ResultLabel() == label) run.result = RunRoutingExperiment(s, p, run.metrics);
   }
   EXPECT_EQ(run.result.label, label);
+  std::set<std::string> reasons;
+  for (MappingChangeReason r : AllMappingChangeReasons()) reasons.insert(MappingChangeReasonName(r));
   for (const auto* c : run.metrics.SamplesNamed(metric::kEffectiveChange)) {
     run.changes.push_back({ToSeconds(c->at), c->Label("to"), c->Label(metric::kLabelReason)});
+    EXPECT_EQ(reasons.count(run.changes.back().reason), 1u) << "every change has a reason from the closed set";
   }
   return run;
 }
