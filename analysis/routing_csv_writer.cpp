@@ -50,10 +50,11 @@ void RoutingCsvWriter::Append(const std::string& policy, const MetricsRecorder& 
     }
   }
   auto out = OpenCsv(directory_ + "/mapping_changes.csv", first_);
-  if (first_) out << "policy,time_s,group,from,to,family\n";
+  if (first_) out << "policy,time_s,group,from,to,family,reason,rtt_gain_ms\n";
   for (const auto* s : recorder.SamplesNamed(metric::kEffectiveChange)) {
-    out << fmt::format("{},{:.6f},{},{},{},{}\n", policy, ToSeconds(s->at), s->Label(metric::kLabelGroup),
-                       s->Label("from"), s->Label("to"), FamilyOf(*s));
+    out << fmt::format("{},{:.6f},{},{},{},{},{},{}\n", policy, ToSeconds(s->at), s->Label(metric::kLabelGroup),
+                       s->Label("from"), s->Label("to"), FamilyOf(*s), s->Label(metric::kLabelReason),
+                       s->Label(metric::kLabelRttGainMs));
   }
   first_ = false;
 }

@@ -33,6 +33,12 @@ void RoutingEvaluator::Stop() {
 }
 
 std::optional<PopIndex> RoutingEvaluator::EffectivePop(GroupIndex g, IpFamily family) const {
+  const std::optional<PopIndex> answered = AnsweredPop(g, family);
+  if (!answered || !routed_) return answered;
+  return routed_(g, *answered);
+}
+
+std::optional<PopIndex> RoutingEvaluator::AnsweredPop(GroupIndex g, IpFamily family) const {
   if (cached_answer_) {
     if (const std::optional<DnsAnswer> cached = cached_answer_(g, family)) return cached->pop;
   }
@@ -75,6 +81,9 @@ void RoutingEvaluator::SampleGroup(GroupIndex g, IpFamily family, SimTime now) {
     const std::string from = last ? catalog_.pops[*last].id : "none";
     MetricLabels change{{metric::kLabelGroup, catalog_.groups[g].id}, {"from", from}, {"to", pop_id}};
     if (v6) change.push_back({metric::kLabelFamily, metric::kFamilyIpv6});
+    if (change_labeler_) {
+      for (auto& label : change_labeler_(g, family, last, pop)) change.push_back(std::move(label));
+    }
     metrics_.Sample(metric::kEffectiveChange, now, 1, change);
   }
   last = pop;

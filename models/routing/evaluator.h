@@ -16,6 +16,12 @@ namespace cdnlab {
 // (nullopt: nothing cached for them, so their query would reach the authoritative).
 using CachedAnswerLookup = std::function<std::optional<DnsAnswer>(GroupIndex g, IpFamily family)>;
 
+// Where group g's packets to `answered` actually go (anycast routing); nullopt: nowhere.
+using RoutedPopLookup = std::function<std::optional<PopIndex>(GroupIndex g, PopIndex answered)>;
+// Labels added to a routing.effective_change sample (the change's reason).
+using ChangeLabeler =
+    std::function<MetricLabels(GroupIndex g, IpFamily family, std::optional<PopIndex> from, std::optional<PopIndex> to)>;
+
 struct RoutingEvaluatorConfig {
   Duration sample_interval = std::chrono::seconds(1);
   double unavailable_penalty_ms = 1000;  // regret charged while a group is sent to a failed PoP
@@ -42,6 +48,10 @@ class RoutingEvaluator {
   // mapping change reaches users only as caches expire (the TTL's cost in reaction time).
   // Without it (or with an empty lookup) every group gets the answerer's current answer.
   void UseResolverCaches(CachedAnswerLookup lookup) { cached_answer_ = std::move(lookup); }
+  // Users reach the PoP routing delivers their packets to, not the one their answer names.
+  void UseRouting(RoutedPopLookup routed) { routed_ = std::move(routed); }
+  // Each effective change sample also carries these labels.
+  void LabelChanges(ChangeLabeler labeler) { change_labeler_ = std::move(labeler); }
 
   // The PoP group g's users of `family` are answered with right now (nullopt: no answer, or
   // an IPv6 question for a group without IPv6).
@@ -63,6 +73,9 @@ class RoutingEvaluator {
   MetricsSink& metrics_;
   RoutingEvaluatorConfig config_;
   CachedAnswerLookup cached_answer_;
+  RoutedPopLookup routed_;
+  ChangeLabeler change_labeler_;
+  std::optional<PopIndex> AnsweredPop(GroupIndex g, IpFamily family) const;
   void SampleGroup(GroupIndex g, IpFamily family, SimTime now);
 
   std::vector<std::optional<PopIndex>> last_;

@@ -45,7 +45,8 @@ void MappingController::AddAdjuster(RankingAdjuster& adjuster) { adjusters_.push
 MappingDiff MappingController::RecomputeNow() {
   const SimTime now = clock_.Now();
   // Adjusters see full rankings; without them only the published few matter.
-  policy_.SetRankingDepth(adjusters_.empty() ? config_.ranked_pops : 0);
+  const std::size_t depth = adjusters_.empty() ? config_.ranked_pops : 0;
+  policy_.SetRankingDepth(depth);
   std::vector<std::vector<PopIndex>> published(targets_.size());
   std::vector<std::vector<PopIndex>> rankings(targets_.size());
   for (std::size_t i = 0; i < targets_.size(); ++i) {
@@ -55,12 +56,16 @@ MappingDiff MappingController::RecomputeNow() {
     // keeps what was published: a stale answer beats no answer for users.
     if (rankings[i].empty()) rankings[i] = published[i];
   }
+  if (observer_) observer_->PolicyRanked(rankings, depth, now);
   // Adjusters see full rankings, so a spill can reach PoPs beyond the published few.
   for (RankingAdjuster* adjuster : adjusters_) adjuster->Adjust(targets_, rankings, published, now);
+  for (auto& ranking : rankings) {
+    if (ranking.size() > config_.ranked_pops) ranking.resize(config_.ranked_pops);
+  }
+  if (observer_) observer_->Decided(published, rankings, now);
   std::vector<MappingEntry> rows;
   rows.reserve(targets_.size());
   for (std::size_t i = 0; i < targets_.size(); ++i) {
-    if (rankings[i].size() > config_.ranked_pops) rankings[i].resize(config_.ranked_pops);
     if (!rankings[i].empty()) rows.push_back({targets_[i].prefix, std::move(rankings[i])});
   }
   MappingDiff diff = table_.Replace(rows);

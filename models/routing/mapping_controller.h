@@ -6,6 +6,7 @@
 #include "models/ports/metrics_sink.h"
 #include "models/ports/resolver_config_sink.h"
 #include "models/ports/timer_scheduler.h"
+#include "models/routing/mapping_decision_observer.h"
 #include "models/routing/mapping_table.h"
 #include "models/routing/mapping_target.h"
 #include "models/routing/ranking_adjuster.h"
@@ -32,6 +33,9 @@ class MappingController {
   // Adjusters run after ranking, before truncation to ranked_pops (so a spill has PoPs to spill
   // to), in the order they were added. The adjuster must outlive the controller.
   void AddAdjuster(RankingAdjuster& adjuster);
+  // Told each recompute's rankings and decisions (mapping_changes.csv's reasons); must outlive
+  // the controller. nullptr = none.
+  void SetDecisionObserver(MappingDecisionObserver* observer) { observer_ = observer; }
 
   // Before Start: takes a saved mapping (a restarted controller) and pushes it to the sink, so
   // DNS answers from it before any new measurement; the next version is `version` + 1.
@@ -58,6 +62,7 @@ class MappingController {
   MappingTable table_;
   std::vector<RankingAdjuster*> adjusters_;
   std::optional<TimerId> timer_;
+  MappingDecisionObserver* observer_ = nullptr;
 };
 
 }  // namespace cdnlab

@@ -32,5 +32,8 @@ inline constexpr const char* kLabelVerdict = "verdict";
 // On samples about a dual-stack group's IPv6 users only; IPv4 samples carry no family label.
 inline constexpr const char* kLabelFamily = "family";
 inline constexpr const char* kFamilyIpv6 = "ipv6";
+// On effective changes: why (MappingChangeReasonName), and for better_rtt the gain in ms.
+inline constexpr const char* kLabelReason = "reason";
+inline constexpr const char* kLabelRttGainMs = "rtt_gain_ms";
 
 }  // namespace cdnlab::metric

@@ -106,7 +106,8 @@ enum class MapBy {
 };
 
 struct PolicySpec {
-  // As written: probe | measured | rum | hybrid | anycast | geo | random | oracle.
+  // As written: probe | measured | rum | hybrid | anycast | anycast-blind | geo | geo-blind |
+  // random | oracle.
   // Code should switch on `kind`; `name` stays as written so old scenarios read the same.
   std::string name;
   PolicyKind kind = PolicyKind::kProbe;
@@ -131,6 +132,15 @@ struct PolicySpec {
   double page_views_per_group_per_min = 2;
   int rum_candidates = 3;
   std::uint64_t test_object_bytes = 10000;
+  // geo, anycast as operators run them (issue 18). failure_blind: the `geo-blind` and
+  // `anycast-blind` names, the old baselines that never learn of a failed PoP (geo) or learn
+  // of it only through DNS as caches expire (anycast).
+  bool failure_blind = false;
+  // geo: a health checker polls every PoP this often and geo skips those it found down.
+  double health_check_interval_s = 5;
+  // anycast: a failed PoP's route is withdrawn (and a recovered one re-announced) this long
+  // after the change; 30 s = one eBGP MinRouteAdvertisementInterval (RFC 4271 10).
+  double bgp_convergence_s = 30;
 
   bool UsesProbes() const { return kind == PolicyKind::kProbe || kind == PolicyKind::kHybrid; }
   bool UsesRum() const { return kind == PolicyKind::kRum || kind == PolicyKind::kHybrid; }

@@ -15,7 +15,8 @@ const std::map<std::string, PolicyKind>& KnownNames() {
   static const std::map<std::string, PolicyKind> names{
       {"probe", PolicyKind::kProbe},     {"measured", PolicyKind::kProbe}, {"rum", PolicyKind::kRum},
       {"hybrid", PolicyKind::kHybrid},   {"anycast", PolicyKind::kAnycast}, {"geo", PolicyKind::kGeo},
-      {"random", PolicyKind::kRandom},   {"oracle", PolicyKind::kOracle}};
+      {"random", PolicyKind::kRandom},   {"oracle", PolicyKind::kOracle},
+      {"geo-blind", PolicyKind::kGeo},   {"anycast-blind", PolicyKind::kAnycast}};
   return names;
 }
 
@@ -47,7 +48,9 @@ const std::map<std::string, OptionScope>& Options() {
       {"probe_candidates", {{K::kProbe, K::kHybrid}, "probe, hybrid"}},
       {"page_views_per_group_per_min", {{K::kRum, K::kHybrid}, "rum, hybrid"}},
       {"rum_candidates", {{K::kRum, K::kHybrid}, "rum, hybrid"}},
-      {"test_object_bytes", {{K::kRum, K::kHybrid}, "rum, hybrid"}}};
+      {"test_object_bytes", {{K::kRum, K::kHybrid}, "rum, hybrid"}},
+      {"health_check_interval_s", {{K::kGeo}, "geo"}},
+      {"bgp_convergence_s", {{K::kAnycast}, "anycast"}}};
   return options;
 }
 
@@ -76,14 +79,16 @@ class PolicyReader {
     if (!name) return;
     const auto known = KnownNames().find(*name);
     if (known == KnownNames().end()) {
-      m.Error("name", fmt::format("unknown policy '{}'; expected one of: anycast, geo, hybrid, measured (= probe), "
-                                  "oracle, probe, random, rum", *name));
+      m.Error("name", fmt::format("unknown policy '{}'; expected one of: anycast, anycast-blind, geo, geo-blind, "
+                                  "hybrid, measured (= probe), oracle, probe, random, rum", *name));
       return;
     }
     p.name = *name;
     p.kind = known->second;
+    p.failure_blind = name->size() > 6 && name->compare(name->size() - 6, 6, "-blind") == 0;
     if (p.kind == PolicyKind::kHybrid) p.probe_candidates = 2;
     if (!OptionsApply(m, p)) return;
+    ReadFailureHandling(m, p);
     ReadLabel(m, path, p);
     ReadCommon(m, p);
     ReadMeasured(m, p);
@@ -155,6 +160,18 @@ class PolicyReader {
       p.hysteresis_ratio = *v;
     }
     if (auto v = m.Number("hysteresis_ms", false, Range::Millis())) p.hysteresis_ms = *v;
+  }
+
+  // Blind variants have no health checker or route withdrawal to tune.
+  void ReadFailureHandling(MapReader& m, PolicySpec& p) {
+    for (const char* key : {"health_check_interval_s", "bgp_convergence_s"}) {
+      if (p.failure_blind && m.Has(key)) {
+        m.Error(key, fmt::format("'{}' does not apply to policy '{}' (a blind baseline never learns of failures)",
+                                 key, p.name));
+      }
+    }
+    if (auto v = m.Number("health_check_interval_s", false, Range::Positive())) p.health_check_interval_s = *v;
+    if (auto v = m.Number("bgp_convergence_s", false, Range::NonNegative())) p.bgp_convergence_s = *v;
   }
 
   // Written budgets are checked against the PoP count later (CheckScenario), through these marks.

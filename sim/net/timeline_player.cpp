@@ -74,6 +74,7 @@ void TimelinePlayer::Apply(std::size_t index) {
         if (pops[p].id != e.pop) continue;
         network_.SetPopServersUp(p, up);
         truth_.SetPopAvailable(p, up);
+        if (pop_listener_) pop_listener_(p, up);
       }
       break;
     }

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <vector>
 
 #include "models/ports/clock.h"
@@ -24,6 +25,8 @@ class TimelinePlayer {
   void RefreshTruth();
   void Start();
   const std::vector<double>& AppliedAtSeconds() const { return applied_at_s_; }
+  // Told when a PoP fails or recovers, as it happens (what the PoP's own routers know).
+  void OnPopAvailability(std::function<void(PopIndex, bool up)> listener) { pop_listener_ = std::move(listener); }
 
  private:
   void Apply(std::size_t index);
@@ -36,6 +39,7 @@ class TimelinePlayer {
   TimerScheduler& timers_;
   MetricsSink& metrics_;
   std::vector<double> applied_at_s_;
+  std::function<void(PopIndex, bool)> pop_listener_;
 };
 
 }  // namespace cdnlab

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <memory>
+
+#include <fmt/format.h>
 #include <stdexcept>
 
 #include <ns3/config.h>
@@ -13,6 +15,13 @@
 
 #include "models/core/seeded_random_source.h"
 #include "models/routing/anycast_policy.h"
+#include "models/routing/anycast_route_table.h"
+#include "models/routing/anycast_routed_resolver.h"
+#include "models/routing/health_checked_policy.h"
+#include "models/routing/mapping_change_reason.h"
+#include "models/routing/measured_policy_knowledge.h"
+#include "models/routing/metric_names.h"
+#include "models/routing/pop_health_checker.h"
 #include "models/routing/authoritative_answerer.h"
 #include "models/routing/beacon_collector.h"
 #include "models/routing/candidate_chooser.h"
@@ -73,8 +82,11 @@ constexpr Duration kRumTestTimeout = std::chrono::seconds(5);
 // Anycast routes a client's packets by its own network, never by its resolver. The experiment
 // models that through DNS by letting every resolver send the client subnet in an anycast run,
 // so every group is answered from its own row (which AnycastPolicy fills with the fewest-hop
-// PoP from that group's network). One difference stays: a withdrawn PoP reaches users only as
-// their cached answers expire, where real anycast would reroute within BGP convergence.
+// PoP from that group's network). A failed PoP's route is withdrawn bgp_convergence_s later
+// (AnycastRouteTable), and from then on users' packets reach the next PoP whatever their
+// cached answer says (AnycastRoutedResolver for downloads, the evaluator's routing lookup for
+// regret). `anycast-blind` keeps the old model: the withdrawal reaches users only as their
+// cached answers expire.
 RoutingCatalog CatalogForPolicy(RoutingCatalog catalog, const PolicySpec& policy) {
   if (policy.kind == PolicyKind::kAnycast) {
     for (auto& r : catalog.resolvers) r.sends_client_subnet = true;
@@ -92,21 +104,23 @@ Eigen::MatrixXd AnycastPathHops(const TopologyGraph& graph, const RoutingCatalog
   return hops;
 }
 
-// A failed PoP withdraws its anycast route: the policy follows the truth's availability.
+// A failed PoP withdraws its anycast route: the policy follows `announced` (the route table
+// after convergence; for anycast-blind the truth's availability at each recompute).
 class WithdrawingAnycastPolicy final : public SelectionPolicy {
  public:
-  WithdrawingAnycastPolicy(const RoutingCatalog& catalog, Eigen::MatrixXd hops, const GroundTruth& truth)
-      : anycast_(catalog, std::move(hops)), truth_(truth) {}
+  WithdrawingAnycastPolicy(const RoutingCatalog& catalog, Eigen::MatrixXd hops, std::function<bool(PopIndex)> announced)
+      : anycast_(catalog, std::move(hops)), announced_(std::move(announced)), pops_(catalog.pops.size()) {}
   std::string Name() const override { return anycast_.Name(); }
   std::vector<PopIndex> Rank(std::size_t target_index, const MappingTarget& target, SimTime now,
                              const std::vector<PopIndex>& previous) override {
-    for (PopIndex p = 0; p < truth_.Pops(); ++p) anycast_.SetPopAvailable(p, truth_.PopAvailable(p));
+    for (PopIndex p = 0; p < pops_; ++p) anycast_.SetPopAvailable(p, announced_(p));
     return anycast_.Rank(target_index, target, now, previous);
   }
 
  private:
   AnycastPolicy anycast_;
-  const GroundTruth& truth_;
+  std::function<bool(PopIndex)> announced_;
+  std::size_t pops_;
 };
 
 AuthoritativeConfig AuthoritativeConfigFor(const Scenario& s, const PolicySpec& policy) {
@@ -187,6 +201,7 @@ class RoutingWorld {
       spill_ = std::make_unique<CapacitySpillAdjuster>(catalog_, demand);
       controller_->AddAdjuster(*spill_);
     }
+    ExplainChanges(policy);
     for (const auto& r : catalog_.resolvers) {
       resolvers_.push_back(std::make_unique<CachingResolver>(
           r.address, Endpoint{runtime_->DnsAddress(), AuthoritativeDnsServer::kDnsPort}, r.sends_client_subnet,
@@ -212,7 +227,8 @@ class RoutingWorld {
     const GroupArrivalsConfig arrivals = DownloadArrivalsConfigFor(s);
     work.start_at = arrivals.start_at;
     work.stop_at = arrivals.stop_at;
-    workload_ = std::make_unique<DownloadWorkload>(catalog_, stub_, runtime_->Downloads(), clock_, clock_,
+    NameResolver& download_resolver = routed_resolver_ ? static_cast<NameResolver&>(*routed_resolver_) : stub_;
+    workload_ = std::make_unique<DownloadWorkload>(catalog_, download_resolver, runtime_->Downloads(), clock_, clock_,
                                                    workload_random_, metrics, work);
     workload_->UseFamilies(download_families_);
   }
@@ -226,6 +242,7 @@ class RoutingWorld {
     runtime_->Start();  // object servers
     if (collector_host_) collector_host_->Start();
     timeline_.Start();
+    if (health_checker_) health_checker_->Start();
     if (scheduler_) scheduler_->Start();
     controller_->Start();
     MeterLoad();  // after the controller, so each sample sees that round's publication
@@ -305,13 +322,97 @@ class RoutingWorld {
       case PolicyKind::kRum:
       case PolicyKind::kHybrid:
         return std::make_unique<MeasuredPolicy>(store_, MeasuredPolicyConfigFor(p));
-      case PolicyKind::kAnycast:
-        return std::make_unique<WithdrawingAnycastPolicy>(catalog_, AnycastPathHops(graph_, catalog_), truth_);
-      case PolicyKind::kGeo: return std::make_unique<GeoPolicy>(catalog_);
+      case PolicyKind::kAnycast: return MakeAnycast(p);
+      case PolicyKind::kGeo: return MakeGeo(p);
       case PolicyKind::kRandom: return std::make_unique<RandomPolicy>(catalog_, policy_random_);
       case PolicyKind::kOracle: return std::make_unique<OraclePolicy>(truth_);
     }
     throw std::invalid_argument("unknown routing policy '" + p.name + "'");
+  }
+
+  // geo skips PoPs its health checker found down (geo-blind: no checker). A change the
+  // checker sees is acted on at once, as Traffic Router answers from current health.
+  std::unique_ptr<SelectionPolicy> MakeGeo(const PolicySpec& p) {
+    if (p.failure_blind) return std::make_unique<GeoPolicy>(catalog_);
+    geo_ = std::make_unique<GeoPolicy>(catalog_);
+    health_checker_ = std::make_unique<PopHealthChecker>(
+        catalog_.pops.size(), FromSeconds(p.health_check_interval_s),
+        [this](PopIndex pop) { return truth_.PopAvailable(pop); }, clock_);
+    health_checker_->OnChange([this] { controller_->RecomputeNow(); });
+    return std::make_unique<HealthCheckedPolicy>(*geo_, *health_checker_);
+  }
+
+  // anycast follows its route table, which hears of failures from the timeline and withdraws
+  // them bgp_convergence_s later; anycast-blind follows the truth at each recompute.
+  std::unique_ptr<SelectionPolicy> MakeAnycast(const PolicySpec& p) {
+    Eigen::MatrixXd hops = AnycastPathHops(graph_, catalog_);
+    if (p.failure_blind) {
+      return std::make_unique<WithdrawingAnycastPolicy>(catalog_, std::move(hops),
+                                                        [this](PopIndex pop) { return truth_.PopAvailable(pop); });
+    }
+    routes_ = std::make_unique<AnycastRouteTable>(hops, FromSeconds(p.bgp_convergence_s), clock_);
+    timeline_.OnPopAvailability([this](PopIndex pop, bool up) { routes_->PopAvailabilityChanged(pop, up); });
+    routes_->OnChange([this](PopIndex pop, bool announced) { RecordRouteChange(pop, announced); });
+    routed_resolver_ = std::make_unique<AnycastRoutedResolver>(stub_, catalog_, *routes_);
+    evaluator_.UseRouting([this](GroupIndex g, PopIndex answered) { return routes_->RoutedPop(g, answered); });
+    return std::make_unique<WithdrawingAnycastPolicy>(catalog_, std::move(hops),
+                                                      [this](PopIndex pop) { return routes_->Announced(pop); });
+  }
+
+  // Users holding an answer for `pop` (cached, so whatever the table says now) are rerouted
+  // by the change itself: to where packets for `pop` go now. Only a change that lands there
+  // takes this reason (MappingChangeReasons::Explain matches the destination).
+  void RecordRouteChange(PopIndex pop, bool announced) {
+    const MappingChangeReason why = announced ? MappingChangeReason::kPopRecovered : MappingChangeReason::kPopFailed;
+    for (GroupIndex g = 0; g < catalog_.groups.size(); ++g) {
+      reasons_->RecordRouted(g, IpFamily::kV4, routes_->RoutedPop(g, pop), why);
+      if (catalog_.groups[g].prefix6) reasons_->RecordRouted(g, IpFamily::kV6, routes_->RoutedPop(g, pop), why);
+    }
+  }
+
+  // mapping_changes.csv's reason column: the controller reports its decisions, the evaluator
+  // labels each change users see with the reason of the decision behind it.
+  void ExplainChanges(const PolicySpec& p) {
+    reasons_ = std::make_unique<MappingChangeReasons>(controller_->Targets(), catalog_.groups.size(),
+                                                      catalog_.pops.size(), KnowledgeOf(p));
+    controller_->SetDecisionObserver(reasons_.get());
+    evaluator_.LabelChanges([this](GroupIndex g, IpFamily family, std::optional<PopIndex>, std::optional<PopIndex> to) {
+      const ExplainedChange why = reasons_->Explain(g, family, to);
+      MetricLabels labels{{metric::kLabelReason, MappingChangeReasonName(why.reason)}};
+      if (why.rtt_gain_ms) labels.push_back({metric::kLabelRttGainMs, fmt::format("{:.3f}", *why.rtt_gain_ms)});
+      return labels;
+    });
+  }
+
+  // What each policy knows when it decides (see PolicyKnowledge).
+  PolicyKnowledge KnowledgeOf(const PolicySpec& p) {
+    PolicyKnowledge k;
+    switch (p.kind) {
+      case PolicyKind::kProbe:
+      case PolicyKind::kRum:
+      case PolicyKind::kHybrid:
+        return MeasuredPolicyKnowledge(store_, controller_->Targets(), p.loss_penalty_ms);
+      case PolicyKind::kGeo:
+        if (health_checker_) k.pop_down = [this](PopIndex pop) { return !health_checker_->Up(pop); };
+        break;
+      case PolicyKind::kAnycast:
+        if (routes_) {
+          k.pop_down = [this](PopIndex pop) { return !routes_->Announced(pop); };
+        } else {
+          k.pop_down = [this](PopIndex pop) { return !truth_.PopAvailable(pop); };
+        }
+        break;
+      case PolicyKind::kOracle:
+        k.pop_down = [this](PopIndex pop) { return !truth_.PopAvailable(pop); };
+        k.score_ms = [this](std::size_t i, PopIndex pop, SimTime) -> std::optional<double> {
+          double rtt = 0;
+          for (const auto& [g, w] : controller_->Targets()[i].groups) rtt += w * truth_.RttMs(g, pop);
+          return rtt;
+        };
+        break;
+      case PolicyKind::kRandom: break;
+    }
+    return k;
   }
 
   // Probes feed the store; with probe_candidates > 0 only the chooser's PoPs probe a group.
@@ -397,6 +498,13 @@ class RoutingWorld {
   std::unique_ptr<CandidateChooser> rum_chooser_;
   std::unique_ptr<RumWorkload> rum_;
   std::unique_ptr<DownloadWorkload> workload_;
+  // geo: the policy behind the health check, and the checker; anycast: its routes, and the
+  // resolver that follows them for downloads (null for other policies and blind variants).
+  std::unique_ptr<GeoPolicy> geo_;
+  std::unique_ptr<PopHealthChecker> health_checker_;
+  std::unique_ptr<AnycastRouteTable> routes_;
+  std::unique_ptr<AnycastRoutedResolver> routed_resolver_;
+  std::unique_ptr<MappingChangeReasons> reasons_;
 };
 
 }  // namespace

@@ -85,6 +85,21 @@ TEST(CdnlabRun, WritesSummaryWithEveryDocumentedKey) {
   }
   EXPECT_GT(summary["routing"]["measured"]["probe_packets"].get<double>(), 0);
   EXPECT_EQ(summary["routing"]["geo"]["probe_packets"].get<double>(), 0);
+  // Every mapping change says why (issue 18): the reason column is never empty.
+  std::istringstream changes(ReadFile(out / "mapping_changes.csv"));
+  std::string line;
+  std::getline(changes, line);
+  EXPECT_EQ(line, "policy,time_s,group,from,to,family,reason,rtt_gain_ms");
+  int rows = 0;
+  while (std::getline(changes, line)) {
+    ++rows;
+    const std::size_t family = line.find(",ipv");
+    ASSERT_NE(family, std::string::npos) << line;
+    const std::size_t reason = line.find(',', family + 1);
+    ASSERT_NE(reason, std::string::npos) << line;
+    EXPECT_NE(line[reason + 1], ',') << "no reason: " << line;
+  }
+  EXPECT_GT(rows, 0) << "the measured policy moves groups in small.yaml";
 }
 
 TEST(CdnlabRun, SameSeedGivesByteIdenticalFilesAndAnotherSeedChangesThem) {

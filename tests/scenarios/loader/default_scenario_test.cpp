@@ -131,7 +131,8 @@ TEST_F(DefaultScenario, HasTheAdvertisedShape) {
     kinds.insert(p.kind);
   }
   EXPECT_EQ(labels, (std::set<std::string>{"probe", "rum", "hybrid", "anycast", "geo", "random", "oracle",
-                                           "probe-ttl300", "probe-budget2", "probe-spill", "rum-dwell"}));
+                                           "probe-ttl300", "probe-budget2", "probe-spill", "rum-dwell", "anycast-blind",
+                                           "geo-blind"}));
   EXPECT_EQ(kinds.size(), 7u) << "every policy kind side by side";
   EXPECT_EQ(s.probing.interval_s, 10);
   EXPECT_EQ(s.probing.packets_per_train, 5);

@@ -293,8 +293,8 @@ TEST(ScenarioLoader, HostnameOutsideTheZone) {
 
 TEST(ScenarioLoader, BadPolicies) {
   EXPECT_ISSUE("{name: geo}", "{name: fastest}", "fastest", "policies[1].name",
-               "unknown policy 'fastest'; expected one of: anycast, geo, hybrid, measured (= probe), oracle, probe, "
-               "random, rum");
+               "unknown policy 'fastest'; expected one of: anycast, anycast-blind, geo, geo-blind, hybrid, "
+               "measured (= probe), oracle, probe, random, rum");
   EXPECT_ISSUE("{name: geo}", "{name: measured}", "  - {name: ^measured}", "policies[1].name",
                "label 'measured' is already used by policies[0]; give one of them a distinct 'label'");
   EXPECT_ISSUE("{name: geo}", "{name: geo, hysteresis_ms: 3}", "hysteresis_ms: ^3", "policies[1].hysteresis_ms",
@@ -373,7 +373,7 @@ TEST(ScenarioLoader, TheBuiltInDefaultIsValid) {
   const Scenario s = LoadScenarioText(DefaultScenarioYaml(), kDefaultScenarioName);
   EXPECT_EQ(s.pops.size(), 6u);
   EXPECT_EQ(s.client_groups.size(), 40u);
-  EXPECT_EQ(s.policies.size(), 11u);
+  EXPECT_EQ(s.policies.size(), 13u);
 }
 
 }  // namespace

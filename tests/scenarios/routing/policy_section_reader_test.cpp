@@ -128,8 +128,41 @@ TEST(PolicyLoader, PublicResolverAndGroupDemand) {
 
 TEST(PolicyLoader, UnknownPolicyName) {
   EXPECT_POLICY_ISSUE("{name: geo}", "{name: fastest}", "fastest", "policies[1].name",
-                      "unknown policy 'fastest'; expected one of: anycast, geo, hybrid, measured (= probe), oracle, "
-                      "probe, random, rum");
+                      "unknown policy 'fastest'; expected one of: anycast, anycast-blind, geo, geo-blind, hybrid, "
+                      "measured (= probe), oracle, probe, random, rum");
+}
+
+// Issue 18: geo and anycast learn of failures (health check, route withdrawal); the -blind
+// names are the old baselines, with nothing to tune.
+TEST(PolicyLoader, FailureAwareBaselinesAndTheirBlindVariants) {
+  const Scenario s = LoadWithPolicies(
+      "  - {name: geo, health_check_interval_s: 2}\n  - {name: geo-blind}\n"
+      "  - {name: anycast, bgp_convergence_s: 12}\n  - {name: anycast-blind}\n");
+  ASSERT_GE(s.policies.size(), 4u);
+  const auto find = [&](const std::string& label) {
+    for (const auto& p : s.policies) {
+      if (p.label == label) return p;
+    }
+    ADD_FAILURE() << label;
+    return PolicySpec{};
+  };
+  EXPECT_EQ(find("geo").health_check_interval_s, 2);
+  EXPECT_FALSE(find("geo").failure_blind);
+  EXPECT_EQ(find("geo-blind").kind, PolicyKind::kGeo);
+  EXPECT_TRUE(find("geo-blind").failure_blind);
+  EXPECT_EQ(find("anycast").bgp_convergence_s, 12);
+  EXPECT_EQ(find("anycast-blind").kind, PolicyKind::kAnycast);
+  EXPECT_TRUE(find("anycast-blind").failure_blind);
+  EXPECT_EQ(find("anycast-blind").bgp_convergence_s, 30) << "the default";
+  EXPECT_POLICY_ISSUE("{name: geo}", "{name: geo-blind, health_check_interval_s: 5}", "health_check_interval_s: ^5",
+                      "policies[1].health_check_interval_s",
+                      "'health_check_interval_s' does not apply to policy 'geo-blind' (a blind baseline never "
+                      "learns of failures)");
+  EXPECT_POLICY_ISSUE("{name: geo}", "{name: anycast, health_check_interval_s: 5}", "health_check_interval_s: ^5",
+                      "policies[1].health_check_interval_s",
+                      "'health_check_interval_s' does not apply to policy 'anycast' (it applies to geo)");
+  EXPECT_POLICY_ISSUE("{name: geo}", "{name: geo, health_check_interval_s: 0}", "health_check_interval_s: ^0",
+                      "policies[1].health_check_interval_s", "expected a number > 0, got 0");
 }
 
 TEST(PolicyLoader, DuplicateLabels) {

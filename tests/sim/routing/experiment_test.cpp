@@ -45,6 +45,7 @@ evaluation: {warmup_s: 10}
 policies:
   - {name: measured, max_age_s: 12}
   - {name: geo}
+  - {name: geo-blind}
 timeline:
   - {at_s: 50, type: pop_fail, pop: pop-nyc}
   - {at_s: 90, type: pop_recover, pop: pop-nyc}
@@ -224,19 +225,19 @@ TEST(RoutingExperiment, MeasuredRoutesAroundAFailedPopAndBack) {
   // Probes from the failed PoP are all lost: loss dominates the score within a couple of rounds.
   EXPECT_EQ(boston.at(65), "pop-lon");
   EXPECT_EQ(boston.at(119), "pop-nyc") << "back after recovery";
-  const PolicyRun geo = RunPolicy("geo");
-  EXPECT_EQ(Answered(geo, "g-boston").at(65), "pop-nyc") << "geo keeps sending users to the dead PoP";
+  const PolicyRun geo = RunPolicy("geo-blind");
+  EXPECT_EQ(Answered(geo, "g-boston").at(65), "pop-nyc") << "geo-blind keeps sending users to the dead PoP";
 }
 
 TEST(RoutingExperiment, DownloadsTakeLongerThanTheRoundTrip) {
-  const PolicyRun run = RunPolicy("geo");
+  const PolicyRun run = RunPolicy("geo-blind");
   EXPECT_GT(run.result.downloads_completed, 20u);
   for (const auto* s : run.metrics.SamplesNamed(metric::kDownloadMs)) {
     if (s->Label(metric::kLabelGroup) == "g-boston" && s->Label(metric::kLabelPop) == "pop-nyc") {
       EXPECT_GT(s->value, 2 * 5.02) << "handshake plus at least one data round trip";
     }
   }
-  EXPECT_GT(run.result.downloads_failed, 0u) << "downloads to the failed PoP must fail under geo";
+  EXPECT_GT(run.result.downloads_failed, 0u) << "downloads to the failed PoP must fail under geo-blind";
 }
 
 TEST(RoutingExperiment, SameSeedSameMetricsOtherSeedOtherMetrics) {
