@@ -41,6 +41,7 @@ std::vector<PopIndex> MeasuredPolicy::Rank(std::size_t target_index, const Mappi
       return RankBySums(sums->weighted, sums->covered, sums->total, previous);
     }
   }
+  if (depth_ > 0 && target.groups.size() == 1) return RankOneGroup(target.groups.front(), now, sharing, previous);
   const std::size_t pops = store_.Pops();
   std::vector<double>& weighted = weighted_;
   std::vector<double>& covered = covered_;
@@ -72,8 +73,7 @@ std::vector<PopIndex> MeasuredPolicy::Rank(std::size_t target_index, const Mappi
 // the full ranking (only `depth` are published): by_score_ is sorted over its first `depth`
 // entries, and each position takes the best PoP not yet placed from there, or the incumbent
 // when the challenger does not beat it by the hysteresis margin.
-std::vector<PopIndex> MeasuredPolicy::RankFirst(std::size_t depth, const std::vector<char>& rankable,
-                                                const std::vector<PopIndex>& previous) const {
+std::vector<PopIndex> MeasuredPolicy::RankFirst(std::size_t depth, const std::vector<PopIndex>& previous) const {
   std::vector<PopIndex> ranked;
   ranked.reserve(depth);
   const auto placed = [&ranked](PopIndex p) { return std::find(ranked.begin(), ranked.end(), p) != ranked.end(); };
@@ -84,7 +84,7 @@ std::vector<PopIndex> MeasuredPolicy::RankFirst(std::size_t depth, const std::ve
     PopIndex pick = by_score_[next].second;
     if (k < previous.size() && previous[k] != pick) {
       const PopIndex incumbent = previous[k];
-      const bool still_rankable = incumbent < rankable.size() && rankable[incumbent] && !placed(incumbent);
+      const bool still_rankable = incumbent < row_of_.size() && row_of_[incumbent] == row_ && !placed(incumbent);
       const double bar = score_[incumbent] * (1 - config_.hysteresis_ratio) - config_.hysteresis_ms;
       if (still_rankable && !(score_[pick] < bar)) pick = incumbent;
     }
@@ -93,19 +93,62 @@ std::vector<PopIndex> MeasuredPolicy::RankFirst(std::size_t depth, const std::ve
   return ranked;
 }
 
+// A one-group row (most rows: one per client group) when only `depth_` positions are read: the
+// same scores as RankBySums computes from that group's sums (each PoP's sums hold one term), the
+// `depth_` best kept while the row is read instead of scattered into per-PoP sums and sorted.
+std::vector<PopIndex> MeasuredPolicy::RankOneGroup(const std::pair<GroupIndex, double>& member, SimTime now,
+                                                   bool sharing, const std::vector<PopIndex>& previous) {
+  const auto [g, w] = member;
+  double total = 0;
+  total += w;
+  cells_.clear();
+  store_.ForEachFreshCell(g, now, [&](PopIndex p, double rtt_ms, double loss) { cells_.push_back({p, rtt_ms, loss}); });
+  if (sharing && grouped_.Wants(g)) {
+    grouped_.Add(g, [&](GroupedTargetSums::Sums& sums, double weight) {
+      AddCells(cells_, weight, sums.weighted, sums.covered);
+    });
+  }
+  NextRow();
+  std::vector<std::pair<double, PopIndex>>& best = by_score_;  // sorted, at most depth_ long
+  best.clear();
+  std::size_t rankable = 0;
+  for (const FreshCell& c : cells_) {
+    double weighted = 0, covered = 0;  // as RankBySums' sums, from zero
+    weighted += w * (c.rtt_ms + config_.loss_penalty_ms * c.loss);
+    covered += w;
+    if (!(covered > 0 && covered >= 0.5 * total)) continue;
+    const std::pair<double, PopIndex> entry{weighted / covered, c.pop};
+    score_[c.pop] = entry.first;
+    row_of_[c.pop] = row_;
+    ++rankable;
+    if (best.size() == depth_ && !(entry < best.back())) continue;
+    if (best.size() == depth_) best.pop_back();
+    best.insert(std::upper_bound(best.begin(), best.end(), entry), entry);
+  }
+  return RankFirst(std::min(depth_, rankable), previous);
+}
+
+void MeasuredPolicy::NextRow() {
+  const std::size_t pops = store_.Pops();
+  if (score_.size() != pops) score_.assign(pops, 0.0);
+  if (row_of_.size() != pops || ++row_ == 0) {  // a new size, or the stamps wrapped: none is current
+    row_of_.assign(pops, 0);
+    row_ = 1;
+  }
+}
+
 std::vector<PopIndex> MeasuredPolicy::RankBySums(const std::vector<double>& weighted, const std::vector<double>& covered,
                                                  double total, const std::vector<PopIndex>& previous) {
   const std::size_t pops = store_.Pops();
-  std::vector<double>& score = score_;
-  score.assign(pops, 0.0);
+  NextRow();
+  std::vector<double>& score = score_;  // read only where row_of_ marks the PoP rankable this row
   std::vector<std::pair<double, PopIndex>>& by_score = by_score_;  // (score, PoP): ties go to the lower index
   by_score.clear();
-  rankable_.assign(pops, 0);
   for (PopIndex p = 0; p < pops; ++p) {
     if (covered[p] > 0 && covered[p] >= 0.5 * total) {
       score[p] = weighted[p] / covered[p];
       by_score.emplace_back(score[p], p);
-      rankable_[p] = 1;
+      row_of_[p] = row_;
     }
   }
   // Only the first `depth` positions are read: each position takes the best remaining PoP or
@@ -114,7 +157,7 @@ std::vector<PopIndex> MeasuredPolicy::RankBySums(const std::vector<double>& weig
   // x 100,000 rows made sorting most of a recompute).
   const std::size_t depth = depth_ == 0 ? by_score.size() : std::min(depth_, by_score.size());
   std::partial_sort(by_score.begin(), by_score.begin() + static_cast<std::ptrdiff_t>(depth), by_score.end());
-  if (depth_ > 0) return RankFirst(depth, rankable_, previous);
+  if (depth_ > 0) return RankFirst(depth, previous);
   std::vector<PopIndex>& remaining = remaining_;
   remaining.clear();
   for (const auto& [s, p] : by_score) remaining.push_back(p);

@@ -40,8 +40,10 @@ class MeasuredPolicy final : public SelectionPolicy {
                 std::vector<double>& covered) const;
   std::vector<PopIndex> RankBySums(const std::vector<double>& weighted, const std::vector<double>& covered,
                                    double total, const std::vector<PopIndex>& previous);
-  std::vector<PopIndex> RankFirst(std::size_t depth, const std::vector<char>& rankable,
-                                  const std::vector<PopIndex>& previous) const;
+  std::vector<PopIndex> RankFirst(std::size_t depth, const std::vector<PopIndex>& previous) const;
+  std::vector<PopIndex> RankOneGroup(const std::pair<GroupIndex, double>& member, SimTime now, bool sharing,
+                                     const std::vector<PopIndex>& previous);
+  void NextRow();  // a new row: no PoP is rankable in it yet
 
   const MeasurementStore& store_;
   MeasuredPolicyConfig config_;
@@ -50,7 +52,8 @@ class MeasuredPolicy final : public SelectionPolicy {
   std::vector<double> weighted_, covered_, score_;
   std::vector<std::pair<double, PopIndex>> by_score_;
   std::vector<PopIndex> remaining_;
-  std::vector<char> rankable_;  // per PoP: in by_score_
+  std::vector<std::uint32_t> row_of_;  // per PoP: the row (row_) it was last rankable in
+  std::uint32_t row_ = 0;
   std::vector<FreshCell> cells_;
   GroupedTargetSums grouped_;
   bool in_recompute_ = false;
