@@ -2,17 +2,22 @@
 // groups, 200 PoPs, 10 million requests), timed against a bare ns-3 scheduler loop that runs
 // the same number of events in the same process; plus peak memory per client group from a
 // second, 10x smaller run in a child process. Prints one JSON object.
-// Usage: cdnlab_flow_scale_bench [groups=100000] [pops=200] [requests=10000000] [policy=geo]
+// Usage: cdnlab_flow_scale_bench [groups=100000] [pops=200] [requests=10000000] [policies=geo]
 //                                [duration_s=600]
+// `policies` is one policy or a comma-separated list (e.g. geo,probe,rum,hybrid): each runs in
+// turn on the same scenario and gets its own bare loop of its own event count, and the JSON
+// then holds one object per policy under "runs" (one policy keeps the flat object).
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <ns3/simulator.h>
@@ -88,18 +93,20 @@ double ChildPeakRssMb(std::size_t groups, std::size_t pops, std::uint64_t reques
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? std::atof(buffer) : -1;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  const std::size_t groups = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 100000;
-  const std::size_t pops = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 200;
-  const std::uint64_t requests = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 10000000;
-  const std::string policy = argc > 4 ? argv[4] : "geo";
-  const double duration_s = argc > 5 ? std::atof(argv[5]) : 600;
-  if (groups < 10 || pops == 0 || requests == 0 || !(duration_s > 40)) {
-    std::cerr << "usage: cdnlab_flow_scale_bench [groups>=10] [pops>0] [requests>0] [policy] [duration_s>40]\n";
-    return 2;
+std::vector<std::string> SplitPolicies(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    if (comma > start) out.push_back(list.substr(start, comma - start));
+    start = comma + 1;
   }
+  return out;
+}
+
+// One policy: its small run (memory), its full run, and a bare loop of the same event count.
+nlohmann::ordered_json MeasurePolicy(std::size_t groups, std::size_t pops, std::uint64_t requests,
+                                     const std::string& policy, double duration_s) {
   // The small run first (in a child, before this process grows), at a tenth of the groups and
   // requests: memory per group is the slope between the two runs.
   const double small_rss_mb = ChildPeakRssMb(groups / 10, pops, requests / 10, policy, duration_s);
@@ -119,6 +126,7 @@ int main(int argc, char** argv) {
   out["requests_completed"] = run.downloads_completed;
   out["mapping_versions"] = run.mapping_versions;
   out["events"] = run.events;
+  out["events_per_request"] = static_cast<double>(run.events) / static_cast<double>(std::max<std::uint64_t>(1, run.downloads_started));
   out["requests_per_s"] = static_cast<double>(run.downloads_completed) / run.run_s;
   out["events_per_s"] = static_cast<double>(run.events) / run.run_s;
   out["bare_scheduler_events"] = bare.Executed();
@@ -129,6 +137,30 @@ int main(int argc, char** argv) {
   out["peak_rss_mb_at_tenth_groups"] = small_rss_mb;
   out["peak_rss_kb_per_group"] =
       small_rss_mb > 0 ? (run.peak_rss_mb - small_rss_mb) * 1024.0 / static_cast<double>(groups - groups / 10) : -1;
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::size_t groups = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 100000;
+  const std::size_t pops = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 200;
+  const std::uint64_t requests = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 10000000;
+  const std::vector<std::string> policies = SplitPolicies(argc > 4 ? argv[4] : "geo");
+  const double duration_s = argc > 5 ? std::atof(argv[5]) : 600;
+  if (groups < 10 || pops == 0 || requests == 0 || !(duration_s > 40) || policies.empty()) {
+    std::cerr << "usage: cdnlab_flow_scale_bench [groups>=10] [pops>0] [requests>0] [policy[,policy...]] "
+                 "[duration_s>40]\n";
+    return 2;
+  }
+  if (policies.size() == 1) {
+    std::cout << MeasurePolicy(groups, pops, requests, policies.front(), duration_s).dump(2) << '\n';
+    return 0;
+  }
+  nlohmann::ordered_json out;
+  out["bench"] = "flow_scale";
+  out["runs"] = nlohmann::ordered_json::array();
+  for (const std::string& policy : policies) out["runs"].push_back(MeasurePolicy(groups, pops, requests, policy, duration_s));
   std::cout << out.dump(2) << '\n';
   return 0;
 }

@@ -16,6 +16,7 @@ DownloadWorkload::DownloadWorkload(const RoutingCatalog& catalog, NameResolver& 
       random_(random),
       metrics_(metrics),
       config_(std::move(config)),
+      labels_(catalog),
       arrivals_(catalog.groups.size(),
                 GroupArrivalsConfig{config_.downloads_per_group_per_min, config_.start_at, config_.stop_at}, clock,
                 timers, random, [this](GroupIndex g) { Begin(g); }) {}
@@ -45,31 +46,26 @@ void DownloadWorkload::Begin(GroupIndex g) {
   std::shared_ptr<bool> alive = alive_;
   resolver_.Resolve(client, config_.hostname, [this, g, v6, client, alive](const ResolveResult& r) {
     if (!*alive) return;
-    const ClientGroupInfo& group = catalog_.groups[g];
-    MetricLabels labels{{metric::kLabelGroup, group.id}};
-    if (v6) labels.push_back({metric::kLabelFamily, metric::kFamilyIpv6});
     if (r.timed_out || r.rcode != DnsRcode::kNoError || (v6 ? r.addresses6.empty() : r.addresses.empty())) {
       ++failed_;
-      metrics_.Count(metric::kDnsFailed, 1, labels);
+      metrics_.Count(metric::kDnsFailed, 1, labels_.Group(g, v6));
       return;
     }
     const IpAddress server = v6 ? IpAddress(r.addresses6.front()) : IpAddress(r.addresses.front());
-    const auto pop = catalog_.PopOfServer(server);
-    const std::string pop_id = pop ? catalog_.pops[*pop].id : "unknown";
-    labels.insert(labels.begin() + 1, {metric::kLabelPop, pop_id});
+    const MetricLabels* labels = &labels_.GroupPop(g, catalog_.PopOfServer(server), v6);
     fetcher_.Fetch(client, Endpoint{server, config_.server_port}, config_.object_bytes,
                    [this, v6, labels, alive](const FetchResult& f) {
                      if (!*alive) return;
                      if (f.ok) {
                        ++completed_;
-                       metrics_.Sample(metric::kDownloadMs, clock_.Now(), ToMillis(f.elapsed), labels);
+                       metrics_.Sample(metric::kDownloadMs, clock_.Now(), ToMillis(f.elapsed), *labels);
                        if (v6) {
                          ++completed6_;
-                         metrics_.Count(metric::kDownloadCompletedIpv6, 1, labels);
+                         metrics_.Count(metric::kDownloadCompletedIpv6, 1, *labels);
                        }
                      } else {
                        ++failed_;
-                       metrics_.Count(metric::kDownloadFailed, 1, labels);
+                       metrics_.Count(metric::kDownloadFailed, 1, *labels);
                      }
                    });
   });

@@ -14,6 +14,7 @@
 #include "models/routing/catalog.h"
 #include "models/routing/family_chooser.h"
 #include "models/routing/group_arrivals.h"
+#include "models/routing/request_labels.h"
 
 namespace cdnlab {
 
@@ -60,6 +61,7 @@ class DownloadWorkload {
   RandomSource& random_;
   MetricsSink& metrics_;
   DownloadWorkloadConfig config_;
+  RequestLabels labels_;  // per (group, pop, family), built once
   GroupArrivals arrivals_;
   FamilyChooser* families_ = nullptr;
   bool running_ = false;

@@ -49,6 +49,7 @@ MappingDiff MappingController::RecomputeNow() {
   policy_.SetRankingDepth(depth);
   std::vector<std::vector<PopIndex>> published(targets_.size());
   std::vector<std::vector<PopIndex>> rankings(targets_.size());
+  policy_.BeginRecompute(targets_, now);
   for (std::size_t i = 0; i < targets_.size(); ++i) {
     if (const MappingEntry* row = table_.Find(targets_[i].prefix)) published[i] = row->ranked_pops;
     rankings[i] = policy_.Rank(i, targets_[i], now, published[i]);
@@ -56,6 +57,7 @@ MappingDiff MappingController::RecomputeNow() {
     // keeps what was published: a stale answer beats no answer for users.
     if (rankings[i].empty()) rankings[i] = published[i];
   }
+  policy_.EndRecompute();
   if (observer_) observer_->PolicyRanked(rankings, depth, now);
   // Adjusters see full rankings, so a spill can reach PoPs beyond the published few.
   for (RankingAdjuster* adjuster : adjusters_) adjuster->Adjust(targets_, rankings, published, now);

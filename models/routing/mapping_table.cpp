@@ -66,21 +66,57 @@ void MappingTable::Unindex(const IpPrefix& prefix) {
 }
 
 MappingDiff MappingTable::Replace(const std::vector<MappingEntry>& entries) {
-  std::map<IpPrefix, MappingEntry> next;
-  for (const auto& e : entries) next[e.prefix] = e;
+  // The entries in prefix order, the last of equal prefixes winning (as assigning each in turn
+  // to a map would). The order of the previous call is tried first: a controller publishes the
+  // same prefixes in the same order every round, and checking it costs one pass, not a sort.
+  std::vector<std::uint32_t>& order = replace_order_;
+  const auto before = [&entries](std::uint32_t a, std::uint32_t b) { return entries[a].prefix < entries[b].prefix; };
+  bool reuse = order.size() == entries.size();
+  for (std::size_t i = 1; reuse && i < order.size(); ++i) reuse = before(order[i - 1], order[i]);
+  std::vector<std::uint32_t> deduplicated;
+  if (!reuse) {
+    order.resize(entries.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), before);
+    // Of equal prefixes keep the last (the stable sort left them in input order); such an
+    // order is not kept for the next call, which sorts again.
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      if (i + 1 < order.size() && !before(order[i], order[i + 1])) continue;
+      deduplicated.push_back(order[i]);
+    }
+    if (deduplicated.size() == order.size()) {
+      deduplicated.clear();
+    } else {
+      order.clear();
+    }
+  }
+  const std::vector<std::uint32_t>& next = order.empty() ? deduplicated : order;
 
+  // One merge of the sorted entries with the sorted rows: upserts and removals in prefix order.
   MappingDiff diff;
   diff.from_version = version_;
-  for (const auto& [prefix, row] : next) {
-    auto it = rows_.find(prefix);
-    if (it == rows_.end() || it->second.ranked_pops != row.ranked_pops) diff.upserts.push_back(row);
+  auto row = rows_.begin();
+  for (const std::uint32_t i : next) {
+    const MappingEntry& e = entries[i];
+    while (row != rows_.end() && row->first < e.prefix) diff.removals.push_back((row++)->first);
+    if (row != rows_.end() && row->first == e.prefix) {
+      if (row->second.ranked_pops != e.ranked_pops) diff.upserts.push_back(e);
+      ++row;
+    } else {
+      diff.upserts.push_back(e);
+    }
   }
-  for (const auto& [prefix, row] : rows_) {
-    if (next.count(prefix) == 0) diff.removals.push_back(prefix);
-  }
+  while (row != rows_.end()) diff.removals.push_back((row++)->first);
   if (!diff.Empty()) {
-    rows_ = std::move(next);
-    RebuildIndex();
+    // In place: the rows and index entries of unchanged prefixes stay as they are.
+    for (const auto& prefix : diff.removals) {
+      rows_.erase(prefix);
+      Unindex(prefix);
+    }
+    for (const auto& e : diff.upserts) {
+      auto [it, inserted] = rows_.insert_or_assign(e.prefix, e);
+      if (inserted) Index(it->second);
+    }
     ++version_;
   }
   diff.to_version = version_;

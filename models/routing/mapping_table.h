@@ -80,6 +80,8 @@ class MappingTable {
   LengthIndex<std::uint32_t, 33> v4_;
   LengthIndex<AddressBits, 129> v6_;
   std::uint64_t version_ = 0;
+  // Replace's scratch: the previous entries' indices in prefix order (see Replace).
+  std::vector<std::uint32_t> replace_order_;
 };
 
 }  // namespace cdnlab

@@ -51,7 +51,7 @@ void ResolverCache::Insert(const std::string& qname, std::optional<IpPrefix> sco
   expiry_.push(Expiry{expires_at, std::move(key)});
 }
 
-void ResolverCache::Erase(std::map<Key, Entry>::iterator it) {
+void ResolverCache::Erase(std::unordered_map<Key, Entry, KeyHash>::iterator it) {
   if (it->first.scoped) --ScopedCount(it->first.scope);
   entries_.erase(it);
 }

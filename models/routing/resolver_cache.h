@@ -6,8 +6,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "models/net/ip_address_hash.h"
 #include "models/routing/dns_question.h"
 
 namespace cdnlab {
@@ -51,6 +53,16 @@ class ResolverCache {
       if (a.scoped != b.scoped) return a.scoped < b.scoped;
       return a.scope < b.scope;
     }
+    friend bool operator==(const Key& a, const Key& b) {
+      return a.qtype == b.qtype && a.scoped == b.scoped && a.scope == b.scope && a.qname == b.qname;
+    }
+  };
+  // Hashed, not ordered: every client query looks up one key per scope length in use, and
+  // nothing walks the entries in order.
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {
+      return std::hash<std::string>{}(k.qname) ^ (IpPrefixHash{}(k.scope) * 31 + k.qtype * 2 + (k.scoped ? 1 : 0));
+    }
   };
   struct Entry {
     DnsAnswer answer;
@@ -65,10 +77,10 @@ class ResolverCache {
   struct ExpiresLater {
     bool operator()(const Expiry& a, const Expiry& b) const { return a.at > b.at; }
   };
-  void Erase(std::map<Key, Entry>::iterator it);
+  void Erase(std::unordered_map<Key, Entry, KeyHash>::iterator it);
   std::uint32_t& ScopedCount(const IpPrefix& scope) { return scoped_by_length_[scope.IsV4() ? 0 : 1][scope.Length()]; }
 
-  std::map<Key, Entry> entries_;
+  std::unordered_map<Key, Entry, KeyHash> entries_;
   std::priority_queue<Expiry, std::vector<Expiry>, ExpiresLater> expiry_;
   // How many scoped entries have each prefix length: a lookup tries only those lengths
   // (one find each) instead of walking every entry of the name (one per client subnet).

@@ -21,8 +21,16 @@ class SelectionPolicy {
                                      const std::vector<PopIndex>& previous) = 0;
   // How many leading PoPs of a ranking anyone will read (0 = all). The controller sets it:
   // its published rows keep only a few unless an adjuster wants the whole ranking. A policy
-  // may then order just that many (the rest in any order); it must not change those few.
+  // may then order just that many (the rest in any order, or left out); it must not change those few.
   virtual void SetRankingDepth(std::size_t depth) { (void)depth; }
+  // Around one recomputation that ranks `targets` in order at `now` (the controller calls them):
+  // a policy may share work between rows in between, e.g. read each measured cell once for
+  // every row that holds its group. Rank called outside them must work on its own.
+  virtual void BeginRecompute(const std::vector<MappingTarget>& targets, SimTime now) {
+    (void)targets;
+    (void)now;
+  }
+  virtual void EndRecompute() {}
 };
 
 }  // namespace cdnlab

@@ -19,7 +19,7 @@ void FlowDatagramTransport::Bind(const Endpoint& local, ReceiveHandler handler) 
   if (!network_.HasHost(local.address)) {
     throw std::invalid_argument("no simulated host has address " + local.address.ToString());
   }
-  if (!bindings_.emplace(Key(local), std::move(handler)).second) {
+  if (!bindings_.emplace(Key(local), std::make_shared<ReceiveHandler>(std::move(handler))).second) {
     throw std::logic_error("endpoint bound twice: " + local.ToString());
   }
 }
@@ -54,8 +54,10 @@ void FlowDatagramTransport::Deliver(const Endpoint& from, const Endpoint& to, co
     return;
   }
   ++delivered_;
-  ReceiveHandler handler = it->second;  // the handler may unbind its own endpoint
-  handler(from, payload);
+  // The handler may unbind its own endpoint: hold it by a second reference (no copy of the
+  // callable per datagram), so it lives until it returns.
+  const std::shared_ptr<ReceiveHandler> handler = it->second;
+  (*handler)(from, payload);
 }
 
 }  // namespace cdnlab

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <unordered_map>
 
 #include "models/core/seeded_random_source.h"
@@ -36,7 +37,7 @@ class FlowDatagramTransport final : public DatagramTransport {
 
   FlowNetwork& network_;
   SeededRandomSource random_;
-  std::unordered_map<std::uint64_t, ReceiveHandler> bindings_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<ReceiveHandler>> bindings_;
   std::uint64_t delivered_ = 0;
   std::uint64_t dropped_ = 0;
 };
