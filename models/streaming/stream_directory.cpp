@@ -5,6 +5,7 @@
 #include <tuple>
 #include <utility>
 
+#include "models/streaming/announcement_decode_memo.h"
 #include "models/streaming/metric_names.h"
 
 namespace cdnlab {
@@ -140,7 +141,10 @@ void StreamDirectoryNode::Stop() {
 
 void StreamDirectoryNode::OnDatagram(const Endpoint& from, const Bytes& payload) {
   const SimTime now = clock_.Now();
-  const auto message = DecodeAnnouncementMessage(std::string(payload.begin(), payload.end()));
+  // Shared by the nodes of a thread (a simulation's caches all run on one): a relayed
+  // announcement is parsed once, not once per node that receives it.
+  thread_local AnnouncementDecodeMemo decoded;
+  const auto message = decoded.Decode(std::string(payload.begin(), payload.end()));
   if (!message) {
     metrics_.Count(streaming_metrics::kAnnouncementsRejected, 1, {{"node", config_.node}});
     return;
