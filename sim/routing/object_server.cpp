@@ -9,6 +9,7 @@
 #include <ns3/tcp-socket-factory.h>
 
 #include "sim/net/ipv6_segment_size.h"
+#include "sim/routing/tcp_time_wait.h"
 
 namespace cdnlab {
 
@@ -27,6 +28,7 @@ ns3::Ptr<ns3::Socket> ObjectServer::Listen(const ns3::Address& any) {
   ns3::Ptr<ns3::Socket> listener = ns3::Socket::CreateSocket(node_, ns3::TcpSocketFactory::GetTypeId());
   // Accepted connections inherit it; ns-3 only takes it on a closed socket.
   if (ns3::Inet6SocketAddress::IsMatchingType(any)) FitSegmentSizeToIpv6(listener);
+  ShortenTimeWait(listener);
   listener->Bind(any);
   listener->Listen();
   listener->SetAcceptCallback(

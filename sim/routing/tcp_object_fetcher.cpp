@@ -7,6 +7,7 @@
 
 #include "sim/net/ipv6_segment_size.h"
 #include "sim/net/ns3_address.h"
+#include "sim/routing/tcp_time_wait.h"
 
 namespace cdnlab {
 namespace {
@@ -36,6 +37,7 @@ void TcpObjectFetcher::Fetch(const IpAddress& client, const Endpoint& server, st
   const std::uint64_t id = next_id_++;
   FetchState f;
   f.socket = ns3::Socket::CreateSocket(network_.NodeOf(client), ns3::TcpSocketFactory::GetTypeId());
+  ShortenTimeWait(f.socket);
   f.expected = bytes;
   f.started = clock_.Now();
   f.done = std::move(done);
