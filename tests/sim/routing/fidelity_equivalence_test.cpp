@@ -28,7 +28,8 @@ namespace cdnlab {
 namespace {
 
 // Every policy kind the loader knows; a scenario's list is completed with the kinds it lacks.
-const char* const kPolicyKinds[] = {"probe", "rum", "hybrid", "anycast", "geo", "random", "oracle"};
+const char* const kPolicyKinds[] = {"probe",  "rum",       "hybrid", "anycast", "anycast-blind",
+                                     "geo",    "geo-blind", "random", "oracle"};
 
 // A generated scenario (the `cdnlab generate` generator) with a PoP failing mid-run, so that
 // every policy has a decision to make after the start.
@@ -56,6 +57,7 @@ const ScenarioSource kScenarios[] = {
     {"ResolversEcs", "scenarios/resolvers_ecs.yaml"},
     {"RoutingSmall", "scenarios/regression/routing_small.yaml"},
     {"Generated", nullptr},
+    {"TopologyZooGeant", "scenarios/topology_zoo_geant2012.yaml"},
 };
 
 std::string ReadSource(const ScenarioSource& source) {
