@@ -8,23 +8,12 @@
 #include "models/routing/mapping_controller.h"
 #include "models/routing/measured_policy.h"
 #include "models/routing/measurement_store.h"
+#include "tests/support/manual_runtime.h"
 
 namespace cdnlab {
 namespace {
 
 using std::chrono::seconds;
-
-class FixedClock final : public Clock {
- public:
-  SimTime Now() const override { return now; }
-  SimTime now{0};
-};
-
-class NoTimers final : public TimerScheduler {
- public:
-  TimerId ScheduleAfter(Duration, std::function<void()>) override { return 0; }
-  void Cancel(TimerId) override {}
-};
 
 class NullSink final : public ResolverConfigSink {
  public:
@@ -69,16 +58,15 @@ TEST(MeasuredPolicySharedReads, PublishesWhatRankingEachRowAloneWould) {
   const RoutingCatalog catalog = Catalog(groups, pops, 7);
   MeasurementStore store(groups, pops, {0.5, seconds(60)});
   SeededRandomSource random(7);
-  FixedClock clock;
-  NoTimers timers;
+  testing::ManualRuntime runtime;  // the controller's timer is never started: each recompute is by hand
   NullSink sink;
   NullMetricsSink metrics;
   MeasuredPolicy shared(store, {500, 0.10, 5});
-  MappingController controller(BuildMappingTargets(catalog), shared, sink, clock, timers, metrics,
+  MappingController controller(BuildMappingTargets(catalog), shared, sink, runtime, runtime, metrics,
                                MappingControllerConfig{seconds(10), ranked});
   for (int round = 0; round < 6; ++round) {
-    clock.now = seconds(100 + 30 * round);
-    Measure(store, random, clock.now, groups * pops / 3);
+    runtime.RunUntil(SimTime(seconds(100 + 30 * round)));
+    Measure(store, random, runtime.Now(), groups * pops / 3);
     // The reference: a fresh policy ranking every row fully, on its own, against what was published.
     MeasuredPolicy alone(store, {500, 0.10, 5});
     std::vector<std::vector<PopIndex>> expected;
@@ -86,7 +74,7 @@ TEST(MeasuredPolicySharedReads, PublishesWhatRankingEachRowAloneWould) {
       const MappingTarget& target = controller.Targets()[i];
       const MappingEntry* row = controller.Table().Find(target.prefix);
       const std::vector<PopIndex> previous = row ? row->ranked_pops : std::vector<PopIndex>{};
-      std::vector<PopIndex> ranking = alone.Rank(i, target, clock.now, previous);
+      std::vector<PopIndex> ranking = alone.Rank(i, target, runtime.Now(), previous);
       if (ranking.empty()) ranking = previous;
       if (ranking.size() > ranked) ranking.resize(ranked);
       expected.push_back(ranking);
