@@ -99,6 +99,10 @@ std::vector<PopIndex> MeasuredPolicy::RankFirst(std::size_t depth, const std::ve
 std::vector<PopIndex> MeasuredPolicy::RankOneGroup(const std::pair<GroupIndex, double>& member, SimTime now,
                                                    bool sharing, const std::vector<PopIndex>& previous) {
   const auto [g, w] = member;
+  if (w == 1.0) {  // every client group's own row (weights are normalised to 1)
+    const MeasurementStore::DenseRow row = store_.FreshDenseRow(g, now);
+    if (row.rtt_ms != nullptr) return RankDenseOneGroup(g, row, sharing, previous);
+  }
   double total = 0;
   total += w;
   cells_.clear();
@@ -126,6 +130,46 @@ std::vector<PopIndex> MeasuredPolicy::RankOneGroup(const std::pair<GroupIndex, d
     best.insert(std::upper_bound(best.begin(), best.end(), entry), entry);
   }
   return RankFirst(std::min(depth_, rankable), previous);
+}
+
+// RankOneGroup for a row of weight 1 whose cells are all fresh with an RTT: the same scores over
+// contiguous arrays, with no per-cell check and no division. There each PoP's weighted sum is
+// 0 + 1 x score, its covered sum 1 (so every PoP is rankable) and 0 + score / 1 == 0 + score exactly.
+std::vector<PopIndex> MeasuredPolicy::RankDenseOneGroup(GroupIndex g, const MeasurementStore::DenseRow& row,
+                                                        bool sharing, const std::vector<PopIndex>& previous) {
+  const std::size_t pops = store_.Pops();
+  NextRow();
+  cell_score_.resize(pops);
+  double* const cell = cell_score_.data();  // rtt + penalty x loss, as AddCells computes it
+  const double penalty = config_.loss_penalty_ms;
+  if (row.loss == nullptr) {
+    const double no_loss = penalty * 0.0;  // every loss is +0.0
+    for (std::size_t p = 0; p < pops; ++p) cell[p] = row.rtt_ms[p] + no_loss;
+  } else {
+    for (std::size_t p = 0; p < pops; ++p) cell[p] = row.rtt_ms[p] + penalty * row.loss[p];
+  }
+  if (sharing && grouped_.Wants(g)) {
+    grouped_.Add(g, [&](GroupedTargetSums::Sums& sums, double weight) {
+      double* const weighted = sums.weighted.data();
+      double* const covered = sums.covered.data();
+      for (std::size_t p = 0; p < pops; ++p) {
+        weighted[p] += weight * cell[p];
+        covered[p] += weight;
+      }
+    });
+  }
+  double* const score = score_.data();
+  for (std::size_t p = 0; p < pops; ++p) score[p] = 0.0 + cell[p];
+  std::fill(row_of_.begin(), row_of_.end(), row_);
+  std::vector<std::pair<double, PopIndex>>& best = by_score_;  // sorted, at most depth_ long
+  best.clear();
+  for (PopIndex p = 0; p < pops; ++p) {
+    const std::pair<double, PopIndex> entry{score[p], p};
+    if (best.size() == depth_ && !(entry < best.back())) continue;
+    if (best.size() == depth_) best.pop_back();
+    best.insert(std::upper_bound(best.begin(), best.end(), entry), entry);
+  }
+  return RankFirst(std::min(depth_, pops), previous);
 }
 
 void MeasuredPolicy::NextRow() {

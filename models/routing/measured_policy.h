@@ -43,13 +43,15 @@ class MeasuredPolicy final : public SelectionPolicy {
   std::vector<PopIndex> RankFirst(std::size_t depth, const std::vector<PopIndex>& previous) const;
   std::vector<PopIndex> RankOneGroup(const std::pair<GroupIndex, double>& member, SimTime now, bool sharing,
                                      const std::vector<PopIndex>& previous);
+  std::vector<PopIndex> RankDenseOneGroup(GroupIndex g, const MeasurementStore::DenseRow& row, bool sharing,
+                                          const std::vector<PopIndex>& previous);
   void NextRow();  // a new row: no PoP is rankable in it yet
 
   const MeasurementStore& store_;
   MeasuredPolicyConfig config_;
   std::size_t depth_ = 0;  // 0 = rank every PoP
   // Scratch reused across rows (a recompute ranks 100,000 of them): no allocation per row.
-  std::vector<double> weighted_, covered_, score_;
+  std::vector<double> weighted_, covered_, score_, cell_score_;
   std::vector<std::pair<double, PopIndex>> by_score_;
   std::vector<PopIndex> remaining_;
   std::vector<std::uint32_t> row_of_;  // per PoP: the row (row_) it was last rankable in

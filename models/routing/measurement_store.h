@@ -44,6 +44,16 @@ class MeasurementStore {
     }
   }
 
+  // A group's row when every cell is fresh and has an RTT (most rows once probing covers them):
+  // the RTTs of PoPs 0..P-1 side by side and their losses, or loss == nullptr when every loss is
+  // exactly +0.0. So a reader takes one array, with no per-cell check, and visits the same cells
+  // with the same values as ForEachFreshCell. rtt_ms == nullptr: not such a row, read it per cell.
+  struct DenseRow {
+    const double* rtt_ms = nullptr;
+    const double* loss = nullptr;
+  };
+  DenseRow FreshDenseRow(GroupIndex g, SimTime now) const;
+
   // groups x pops; NaN where a cell is stale or was never measured.
   Eigen::MatrixXd FreshRttMs(SimTime now) const;
   Eigen::MatrixXd FreshLoss(SimTime now) const;
@@ -68,6 +78,8 @@ class MeasurementStore {
   // `values` (row-major cells) with NaN wherever the cell is stale or was never sampled.
   Eigen::MatrixXd WithoutStale(const std::vector<double>& values, SimTime now) const;
   std::size_t Cell(GroupIndex g, PopIndex p) const;  // checked index
+  // Keeps the per-row counts and oldest-sample bound below in step with cell c's change.
+  void NoteCellChange(std::size_t c, double old_rtt, double old_loss, std::int64_t old_last);
 
   MeasurementStoreConfig config_;
   std::size_t groups_;
@@ -78,6 +90,15 @@ class MeasurementStore {
   static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::min();
   std::vector<std::int64_t> last_sample_ns_;  // kNever = never
   std::vector<std::uint32_t> samples_;
+  // Per group (row), for FreshDenseRow. Counts of cells with no RTT, and of cells whose loss is not
+  // +0.0 (NaN included). oldest_ns_ is at most the row's oldest sample time (kNever while a cell
+  // was never sampled), exact where oldest_exact_ says so: a sample may only raise the oldest, which
+  // leaves the bound valid but loose, so FreshDenseRow rescans a loose row (a cache: hence mutable;
+  // the store has one thread, like the rest of the models).
+  std::vector<std::uint32_t> rtt_missing_;
+  std::vector<std::uint32_t> loss_not_zero_;
+  mutable std::vector<std::int64_t> oldest_ns_;
+  mutable std::vector<std::uint8_t> oldest_exact_;
 };
 
 }  // namespace cdnlab
