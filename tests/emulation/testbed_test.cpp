@@ -30,8 +30,16 @@ fs::path FreshDir(const std::string& name) {
 }
 
 // Namespaces and taps a testbed run may have created (they carry "cdnlab-" / "cdl").
+// Namespaces (cdnlab-PID-...) and taps (cdlPIDtN, PID mod 100000) left by a testbed process that is
+// gone. Those of a testbed still running (another test or a developer's run on the same machine)
+// are not this test's leftovers.
 std::string Leftovers() {
-  return testing::RunShell("ip netns list | grep '^cdnlab-' ; ip -o link | grep -o 'cdl[0-9]*t[0-9]*'").output;
+  return testing::RunShell(
+             "for n in $(ip netns list | grep -o '^cdnlab-[0-9]*-[^ ]*'); do p=${n#cdnlab-}; p=${p%%-*}; "
+             "kill -0 \"$p\" 2>/dev/null || echo \"$n\"; done; "
+             "for t in $(ip -o link | grep -o 'cdl[0-9]*t[0-9]*'); do p=${t#cdl}; p=${p%%t*}; "
+             "kill -0 \"$p\" 2>/dev/null || echo \"$t\"; done")
+      .output;
 }
 
 TEST(Testbed, SimulationAndTestbedAgree) {
