@@ -113,8 +113,7 @@ std::vector<PopIndex> MeasuredPolicy::RankOneGroup(const std::pair<GroupIndex, d
     });
   }
   NextRow();
-  std::vector<std::pair<double, PopIndex>>& best = by_score_;  // sorted, at most depth_ long
-  best.clear();
+  by_score_.clear();  // KeepIfAmongBest fills it: sorted, at most depth_ long
   std::size_t rankable = 0;
   for (const FreshCell& c : cells_) {
     double weighted = 0, covered = 0;  // as RankBySums' sums, from zero
@@ -125,9 +124,7 @@ std::vector<PopIndex> MeasuredPolicy::RankOneGroup(const std::pair<GroupIndex, d
     score_[c.pop] = entry.first;
     row_of_[c.pop] = row_;
     ++rankable;
-    if (best.size() == depth_ && !(entry < best.back())) continue;
-    if (best.size() == depth_) best.pop_back();
-    best.insert(std::upper_bound(best.begin(), best.end(), entry), entry);
+    KeepIfAmongBest(entry);
   }
   return RankFirst(std::min(depth_, rankable), previous);
 }
@@ -161,15 +158,17 @@ std::vector<PopIndex> MeasuredPolicy::RankDenseOneGroup(GroupIndex g, const Meas
   double* const score = score_.data();
   for (std::size_t p = 0; p < pops; ++p) score[p] = 0.0 + cell[p];
   std::fill(row_of_.begin(), row_of_.end(), row_);
-  std::vector<std::pair<double, PopIndex>>& best = by_score_;  // sorted, at most depth_ long
-  best.clear();
-  for (PopIndex p = 0; p < pops; ++p) {
-    const std::pair<double, PopIndex> entry{score[p], p};
-    if (best.size() == depth_ && !(entry < best.back())) continue;
-    if (best.size() == depth_) best.pop_back();
-    best.insert(std::upper_bound(best.begin(), best.end(), entry), entry);
-  }
+  by_score_.clear();  // KeepIfAmongBest fills it: sorted, at most depth_ long
+  for (PopIndex p = 0; p < pops; ++p) KeepIfAmongBest({score[p], p});
   return RankFirst(std::min(depth_, pops), previous);
+}
+
+// by_score_ holds the depth_ best (score, PoP) seen so far in the row, sorted.
+void MeasuredPolicy::KeepIfAmongBest(const std::pair<double, PopIndex>& entry) {
+  std::vector<std::pair<double, PopIndex>>& best = by_score_;
+  if (best.size() == depth_ && !(entry < best.back())) return;
+  if (best.size() == depth_) best.pop_back();
+  best.insert(std::upper_bound(best.begin(), best.end(), entry), entry);
 }
 
 void MeasuredPolicy::NextRow() {

@@ -46,6 +46,7 @@ class MeasuredPolicy final : public SelectionPolicy {
   std::vector<PopIndex> RankDenseOneGroup(GroupIndex g, const MeasurementStore::DenseRow& row, bool sharing,
                                           const std::vector<PopIndex>& previous);
   void NextRow();  // a new row: no PoP is rankable in it yet
+  void KeepIfAmongBest(const std::pair<double, PopIndex>& entry);
 
   const MeasurementStore& store_;
   MeasuredPolicyConfig config_;
