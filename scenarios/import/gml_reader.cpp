@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "scenarios/import/graphml_reader.h"
+#include "scenarios/import/number_text.h"
 
 namespace cdnlab {
 namespace {
@@ -112,9 +113,8 @@ Attributes ReadList(GmlLexer& lex, int line) {
 std::optional<double> Number(const GmlLexer& lex, const Attributes& a, const std::string& key) {
   const auto it = a.values.find(key);
   if (it == a.values.end()) return std::nullopt;
-  char* end = nullptr;
-  const double v = std::strtod(it->second.text.c_str(), &end);
-  if (it->second.kind != Token::kNumber || end == it->second.text.c_str() || *end != '\0') {
+  const std::optional<double> v = ParseWholeNumber(it->second.text);
+  if (it->second.kind != Token::kNumber || !v) {
     throw ImportError(fmt::format("{}:{}: field {}: \"{}\" is not a number", lex.file(), it->second.line, key,
                                   it->second.text));
   }

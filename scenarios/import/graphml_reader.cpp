@@ -10,19 +10,11 @@
 
 #include <boost/graph/graphml.hpp>
 
+#include "scenarios/import/number_text.h"
+
 namespace cdnlab {
 namespace {
 
-// Numbers as the file writes them ("52.37403", "2500000000.0"); the whole text must be one.
-std::optional<double> ParseNumber(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  char* end = nullptr;
-  errno = 0;
-  const double v = std::strtod(text.c_str(), &end);
-  while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r') ++end;
-  if (end == text.c_str() || *end != '\0' || errno == ERANGE) return std::nullopt;
-  return v;
-}
 
 // Boost's GraphML parser calls this for every node, edge and <data>: it keeps the attributes
 // cdnlab uses as text and checks their values itself, so a bad value is named with its node.
@@ -85,7 +77,7 @@ class ZooGraphBuilder : public boost::mutate_graph {
                                std::size_t index) const {
     const std::string trimmed = value.substr(0, value.find_last_not_of(" \t\r\n") + 1);
     if (trimmed.empty()) return std::nullopt;
-    const auto v = ParseNumber(trimmed);
+    const auto v = ParseWholeNumber(trimmed);
     if (!v) {
       throw ImportError(g_.file + ": " + what + " #" + std::to_string(index) + ": field " + field + ": \"" + value +
                         "\" is not a number");

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "scenarios/import/graphml_reader.h"
+#include "scenarios/import/number_text.h"
 
 namespace cdnlab {
 namespace {
@@ -70,12 +71,11 @@ RttMatrix ReadRttMatrixCsv(const std::string& path) {
         row.rtt_ms.push_back(std::nullopt);
         continue;
       }
-      char* end = nullptr;
-      errno = 0;
-      const double v = std::strtod(cells[c].c_str(), &end);
-      if (end == cells[c].c_str() || *end != '\0' || errno == ERANGE || !std::isfinite(v)) {
+      const std::optional<double> parsed = ParseWholeNumber(cells[c]);
+      if (!parsed || !std::isfinite(*parsed)) {
         throw ImportError(fmt::format("{} ({}): \"{}\" is not a number of milliseconds", where(c), m.columns[c - 1], cells[c]));
       }
+      const double v = *parsed;
       if (v < 0) throw ImportError(fmt::format("{} ({}): RTT {} ms is negative", where(c), m.columns[c - 1], cells[c]));
       row.rtt_ms.push_back(v);
     }
